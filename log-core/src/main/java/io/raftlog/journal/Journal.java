@@ -1,0 +1,50 @@
+package io.raftlog.journal;
+
+import io.raftlog.raft.RaftLog;
+
+/**
+ * The durable Raft log of one node. The raft thread appends, truncates and reads through this interface
+ * ({@link RaftLog} plus reads); durability is separate from writing: {@link #flush()} makes what was
+ * written durable according to the node's {@link FsyncPolicy} and may run on its own thread (the leader
+ * flushes in parallel with replication).
+ *
+ * <p>Threads: one writer thread calls every method but {@link #flush()}, {@link #durableIndex()} and
+ * {@link #newReader()}; one flusher thread may call {@link #flush()} concurrently with the writer;
+ * readers for other threads come from {@link #newReader()}, each used by one thread.
+ */
+public interface Journal extends RaftLog, AutoCloseable {
+
+    /**
+     * Reads up to {@code maxCount} entries from {@code fromIndex} on, stopping early once
+     * {@code maxBytes} of payload were delivered (the first entry is always delivered) or the consumer
+     * returns false. Returns the number of entries delivered; 0 if {@code fromIndex > lastIndex()}.
+     *
+     * @throws CompactedException if {@code fromIndex < firstIndex()}
+     */
+    int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer);
+
+    /**
+     * Makes every entry appended before this call started durable as the policy demands (an fsync of the
+     * written range for {@link FsyncPolicy.Mode#BATCH}), and returns the highest index that now counts as
+     * durable. Under {@code NONE} and {@code INTERVAL} written entries count at once (as Kafka's
+     * flush.ms), INTERVAL syncing in the background at its period.
+     */
+    long flush();
+
+    /** The highest index that counts as durable under the policy; safe from any thread. */
+    long durableIndex();
+
+    /** A reader of this journal for one other thread (consumers, followers' fetch). */
+    JournalReader newReader();
+
+    /**
+     * Drops whole stored files all of whose entries are below {@code index}; the first index moves up to
+     * the first entry still held (never above {@code index}). Reads below it throw {@link CompactedException}.
+     */
+    void compactBefore(long index);
+
+    FsyncPolicy policy();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,55 @@
+package io.raftlog.tools;
+
+import picocli.CommandLine;
+
+/**
+ * How every raftlog command reports problems: a usage error is one line and exit 2, a failure is one line
+ * and exit 1, a stack trace only with {@code --verbose} (or RAFTLOG_VERBOSE=1).
+ */
+public final class Cli {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+
+    private Cli() {
+    }
+
+    public static CommandLine newCommandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("raftlog: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("raftlog " + cmd.getCommandName() + ": " + describe(ex));
+            if (verbose(parseResult)) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ex instanceof IllegalArgumentException ? USAGE : FAILURE;
+        });
+        return cl;
+    }
+
+    static String describe(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parseResult) {
+        if ("1".equals(System.getenv("RAFTLOG_VERBOSE"))) {
+            return true;
+        }
+        for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+            if (pr.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

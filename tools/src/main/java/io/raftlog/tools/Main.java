@@ -1,0 +1,27 @@
+package io.raftlog.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The raftlog command line. Exit status: 0 ok, 1 failure, 2 usage error. */
+@Command(name = "raftlog", mixinStandardHelpOptions = true, version = "raftlog 0.1.0",
+    description = "A replicated log on Raft: run a node, produce, tail, inspect, benchmark.",
+    subcommands = {
+        CommandLine.HelpCommand.class,
+    })
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit status (for tests that call it in-process). */
+    public static int run(String... args) {
+        return Cli.newCommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}
