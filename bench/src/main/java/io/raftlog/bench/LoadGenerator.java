@@ -1,0 +1,238 @@
+package io.raftlog.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * Sends appends to an {@link AppendTarget} as a {@link LoadSpec} says and measures commit latency.
+ *
+ * <p>Closed loop (no rate): {@code window} appends are kept outstanding; each completion frees a slot
+ * the generator refills. Open loop ({@code ratePerSec > 0}): append k is due at {@code start + k/rate};
+ * its latency is counted from that intended time, so a stall of the system (or of the generator) shows
+ * in the percentiles instead of silently delaying later sends (no coordinated omission). The window then
+ * only caps what may be outstanding.
+ *
+ * <p>The generator shares the machine's cores with the cluster, so it is kept light: one pre-allocated
+ * slot object per window place, returned through an allocation-free queue; the only per-append objects are
+ * the future the client returns and its completion stage. Latency goes into one HdrHistogram
+ * {@link Recorder} per phase, written by the completing thread, read once a second for the progress line.
+ * The generator thread parks while the window is full and is woken once a batch of slots came back, not
+ * per completion (a wake-up costs microseconds of someone's core).
+ */
+public final class LoadGenerator {
+
+    /** Latencies above this are clamped (and show as max); far beyond any sane commit latency. */
+    static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_ERRORS = 1_000;
+
+    private final LoadSpec spec;
+    private final AppendTarget target;
+    private final PrintStream progress;
+    private final byte[] payload;
+    private final ManyToOneConcurrentArrayQueue<Slot> free;
+    private final int wakeThreshold;
+    private final Recorder warmupRecorder = newRecorder();
+    private final Recorder measuredRecorder = newRecorder();
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong measuredFailed = new AtomicLong();
+    private final AtomicLong lastCompletionNanos = new AtomicLong();
+    private final AtomicLong lastMeasuredCompletionNanos = new AtomicLong();
+    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    private volatile boolean waiting;
+    private volatile Thread generatorThread;
+
+    /**
+     * @param progress where the once-a-second progress line goes; null for none
+     */
+    public LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress) {
+        this.spec = spec;
+        this.target = target;
+        this.progress = progress;
+        this.payload = new byte[spec.payloadBytes()];
+        new SplittableRandom(42).nextBytes(payload); // incompressible, and the same for every run
+        this.free = new ManyToOneConcurrentArrayQueue<>(spec.window());
+        this.wakeThreshold = Math.max(1, spec.window() / 16);
+    }
+
+    /** Runs warm-up and measured phase, waits for the outstanding appends, and returns the measurement. */
+    public LoadResult run() {
+        generatorThread = Thread.currentThread();
+        for (int i = 0; i < spec.window(); i++) {
+            free.offer(new Slot());
+        }
+        final long start = System.nanoTime();
+        lastCompletionNanos.set(start);
+        final double periodNanos = spec.openLoop() ? 1e9 / spec.ratePerSec() : 0;
+        final Histogram warmupTotal = newHistogram();
+        final Histogram measuredTotal = newHistogram();
+        Histogram interval = null;
+        long nextReport = start + REPORT_INTERVAL_NANOS;
+        long committedAtLastReport = 0;
+        long lastReportNanos = start;
+        boolean measuring = false;
+        long phaseStart = start;
+        long sentInPhase = 0;
+        long scheduled = 0;
+
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= nextReport) {
+                interval = warmupRecorder.getIntervalHistogram(interval);
+                warmupTotal.add(interval);
+                interval = measuredRecorder.getIntervalHistogram(interval);
+                measuredTotal.add(interval);
+                long done = committed.get();
+                printProgress(now - start, measuring, (done - committedAtLastReport) * 1e9 / (now - lastReportNanos),
+                    measuring ? measuredTotal : warmupTotal);
+                committedAtLastReport = done;
+                lastReportNanos = now;
+                nextReport += REPORT_INTERVAL_NANOS;
+            }
+            checkHealth(now);
+            if ((measuring ? spec.measured() : spec.warmup()).isOver(sentInPhase, phaseStart, now)) {
+                if (measuring) {
+                    break;
+                }
+                measuring = true;
+                phaseStart = now;
+                sentInPhase = 0;
+            }
+            long due = now;
+            if (spec.openLoop()) {
+                due = start + (long) (scheduled * periodNanos);
+                if (due > now) {
+                    LockSupport.parkNanos(this, Math.min(due, nextReport) - now);
+                    continue;
+                }
+            }
+            Slot slot = free.poll();
+            if (slot == null) {
+                awaitFreeSlot();
+                continue;
+            }
+            slot.dueNanos = due;
+            slot.measured = measuring;
+            scheduled++;
+            sentInPhase++;
+            send(slot);
+        }
+        final long measuredStart = phaseStart;
+        long unacknowledged = drain();
+        measuredTotal.add(measuredRecorder.getIntervalHistogram(interval));
+        long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
+        double seconds = (end - measuredStart) / 1e9;
+        return new LoadResult(spec, target.path(), measuredTotal.getTotalCount(), seconds,
+            measuredFailed.get() + unacknowledged, measuredTotal);
+    }
+
+    private void send(Slot slot) {
+        try {
+            target.append(payload).whenComplete(slot);
+        } catch (RuntimeException e) {
+            slot.accept(null, e);
+        }
+    }
+
+    /** Parks until a batch of slots came back (or briefly, so progress and health checks keep running). */
+    private void awaitFreeSlot() {
+        waiting = true;
+        if (free.isEmpty()) {
+            LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        }
+        waiting = false;
+    }
+
+    /** Waits for every outstanding append; returns how many did not complete in time. */
+    private long drain() {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (free.size() < spec.window() && System.nanoTime() < deadline) {
+            checkHealth(System.nanoTime());
+            LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        }
+        return spec.window() - free.size();
+    }
+
+    private void checkHealth(long now) {
+        long errors = failed.get();
+        if (errors >= MAX_ERRORS) {
+            throw new IllegalStateException(errors + " appends failed, the first with: " + describe(firstError.get()));
+        }
+        if (free.size() < spec.window() && now - lastCompletionNanos.get() > STALL_NANOS) {
+            throw new IllegalStateException("no append completed for " + STALL_NANOS / 1_000_000_000L + " s with "
+                + (spec.window() - free.size()) + " outstanding" + (errors > 0 ? "; " + errors + " failed, the first with: "
+                + describe(firstError.get()) : ""));
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable e = t;
+        while (e != null && e.getCause() != null && (e.getMessage() == null || e instanceof java.util.concurrent.CompletionException)) {
+            e = e.getCause();
+        }
+        return e == null ? "?" : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private void printProgress(long elapsedNanos, boolean measuring, double perSecond, Histogram soFar) {
+        if (progress == null) {
+            return;
+        }
+        String p99 = soFar.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%,.0f us", soFar.getValueAtPercentile(99) / 1e3);
+        progress.printf(Locale.ROOT, "%6.1f s  %-8s committed/s %,11.0f   p99 so far %s%s%n", elapsedNanos / 1e9,
+            measuring ? "measure" : "warm-up", perSecond, p99, failed.get() > 0 ? "   failed " + failed.get() : "");
+        progress.flush();
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
+    }
+
+    private static Recorder newRecorder() {
+        return new Recorder(HIGHEST_TRACKABLE_NANOS, 3);
+    }
+
+    /** One place in the window: carries an append's due time to its completion, then returns to the pool. */
+    private final class Slot implements BiConsumer<Long, Throwable> {
+        long dueNanos;
+        boolean measured;
+
+        @Override
+        public void accept(Long index, Throwable error) {
+            long now = System.nanoTime();
+            if (error == null) {
+                long latency = Math.min(now - dueNanos, HIGHEST_TRACKABLE_NANOS);
+                (measured ? measuredRecorder : warmupRecorder).recordValue(latency);
+                if (measured) {
+                    lastMeasuredCompletionNanos.accumulateAndGet(now, Math::max);
+                }
+                committed.incrementAndGet();
+            } else {
+                firstError.compareAndSet(null, error);
+                failed.incrementAndGet();
+                if (measured) {
+                    measuredFailed.incrementAndGet();
+                }
+            }
+            lastCompletionNanos.lazySet(now);
+            free.offer(this);
+            if (waiting && free.size() >= wakeThreshold) {
+                waiting = false;
+                LockSupport.unpark(generatorThread);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.raftlog.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one measured phase produced: committed appends, the time they took, and their commit latencies
+ * (nanoseconds, in an HdrHistogram). Prints itself three ways: the human summary table, the one-line
+ * {@code RESULT {json}} of the design notes, and HdrHistogram's percentile distribution (.hgrm, in µs).
+ *
+ * @param ops     appends sent in the measured phase and acknowledged as committed
+ * @param seconds from the first measured send to the last measured acknowledgement
+ * @param errors  measured appends that failed or were never acknowledged
+ */
+public record LoadResult(LoadSpec spec, String path, long ops, double seconds, long errors, Histogram latencyNanos) {
+
+    public static final String SYSTEM = "raftlog";
+    /** Unit of the .hgrm files this writes: values are microseconds. */
+    public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
+
+    public double opsPerSecond() {
+        return seconds > 0 ? ops / seconds : 0;
+    }
+
+    /** Payload megabytes (10^6 bytes) committed per second; framing and headers not counted. */
+    public double mbPerSecond() {
+        return opsPerSecond() * spec.payloadBytes() / 1e6;
+    }
+
+    /** The latency at a percentile (0-100) in microseconds; 0 when nothing was measured. */
+    public double percentileMicros(double percentile) {
+        return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    public double maxMicros() {
+        return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMaxValue() / 1e3;
+    }
+
+    /**
+     * The one line a run prints for machines: {@code RESULT {json}} with the fields the design notes
+     * define, in their order, then extras (p90_us, rate, errors). Latencies are µs with one decimal.
+     */
+    public String resultLine() {
+        StringBuilder b = new StringBuilder(320).append("RESULT {");
+        field(b, "system", SYSTEM);
+        field(b, "workload", spec.workload().name());
+        b.append(",\"durable\":").append(spec.durable());
+        number(b, "payload", spec.payloadBytes());
+        number(b, "window", spec.window());
+        number(b, "ops", ops);
+        decimal(b, "seconds", seconds, 3);
+        decimal(b, "ops_per_s", opsPerSecond(), 1);
+        decimal(b, "mb_per_s", mbPerSecond(), 3);
+        decimal(b, "p50_us", percentileMicros(50), 1);
+        decimal(b, "p99_us", percentileMicros(99), 1);
+        decimal(b, "p999_us", percentileMicros(99.9), 1);
+        decimal(b, "max_us", maxMicros(), 1);
+        field(b, "path", path);
+        decimal(b, "p90_us", percentileMicros(90), 1);
+        number(b, "rate", spec.ratePerSec());
+        number(b, "errors", errors);
+        return b.append('}').toString();
+    }
+
+    /** The summary table people read after the progress lines. */
+    public void printSummary(PrintStream out) {
+        out.printf(Locale.ROOT, "%nworkload    %s: %d B payloads, %s, %s%n", spec.workload(), spec.payloadBytes(),
+            spec.openLoop() ? String.format(Locale.ROOT, "open loop at %,d appends/s (window %d)", spec.ratePerSec(), spec.window())
+                : "closed loop, window " + spec.window(),
+            spec.durable() ? "durable (fsync before an entry counts)" : "not durable (page cache only)");
+        out.printf(Locale.ROOT, "path        %s%n", path);
+        out.printf(Locale.ROOT, "measured    %,d appends committed in %.3f s, %,d failed%n", ops, seconds, errors);
+        out.printf(Locale.ROOT, "throughput  %,.0f appends/s, %.1f MB/s of payload%n", opsPerSecond(), mbPerSecond());
+        out.printf(Locale.ROOT, "latency us  %10s %10s %10s %10s %10s %10s%n", "p50", "p90", "p99", "p99.9", "p99.99", "max");
+        out.printf(Locale.ROOT, "            %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n", percentileMicros(50),
+            percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99), maxMicros());
+        out.flush();
+    }
+
+    /** HdrHistogram's percentile distribution of the commit latency, values in microseconds. */
+    public void writeHgrm(PrintStream out) {
+        latencyNanos.outputPercentileDistribution(out, 5, HGRM_SCALE_NANOS_PER_UNIT);
+        out.flush();
+    }
+
+    private static void field(StringBuilder b, String name, String value) {
+        key(b, name).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        b.append('"');
+    }
+
+    private static void number(StringBuilder b, String name, long value) {
+        key(b, name).append(value);
+    }
+
+    private static void decimal(StringBuilder b, String name, double value, int decimals) {
+        key(b, name).append(String.format(Locale.ROOT, "%." + decimals + "f", value));
+    }
+
+    private static StringBuilder key(StringBuilder b, String name) {
+        if (b.charAt(b.length() - 1) != '{') {
+            b.append(',');
+        }
+        return b.append('"').append(name).append("\":");
+    }
+}

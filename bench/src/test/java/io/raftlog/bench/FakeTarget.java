@@ -1,0 +1,85 @@
+package io.raftlog.bench;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
+
+/**
+ * A stand-in for a cluster: acknowledges appends in order on its own thread (as a client's IO thread
+ * would), failing those the test picks, and remembers the most appends it ever had outstanding.
+ */
+final class FakeTarget implements AppendTarget {
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fake-target");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong nextIndex = new AtomicLong(1);
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicInteger maxOutstanding = new AtomicInteger();
+    private final LongPredicate fails;
+    private final long stallFirstMillis;
+
+    /**
+     * @param fails            which indexes fail instead of committing
+     * @param stallFirstMillis how long the acknowledgement of the very first append is held back
+     */
+    FakeTarget(LongPredicate fails, long stallFirstMillis) {
+        this.fails = fails;
+        this.stallFirstMillis = stallFirstMillis;
+    }
+
+    FakeTarget() {
+        this(i -> false, 0);
+    }
+
+    @Override
+    public CompletableFuture<Long> append(byte[] payload) {
+        maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+        long index = nextIndex.getAndIncrement();
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        completer.execute(() -> {
+            if (index == 1 && stallFirstMillis > 0) {
+                pause(stallFirstMillis); // simulates a slow commit, it synchronises nothing
+            }
+            outstanding.decrementAndGet();
+            if (fails.test(index)) {
+                f.completeExceptionally(new IllegalStateException("append " + index + " rejected"));
+            } else {
+                f.complete(index);
+            }
+        });
+        return f;
+    }
+
+    int maxOutstanding() {
+        return maxOutstanding.get();
+    }
+
+    @Override
+    public String path() {
+        return "fake \"in-memory\" target";
+    }
+
+    @Override
+    public void close() {
+        completer.shutdownNow();
+        try {
+            completer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

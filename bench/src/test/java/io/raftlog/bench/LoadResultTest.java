@@ -1,0 +1,72 @@
+package io.raftlog.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class LoadResultTest {
+
+    /** 1,000 latencies of 1..1000 µs: p50 = 500 µs, p99 = 990 µs, max = 1000 µs (within 0.1%). */
+    private static LoadResult sample() {
+        Histogram h = LoadGenerator.newHistogram();
+        for (int us = 1; us <= 1000; us++) {
+            h.recordValue(us * 1_000L);
+        }
+        LoadSpec spec = LoadSpec.of(Workload.W1k, true);
+        return new LoadResult(spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h);
+    }
+
+    @Test
+    void resultLineIsOneJsonObjectWithTheDesignFieldsInOrder() {
+        String line = sample().resultLine();
+
+        assertThat(line).startsWith("RESULT {").endsWith("}").doesNotContain("\n");
+        List<String> keys = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([a-z0-9_]+)\":").matcher(line);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertThat(keys).startsWith("system", "workload", "durable", "payload", "window", "ops", "seconds",
+            "ops_per_s", "mb_per_s", "p50_us", "p99_us", "p999_us", "max_us", "path");
+        assertThat(line).contains("\"system\":\"raftlog\"", "\"workload\":\"W1k\"", "\"durable\":true",
+            "\"payload\":1024", "\"window\":1024", "\"ops\":500000", "\"seconds\":2.000",
+            "\"ops_per_s\":250000.0", "\"mb_per_s\":256.000", "\"errors\":3", "\"rate\":0",
+            "\"path\":\"in-process 3 nodes, \\\"loopback\\\" TCP\"");
+        assertThat(number(line, "p50_us")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(number(line, "p99_us")).isCloseTo(990, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(number(line, "max_us")).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void hgrmIsHdrHistogramsPercentileDistributionInMicroseconds() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        sample().writeHgrm(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(text).contains("Value     Percentile TotalCount 1/(1-Percentile)", "#[Max     =     1000.");
+    }
+
+    @Test
+    void summaryNamesTheWorkloadThroughputAndPercentiles() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        sample().printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(text).contains("W1k: 1024 B payloads", "durable", "250,000 appends/s", "256.0 MB/s", "p99.9", "3 failed");
+    }
+
+    private static double number(String line, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":([0-9.]+)").matcher(line);
+        assertThat(m.find()).as("field %s in %s", key, line).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
