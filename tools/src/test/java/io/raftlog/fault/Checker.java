@@ -1,0 +1,316 @@
+package io.raftlog.fault;
+
+import io.raftlog.raft.EntryType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Judges a finished run's {@link History} against what a replicated log promises. Each check is
+ * independent and reports every violation it finds (the report prints the first few), so a history that
+ * breaks several promises shows all of them.
+ *
+ * <p>The reference log is the log of the node with the highest commit index, cut at that index; the
+ * checks that compare nodes make sure every other node agrees with it.
+ */
+final class Checker {
+    static final int SHOWN = 10;
+
+    /** The verdict of one check. */
+    record Verdict(String check, String promise, List<String> violations, String summary) {
+        boolean passed() {
+            return violations.isEmpty();
+        }
+    }
+
+    private final History history;
+    private final TreeMap<Long, History.Entry> reference = new TreeMap<>();
+    private final long referenceCommit;
+    private final int referenceNode;
+
+    Checker(History history) {
+        this.history = history;
+        long best = -1;
+        int node = -1;
+        for (History.NodeLog log : history.logs().values()) {
+            if (log.commitIndex() > best) {
+                best = log.commitIndex();
+                node = log.node();
+            }
+        }
+        this.referenceCommit = best;
+        this.referenceNode = node;
+        if (node >= 0) {
+            for (History.Entry e : history.logs().get(node).entries()) {
+                if (e.index() <= best) {
+                    reference.put(e.index(), e);
+                }
+            }
+        }
+    }
+
+    List<Verdict> checkAll() {
+        List<Verdict> out = new ArrayList<>();
+        out.add(finalLogsPresent());
+        out.add(referenceContiguous());
+        out.add(ackedAtTheirIndex());
+        out.add(noDuplicates());
+        out.add(noPhantoms());
+        out.add(failedAbsent());
+        out.add(realTimeOrder());
+        out.add(nodesAgree());
+        out.add(consumersSawPrefix());
+        out.add(oneLeaderPerTerm());
+        out.add(settled());
+        return out;
+    }
+
+    static boolean allPassed(List<Verdict> verdicts) {
+        return verdicts.stream().allMatch(Verdict::passed);
+    }
+
+    long referenceCommit() {
+        return referenceCommit;
+    }
+
+    /** Data entries of the reference log by key (a key may occur several times: that is a violation). */
+    private Map<String, List<Long>> referenceKeys() {
+        Map<String, List<Long>> keys = new HashMap<>();
+        for (History.Entry e : reference.values()) {
+            if (e.type() == EntryType.DATA) {
+                String key = Payloads.decode(e.bytes());
+                keys.computeIfAbsent(key == null ? "<undecodable>" : key, k -> new ArrayList<>()).add(e.index());
+            }
+        }
+        return keys;
+    }
+
+    Verdict finalLogsPresent() {
+        List<String> v = new ArrayList<>();
+        int nodes = (int) history.metaLong("nodes", history.logs().size());
+        if (history.logs().size() < nodes) {
+            v.add("final logs of only " + history.logs().size() + " of " + nodes + " nodes were collected");
+        }
+        if (referenceCommit < 0) {
+            v.add("no node reported a commit index");
+        }
+        return new Verdict("final-logs", "every node's final log was read", v,
+            history.logs().size() + " logs, reference node " + referenceNode + " commit index " + referenceCommit);
+    }
+
+    Verdict referenceContiguous() {
+        List<String> v = new ArrayList<>();
+        long expect = reference.isEmpty() ? 1 : reference.firstKey();
+        for (long idx : reference.keySet()) {
+            if (idx != expect) {
+                v.add("node " + referenceNode + " has no entry at index " + expect + " (next is " + idx + ")");
+                expect = idx;
+            }
+            expect++;
+        }
+        if (!reference.isEmpty() && reference.lastKey() < referenceCommit) {
+            v.add("node " + referenceNode + " reports commit index " + referenceCommit + " but its log ends at " + reference.lastKey());
+        }
+        return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v,
+            reference.size() + " committed entries");
+    }
+
+    Verdict ackedAtTheirIndex() {
+        List<String> v = new ArrayList<>();
+        int acked = 0;
+        for (History.Op op : history.ops()) {
+            if (op.outcome != History.Outcome.OK) {
+                continue;
+            }
+            acked++;
+            History.Entry e = reference.get(op.index);
+            String key = e == null || e.type() != EntryType.DATA ? null : Payloads.decode(e.bytes());
+            boolean intact = key != null && Arrays.equals(e.bytes(), Payloads.encode(op.key, op.padding));
+            if (!op.key.equals(key) || !intact) {
+                v.add(op + " acknowledged at index " + op.index + " but the committed log holds "
+                    + (e == null ? "nothing there" : key != null && !intact ? "its key with different bytes" : describe(e)));
+            }
+        }
+        return new Verdict("acked-present", "every acknowledged append is in the final log at its acknowledged index", v,
+            acked + " acknowledged appends");
+    }
+
+    Verdict noDuplicates() {
+        List<String> v = new ArrayList<>();
+        referenceKeys().forEach((key, idx) -> {
+            if (idx.size() > 1) {
+                v.add(key + " appears " + idx.size() + " times, at " + idx);
+            }
+        });
+        v.sort(null);
+        return new Verdict("no-duplicates", "no append (acknowledged or retried without acknowledgement) appears twice", v,
+            "");
+    }
+
+    Verdict noPhantoms() {
+        Set<String> invoked = new HashSet<>();
+        for (History.Op op : history.ops()) {
+            invoked.add(op.key);
+        }
+        List<String> v = new ArrayList<>();
+        for (History.Entry e : reference.values()) {
+            if (e.type() == EntryType.NOOP) {
+                continue;
+            }
+            String key = e.type() == EntryType.DATA ? Payloads.decode(e.bytes()) : null;
+            if (key == null || !invoked.contains(key)) {
+                v.add("index " + e.index() + " holds " + describe(e) + ", which no producer appended");
+            }
+        }
+        return new Verdict("no-phantoms", "no entry appears that was never appended", v, "");
+    }
+
+    Verdict failedAbsent() {
+        Map<String, List<Long>> keys = referenceKeys();
+        List<String> v = new ArrayList<>();
+        int failed = 0;
+        for (History.Op op : history.ops()) {
+            if (op.outcome == History.Outcome.FAILED) {
+                failed++;
+                if (keys.containsKey(op.key)) {
+                    v.add(op + " was reported as definitely failed but is in the log at " + keys.get(op.key));
+                }
+            }
+        }
+        return new Verdict("failed-absent", "an append reported as definitely failed is not in the log", v,
+            failed + " definite failures");
+    }
+
+    /**
+     * If A was acknowledged before B was invoked, A's index is below B's. Sweeps the acknowledged appends
+     * in invocation order while folding in completions that happened before each invocation.
+     */
+    Verdict realTimeOrder() {
+        List<History.Op> acked = history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).toList();
+        List<History.Op> byInvoke = acked.stream().sorted(Comparator.comparingLong(o -> o.invokeNanos)).toList();
+        List<History.Op> byComplete = acked.stream().sorted(Comparator.comparingLong(o -> o.completeNanos)).toList();
+        List<String> v = new ArrayList<>();
+        History.Op maxDone = null;
+        int j = 0;
+        for (History.Op b : byInvoke) {
+            while (j < byComplete.size() && byComplete.get(j).completeNanos < b.invokeNanos) {
+                History.Op a = byComplete.get(j++);
+                if (maxDone == null || a.index > maxDone.index) {
+                    maxDone = a;
+                }
+            }
+            if (maxDone != null && maxDone.index >= b.index) {
+                v.add(maxDone + " was acknowledged " + micros(b.invokeNanos - maxDone.completeNanos)
+                    + " before " + b + " was invoked, yet its index is not lower");
+            }
+        }
+        return new Verdict("real-time-order", "A acknowledged before B was invoked implies index(A) < index(B)", v,
+            acked.size() + " acknowledged appends compared");
+    }
+
+    Verdict nodesAgree() {
+        List<String> v = new ArrayList<>();
+        for (History.NodeLog log : history.logs().values()) {
+            if (log.node() == referenceNode) {
+                continue;
+            }
+            Map<Long, History.Entry> mine = new HashMap<>();
+            for (History.Entry e : log.entries()) {
+                mine.put(e.index(), e);
+            }
+            int differing = 0;
+            for (History.Entry ref : reference.values()) {
+                History.Entry e = mine.get(ref.index());
+                if (e == null) {
+                    if (ref.index() <= log.commitIndex()) {
+                        v.add("node " + log.node() + " reports commit index " + log.commitIndex() + " but has no entry at " + ref.index());
+                    } else {
+                        v.add("node " + log.node() + " lacks committed index " + ref.index() + " (its commit index is " + log.commitIndex() + ")");
+                    }
+                    break;
+                }
+                if (e.type() != ref.type() || !Arrays.equals(e.bytes(), ref.bytes())) {
+                    if (differing++ < SHOWN) {
+                        v.add("index " + ref.index() + ": node " + referenceNode + " has " + describe(ref) + ", node "
+                            + log.node() + " has " + describe(e));
+                    }
+                }
+            }
+        }
+        return new Verdict("nodes-agree", "all nodes' logs are identical up to the commit index", v,
+            history.logs().size() + " nodes compared up to index " + referenceCommit);
+    }
+
+    Verdict consumersSawPrefix() {
+        List<History.Entry> data = reference.values().stream().filter(e -> e.type() == EntryType.DATA).toList();
+        List<String> v = new ArrayList<>();
+        StringBuilder summary = new StringBuilder();
+        history.seenByConsumer().forEach((consumer, seen) -> {
+            summary.append(summary.length() == 0 ? "" : ", ").append("consumer ").append(consumer).append(": ").append(seen.size());
+            for (int i = 0; i < seen.size(); i++) {
+                History.Seen s = seen.get(i);
+                if (i >= data.size()) {
+                    v.add("consumer " + consumer + " saw " + s.key() + "@" + s.index() + " as its entry #" + (i + 1)
+                        + " but the committed log has only " + data.size() + " data entries");
+                    return;
+                }
+                History.Entry e = data.get(i);
+                String key = Payloads.decode(e.bytes());
+                if (e.index() != s.index() || !s.key().equals(key)) {
+                    String what = i > 0 && seen.get(i - 1).index() >= s.index() ? "a repeat or step back"
+                        : e.index() < s.index() ? "a gap" : "a different entry";
+                    v.add("consumer " + consumer + " entry #" + (i + 1) + " is " + s.key() + "@" + s.index()
+                        + ", expected " + key + "@" + e.index() + " (" + what + ")");
+                    return;
+                }
+            }
+        });
+        return new Verdict("consumers-prefix", "every consumer saw a gap-free, duplicate-free prefix of the final log", v,
+            summary.toString());
+    }
+
+    Verdict oneLeaderPerTerm() {
+        Map<Long, Set<Integer>> leaders = new TreeMap<>();
+        for (History.Observation o : history.observations()) {
+            if (o.isLeader()) {
+                leaders.computeIfAbsent(o.term(), t -> new HashSet<>()).add(o.node());
+            }
+        }
+        List<String> v = new ArrayList<>();
+        leaders.forEach((term, nodes) -> {
+            if (nodes.size() > 1) {
+                v.add("term " + term + " had leaders " + new java.util.TreeSet<>(nodes));
+            }
+        });
+        return new Verdict("one-leader-per-term", "at most one node is leader in any term (as observed by status polls)", v,
+            leaders.size() + " terms with an observed leader");
+    }
+
+    Verdict settled() {
+        List<String> v = new ArrayList<>();
+        String s = history.meta.getOrDefault("settled", "false");
+        if (!"true".equals(s)) {
+            v.add("after healing, the cluster did not converge: " + history.meta.getOrDefault("settle.detail", "(no detail)"));
+        }
+        return new Verdict("settled", "after healing, a leader is elected and every node catches up to one commit index", v,
+            history.meta.getOrDefault("settle.detail", ""));
+    }
+
+    private static String describe(History.Entry e) {
+        if (e.type() != EntryType.DATA) {
+            return EntryType.name(e.type()) + " entry";
+        }
+        String key = Payloads.decode(e.bytes());
+        return key != null ? key : "undecodable " + e.bytes().length + "-byte data entry";
+    }
+
+    static String micros(long nanos) {
+        return nanos >= 10_000_000 ? (nanos / 1_000_000) + " ms" : (nanos / 1_000) + " us";
+    }
+}

@@ -1,0 +1,239 @@
+package io.raftlog.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftlog.raft.EntryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each check is shown to pass on a correct history and to fail on a hand-made history that breaks it. */
+class CheckerTest {
+
+    /**
+     * A correct run: a noop at 1, then p1-c0..p1-c4 at 2..6 appended one after another by producer 1,
+     * p2-c0 invoked concurrently with p1-c4 and unknown (never committed), two consumers, two leaders in
+     * different terms, three nodes with identical logs.
+     */
+    private static History good() {
+        History h = new History();
+        h.meta.put("nodes", "3");
+        h.meta.put("settled", "true");
+        List<History.Entry> log = new ArrayList<>();
+        log.add(new History.Entry(1, EntryType.NOOP, new byte[0]));
+        long t = 1000;
+        for (int c = 0; c < 5; c++) {
+            String key = Payloads.key(1, c);
+            History.Op op = h.invoke(1, key, c * 7, t);
+            op.ok(t + 10, c + 2);
+            log.add(new History.Entry(c + 2, EntryType.DATA, Payloads.encode(key, c * 7)));
+            t += 20;
+        }
+        History.Op lost = h.invoke(2, Payloads.key(2, 0), 0, t - 25);
+        lost.failed(t + 500, false, "deadline passed");
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, 6, List.copyOf(log)));
+        }
+        h.seen(1, 5000, 2, "p1-c0");
+        h.seen(1, 5001, 3, "p1-c1");
+        h.consumer(2);
+        h.observe(new History.Observation(10, 1, true, "LEADER", 1, 1, 0));
+        h.observe(new History.Observation(10, 2, true, "FOLLOWER", 1, 1, 0));
+        h.observe(new History.Observation(20, 2, true, "LEADER", 2, 2, 0));
+        return h;
+    }
+
+    private static Checker.Verdict verdict(History h, String check) {
+        return new Checker(h).checkAll().stream().filter(v -> v.check().equals(check)).findFirst().orElseThrow();
+    }
+
+    private static void assertFails(String check, Consumer<History> breakIt) {
+        History h = good();
+        breakIt.accept(h);
+        Checker.Verdict v = verdict(h, check);
+        assertThat(v.passed()).as(check + " must fail").isFalse();
+        assertThat(v.violations()).isNotEmpty();
+    }
+
+    private static List<History.Entry> logWith(History h, int node, long index, History.Entry replacement) {
+        List<History.Entry> entries = new ArrayList<>(h.logs().get(node).entries());
+        entries.removeIf(e -> e.index() == index);
+        if (replacement != null) {
+            entries.add(replacement);
+            entries.sort((a, b) -> Long.compare(a.index(), b.index()));
+        }
+        return entries;
+    }
+
+    private static void replaceEverywhere(History h, long index, History.Entry replacement) {
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, h.logs().get(n).commitIndex(), logWith(h, n, index, replacement)));
+        }
+    }
+
+    @Test
+    void aCorrectHistoryPassesEveryCheck() {
+        List<Checker.Verdict> verdicts = new Checker(good()).checkAll();
+        assertThat(verdicts).allSatisfy(v -> assertThat(v.violations()).as(v.check()).isEmpty());
+        assertThat(Checker.allPassed(verdicts)).isTrue();
+    }
+
+    @Test
+    void missingNodeLogFails() {
+        assertFails("final-logs", h -> h.meta.put("nodes", "5"));
+    }
+
+    @Test
+    void holeInTheCommittedLogFails() {
+        assertFails("log-contiguous", h -> replaceEverywhere(h, 4, null));
+    }
+
+    @Test
+    void lostAcknowledgedAppendFails() {
+        assertFails("acked-present", h -> replaceEverywhere(h, 6, new History.Entry(6, EntryType.NOOP, new byte[0])));
+    }
+
+    @Test
+    void acknowledgedAtTheWrongIndexFails() {
+        assertFails("acked-present", h -> h.ops().get(0).ok(1010, 3));
+    }
+
+    @Test
+    void appendAppearingTwiceFails() {
+        // The unacknowledged p2-c0 was retried and committed twice.
+        assertFails("no-duplicates", h -> {
+            replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, Payloads.encode("p2-c0", 0)));
+            replaceEverywhere(h, 8, new History.Entry(8, EntryType.DATA, Payloads.encode("p2-c0", 0)));
+            for (int n = 1; n <= 3; n++) {
+                h.log(new History.NodeLog(n, 8, h.logs().get(n).entries()));
+            }
+        });
+    }
+
+    @Test
+    void entryNobodyAppendedFails() {
+        assertFails("no-phantoms", h -> {
+            replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, Payloads.encode("p9-c9", 3)));
+            for (int n = 1; n <= 3; n++) {
+                h.log(new History.NodeLog(n, 7, h.logs().get(n).entries()));
+            }
+        });
+    }
+
+    @Test
+    void corruptedEntryFails() {
+        assertFails("no-phantoms", h -> {
+            byte[] b = Payloads.encode("p1-c4", 28);
+            b[b.length - 1] ^= 1;
+            replaceEverywhere(h, 6, new History.Entry(6, EntryType.DATA, b));
+        });
+    }
+
+    @Test
+    void definitelyFailedAppendInTheLogFails() {
+        assertFails("failed-absent", h -> {
+            h.ops().get(5).failed(9999, true, "rejected");
+            replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, Payloads.encode("p2-c0", 0)));
+            for (int n = 1; n <= 3; n++) {
+                h.log(new History.NodeLog(n, 7, h.logs().get(n).entries()));
+            }
+        });
+    }
+
+    @Test
+    void laterAppendAtLowerIndexFails() {
+        // p1-c0 and p1-c1 were acknowledged one after another but their indexes are swapped.
+        assertFails("real-time-order", h -> {
+            h.ops().get(0).ok(1010, 3);
+            h.ops().get(1).ok(1030, 2);
+            replaceEverywhere(h, 2, new History.Entry(2, EntryType.DATA, Payloads.encode("p1-c1", 7)));
+            replaceEverywhere(h, 3, new History.Entry(3, EntryType.DATA, Payloads.encode("p1-c0", 0)));
+        });
+    }
+
+    @Test
+    void overlappingAppendsMayCommitInEitherOrder() {
+        History h = new History();
+        h.meta.put("nodes", "1");
+        h.meta.put("settled", "true");
+        // B is invoked before A completes: they are concurrent, so B may take the lower index.
+        History.Op a = h.invoke(1, "p1-c0", 0, 100);
+        History.Op b = h.invoke(2, "p2-c0", 0, 150);
+        b.ok(180, 1);
+        a.ok(200, 2);
+        h.log(new History.NodeLog(1, 2, List.of(
+            new History.Entry(1, EntryType.DATA, Payloads.encode("p2-c0", 0)),
+            new History.Entry(2, EntryType.DATA, Payloads.encode("p1-c0", 0)))));
+        assertThat(Checker.allPassed(new Checker(h).checkAll())).isTrue();
+    }
+
+    @Test
+    void truncatedAcknowledgedPayloadFails() {
+        assertFails("acked-present", h -> replaceEverywhere(h, 6,
+            new History.Entry(6, EntryType.DATA, java.util.Arrays.copyOf(Payloads.encode("p1-c4", 28), 20))));
+    }
+
+    @Test
+    void divergingNodeFails() {
+        assertFails("nodes-agree", h -> h.log(new History.NodeLog(3, 6,
+            logWith(h, 3, 5, new History.Entry(5, EntryType.DATA, Payloads.encode("p2-c0", 0))))));
+    }
+
+    @Test
+    void nodeMissingCommittedEntriesFails() {
+        assertFails("nodes-agree", h -> h.log(new History.NodeLog(2, 5, logWith(h, 2, 6, null))));
+    }
+
+    @Test
+    void consumerWithAGapFails() {
+        assertFails("consumers-prefix", h -> h.seen(2, 6000, 3, "p1-c1"));
+    }
+
+    @Test
+    void consumerSeeingAnEntryTwiceFails() {
+        assertFails("consumers-prefix", h -> h.seen(1, 6000, 3, "p1-c1"));
+    }
+
+    @Test
+    void consumerSeeingUncommittedEntryFails() {
+        assertFails("consumers-prefix", h -> {
+            for (int c = 2; c < 5; c++) {
+                h.seen(1, 6000 + c, c + 2, Payloads.key(1, c));
+            }
+            h.seen(1, 7000, 7, "p2-c0");
+        });
+    }
+
+    @Test
+    void twoLeadersInOneTermFails() {
+        assertFails("one-leader-per-term", h -> h.observe(new History.Observation(30, 3, true, "LEADER", 2, 3, 0)));
+    }
+
+    @Test
+    void unsettledClusterFails() {
+        assertFails("settled", h -> h.meta.put("settled", "false"));
+    }
+
+    @Test
+    void replayingASavedHistoryGivesTheSameVerdicts(@TempDir Path dir) {
+        History h = good();
+        h.seen(2, 6000, 3, "p1-c1");
+        h.inject(new History.Injection(5, 50, "kill", "kill -9 node 1"));
+        h.note(7, "restarted node 1");
+        Path file = dir.resolve("history.txt");
+        h.write(file);
+        History back = History.read(file);
+        assertThat(render(new Checker(back).checkAll())).isEqualTo(render(new Checker(h).checkAll()));
+        assertThat(back.injections()).isEqualTo(h.injections());
+        assertThat(back.observations()).isEqualTo(h.observations());
+        assertThat(new Checker(back).checkAll().stream().filter(v -> !v.passed()).map(Checker.Verdict::check))
+            .containsExactly("consumers-prefix");
+    }
+
+    private static List<String> render(List<Checker.Verdict> verdicts) {
+        return verdicts.stream().map(v -> v.check() + " " + v.violations() + " " + v.summary()).toList();
+    }
+}

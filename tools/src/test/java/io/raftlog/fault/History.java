@@ -1,0 +1,282 @@
+package io.raftlog.fault;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything one fault run observed, recorded from many threads and saved as a text file that the
+ * checker can re-read (a failed run is replayed from its history, not re-executed). Times are
+ * {@link System#nanoTime()} values of the test JVM, so only their differences mean anything.
+ */
+final class History {
+
+    enum Outcome { OK, FAILED, UNKNOWN }
+
+    /** One append. FAILED means the append definitely did not happen; UNKNOWN that it may have. */
+    static final class Op {
+        final int id;
+        final int producer;
+        final String key;
+        final int padding;
+        final long invokeNanos;
+        volatile long completeNanos = -1;
+        volatile Outcome outcome = Outcome.UNKNOWN;
+        volatile long index = -1;
+        volatile String error = "";
+
+        Op(int id, int producer, String key, int padding, long invokeNanos) {
+            this.id = id;
+            this.producer = producer;
+            this.key = key;
+            this.padding = padding;
+            this.invokeNanos = invokeNanos;
+        }
+
+        synchronized void ok(long atNanos, long idx) {
+            completeNanos = atNanos;
+            index = idx;
+            outcome = Outcome.OK;
+        }
+
+        synchronized void failed(long atNanos, boolean definite, String why) {
+            if (outcome == Outcome.OK) {
+                return;
+            }
+            completeNanos = atNanos;
+            outcome = definite ? Outcome.FAILED : Outcome.UNKNOWN;
+            error = why == null ? "" : why;
+        }
+
+        boolean completed() {
+            return completeNanos >= 0;
+        }
+
+        @Override
+        public String toString() {
+            return "op#" + id + " " + key + " " + outcome + (index >= 0 ? "@" + index : "")
+                + (error.isEmpty() ? "" : " (" + error + ")");
+        }
+    }
+
+    /** An entry a consumer was handed. */
+    record Seen(int consumer, long nanos, long index, String key) {
+    }
+
+    /** One poll of one node's status; reachable=false when the node did not answer in time. */
+    record Observation(long nanos, int node, boolean reachable, String role, long term, int leaderId, long commitIndex) {
+        boolean isLeader() {
+            return reachable && "LEADER".equalsIgnoreCase(role);
+        }
+    }
+
+    /** A fault the nemesis injected, from start to heal (end -1: still active when the run ended). */
+    record Injection(long startNanos, long endNanos, String kind, String description) {
+    }
+
+    /** One entry of a node's final log. */
+    record Entry(long index, byte type, byte[] bytes) {
+    }
+
+    /** A node's log after the run: its commit index and its entries (as dumped or read). */
+    record NodeLog(int node, long commitIndex, List<Entry> entries) {
+    }
+
+    /** A free-form line for the report (settling, restarts, errors of the harness). */
+    record Note(long nanos, String text) {
+    }
+
+    final Map<String, String> meta = new ConcurrentHashMap<>();
+    private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Integer, List<Seen>> seen = new ConcurrentHashMap<>();
+    private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
+    private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Integer, NodeLog> logs = new ConcurrentHashMap<>();
+    private final List<Note> notes = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger nextOp = new AtomicInteger();
+
+    Op invoke(int producer, String key, int padding, long nanos) {
+        Op op = new Op(nextOp.getAndIncrement(), producer, key, padding, nanos);
+        ops.add(op);
+        return op;
+    }
+
+    void seen(int consumer, long nanos, long index, String key) {
+        seen.computeIfAbsent(consumer, c -> Collections.synchronizedList(new ArrayList<>())).add(new Seen(consumer, nanos, index, key));
+    }
+
+    /** Declares a consumer even if it never sees anything (an empty prefix is still checked). */
+    void consumer(int consumer) {
+        seen.computeIfAbsent(consumer, c -> Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    void observe(Observation o) {
+        observations.add(o);
+    }
+
+    void inject(Injection i) {
+        injections.add(i);
+    }
+
+    void log(NodeLog log) {
+        logs.put(log.node(), log);
+    }
+
+    void note(long nanos, String text) {
+        notes.add(new Note(nanos, text));
+    }
+
+    List<Op> ops() {
+        synchronized (ops) {
+            return List.copyOf(ops);
+        }
+    }
+
+    Map<Integer, List<Seen>> seenByConsumer() {
+        Map<Integer, List<Seen>> out = new TreeMap<>();
+        seen.forEach((c, l) -> {
+            synchronized (l) {
+                out.put(c, List.copyOf(l));
+            }
+        });
+        return out;
+    }
+
+    List<Observation> observations() {
+        synchronized (observations) {
+            return List.copyOf(observations);
+        }
+    }
+
+    List<Injection> injections() {
+        synchronized (injections) {
+            return List.copyOf(injections);
+        }
+    }
+
+    Map<Integer, NodeLog> logs() {
+        return new TreeMap<>(logs);
+    }
+
+    List<Note> notes() {
+        synchronized (notes) {
+            return List.copyOf(notes);
+        }
+    }
+
+    long metaLong(String name, long dflt) {
+        String v = meta.get(name);
+        return v == null ? dflt : Long.parseLong(v);
+    }
+
+    // ---- the file format: one record per line, tab-separated, '#' comments ----
+
+    void write(Path file) {
+        HexFormat hex = HexFormat.of();
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("# raftlog fault history v1: replay with -Dfault.replay=<this file>\n");
+            for (Map.Entry<String, String> m : new TreeMap<>(meta).entrySet()) {
+                line(w, "meta", m.getKey(), m.getValue());
+            }
+            for (Op o : ops()) {
+                line(w, "op", o.id, o.producer, o.key, o.padding, o.invokeNanos, o.completeNanos, o.outcome, o.index,
+                    o.error.isEmpty() ? "-" : o.error.replace('\t', ' ').replace('\n', ' '));
+            }
+            for (List<Seen> l : seenByConsumer().values()) {
+                for (Seen s : l) {
+                    line(w, "seen", s.consumer(), s.nanos(), s.index(), s.key());
+                }
+            }
+            for (int c : seenByConsumer().keySet()) {
+                line(w, "consumer", c);
+            }
+            for (Observation o : observations()) {
+                line(w, "obs", o.nanos(), o.node(), o.reachable(), o.role(), o.term(), o.leaderId(), o.commitIndex());
+            }
+            for (Injection i : injections()) {
+                line(w, "inj", i.startNanos(), i.endNanos(), i.kind(), i.description());
+            }
+            for (Note n : notes()) {
+                line(w, "note", n.nanos(), n.text().replace('\t', ' ').replace('\n', ' '));
+            }
+            for (NodeLog l : logs().values()) {
+                line(w, "log", l.node(), l.commitIndex());
+                for (Entry e : l.entries()) {
+                    line(w, "entry", l.node(), e.index(), e.type(), e.bytes().length == 0 ? "-" : hex.formatHex(e.bytes()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write history " + file, e);
+        }
+    }
+
+    private static void line(BufferedWriter w, Object... fields) throws IOException {
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                w.write('\t');
+            }
+            w.write(String.valueOf(fields[i]));
+        }
+        w.write('\n');
+    }
+
+    static History read(Path file) {
+        HexFormat hex = HexFormat.of();
+        History h = new History();
+        Map<Integer, Long> commit = new TreeMap<>();
+        Map<Integer, List<Entry>> entries = new TreeMap<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read history " + file, e);
+        }
+        int lineNo = 0;
+        for (String line : lines) {
+            lineNo++;
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            try {
+                switch (f[0]) {
+                    case "meta" -> h.meta.put(f[1], f[2]);
+                    case "op" -> {
+                        Op o = new Op(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]));
+                        o.completeNanos = Long.parseLong(f[6]);
+                        o.outcome = Outcome.valueOf(f[7]);
+                        o.index = Long.parseLong(f[8]);
+                        o.error = "-".equals(f[9]) ? "" : f[9];
+                        h.ops.add(o);
+                        h.nextOp.set(Math.max(h.nextOp.get(), o.id + 1));
+                    }
+                    case "seen" -> h.seen(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]);
+                    case "consumer" -> h.consumer(Integer.parseInt(f[1]));
+                    case "obs" -> h.observe(new Observation(Long.parseLong(f[1]), Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]),
+                        f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7])));
+                    case "inj" -> h.inject(new Injection(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]));
+                    case "note" -> h.note(Long.parseLong(f[1]), f[2]);
+                    case "log" -> commit.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+                    case "entry" -> entries.computeIfAbsent(Integer.parseInt(f[1]), n -> new ArrayList<>())
+                        .add(new Entry(Long.parseLong(f[2]), Byte.parseByte(f[3]), "-".equals(f[4]) ? new byte[0] : hex.parseHex(f[4])));
+                    default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + ":" + lineNo + ": cannot parse '" + line + "': " + e.getMessage(), e);
+            }
+        }
+        commit.forEach((node, c) -> h.log(new NodeLog(node, c, entries.getOrDefault(node, List.of()))));
+        return h;
+    }
+}
