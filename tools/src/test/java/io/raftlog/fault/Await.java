@@ -44,7 +44,11 @@ final class Await {
      * the experiment, not a synchronisation). Returns false if interrupted.
      */
     static boolean pause(long nanos) {
-        long deadline = System.nanoTime() + nanos;
+        return pauseUntil(System.nanoTime() + nanos);
+    }
+
+    /** {@link #pause} until the {@link System#nanoTime()} value {@code deadline}. */
+    static boolean pauseUntil(long deadline) {
         long left;
         while ((left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(left);

@@ -129,6 +129,19 @@ final class History {
         injections.add(i);
     }
 
+    /** Sets the end time of the open injection that started at {@code startNanos}. */
+    void closeInjection(long startNanos, long endNanos) {
+        synchronized (injections) {
+            for (int i = injections.size() - 1; i >= 0; i--) {
+                Injection in = injections.get(i);
+                if (in.startNanos() == startNanos && in.endNanos() < 0) {
+                    injections.set(i, new Injection(startNanos, endNanos, in.kind(), in.description()));
+                    return;
+                }
+            }
+        }
+    }
+
     void log(NodeLog log) {
         logs.put(log.node(), log);
     }
