@@ -1,0 +1,550 @@
+package io.raftlog.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.raftlog.raft.EntryType;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The Raft log of a node on a Chronicle Queue (memory-mapped, append-only files, one per roll cycle).
+ *
+ * <p>Format: every record is one document, see {@link RecordFormat}. Truncation is a record; so is a
+ * compaction; a torn tail found at start-up is voided by a recovery record. At start-up every record is
+ * read once, checked (CRC32C) and replayed into an in-memory {@link LogState}: where each Raft index lives
+ * (a few segments, not a slot per entry) and the term runs, so reads are O(1) (a segment look-up plus
+ * Chronicle's own index) and {@code termAt} never touches the files.
+ *
+ * <p>Durability: writes go to the mapped files (page cache). {@link #flush()} forces them with
+ * {@code FileChannel.force} on each cycle file written since the last flush; on Linux that writes back the
+ * pages dirtied through the mapping (the mapping and the file share the page cache), which
+ * {@code ChronicleJournalDurabilityTest} checks through the mapping's dirty-page count. It runs on the
+ * flusher thread without touching Chronicle's appender, so the raft thread keeps appending meanwhile.
+ *
+ * <p>Threads: see {@link Journal}. The writer publishes its last index with a release store after each
+ * append; truncation and the flusher's bookkeeping meet in one small lock that the append path never takes.
+ */
+public final class ChronicleJournal implements Journal {
+
+    static {
+        ChronicleSettings.apply();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+
+    /**
+     * How the queue is built. The default roll cycle is hourly with 2^32 documents per cycle: about 1.19 M
+     * entries/s sustained for as long as the node runs (Chronicle's default daily cycle caps near 50 k/s
+     * averaged), and hourly files give retention a fine grain.
+     */
+    public static final class Options {
+        final RollCycle rollCycle;
+        final TimeProvider timeProvider;
+        final long lockTimeoutMillis;
+
+        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis) {
+            this.rollCycle = rollCycle;
+            this.timeProvider = timeProvider;
+            this.lockTimeoutMillis = lockTimeoutMillis;
+        }
+
+        public static Options defaults() {
+            // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
+            // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
+            // and only one process writes a node's journal, so a short timeout only speeds up restarts.
+            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000);
+        }
+
+        public Options rollCycle(RollCycle cycle) {
+            return new Options(cycle, timeProvider, lockTimeoutMillis);
+        }
+
+        /** Tests roll files on demand with a settable clock. */
+        public Options timeProvider(TimeProvider provider) {
+            return new Options(rollCycle, provider, lockTimeoutMillis);
+        }
+    }
+
+    private final Path dir;
+    private final FsyncPolicy policy;
+    private final RollCycle rollCycle;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final LogState state = new LogState();
+    private final ChronicleJournalReader ownReader;
+    /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
+    private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
+
+    private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private final UnsafeBuffer markerPayload = new UnsafeBuffer(new byte[8]);
+    private int lastWrittenCycle = Integer.MIN_VALUE;
+    private boolean closed;
+
+    // Shared with the flusher and readers.
+    private final AtomicLong publishedLast = new AtomicLong();
+    private volatile long publishedFirst;
+    private volatile int writtenCycle = Integer.MIN_VALUE;
+    private final AtomicLong durable = new AtomicLong();
+    private final Object flushLock = new Object();
+    /** Lowest index truncated to since the current flush started (guarded by flushLock). */
+    private long truncatedTo = Long.MAX_VALUE;
+
+    // Flusher-owned (guarded by forceLock: the flusher, the interval thread and compaction may force).
+    private final Object forceLock = new Object();
+    private final Map<Integer, FileChannel> channels = new TreeMap<>();
+    private int lastForcedCycle = Integer.MIN_VALUE;
+    private long forces;
+
+    private final Thread intervalSyncer;
+    private volatile boolean stopping;
+
+    private ChronicleJournal(Path dir, FsyncPolicy policy, Options options) {
+        this.dir = dir;
+        this.policy = policy;
+        this.rollCycle = options.rollCycle;
+        this.queue = buildQueue(dir, options, false, new StoreFileListener() {
+            @Override
+            public void onAcquired(int cycle, File file) {
+                cycleFiles.put(cycle, file);
+            }
+
+            @Override
+            public void onReleased(int cycle, File file) {
+                // kept: the flusher may still need to force a released file
+            }
+        });
+        boolean ok = false;
+        try {
+            JournalScan.Result scan;
+            try (ExcerptTailer tailer = queue.createTailer()) {
+                scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null);
+            }
+            appender = queue.createAppender();
+            for (int cycle : cycleFiles.keySet()) {
+                lastWrittenCycle = Math.max(lastWrittenCycle, cycle);
+            }
+            writtenCycle = lastWrittenCycle;
+            if (scan.tornFrom >= 0) {
+                // Void the torn records durably before anything is appended after them, else the next start
+                // would find damage followed by whole records and refuse to open.
+                LOG.warn("journal {}: cutting back a torn tail of {} record(s) after index {}: {}",
+                    dir, scan.tornRecords, state.lastIndex, scan.tornReason);
+                markerPayload.putLong(0, scan.tornFrom);
+                writeRecord(RecordFormat.RECOVERY, state.lastIndex, state.lastTerm(), markerPayload, 0, 8);
+                forceWritten();
+            }
+            ownReader = new ChronicleJournalReader(this);
+            publishedFirst = state.firstIndex;
+            publishedLast.set(state.lastIndex);
+            if (policy.mode() == FsyncPolicy.Mode.BATCH) {
+                forceWritten(); // what a previous run left in the page cache counts as durable only once forced
+            }
+            durable.set(state.lastIndex);
+            if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
+                intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync");
+                intervalSyncer.setDaemon(true);
+                intervalSyncer.start();
+            } else {
+                intervalSyncer = null;
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                queue.close();
+            }
+        }
+    }
+
+    /** Opens (creating if needed) the journal in {@code dir}, recovering it as described in the class comment. */
+    public static ChronicleJournal open(Path dir, FsyncPolicy policy) {
+        return open(dir, policy, Options.defaults());
+    }
+
+    public static ChronicleJournal open(Path dir, FsyncPolicy policy, Options options) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create journal directory " + dir + ": " + e.getMessage(), e);
+        }
+        return new ChronicleJournal(dir, policy, options);
+    }
+
+    static SingleChronicleQueue buildQueue(Path dir, Options options, boolean readOnly, StoreFileListener listener) {
+        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(dir)
+            .rollCycle(options.rollCycle)
+            .timeoutMS(options.lockTimeoutMillis)
+            .readOnly(readOnly);
+        if (options.timeProvider != null) {
+            b.timeProvider(options.timeProvider);
+        }
+        if (listener != null) {
+            b.storeFileListener(listener);
+        }
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- RaftLog (writer thread)
+
+    @Override
+    public long firstIndex() {
+        return state.firstIndex;
+    }
+
+    @Override
+    public long lastIndex() {
+        return state.lastIndex;
+    }
+
+    @Override
+    public long termAt(long index) {
+        return state.termAt(index);
+    }
+
+    @Override
+    public void append(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
+        ensureOpen();
+        if (index != state.lastIndex + 1) {
+            throw new IllegalStateException("append at " + index + " but the last index is " + state.lastIndex);
+        }
+        if (!EntryType.isValid(type)) {
+            throw new IllegalArgumentException("unknown entry type " + type + " at index " + index);
+        }
+        if (term < state.lastTerm()) {
+            throw new IllegalStateException("term " + term + " at " + index + " is below the previous term " + state.lastTerm());
+        }
+        if (length < 0 || length > RecordFormat.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("entry " + index + " payload of " + length + " bytes, limit " + RecordFormat.MAX_PAYLOAD);
+        }
+        long queueIndex = writeRecord(type, index, term, buffer, offset, length);
+        state.appended(index, term, queueIndex);
+        publishedLast.lazySet(index);
+    }
+
+    @Override
+    public void truncateAfter(long index) {
+        ensureOpen();
+        if (index < state.firstIndex - 1) {
+            throw new IllegalStateException("truncate after " + index + " is below the first index " + state.firstIndex);
+        }
+        if (index >= state.lastIndex) {
+            return;
+        }
+        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0);
+        state.truncateAfter(index);
+        synchronized (flushLock) {
+            publishedLast.set(index);
+            truncatedTo = Math.min(truncatedTo, index);
+            if (durable.get() > index) {
+                durable.set(index);
+            }
+        }
+    }
+
+    @Override
+    public int countWithin(long fromIndex, int maxCount, long maxBytes) {
+        if (fromIndex > state.lastIndex) {
+            return 0;
+        }
+        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, (i, t, ty, b, o, l) -> true);
+    }
+
+    @Override
+    public int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
+        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, consumer);
+    }
+
+    /** Writes one record; holds Chronicle's writing context only for the copy of already-encoded bytes. */
+    private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length) {
+        int total = RecordFormat.HEADER_LENGTH + length;
+        if (total > scratch.capacity()) {
+            scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
+        }
+        RecordFormat.encode(crc, scratch, kind, index, term, payload, offset, length);
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(scratch.byteArray(), 0, total);
+        }
+        long queueIndex = appender.lastIndexAppended();
+        int cycle = rollCycle.toCycle(queueIndex);
+        if (cycle != lastWrittenCycle) {
+            lastWrittenCycle = cycle;
+            writtenCycle = cycle;
+        }
+        return queueIndex;
+    }
+
+    // ---------------------------------------------------------------- durability (flusher thread)
+
+    @Override
+    public long flush() {
+        if (policy.mode() != FsyncPolicy.Mode.BATCH) {
+            synchronized (flushLock) {
+                durable.set(publishedLast.get());
+                return durable.get();
+            }
+        }
+        long target;
+        synchronized (flushLock) {
+            target = publishedLast.get();
+            truncatedTo = Long.MAX_VALUE;
+        }
+        forceWritten();
+        synchronized (flushLock) {
+            // An entry truncated away while we forced is not durable however it was forced; the log below the
+            // truncation point was written before we started and is.
+            target = Math.min(target, truncatedTo);
+            if (target > durable.get()) {
+                durable.set(target);
+            }
+            return durable.get();
+        }
+    }
+
+    @Override
+    public long durableIndex() {
+        return durable.get();
+    }
+
+    /** How many times files were forced (for tests and metrics). */
+    public long forceCount() {
+        synchronized (forceLock) {
+            return forces;
+        }
+    }
+
+    /** Forces every cycle file written since the last force, and the directory when a new file appeared. */
+    private void forceWritten() {
+        int upTo = writtenCycle;
+        synchronized (forceLock) {
+            try {
+                boolean newFile = upTo > lastForcedCycle;
+                for (Map.Entry<Integer, File> e : cycleFiles.entrySet()) {
+                    int cycle = e.getKey();
+                    if (cycle >= lastForcedCycle && cycle <= upTo) {
+                        FileChannel ch = channels.get(cycle);
+                        if (ch == null) {
+                            if (!e.getValue().exists()) {
+                                continue; // compacted away
+                            }
+                            ch = FileChannel.open(e.getValue().toPath(), StandardOpenOption.WRITE);
+                            channels.put(cycle, ch);
+                        }
+                        ch.force(false);
+                    }
+                }
+                if (newFile) {
+                    forceFile(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
+                    forceDirectory(dir);
+                    // Files before the new one are complete: stop holding their channels.
+                    channels.entrySet().removeIf(e -> {
+                        if (e.getKey() < upTo) {
+                            closeQuietly(e.getValue());
+                            return true;
+                        }
+                        return false;
+                    });
+                    lastForcedCycle = upTo;
+                }
+                forces++;
+            } catch (IOException e) {
+                // A failed fsync leaves the page cache in an unknown state (the kernel may have dropped the
+                // dirty pages): nothing written since the last good force may be called durable. Fail loudly.
+                throw new UncheckedIOException("fsync of journal " + dir + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void syncPeriodically() {
+        long periodNanos = policy.intervalMillis() * 1_000_000L;
+        while (!stopping) {
+            LockSupport.parkNanos(this, periodNanos);
+            if (!stopping) {
+                try {
+                    forceWritten();
+                } catch (RuntimeException e) {
+                    LOG.error("journal {}: periodic fsync failed", dir, e);
+                }
+            }
+        }
+    }
+
+    static void forceFile(Path file) throws IOException {
+        if (Files.exists(file)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+    }
+
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    // ---------------------------------------------------------------- readers, retention, lifecycle
+
+    @Override
+    public JournalReader newReader() {
+        ensureOpen();
+        return new ChronicleJournalReader(this);
+    }
+
+    @Override
+    public void compactBefore(long index) {
+        ensureOpen();
+        if (index <= state.firstIndex) {
+            return;
+        }
+        long target = Math.min(index, state.lastIndex + 1);
+        int currentCycle = lastWrittenCycle == Integer.MIN_VALUE ? queue.cycle() : lastWrittenCycle;
+        PositionMap.Snapshot snap = state.positions.snapshot();
+        int keepCycle = target <= state.lastIndex ? rollCycle.toCycle(snap.queueIndexOf(target)) : currentCycle;
+        keepCycle = Math.min(keepCycle, currentCycle);
+        long newFirst = state.lastIndex + 1;
+        for (int s = 0; s < snap.size; s++) {
+            if (rollCycle.toCycle(snap.queueStart[s]) >= keepCycle) {
+                newFirst = Math.max(snap.raftStart[s], state.firstIndex);
+                break;
+            }
+        }
+        newFirst = Math.min(newFirst, target);
+        boolean anyFile = cycleFiles.keySet().stream().anyMatch(c -> c < currentCycle);
+        if (newFirst <= state.firstIndex || !anyFile) {
+            return;
+        }
+        long termBefore = state.termAt(newFirst - 1);
+        // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
+        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, null, 0, 0);
+        forceWritten();
+        state.compact(newFirst, termBefore);
+        publishedFirst = newFirst;
+        final int keep = keepCycle;
+        cycleFiles.entrySet().removeIf(e -> {
+            if (e.getKey() < keep) {
+                try {
+                    Files.deleteIfExists(e.getValue().toPath());
+                } catch (IOException ex) {
+                    LOG.warn("journal {}: could not delete compacted file {}: {}", dir, e.getValue(), ex.toString());
+                }
+                return true;
+            }
+            return false;
+        });
+        queue.refreshDirectoryListing();
+        try {
+            forceDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("fsync of journal directory " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public FsyncPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        if (intervalSyncer != null) {
+            LockSupport.unpark(intervalSyncer);
+            try {
+                intervalSyncer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
+            forceWritten();
+        }
+        synchronized (forceLock) {
+            channels.values().forEach(ChronicleJournal::closeQuietly);
+            channels.clear();
+        }
+        ownReader.close();
+        appender.close();
+        queue.close();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("journal " + dir + " is closed");
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing a channel we only used to fsync; nothing to lose
+        }
+    }
+
+    String fileName(int cycle) {
+        File f = cycleFiles.get(cycle);
+        return f != null ? f.getName() : "of cycle " + cycle;
+    }
+
+    // ---------------------------------------------------------------- for ChronicleJournalReader
+
+    SingleChronicleQueue queue() {
+        return queue;
+    }
+
+    RollCycle rollCycle() {
+        return rollCycle;
+    }
+
+    long publishedFirst() {
+        return publishedFirst;
+    }
+
+    long publishedLast() {
+        return publishedLast.get();
+    }
+
+    PositionMap positions() {
+        return state.positions;
+    }
+
+    String describe(long queueIndex) {
+        return JournalScan.describe(rollCycle, this::fileName, queueIndex);
+    }
+
+    @Override
+    public String toString() {
+        return "ChronicleJournal[" + dir + ", " + policy + ", " + state.firstIndex + ".." + state.lastIndex + "]";
+    }
+}

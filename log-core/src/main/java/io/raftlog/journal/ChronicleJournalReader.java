@@ -1,0 +1,73 @@
+package io.raftlog.journal;
+
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads entries of a {@link ChronicleJournal} through its own tailer, so one instance serves one thread.
+ * Each entry's position comes from the journal's position map; the tailer only moves when the next entry
+ * is not the next document (a segment boundary, or the previous call left it elsewhere). Every record's
+ * checksum is checked before its bytes reach the consumer: corrupt data is never served.
+ */
+final class ChronicleJournalReader implements JournalReader {
+    private final ChronicleJournal journal;
+    private final ExcerptTailer tailer;
+    private final RecordBuffer rec = new RecordBuffer();
+    private long nextQueueIndex = -1;
+
+    ChronicleJournalReader(ChronicleJournal journal) {
+        this.journal = journal;
+        this.tailer = journal.queue().createTailer();
+    }
+
+    @Override
+    public int read(long fromIndex, long toIndexInclusive, int maxCount, long maxBytes, EntryConsumer consumer) {
+        long first = journal.publishedFirst();
+        if (fromIndex < first) {
+            throw new CompactedException(fromIndex, first);
+        }
+        long last = Math.min(toIndexInclusive, journal.publishedLast());
+        PositionMap.Snapshot positions = journal.positions().snapshot();
+        int count = 0;
+        long bytes = 0;
+        for (long index = fromIndex; index <= last && count < maxCount; index++) {
+            long queueIndex = positions.queueIndexOf(index);
+            if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
+                nextQueueIndex = -1;
+                if (index < journal.publishedFirst()) {
+                    throw new CompactedException(index, journal.publishedFirst());
+                }
+                throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    nextQueueIndex = -1;
+                    throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+                }
+                String damage = rec.load(dc.wire().bytes());
+                if (damage != null || rec.index() != index) {
+                    nextQueueIndex = -1;
+                    throw new JournalCorruptedException("entry " + index + " at " + journal.describe(queueIndex) + " is corrupt: "
+                        + (damage != null ? damage : "it holds index " + rec.index()));
+                }
+                int payload = rec.payloadLength();
+                if (count > 0 && bytes + payload > maxBytes) {
+                    nextQueueIndex = -1; // this document was consumed; the next call moves back to it
+                    break;
+                }
+                bytes += payload;
+                count++;
+                nextQueueIndex = queueIndex + 1;
+                if (!consumer.accept(index, rec.term(), rec.kind(), rec.buffer, RecordFormat.HEADER_LENGTH, payload)) {
+                    break;
+                }
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.raftlog.journal;
+
+/**
+ * What the journal holds, in memory: first and last index, the term just below the first, where each entry
+ * lives and its term. Rebuilt by {@link JournalScan} at start-up and kept current by the writer.
+ */
+final class LogState {
+    final PositionMap positions = new PositionMap();
+    final TermRuns terms = new TermRuns();
+    long firstIndex = 1;
+    long lastIndex = 0;
+    long termBeforeFirst = 0;
+    /** True once a compaction record explained a first index above 1. */
+    boolean compacted;
+
+    boolean isEmpty() {
+        return lastIndex < firstIndex;
+    }
+
+    long lastTerm() {
+        return isEmpty() ? termBeforeFirst : terms.lastTerm();
+    }
+
+    long termAt(long index) {
+        if (index == 0) {
+            return 0;
+        }
+        if (index == firstIndex - 1) {
+            return termBeforeFirst;
+        }
+        if (index < firstIndex || index > lastIndex) {
+            throw new IndexOutOfBoundsException("term of index " + index + " asked, the log holds [" + firstIndex + ", " + lastIndex + "]");
+        }
+        return terms.termAt(index);
+    }
+
+    void appended(long index, long term, long queueIndex) {
+        if (isEmpty() && index != firstIndex) {
+            firstIndex = index;
+        }
+        positions.appended(index, queueIndex);
+        terms.appended(index, term);
+        lastIndex = index;
+    }
+
+    void truncateAfter(long index) {
+        positions.truncateAfter(index);
+        terms.truncateAfter(index);
+        lastIndex = index;
+    }
+
+    void compact(long newFirst, long termBefore) {
+        if (newFirst > lastIndex) {
+            positions.clear();
+            terms.clear();
+            lastIndex = newFirst - 1;
+        } else {
+            positions.dropBefore(newFirst);
+            terms.dropBefore(newFirst);
+        }
+        firstIndex = newFirst;
+        termBeforeFirst = termBefore;
+        compacted = true;
+    }
+}

@@ -1,0 +1,120 @@
+package io.raftlog.journal;
+
+import java.util.zip.CRC32C;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import io.raftlog.raft.EntryType;
+
+/**
+ * The bytes of one journal record, stored as one Chronicle Queue document (little-endian):
+ *
+ * <pre>
+ *   0  int   crc32c over bytes [4, 32 + length)  (header after the checksum, then payload)
+ *   4  byte  kind      DATA(0) / NOOP(1) entries, or TRUNCATE / COMPACT / RECOVERY markers
+ *   5  byte  version   1
+ *   6  short reserved  0
+ *   8  long  index     Raft index (markers: see below)
+ *  16  long  term
+ *  24  int   length    payload bytes
+ *  28  int   reserved  0
+ *  32  payload
+ * </pre>
+ *
+ * Markers: TRUNCATE(index = the new last index, everything above it is void); COMPACT(index = the new first
+ * index, term = the term of the entry just below it); RECOVERY(an 8-byte payload holding the queue index of
+ * the first torn record it voids; index/term = the last whole entry). An entry whose index is at or below
+ * the current last index also supersedes the suffix from that index (the same rule Raft applies), so a
+ * truncation is durable as soon as either is.
+ */
+final class RecordFormat {
+    static final int HEADER_LENGTH = 32;
+    static final byte VERSION = 1;
+
+    static final byte TRUNCATE = 0x10;
+    static final byte COMPACT = 0x11;
+    static final byte RECOVERY = 0x12;
+
+    static final int CRC_OFFSET = 0;
+    static final int KIND_OFFSET = 4;
+    static final int VERSION_OFFSET = 5;
+    static final int INDEX_OFFSET = 8;
+    static final int TERM_OFFSET = 16;
+    static final int LENGTH_OFFSET = 24;
+
+    /** Largest payload a record may carry; bounds the scratch buffer and rejects absurd lengths early. */
+    static final int MAX_PAYLOAD = 16 * 1024 * 1024;
+
+    private RecordFormat() {
+    }
+
+    static boolean isEntry(byte kind) {
+        return EntryType.isValid(kind);
+    }
+
+    static String kindName(byte kind) {
+        return switch (kind) {
+            case TRUNCATE -> "truncate";
+            case COMPACT -> "compact";
+            case RECOVERY -> "recovery";
+            default -> EntryType.name(kind);
+        };
+    }
+
+    /** Writes header and payload into {@code dst} at 0 and seals it with the checksum; returns the record length. */
+    static int encode(CRC32C crc, MutableDirectBuffer dst, byte kind, long index, long term,
+                      DirectBuffer payload, int offset, int length) {
+        dst.putByte(KIND_OFFSET, kind);
+        dst.putByte(VERSION_OFFSET, VERSION);
+        dst.putShort(6, (short) 0);
+        dst.putLong(INDEX_OFFSET, index);
+        dst.putLong(TERM_OFFSET, term);
+        dst.putInt(LENGTH_OFFSET, length);
+        dst.putInt(28, 0);
+        if (length > 0) {
+            dst.putBytes(HEADER_LENGTH, payload, offset, length);
+        }
+        int total = HEADER_LENGTH + length;
+        dst.putInt(CRC_OFFSET, checksum(crc, dst, total));
+        return total;
+    }
+
+    /**
+     * Records are checksummed in heap arrays: the JDK's CRC32C intrinsic takes arrays or ByteBuffers, and
+     * reaching it for raw mapped addresses would need another --add-opens; copying a record (a memcpy) costs
+     * less than the checksum itself.
+     */
+    static int checksum(CRC32C crc, DirectBuffer heapRecord, int recordLength) {
+        crc.reset();
+        crc.update(heapRecord.byteArray(), 4, recordLength - 4);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Why the record in {@code record} (a heap buffer) of {@code recordLength} bytes is not a whole, valid record, or null
+     * if it is one.
+     */
+    static String damage(CRC32C crc, DirectBuffer record, int recordLength) {
+        if (recordLength < HEADER_LENGTH) {
+            return "record of " + recordLength + " bytes is shorter than its " + HEADER_LENGTH + "-byte header";
+        }
+        int length = record.getInt(LENGTH_OFFSET);
+        if (length < 0 || length != recordLength - HEADER_LENGTH) {
+            return "payload length field " + length + " does not match the record size " + recordLength;
+        }
+        int stored = record.getInt(CRC_OFFSET);
+        int actual = checksum(crc, record, recordLength);
+        if (stored != actual) {
+            return String.format("checksum mismatch (stored %08x, computed %08x)", stored, actual);
+        }
+        if (record.getByte(VERSION_OFFSET) != VERSION) {
+            return "unknown record version " + record.getByte(VERSION_OFFSET);
+        }
+        byte kind = record.getByte(KIND_OFFSET);
+        if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT && kind != RECOVERY) {
+            return "unknown record kind " + kind;
+        }
+        return null;
+    }
+}
