@@ -1,0 +1,88 @@
+package io.raftlog.pipeline;
+
+import java.util.concurrent.locks.LockSupport;
+
+import io.raftlog.journal.Journal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the journal durable on its own thread, so the leader's fsync runs while its AppendEntries are
+ * already on the wire and a follower keeps appending while it syncs. The raft thread posts the newest
+ * (index, term) it wants durable; requests that arrive during a flush coalesce into the next one (group
+ * commit). Each completed flush goes back through the ring as a FLUSHED event, so the core learns of it on
+ * its own thread.
+ */
+final class Flusher implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+    private static final long IDLE_PARK_NANOS = 1_000_000;
+
+    private final Journal journal;
+    private final RaftPipeline pipeline;
+    private final Object lock = new Object();
+    private long requestedIndex; // guarded by lock
+    private long requestedTerm;
+    private boolean requested;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    Flusher(Journal journal, RaftPipeline pipeline) {
+        this.journal = journal;
+        this.pipeline = pipeline;
+    }
+
+    /** Raft thread: make the log durable up to (index, term). Never blocks for long (a few field writes). */
+    void request(long index, long term) {
+        synchronized (lock) {
+            requestedIndex = index;
+            requestedTerm = term;
+            requested = true;
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (running) {
+            long index;
+            long term;
+            synchronized (lock) {
+                index = requestedIndex;
+                term = requestedTerm;
+                boolean has = requested;
+                requested = false;
+                if (!has) {
+                    index = -1;
+                }
+            }
+            if (index < 0) {
+                // Parked until the raft thread posts a request (it unparks us); the timeout is only a safety net.
+                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                continue;
+            }
+            try {
+                long durable = journal.flush();
+                if (durable >= index) {
+                    pipeline.publishFlushed(index, term);
+                } else {
+                    LOG.warn("journal flush reached only index {} of requested {}", durable, index);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("journal flush failed (will retry with the next batch): {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.raftlog.pipeline;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.raftlog.raft.Role;
+
+/**
+ * What the raft thread publishes about its node at the end of every batch, for other threads (status
+ * requests, the fetch thread that serves committed entries). Single writer; readers see a recent, not an
+ * atomic, picture, which is all status and fetch need: the commit index only grows.
+ */
+public final class NodeStatus {
+    private final int nodeId;
+    private final int[] members;
+    private final AtomicLongArray matchIndex;
+    private volatile Role role = Role.FOLLOWER;
+    private volatile long term;
+    private volatile int leaderId;
+    private volatile long commitIndex;
+    private volatile long firstIndex;
+    private volatile long lastIndex;
+    private volatile long durableIndex;
+    private volatile long malformedPeerFrames;
+    private final AtomicLong busyRejections = new AtomicLong();
+
+    NodeStatus(int nodeId, int[] members) {
+        this.nodeId = nodeId;
+        this.members = members.clone();
+        this.matchIndex = new AtomicLongArray(members.length);
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** Every member's id, this node included, ascending. */
+    public int[] members() {
+        return members.clone();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public int leaderId() {
+        return leaderId;
+    }
+
+    public long commitIndex() {
+        return commitIndex;
+    }
+
+    public long firstIndex() {
+        return firstIndex;
+    }
+
+    public long lastIndex() {
+        return lastIndex;
+    }
+
+    public long durableIndex() {
+        return durableIndex;
+    }
+
+    /** The leader's view of {@code memberId}'s durable matchIndex; 0 when this node is not the leader. */
+    public long matchIndex(int memberId) {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] == memberId) {
+                return matchIndex.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no member " + memberId);
+    }
+
+    public long malformedPeerFrames() {
+        return malformedPeerFrames;
+    }
+
+    public long busyRejections() {
+        return busyRejections.get();
+    }
+
+    void roleChanged(Role newRole, long newTerm, int newLeader) {
+        role = newRole;
+        term = newTerm;
+        leaderId = newLeader;
+    }
+
+    void update(long commit, long first, long last, long durable) {
+        commitIndex = commit;
+        firstIndex = first;
+        lastIndex = last;
+        durableIndex = durable;
+    }
+
+    void matchIndex(int memberSlot, long index) {
+        matchIndex.lazySet(memberSlot, index);
+    }
+
+    void countMalformedPeerFrame() {
+        malformedPeerFrames = malformedPeerFrames + 1; // single writer
+    }
+
+    void countBusy() {
+        busyRejections.incrementAndGet(); // network threads and the raft thread
+    }
+
+    @Override
+    public String toString() {
+        return "node " + nodeId + " " + role + " term " + term + " leader " + leaderId + " commit " + commitIndex
+            + " last " + lastIndex;
+    }
+}

@@ -1,0 +1,115 @@
+package io.raftlog.pipeline;
+
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One preallocated slot of the ring. Network threads copy bytes into it (a peer frame, or a client's
+ * payloads laid out as stored DATA entries) and the raft thread reads them in place: nothing is allocated
+ * per event or per entry. A slot keeps a buffer of up to {@code retainBytes}; a larger frame gets a one-off
+ * buffer that is dropped once consumed, so a ring of thousands of slots never pins thousands of large frames.
+ *
+ * <p>CLIENT_APPEND layout: {@code count} times {@code [int32 entryLength][clientId int64][sequence int64][payload]}.
+ */
+public final class PipelineEvent {
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private final int retainBytes;
+    private final ExpandableArrayBuffer retained;
+    private ExpandableArrayBuffer buffer;
+
+    int kind;
+    int length;
+    // CLIENT_APPEND
+    long connectionId;
+    long clientId;
+    long firstSequence;
+    int count;
+    // FLUSHED
+    long index;
+    long term;
+
+    PipelineEvent(int retainBytes) {
+        this.retainBytes = retainBytes;
+        this.retained = new ExpandableArrayBuffer(Math.min(1024, retainBytes));
+        this.buffer = retained;
+    }
+
+    public int kind() {
+        return kind;
+    }
+
+    public DirectBuffer buffer() {
+        return buffer;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** Starts a client append in this claimed slot; add the payloads, then publish. */
+    public PipelineEvent clientAppend(long connection, long client, long sequence) {
+        reset(EventKind.CLIENT_APPEND, 0);
+        connectionId = connection;
+        clientId = client;
+        firstSequence = sequence;
+        return this;
+    }
+
+    /** Appends the next payload of a client append (its sequence is {@code firstSequence + count}). */
+    public PipelineEvent addPayload(DirectBuffer src, int offset, int payloadLength) {
+        int entryLength = DataEntry.HEADER_LENGTH + payloadLength;
+        MutableDirectBuffer b = ensure(length + 4 + entryLength);
+        b.putInt(length, entryLength, ORDER);
+        int entry = length + 4;
+        b.putLong(entry + DataEntry.CLIENT_ID_OFFSET, clientId, ORDER);
+        b.putLong(entry + DataEntry.SEQUENCE_OFFSET, firstSequence + count, ORDER);
+        b.putBytes(entry + DataEntry.HEADER_LENGTH, src, offset, payloadLength);
+        length = entry + entryLength;
+        count++;
+        return this;
+    }
+
+    void peerMessage(DirectBuffer src, int offset, int frameLength) {
+        reset(EventKind.PEER_MESSAGE, frameLength);
+        ensure(frameLength).putBytes(0, src, offset, frameLength);
+    }
+
+    void flushed(long flushedIndex, long flushedTerm) {
+        reset(EventKind.FLUSHED, 0);
+        index = flushedIndex;
+        term = flushedTerm;
+    }
+
+    void control(int controlKind) {
+        reset(controlKind, 0);
+    }
+
+    /** Called by the raft thread once it is done with the slot. */
+    void release() {
+        buffer = retained;
+    }
+
+    private void reset(int newKind, int newLength) {
+        kind = newKind;
+        length = newLength;
+        count = 0;
+        buffer = retained;
+    }
+
+    private MutableDirectBuffer ensure(int capacity) {
+        if (capacity > buffer.capacity()) {
+            if (capacity <= retainBytes) {
+                buffer.checkLimit(capacity); // grows the retained buffer, once
+            } else {
+                ExpandableArrayBuffer large = new ExpandableArrayBuffer(capacity);
+                large.putBytes(0, buffer, 0, length);
+                buffer = large;
+            }
+        }
+        return buffer;
+    }
+}

@@ -1,0 +1,257 @@
+package io.raftlog.pipeline;
+
+import java.nio.ByteOrder;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.HardStateStore;
+import io.raftlog.journal.Journal;
+import io.raftlog.raft.EntryType;
+import io.raftlog.raft.HardState;
+import io.raftlog.raft.Message;
+import io.raftlog.raft.RaftConfig;
+import io.raftlog.raft.RaftNode;
+import io.raftlog.raft.RaftOutput;
+import io.raftlog.raft.Role;
+
+import com.lmax.disruptor.EventHandler;
+
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The raft thread: the only owner of the {@link RaftNode}, the journal's writer side, the client sessions
+ * and the pending appends. It consumes the ring one event at a time and, at the end of each Disruptor
+ * batch (whatever the ring held: batching by availability), lets the core replicate what was proposed,
+ * asks for the batch to be made durable, and publishes the node's status.
+ */
+final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
+
+    private final int nodeId;
+    private final int[] members;
+    private final Journal journal;
+    private final HardStateStore hardStateStore;
+    private final ClientSessions sessions;
+    private final SessionTrackingLog log;
+    private final PendingAppends pending;
+    private final PeerMessageDecoder decoder;
+    private final PeerSender sender;
+    private final ClientResponder responder;
+    private final PipelineListener listener;
+    private final NodeStatus status;
+    private final Flusher flusher; // null: flush inline (policies under which written entries count at once)
+    private final Message inbound = new Message();
+    private final RaftNode node;
+
+    private Role role = Role.FOLLOWER;
+    private long flushRequestedIndex = -1;
+    private long flushRequestedTerm = -1;
+    private long publishedCommit;
+    private boolean shutdownRequested;
+    private Runnable onShutdown = () -> { };
+
+    RaftDriver(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardStateStore,
+        PeerMessageDecoder decoder, PeerSender sender, ClientResponder responder, PipelineListener listener,
+        NodeStatus status, Flusher flusher) {
+        this.nodeId = raftConfig.nodeId();
+        this.members = raftConfig.members();
+        this.journal = journal;
+        this.hardStateStore = hardStateStore;
+        this.sessions = new ClientSessions(config.sessionClients(), config.sessionRuns());
+        this.log = new SessionTrackingLog(journal, sessions);
+        this.pending = new PendingAppends(config.maxPendingAppends());
+        this.decoder = decoder;
+        this.sender = sender;
+        this.responder = responder;
+        this.listener = listener;
+        this.status = status;
+        this.flusher = flusher;
+        long rebuilt = log.rebuild(config.sessionRebuildEntries());
+        HardState hs = hardStateStore.load();
+        this.node = new RaftNode(raftConfig, log, hs, this);
+        LOG.info("node {} starting: term {}, voted for {}, log [{}, {}], {} client sessions from the last {} entries",
+            nodeId, hs.term(), hs.votedFor(), journal.firstIndex(), journal.lastIndex(), sessions.size(), rebuilt);
+        publishStatus();
+    }
+
+    void onShutdown(Runnable action) {
+        this.onShutdown = action;
+    }
+
+    static boolean flushesInline(FsyncPolicy policy) {
+        return policy.mode() != FsyncPolicy.Mode.BATCH;
+    }
+
+    @Override
+    public void onEvent(PipelineEvent e, long sequence, boolean endOfBatch) {
+        try {
+            switch (e.kind) {
+                case EventKind.PEER_MESSAGE -> onPeerMessage(e);
+                case EventKind.CLIENT_APPEND -> onClientAppend(e);
+                case EventKind.FLUSHED -> node.persisted(e.index, e.term);
+                case EventKind.TICK -> node.tick();
+                case EventKind.SHUTDOWN -> shutdownRequested = true;
+                default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
+            }
+        } catch (RuntimeException ex) {
+            // A bug or a storage failure: log it with its stack, keep the node serving (the next event may succeed).
+            LOG.error("node " + nodeId + ": " + EventKind.name(e.kind) + " event failed", ex);
+        } finally {
+            e.release();
+        }
+        if (endOfBatch) {
+            endBatch();
+        }
+    }
+
+    private void onPeerMessage(PipelineEvent e) {
+        inbound.clear();
+        String problem = decoder.decode(e.buffer(), 0, e.length, inbound);
+        if (problem != null) {
+            status.countMalformedPeerFrame();
+            LOG.warn("node {}: dropped a malformed peer frame: {}", nodeId, problem);
+            return;
+        }
+        node.step(inbound);
+        inbound.entries = null;
+    }
+
+    private void onClientAppend(PipelineEvent e) {
+        long conn = e.connectionId;
+        long client = e.clientId;
+        long seq = e.firstSequence;
+        int count = e.count;
+        if (node.role() != Role.LEADER) {
+            responder.appendFailed(conn, client, seq, AppendError.NOT_LEADER, node.leaderId(), null);
+            return;
+        }
+        long existing = sessions.lookup(client, seq, count);
+        if (existing >= 0) {
+            // A retry of entries the log already holds: answer with their original indexes, never append again.
+            if (existing + count - 1 <= node.commitIndex()) {
+                responder.appendAcked(conn, client, seq, existing, count);
+            } else if (pending.isFull()) {
+                busy(conn, client, seq);
+            } else {
+                pending.add(conn, client, seq, existing, count);
+            }
+            return;
+        }
+        if (existing == ClientSessions.TOO_OLD) {
+            responder.appendFailed(conn, client, seq, AppendError.INVALID, node.leaderId(), "sequence " + seq
+                + " of client " + client + " is older than the sequences this node remembers for it");
+            return;
+        }
+        if (existing == ClientSessions.CONFLICT) {
+            responder.appendFailed(conn, client, seq, AppendError.INVALID, node.leaderId(), "sequences " + seq
+                + ".." + (seq + count - 1) + " of client " + client + " overlap a different append already in the log");
+            return;
+        }
+        if (pending.isFull()) {
+            busy(conn, client, seq);
+            return;
+        }
+        DirectBuffer buf = e.buffer();
+        int pos = 0;
+        long first = -1;
+        for (int i = 0; i < count; i++) {
+            int len = buf.getInt(pos, ByteOrder.LITTLE_ENDIAN);
+            long index = node.propose(EntryType.DATA, buf, pos + 4, len);
+            if (index < 0) {
+                // Only a non-leader refuses, and we checked: treat it as losing leadership mid-batch.
+                responder.appendFailed(conn, client, seq, AppendError.NOT_LEADER, node.leaderId(), null);
+                return;
+            }
+            if (first < 0) {
+                first = index;
+            }
+            pos += 4 + len;
+        }
+        pending.add(conn, client, seq, first, count);
+    }
+
+    private void busy(long conn, long client, long seq) {
+        status.countBusy();
+        responder.appendFailed(conn, client, seq, AppendError.BUSY, nodeId, "too many appends waiting to commit");
+    }
+
+    private void endBatch() {
+        try {
+            node.replicate();
+            requestFlush();
+        } catch (RuntimeException ex) {
+            LOG.error("node " + nodeId + ": end of batch failed", ex);
+        }
+        publishStatus();
+        if (shutdownRequested) {
+            pending.failAll(AppendError.NOT_LEADER, 0, responder);
+            onShutdown.run();
+        }
+    }
+
+    /** Asks for the log to be durable up to its last entry, once per new (lastIndex, term). */
+    private void requestFlush() {
+        long last = journal.lastIndex();
+        if (last < journal.firstIndex()) {
+            return;
+        }
+        long term = journal.termAt(last);
+        if (last == flushRequestedIndex && term == flushRequestedTerm) {
+            return;
+        }
+        flushRequestedIndex = last;
+        flushRequestedTerm = term;
+        if (flusher != null) {
+            flusher.request(last, term);
+        } else {
+            long durable = journal.flush();
+            if (durable >= last) {
+                node.persisted(last, term);
+            }
+        }
+    }
+
+    private void publishStatus() {
+        long commit = node.commitIndex();
+        status.update(commit, journal.firstIndex(), journal.lastIndex(), node.durableIndex());
+        boolean leader = role == Role.LEADER;
+        for (int i = 0; i < members.length; i++) {
+            long match = !leader ? 0 : members[i] == nodeId ? node.durableIndex() : node.matchIndex(members[i]);
+            status.matchIndex(i, match);
+        }
+        if (commit > publishedCommit) {
+            publishedCommit = commit;
+            listener.commitAdvanced(commit);
+        }
+    }
+
+    // ---- RaftOutput: called by the core, on this thread ----
+
+    @Override
+    public void persistHardState(long term, int votedFor) {
+        hardStateStore.save(new HardState(term, votedFor));
+    }
+
+    @Override
+    public void send(Message message) {
+        sender.send(message, journal);
+    }
+
+    @Override
+    public void committed(long commitIndex) {
+        pending.ackUpTo(commitIndex, responder);
+    }
+
+    @Override
+    public void roleChanged(Role newRole, long term, int leaderId) {
+        Role old = role;
+        role = newRole;
+        status.roleChanged(newRole, term, leaderId);
+        LOG.info("node {} is {} in term {}, leader {}", nodeId, newRole, term, leaderId == 0 ? "unknown" : leaderId);
+        if (old == Role.LEADER && newRole != Role.LEADER) {
+            pending.failAll(AppendError.NOT_LEADER, leaderId, responder);
+        }
+        listener.roleChanged(newRole, term, leaderId);
+    }
+}

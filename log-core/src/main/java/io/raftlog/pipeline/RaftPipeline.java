@@ -1,0 +1,227 @@
+package io.raftlog.pipeline;
+
+import java.util.concurrent.TimeUnit;
+
+import io.raftlog.journal.HardStateStore;
+import io.raftlog.journal.Journal;
+import io.raftlog.raft.RaftConfig;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's pipeline: a multi-producer Disruptor ring of preallocated {@link PipelineEvent} slots, the raft
+ * thread that consumes it ({@link RaftDriver}), the flusher thread (fsync-per-batch policy) and the ticker.
+ *
+ * <p>Producers never block on the raft thread except the flusher and {@link #close()}: a peer frame or a
+ * tick that finds the ring full is dropped (Raft tolerates lost messages), a client append is refused
+ * (the server answers BUSY), and client appends may not use the last {@code clientReserve} slots, so
+ * peer traffic keeps flowing when producers flood the node.
+ */
+public final class RaftPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftPipeline.class);
+
+    private final PipelineConfig config;
+    private final int nodeId;
+    private final Journal journal;
+    private final RingBuffer<PipelineEvent> ring;
+    private final BatchEventProcessor<PipelineEvent> processor;
+    private final NodeStatus status;
+    private final Flusher flusher;
+    private final Ticker ticker;
+    private final Thread raftThread;
+    private final Thread flusherThread;
+    private final Thread tickerThread;
+    private volatile long droppedPeerFrames;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    /**
+     * Builds the pipeline and the Raft node (loading the hard state, rebuilding the client sessions from
+     * the journal's tail). Nothing runs until {@link #start()}.
+     */
+    public RaftPipeline(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardState,
+        PeerMessageDecoder decoder, PeerSender sender, ClientResponder responder, PipelineListener listener) {
+        this.config = config;
+        this.nodeId = raftConfig.nodeId();
+        this.journal = journal;
+        int retain = config.slotRetainBytes();
+        this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain), config.ringSize(),
+            WaitStrategies.create(config.waitStrategy()));
+        this.status = new NodeStatus(nodeId, raftConfig.members());
+        this.flusher = RaftDriver.flushesInline(journal.policy()) ? null : new Flusher(journal, this);
+        RaftDriver driver = new RaftDriver(config, raftConfig, journal, hardState, decoder, sender, responder,
+            listener, status, flusher);
+        this.processor = new BatchEventProcessorBuilder().setMaxBatchSize(config.maxBatch())
+            .build(ring, ring.newBarrier(), driver);
+        processor.setExceptionHandler(new LoggingExceptionHandler(nodeId));
+        ring.addGatingSequences(processor.getSequence());
+        driver.onShutdown(processor::halt);
+        this.ticker = new Ticker(this, config.tickMillis());
+        this.raftThread = new Thread(processor, "raftlog-raft-" + nodeId);
+        this.flusherThread = flusher == null ? null : new Thread(flusher, "raftlog-flusher-" + nodeId);
+        this.tickerThread = new Thread(ticker, "raftlog-ticker-" + nodeId);
+        for (Thread t : new Thread[] {raftThread, flusherThread, tickerThread}) {
+            if (t != null) {
+                t.setDaemon(true);
+            }
+        }
+    }
+
+    public void start() {
+        if (started) {
+            throw new IllegalStateException("pipeline of node " + nodeId + " already started");
+        }
+        started = true;
+        if (flusherThread != null) {
+            flusherThread.start();
+        }
+        raftThread.start();
+        tickerThread.start();
+    }
+
+    public NodeStatus status() {
+        return status;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public long droppedPeerFrames() {
+        return droppedPeerFrames;
+    }
+
+    // ---- producers (network threads) ----
+
+    /** Copies a peer frame into the ring; false if the ring was full (the frame is dropped and counted). */
+    public boolean publishPeerMessage(DirectBuffer buffer, int offset, int length) {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            droppedPeerFrames = droppedPeerFrames + 1; // racy count across network threads: a statistic only
+            return false;
+        }
+        try {
+            ring.get(seq).peerMessage(buffer, offset, length);
+        } finally {
+            ring.publish(seq);
+        }
+        return true;
+    }
+
+    /**
+     * Claims a slot for a client append: fill it with {@link PipelineEvent#addPayload} on the returned slot
+     * ({@link #slot}), then {@link #publish}. Returns -1 when the ring is too full for client appends (answer
+     * BUSY). A claimed slot must always be published.
+     */
+    public long tryClaimClientAppend(long connectionId, long clientId, long firstSequence) {
+        if (closed || ring.remainingCapacity() <= config.clientReserve()) {
+            status.countBusy();
+            return -1;
+        }
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            status.countBusy();
+            return -1;
+        }
+        ring.get(seq).clientAppend(connectionId, clientId, firstSequence);
+        return seq;
+    }
+
+    public PipelineEvent slot(long sequence) {
+        return ring.get(sequence);
+    }
+
+    public void publish(long sequence) {
+        ring.publish(sequence);
+    }
+
+    void publishTick() {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            return; // the raft thread is busy; a late tick is harmless
+        }
+        ring.get(seq).control(EventKind.TICK);
+        ring.publish(seq);
+    }
+
+    /** Flusher thread: may wait for a free slot (a lost completion would leave entries unacknowledged). */
+    void publishFlushed(long index, long term) {
+        long seq = ring.next();
+        ring.get(seq).flushed(index, term);
+        ring.publish(seq);
+    }
+
+    /** Stops the ticker, drains the ring, stops the raft thread and the flusher, and flushes the journal. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.stop();
+        if (started && raftThread.isAlive()) {
+            long seq = ring.next();
+            ring.get(seq).control(EventKind.SHUTDOWN);
+            ring.publish(seq);
+            join(raftThread);
+            if (raftThread.isAlive()) {
+                processor.halt();
+                join(raftThread);
+            }
+        }
+        if (flusher != null) {
+            flusher.stop();
+            if (started) {
+                join(flusherThread);
+            }
+        }
+        join(tickerThread);
+        try {
+            journal.flush();
+        } catch (RuntimeException e) {
+            LOG.error("node {}: final flush failed: {}", nodeId, e.toString());
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t == null || !t.isAlive()) {
+            return;
+        }
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record LoggingExceptionHandler(int nodeId) implements ExceptionHandler<PipelineEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, PipelineEvent event) {
+            LOG.error("node " + nodeId + ": raft thread failed on " + EventKind.name(event.kind) + " event", ex);
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("node " + nodeId + ": raft thread failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.error("node " + nodeId + ": raft thread failed to stop", ex);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.raftlog.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteOrder;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+
+class ClientSessionsTest {
+    private final ExpandableArrayBuffer entry = new ExpandableArrayBuffer(32);
+
+    private void append(ClientSessions s, long index, long clientId, long sequence) {
+        entry.putLong(DataEntry.CLIENT_ID_OFFSET, clientId, ByteOrder.LITTLE_ENDIAN);
+        entry.putLong(DataEntry.SEQUENCE_OFFSET, sequence, ByteOrder.LITTLE_ENDIAN);
+        s.onAppend(index, entry, 0, DataEntry.HEADER_LENGTH + 3);
+    }
+
+    @Test
+    void aRetriedBatchResolvesToItsOriginalIndexes() {
+        ClientSessions s = new ClientSessions(10, 4);
+        append(s, 5, 1, 10);
+        append(s, 6, 1, 11);
+        append(s, 7, 2, 1);
+        append(s, 8, 1, 12);
+        assertThat(s.lookup(1, 10, 2)).isEqualTo(5);
+        assertThat(s.lookup(1, 12, 1)).isEqualTo(8);
+        assertThat(s.lookup(2, 1, 1)).isEqualTo(7);
+        assertThat(s.lookup(1, 13, 5)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(3, 1, 1)).isEqualTo(ClientSessions.NEW);
+        // 11..12 sit at 6 and 8: not one contiguous append, so not a retry of one.
+        assertThat(s.lookup(1, 11, 2)).isEqualTo(ClientSessions.CONFLICT);
+        // Partly known, partly new.
+        assertThat(s.lookup(1, 12, 3)).isEqualTo(ClientSessions.CONFLICT);
+    }
+
+    @Test
+    void onlyTheNewestRunsAreRememberedAndOlderSequencesAreNamedTooOld() {
+        ClientSessions s = new ClientSessions(10, 2);
+        append(s, 1, 1, 1);
+        append(s, 3, 1, 2);
+        append(s, 5, 1, 3);
+        assertThat(s.lookup(1, 3, 1)).isEqualTo(5);
+        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
+        assertThat(s.lookup(1, 1, 1)).isEqualTo(ClientSessions.TOO_OLD);
+    }
+
+    @Test
+    void truncationForgetsTheEntriesItRemoves() {
+        ClientSessions s = new ClientSessions(10, 4);
+        for (int i = 0; i < 5; i++) {
+            append(s, 10 + i, 1, 100 + i);
+        }
+        append(s, 15, 2, 1);
+        s.onTruncateAfter(12);
+        assertThat(s.lookup(1, 100, 3)).isEqualTo(10);
+        assertThat(s.lookup(1, 103, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(2, 1, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theClientTouchedLongestAgoIsEvictedWhenFull() {
+        ClientSessions s = new ClientSessions(2, 4);
+        append(s, 1, 1, 1);
+        append(s, 2, 2, 1);
+        append(s, 3, 1, 2);
+        append(s, 4, 3, 1);
+        assertThat(s.size()).isEqualTo(2);
+        assertThat(s.lookup(2, 1, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
+    }
+
+    @Test
+    void theRunsOfABusyClientGrowUpToTheBound() {
+        ClientSessions s = new ClientSessions(10, 32);
+        for (int i = 0; i < 40; i++) {
+            append(s, 2L * i + 1, 1, i + 1); // interleaved with another client's entries: one run each
+        }
+        assertThat(s.lookup(1, 40, 1)).isEqualTo(79);
+        assertThat(s.lookup(1, 9, 1)).isEqualTo(17);
+        assertThat(s.lookup(1, 8, 1)).isEqualTo(ClientSessions.TOO_OLD);
+    }
+}

@@ -1,0 +1,202 @@
+package io.raftlog.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.pipeline.InMemoryCluster.Ack;
+import io.raftlog.pipeline.InMemoryCluster.Node;
+import io.raftlog.pipeline.InMemoryCluster.Refused;
+import io.raftlog.raft.EntryType;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three pipelines in one JVM over in-memory links: the real ring, raft thread, flusher and ticker, only
+ * the sockets and the disk replaced. Seeded (-Draftlog.seed=N replays a failure's seed).
+ */
+class RaftPipelineClusterTest {
+    private static final long SEED = Long.getLong("raftlog.seed", System.nanoTime());
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final PipelineConfig CONFIG = PipelineConfig.defaults().withTickMillis(5).withRing(1024, 256, 64);
+
+    /** One produced batch: who sent it and what, and the index it was acknowledged at. */
+    private record Batch(long clientId, long firstSequence, byte[][] payloads) {
+    }
+
+    @Test
+    void electsCommitsAndKeepsEveryAcknowledgedAppendExactlyOnceAcrossALeaderStop() throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        SplittableRandom random = new SplittableRandom(SEED);
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = awaitLeader(cluster);
+            List<Batch> batches = new ArrayList<>();
+            Map<Batch, Ack> acked = new HashMap<>();
+            long clientA = random.nextLong();
+            long clientB = random.nextLong();
+            long[] next = {1, 1};
+
+            // Phase 1: appends from two clients, all acknowledged.
+            produce(cluster, leader, random, batches, acked, clientA, clientB, next, 100);
+
+            // A retry of an acknowledged batch gets its original indexes and appends nothing.
+            Batch first = batches.get(0);
+            long lastBefore = leader.journal.lastIndex();
+            Ack again = leader.append(first.clientId, first.firstSequence, first.payloads).get(10, TimeUnit.SECONDS);
+            assertThat(again).isEqualTo(acked.get(first));
+            assertThat(leader.journal.lastIndex()).isEqualTo(lastBefore);
+
+            // Phase 2: stop the leader with appends in flight; retry every unacknowledged one at the new leader.
+            List<CompletableFuture<Ack>> inFlight = new ArrayList<>();
+            List<Batch> inFlightBatches = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Batch b = newBatch(random, i % 2 == 0 ? clientA : clientB, i % 2 == 0 ? next : null, next);
+                inFlightBatches.add(b);
+                batches.add(b);
+                inFlight.add(leader.append(b.clientId, b.firstSequence, b.payloads));
+            }
+            leader.stop();
+            for (int i = 0; i < inFlight.size(); i++) {
+                Ack a = answerOf(inFlight.get(i));
+                if (a != null) {
+                    acked.put(inFlightBatches.get(i), a);
+                }
+            }
+            Node newLeader = awaitLeader(cluster);
+            assertThat(newLeader).isNotSameAs(leader);
+            for (Batch b : inFlightBatches) {
+                if (!acked.containsKey(b)) {
+                    acked.put(b, appendUntilAcked(cluster, b));
+                }
+            }
+            // The retry of a batch acknowledged by the old leader still answers with the original indexes.
+            assertThat(appendUntilAcked(cluster, first)).isEqualTo(acked.get(first));
+
+            produce(cluster, awaitLeader(cluster), random, batches, acked, clientA, clientB, next, 50);
+
+            long maxAcked = acked.values().stream().mapToLong(a -> a.firstIndex() + a.count() - 1).max().orElseThrow();
+            for (Node n : cluster.nodes()) {
+                if (n.up) {
+                    Await.until("node " + n.id + " commits " + maxAcked, WAIT, () -> n.status().commitIndex() >= maxAcked);
+                    assertExactlyOnce(n, batches, acked, maxAcked);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFollowerRefusesAppendsNamingTheLeader() throws Exception {
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.NONE, SEED)) {
+            Node leader = awaitLeader(cluster);
+            Node follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            Await.until("follower learns the leader", WAIT, () -> follower.status().leaderId() == leader.id);
+            CompletableFuture<Ack> f = follower.append(7, 1, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                .satisfies(e -> {
+                    Refused r = (Refused) e.getCause();
+                    assertThat(r.error).isEqualTo(AppendError.NOT_LEADER);
+                    assertThat(r.leaderId).isEqualTo(leader.id);
+                });
+        }
+    }
+
+    private static void produce(InMemoryCluster cluster, Node leader, SplittableRandom random, List<Batch> batches,
+        Map<Batch, Ack> acked, long clientA, long clientB, long[] next, int count) throws Exception {
+        List<Batch> mine = new ArrayList<>();
+        List<CompletableFuture<Ack>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Batch b = newBatch(random, i % 2 == 0 ? clientA : clientB, i % 2 == 0 ? next : null, next);
+            mine.add(b);
+            futures.add(leader.append(b.clientId, b.firstSequence, b.payloads));
+        }
+        for (int i = 0; i < count; i++) {
+            Ack a = answerOf(futures.get(i));
+            acked.put(mine.get(i), a != null ? a : appendUntilAcked(cluster, mine.get(i)));
+            assertThat(acked.get(mine.get(i)).count()).isEqualTo(mine.get(i).payloads.length);
+        }
+        batches.addAll(mine);
+    }
+
+    /** next[0] is client A's next sequence, next[1] client B's; {@code a} non-null means client A. */
+    private static Batch newBatch(SplittableRandom random, long clientId, long[] a, long[] next) {
+        int n = 1 + random.nextInt(3);
+        int which = a != null ? 0 : 1;
+        long seq = next[which];
+        next[which] += n;
+        byte[][] payloads = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            payloads[i] = ("c" + clientId + "-s" + (seq + i) + "-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8);
+        }
+        return new Batch(clientId, seq, payloads);
+    }
+
+    /** The ack, or null if the node refused (the caller retries). */
+    private static Ack answerOf(CompletableFuture<Ack> f) throws Exception {
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Retries with the same (clientId, sequence) at whoever leads until acknowledged, as a client would. */
+    private static Ack appendUntilAcked(InMemoryCluster cluster, Batch b) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            Node leader = awaitLeader(cluster);
+            CompletableFuture<Ack> f = leader.append(b.clientId, b.firstSequence, b.payloads);
+            Ack a = answerOf(f);
+            if (a != null) {
+                return a;
+            }
+            last = f.handle((ok, e) -> e).get();
+        }
+        throw new AssertionError("batch " + b.clientId + "/" + b.firstSequence + " never acknowledged", last);
+    }
+
+    private static Node awaitLeader(InMemoryCluster cluster) {
+        Await.until("a single leader", WAIT, () -> cluster.leader() != null);
+        return cluster.leader();
+    }
+
+    private static void assertExactlyOnce(Node n, List<Batch> batches, Map<Batch, Ack> acked, long upTo) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (long i = 1; i <= upTo; i++) {
+            if (n.journal.typeAt(i) != EntryType.DATA) {
+                continue;
+            }
+            ByteBuffer e = ByteBuffer.wrap(n.journal.payloadAt(i)).order(ByteOrder.LITTLE_ENDIAN);
+            seen.merge(e.getLong(DataEntry.CLIENT_ID_OFFSET) + "/" + e.getLong(DataEntry.SEQUENCE_OFFSET), 1, Integer::sum);
+        }
+        assertThat(seen.values()).as("node %d: every (client, sequence) at most once", n.id).allMatch(c -> c == 1);
+        for (Batch b : batches) {
+            Ack a = acked.get(b);
+            assertThat(a).as("batch %d/%d acknowledged", b.clientId, b.firstSequence).isNotNull();
+            for (int i = 0; i < b.payloads.length; i++) {
+                byte[] stored = n.journal.payloadAt(a.firstIndex() + i);
+                ByteBuffer e = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
+                assertThat(e.getLong(DataEntry.CLIENT_ID_OFFSET)).isEqualTo(b.clientId);
+                assertThat(e.getLong(DataEntry.SEQUENCE_OFFSET)).isEqualTo(b.firstSequence + i);
+                byte[] user = new byte[stored.length - DataEntry.HEADER_LENGTH];
+                System.arraycopy(stored, DataEntry.HEADER_LENGTH, user, 0, user.length);
+                assertThat(user).isEqualTo(b.payloads[i]);
+            }
+        }
+    }
+}
