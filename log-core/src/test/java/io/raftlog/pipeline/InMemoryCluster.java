@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.HardStateStore;
+import io.raftlog.journal.InMemoryJournal;
 import io.raftlog.raft.HardState;
 import io.raftlog.raft.RaftConfig;
 import io.raftlog.raft.Role;
@@ -57,14 +58,14 @@ final class InMemoryCluster implements AutoCloseable {
 
     final class Node implements ClientResponder {
         final int id;
-        final SyncedMemoryJournal journal;
+        final InMemoryJournal journal;
         final RaftPipeline pipeline;
         volatile boolean up = true;
         private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
 
         Node(int id, int[] members, PipelineConfig config, FsyncPolicy policy, long seed) {
             this.id = id;
-            this.journal = new SyncedMemoryJournal(policy);
+            this.journal = new InMemoryJournal(policy);
             RaftConfig rc = RaftConfig.defaults(id, members, seed + id).withTicks(10, 2);
             this.pipeline = new RaftPipeline(config, rc, journal, new MemoryHardState(), new TestPeerCodec(),
                 (m, log) -> {
@@ -75,6 +76,18 @@ final class InMemoryCluster implements AutoCloseable {
                     int len = TestPeerCodec.encode(m, log, out);
                     return to.pipeline.publishPeerMessage(out, 0, len);
                 }, this, PipelineListener.NONE);
+        }
+
+        /** The stored entry at {@code index}: its type byte, then its bytes. */
+        byte[] entryAt(long index) {
+            byte[][] out = new byte[1][];
+            journal.read(index, 1, Long.MAX_VALUE, (i, term, type, buffer, offset, length) -> {
+                out[0] = new byte[length + 1];
+                out[0][0] = type;
+                buffer.getBytes(offset, out[0], 1, length);
+                return false;
+            });
+            return out[0];
         }
 
         NodeStatus status() {

@@ -178,10 +178,11 @@ class RaftPipelineClusterTest {
     private static void assertExactlyOnce(Node n, List<Batch> batches, Map<Batch, Ack> acked, long upTo) {
         Map<String, Integer> seen = new HashMap<>();
         for (long i = 1; i <= upTo; i++) {
-            if (n.journal.typeAt(i) != EntryType.DATA) {
+            byte[] stored = n.entryAt(i);
+            if (stored[0] != EntryType.DATA) {
                 continue;
             }
-            ByteBuffer e = ByteBuffer.wrap(n.journal.payloadAt(i)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer e = ByteBuffer.wrap(stored, 1, stored.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN);
             seen.merge(e.getLong(DataEntry.CLIENT_ID_OFFSET) + "/" + e.getLong(DataEntry.SEQUENCE_OFFSET), 1, Integer::sum);
         }
         assertThat(seen.values()).as("node %d: every (client, sequence) at most once", n.id).allMatch(c -> c == 1);
@@ -189,12 +190,13 @@ class RaftPipelineClusterTest {
             Ack a = acked.get(b);
             assertThat(a).as("batch %d/%d acknowledged", b.clientId, b.firstSequence).isNotNull();
             for (int i = 0; i < b.payloads.length; i++) {
-                byte[] stored = n.journal.payloadAt(a.firstIndex() + i);
-                ByteBuffer e = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
+                byte[] stored = n.entryAt(a.firstIndex() + i);
+                assertThat(stored[0]).isEqualTo(EntryType.DATA);
+                ByteBuffer e = ByteBuffer.wrap(stored, 1, stored.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(e.getLong(DataEntry.CLIENT_ID_OFFSET)).isEqualTo(b.clientId);
                 assertThat(e.getLong(DataEntry.SEQUENCE_OFFSET)).isEqualTo(b.firstSequence + i);
-                byte[] user = new byte[stored.length - DataEntry.HEADER_LENGTH];
-                System.arraycopy(stored, DataEntry.HEADER_LENGTH, user, 0, user.length);
+                byte[] user = new byte[stored.length - 1 - DataEntry.HEADER_LENGTH];
+                System.arraycopy(stored, 1 + DataEntry.HEADER_LENGTH, user, 0, user.length);
                 assertThat(user).isEqualTo(b.payloads[i]);
             }
         }
