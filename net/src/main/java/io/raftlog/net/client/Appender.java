@@ -1,0 +1,544 @@
+package io.raftlog.net.client;
+
+import io.raftlog.net.codec.AppendAckFrame;
+import io.raftlog.net.codec.ClientAppendEncoder;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.Protocol;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * The producer side of a {@link LogClient}: the window of outstanding appends, one connection to the node
+ * it believes leads, and two threads.
+ *
+ * <ul>
+ * <li>Callers of {@link #append} copy their payload into a window slot under {@link #lock} (blocking while
+ *     the window is full: backpressure) and wake the sender only if it sleeps.</li>
+ * <li>The <b>send thread</b> owns connecting (leader discovery, redirects, backoff) and writing: it encodes
+ *     every queued append it finds into as few APPEND frames as fit, several frames per socket write, so
+ *     under load one system call carries many appends. It also fails appends whose deadline passed and
+ *     abandons a connection that has not acknowledged anything for the request timeout.</li>
+ * <li>A <b>receive thread</b> per connection reads APPEND_ACKs and ERRORs; it completes callbacks after
+ *     releasing the lock, so callbacks run on this thread.</li>
+ * </ul>
+ * On every new connection everything unfinished is resent with its original sequences (the node answers
+ * a sequence it already committed with the original index), so a retry never appends twice.
+ */
+final class Appender implements AutoCloseable {
+    private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long MIN_CONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Bytes encoded before one socket write; several APPEND frames when they are small. */
+    private static final int WRITE_BATCH_BYTES = 256 * 1024;
+
+    private final ClientSettings settings;
+    private final List<NodeAddress> addresses;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition work = lock.newCondition();
+    private final AppendWindow window;
+    private final SentFrames sentFrames = new SentFrames();
+    private final AppendWindow.Completions senderCompletions = new AppendWindow.Completions();
+    private final ClientAppendEncoder appendEncoder = new ClientAppendEncoder();
+    private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(WRITE_BATCH_BYTES + 64 * 1024);
+    private final long timeoutNanos;
+    private final long requestTimeoutNanos;
+
+    // All below guarded by lock.
+    private Thread sender;
+    private boolean closed;
+    private FrameConnection connection;
+    private int generation;
+    private boolean abandonConnection;
+    private NodeAddress redirect;
+    private int nextAddress;
+    private int failedAttempts;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+    private long nextConnectNanos;
+    private long lastProgressNanos;
+    private boolean ackedOnThisConnection;
+    private String lastProblem = "not connected yet";
+    private boolean senderWaiting;
+    private int appendersWaiting;
+    private int maxAppendBytes;
+    private long nextExpiryNanos;
+
+    Appender(ClientSettings settings) {
+        this.settings = settings;
+        this.addresses = settings.addresses();
+        this.window = new AppendWindow(settings.window(), 256);
+        this.timeoutNanos = settings.timeout().toNanos();
+        this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.maxAppendBytes = settings.maxAppendBytes();
+    }
+
+    /**
+     * Queues one append; blocks while the window is full (until the deadline). Returns its sequence, or -1
+     * when it failed at once (the callback was told why).
+     */
+    long append(DirectBuffer buffer, int offset, int length, AppendCallback callback) {
+        if (length < 0 || length > settings.maxPayload()) {
+            callback.onFailed(-1, new LogClientException("payload of " + length + " bytes is larger than the maximum "
+                + settings.maxPayload() + " (the frame limit " + settings.maxFrameLength() + " less the APPEND header)"));
+            return -1;
+        }
+        Throwable failure;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long deadline = now + timeoutNanos;
+            while (!closed && window.isFull()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                appendersWaiting++;
+                try {
+                    notFull.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new LogClientException("interrupted while waiting for room in the window");
+                    return failNow(callback, failure);
+                } finally {
+                    appendersWaiting--;
+                }
+            }
+            if (closed) {
+                failure = new LogClientException("client is closed");
+            } else if (window.isFull()) {
+                failure = new LogClientException("window of " + window.capacity() + " appends stayed full for "
+                    + ClientSettings.format(settings.timeout()) + ": " + problem());
+            } else {
+                long seq = window.add(buffer, offset, length, callback, now, deadline);
+                startSenderIfNeeded();
+                if (senderWaiting) {
+                    work.signal();
+                }
+                return seq;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return failNow(callback, failure);
+    }
+
+    private static long failNow(AppendCallback callback, Throwable failure) {
+        callback.onFailed(-1, failure);
+        return -1;
+    }
+
+    /** Appends not yet acknowledged or failed. */
+    int outstanding() {
+        lock.lock();
+        try {
+            return window.outstanding();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until every append so far finished (acknowledged or failed); false if the wait timed out. */
+    boolean awaitIdle(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (!window.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                appendersWaiting++;
+                try {
+                    notFull.awaitNanos(Math.min(left, EXPIRY_CHECK_NANOS * 10));
+                } finally {
+                    appendersWaiting--;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startSenderIfNeeded() {
+        if (sender == null) {
+            sender = new Thread(this::sendLoop, "raftlog-client-" + Long.toHexString(settings.clientId()) + "-send");
+            sender.setDaemon(true);
+            sender.start();
+        }
+    }
+
+    /** Why appends are not being acknowledged, in words, for exceptions. */
+    private String problem() {
+        if (connection != null && ackedOnThisConnection) {
+            return "the leader " + connection.address() + " did not acknowledge in time";
+        }
+        return "no leader among " + settings.nodes() + " within " + ClientSettings.format(settings.timeout())
+            + " (last: " + lastProblem + ")";
+    }
+
+    private void sendLoop() {
+        while (true) {
+            FrameConnection toClose = null;
+            NodeAddress connectTo = null;
+            int connectTimeoutMillis = 0;
+            FrameConnection writeTo = null;
+            int bytes = 0;
+            lock.lock();
+            try {
+                if (closed) {
+                    break;
+                }
+                long now = System.nanoTime();
+                expireIfDue(now);
+                if (connection != null && !abandonConnection && noProgressFor(now)) {
+                    lastProblem = connection.address() + " acknowledged nothing for "
+                        + ClientSettings.format(settings.requestTimeout());
+                    abandonConnection = true;
+                    redirect = null;
+                }
+                if (connection != null && abandonConnection) {
+                    toClose = connection;
+                    connection = null;
+                    sentFrames.clear();
+                } else if (connection == null && !window.isEmpty()) {
+                    if (now - nextConnectNanos >= 0) {
+                        connectTo = nextTarget();
+                        // Connecting blocks this thread; do not let it hold up the expiry of the earliest deadline.
+                        long untilDeadline = Math.max(window.earliestDeadline() - now, MIN_CONNECT_NANOS);
+                        connectTimeoutMillis = (int) Math.max(1, Math.min(settings.connectTimeout().toNanos(), untilDeadline) / 1_000_000L);
+                    } else {
+                        await(nextConnectNanos - now);
+                    }
+                } else if (connection != null && window.hasUnsent()) {
+                    if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
+                        lastProgressNanos = now;
+                    }
+                    bytes = encode();
+                    writeTo = connection;
+                } else {
+                    await(EXPIRY_CHECK_NANOS);
+                }
+            } finally {
+                lock.unlock();
+            }
+            senderCompletions.deliver();
+            if (toClose != null) {
+                toClose.close();
+            } else if (connectTo != null) {
+                connect(connectTo, connectTimeoutMillis);
+            } else if (writeTo != null && bytes > 0) {
+                try {
+                    writeTo.write(sendBuffer.byteArray(), 0, bytes);
+                } catch (IOException e) {
+                    connectionFailed(writeTo, e.getMessage(), null);
+                }
+            }
+        }
+        finishOnClose();
+    }
+
+    private void await(long nanos) {
+        senderWaiting = true;
+        try {
+            work.awaitNanos(Math.min(nanos, EXPIRY_CHECK_NANOS));
+        } catch (InterruptedException e) {
+            closed = true;
+        } finally {
+            senderWaiting = false;
+        }
+    }
+
+    private boolean noProgressFor(long now) {
+        return window.sendNext() > window.lowest() && !sentFrames.isEmpty() && now - lastProgressNanos > requestTimeoutNanos;
+    }
+
+    private void expireIfDue(long now) {
+        if (now - nextExpiryNanos < 0 || window.isEmpty()) {
+            return;
+        }
+        nextExpiryNanos = now + EXPIRY_CHECK_NANOS;
+        if (window.earliestDeadline() - now <= 0) {
+            window.expire(now, new LogClientException("append not acknowledged: " + problem()), senderCompletions);
+            sentFrames.dropBelow(window.lowest());
+            if (appendersWaiting > 0) {
+                notFull.signalAll();
+            }
+        }
+    }
+
+    /** A redirect if a node named the leader, else the next address round-robin. */
+    private NodeAddress nextTarget() {
+        if (redirect != null) {
+            NodeAddress r = redirect;
+            redirect = null;
+            return r;
+        }
+        NodeAddress a = addresses.get(nextAddress % addresses.size());
+        nextAddress = (nextAddress + 1) % addresses.size();
+        return a;
+    }
+
+    private void connect(NodeAddress target, int timeoutMillis) {
+        FrameConnection c;
+        try {
+            c = FrameConnection.open(target, settings.clusterId(), timeoutMillis, settings.maxFrameLength());
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                lastProblem = e.getMessage();
+                failedAttempts++;
+                if (failedAttempts % addresses.size() == 0) {
+                    backOff();
+                }
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        int gen;
+        lock.lock();
+        try {
+            if (closed) {
+                c.close();
+                return;
+            }
+            connection = c;
+            gen = ++generation;
+            abandonConnection = false;
+            ackedOnThisConnection = false;
+            sentFrames.clear();
+            window.rewind();
+            lastProgressNanos = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+        Thread reader = new Thread(() -> receiveLoop(c, gen),
+            "raftlog-client-" + Long.toHexString(settings.clientId()) + "-recv-" + gen);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void backOff() {
+        nextConnectNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+    }
+
+    /** Encodes queued appends into {@link #sendBuffer} as APPEND frames; returns the bytes to write. */
+    private int encode() {
+        int position = 0;
+        while (window.hasUnsent() && position < WRITE_BATCH_BYTES) {
+            long seq = window.sendNext();
+            if (!window.isPending(seq)) {
+                window.sentUpTo(seq + 1);
+                continue;
+            }
+            int firstLength = window.length(seq);
+            int capacity = Math.max(maxAppendBytes, ClientAppendEncoder.frameLength(1, firstLength));
+            appendEncoder.wrap(sendBuffer, position, capacity, settings.clientId(), seq);
+            long end = window.next();
+            long s = seq;
+            while (s < end && window.isPending(s) && appendEncoder.add(window.payload(s), 0, window.length(s))) {
+                s++;
+            }
+            int count = appendEncoder.count();
+            sentFrames.add(seq, count);
+            window.sentUpTo(seq + count);
+            position += appendEncoder.frameLength();
+        }
+        return position;
+    }
+
+    private void receiveLoop(FrameConnection c, int gen) {
+        AppendWindow.Completions completions = new AppendWindow.Completions();
+        ErrorFrame error = new ErrorFrame();
+        AppendAckFrame ack = new AppendAckFrame();
+        try {
+            while (true) {
+                DirectBuffer frame = c.readFrame();
+                int type = Protocol.type(frame, 0);
+                if (type == FrameType.APPEND_ACK) {
+                    onAck(frame, ack, completions);
+                } else if (type == FrameType.ERROR) {
+                    String bad = error.wrap(frame, 0, frame.capacity());
+                    if (bad != null) {
+                        throw new IOException(c.address() + " sent a malformed ERROR: " + bad);
+                    }
+                    onError(c, gen, error, completions);
+                } else {
+                    throw new IOException(c.address() + " sent an unexpected " + FrameType.name(type) + " frame");
+                }
+                completions.deliver();
+            }
+        } catch (IOException e) {
+            completions.deliver();
+            connectionFailed(c, e.getMessage(), null);
+            c.close();
+        }
+    }
+
+    private void onAck(DirectBuffer frame, AppendAckFrame ack, AppendWindow.Completions completions) throws IOException {
+        String bad = ack.wrap(frame, 0, frame.capacity());
+        if (bad != null) {
+            throw new IOException("malformed APPEND_ACK: " + bad);
+        }
+        if (ack.clientId() != settings.clientId()) {
+            return; // not ours: ignore rather than complete someone else's sequences
+        }
+        long firstSeq = ack.firstSequence();
+        long firstIndex = ack.firstIndex();
+        int count = ack.count();
+        lock.lock();
+        try {
+            // Acks count whichever connection they arrive on: a committed entry is committed.
+            if (window.acked(firstSeq, firstIndex, count, completions) > 0) {
+                lastProgressNanos = System.nanoTime();
+                ackedOnThisConnection = true;
+                failedAttempts = 0;
+                backoffNanos = MIN_BACKOFF_NANOS;
+                sentFrames.dropBelow(window.lowest());
+                if (appendersWaiting > 0) {
+                    notFull.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onError(FrameConnection c, int gen, ErrorFrame error, AppendWindow.Completions completions) {
+        int code = error.code();
+        String what = c.address() + " answered " + ErrorCode.name(code) + ": " + error.message();
+        if (code == ErrorCode.NOT_LEADER) {
+            String hint = error.address();
+            NodeAddress leader = null;
+            if (!hint.isEmpty()) {
+                try {
+                    leader = NodeAddress.parse(hint);
+                } catch (IllegalArgumentException e) {
+                    leader = null;
+                }
+            }
+            if (leader != null && leader.equals(c.address())) {
+                leader = null; // stale hint naming itself: try elsewhere
+            }
+            connectionFailed(c, c.address() + " is not the leader" + (leader == null ? " and knows none"
+                : " (leader: node " + error.leaderId() + " at " + leader + ")"), leader);
+            if (leader == null) {
+                lock.lock();
+                try {
+                    if (gen == generation) {
+                        backOff();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } else if ((code == ErrorCode.TOO_LARGE || code == ErrorCode.INVALID) && error.failedType() == FrameType.APPEND
+            && error.correlationId() == settings.clientId()) {
+            lock.lock();
+            try {
+                int count = sentFrames.countOf(error.sequence());
+                if (code == ErrorCode.TOO_LARGE && count > 1) {
+                    // The node takes smaller batches than we send: send smaller frames and resend from there.
+                    maxAppendBytes = Math.max(1024, maxAppendBytes / 2);
+                    if (gen == generation) {
+                        abandonConnection = true;
+                        redirect = c.address();
+                        lastProblem = what;
+                        work.signal();
+                    }
+                } else {
+                    window.fail(error.sequence(), count, new LogClientException("append rejected: " + what), completions);
+                    sentFrames.dropBelow(window.lowest());
+                    if (appendersWaiting > 0) {
+                        notFull.signalAll();
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        } else if (code == ErrorCode.BUSY) {
+            connectionFailed(c, what, c.address());
+            lock.lock();
+            try {
+                backOff();
+            } finally {
+                lock.unlock();
+            }
+        } else {
+            connectionFailed(c, what, null);
+        }
+    }
+
+    /**
+     * Marks connection {@code c} (if it is still current) for the send thread to close, and reconnect to
+     * {@code next} when given, else to the next address.
+     */
+    private void connectionFailed(FrameConnection c, String problem, NodeAddress next) {
+        lock.lock();
+        try {
+            if (connection == c && !abandonConnection) {
+                abandonConnection = true;
+                lastProblem = problem;
+                redirect = next;
+                if (senderWaiting) {
+                    work.signal();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finishOnClose() {
+        FrameConnection c;
+        lock.lock();
+        try {
+            c = connection;
+            connection = null;
+            window.fail(window.lowest(), window.outstanding(), new LogClientException("client closed before the append was acknowledged"),
+                senderCompletions);
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        senderCompletions.deliver();
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread s;
+        lock.lock();
+        try {
+            closed = true;
+            s = sender;
+            work.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (s != null) {
+            try {
+                s.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            finishOnClose();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.raftlog.net.client;
+
+import io.raftlog.net.codec.CompactedFrame;
+import io.raftlog.net.codec.EndOfLogFrame;
+import io.raftlog.net.codec.EntriesDecoder;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FetchFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.codec.RequestIdFrame;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * A running tail: one thread that fetches committed entries from one node at a time and hands them to an
+ * {@link EntryHandler}, in index order, each exactly once. It remembers the next index it needs; when the
+ * node dies, hangs or refuses, it connects to another node and asks again from that index, so a failover
+ * neither skips nor repeats entries (an entry below the next index is dropped, should a node resend it).
+ *
+ * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
+ * while: no frame at all within the ping timeout abandons it. With {@code follow} the tail runs until
+ * {@link #close()}; without, it ends at the first END_OF_LOG at or after the next index. {@link #done()}
+ * completes then, or exceptionally when no node could serve for the whole timeout or the entries asked
+ * for were compacted away.
+ */
+public final class TailSubscription implements AutoCloseable {
+    private static final int PING_AFTER_MILLIS = 1000;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final ClientSettings settings;
+    private final List<NodeAddress> addresses;
+    private final EntryHandler handler;
+    private final boolean follow;
+    private final boolean skipCompacted;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Thread thread;
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
+    private final FetchFrame fetch = new FetchFrame();
+    private final RequestIdFrame requestIdFrame = new RequestIdFrame();
+    private final EntriesDecoder entries;
+    private final EndOfLogFrame endOfLog = new EndOfLogFrame();
+    private final CompactedFrame compacted = new CompactedFrame();
+    private final ErrorFrame error = new ErrorFrame();
+
+    private volatile long nextIndex;
+    private volatile boolean closed;
+    private volatile FrameConnection connection;
+    private volatile NodeAddress servingNode;
+    private long requestId;
+    private long pingId;
+    /** Set when the current node delivered something or showed it is alive; resets the no-service clock. */
+    private boolean progressed;
+    private int nextAddress;
+    private String lastProblem = "not connected yet";
+
+    TailSubscription(ClientSettings settings, long fromIndex, boolean follow, boolean skipCompacted, EntryHandler handler) {
+        if (fromIndex < 1) {
+            throw new IllegalArgumentException("fromIndex " + fromIndex + " is below 1 (log indexes start at 1)");
+        }
+        this.settings = settings;
+        this.addresses = settings.addresses();
+        this.handler = handler;
+        this.follow = follow;
+        this.skipCompacted = skipCompacted;
+        this.nextIndex = fromIndex;
+        this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
+        this.thread = new Thread(this::run, "raftlog-tail-" + Long.toHexString(settings.clientId()));
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The index of the next entry this tail will deliver (one past the last delivered). */
+    public long nextIndex() {
+        return nextIndex;
+    }
+
+    /** The node currently serving this tail, or null between connections. */
+    public NodeAddress servingNode() {
+        return servingNode;
+    }
+
+    /** Completes when the tail ends: at the end of the log without follow, on close, or with the failure. */
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_NANOS;
+        long unservedSince = System.nanoTime();
+        int failedInRound = 0;
+        try {
+            while (!closed) {
+                NodeAddress target = addresses.get(nextAddress);
+                nextAddress = (nextAddress + 1) % addresses.size();
+                try (FrameConnection c = FrameConnection.open(target, settings.clusterId(),
+                    (int) settings.connectTimeout().toMillis(), settings.maxFrameLength())) {
+                    connection = c;
+                    if (closed) {
+                        break;
+                    }
+                    servingNode = target;
+                    if (serve(c)) {
+                        done.complete(null);
+                        return;
+                    }
+                } catch (IOException e) {
+                    if (closed) {
+                        break;
+                    }
+                    lastProblem = e.getMessage();
+                } finally {
+                    connection = null;
+                    servingNode = null;
+                }
+                if (progressed) {
+                    progressed = false;
+                    unservedSince = System.nanoTime();
+                    backoff = MIN_BACKOFF_NANOS;
+                    failedInRound = 0;
+                }
+                if (System.nanoTime() - unservedSince > settings.timeout().toNanos()) {
+                    throw new LogClientException("no node among " + settings.nodes() + " served the tail from index "
+                        + nextIndex + " for " + ClientSettings.format(settings.timeout()) + " (last: " + lastProblem + ")");
+                }
+                if (++failedInRound % addresses.size() == 0) {
+                    TimeUnit.NANOSECONDS.sleep(backoff); // backoff between rounds, not a synchronisation
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+                }
+            }
+            done.complete(null);
+        } catch (LogClientException e) {
+            done.completeExceptionally(e);
+        } catch (InterruptedException e) {
+            done.complete(null);
+        } catch (RuntimeException e) {
+            if (closed) {
+                done.complete(null); // the handler saw the close (e.g. an interrupted queue put)
+            } else {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * Fetches from {@link #nextIndex} on connection {@code c} until it fails (IOException) or, without
+     * follow, the end of the log is reached (returns true).
+     */
+    private boolean serve(FrameConnection c) throws IOException {
+        sendFetch(c);
+        boolean pingOutstanding = false;
+        c.readTimeout(PING_AFTER_MILLIS);
+        while (!closed) {
+            DirectBuffer frame;
+            try {
+                frame = c.readFrame();
+            } catch (SocketTimeoutException e) {
+                if (pingOutstanding) {
+                    throw new IOException(c.address() + " did not answer for " + (2 * PING_AFTER_MILLIS) + " ms");
+                }
+                int len = requestIdFrame.encode(out, 0, FrameType.STATUS_REQUEST, ++pingId);
+                c.write(out.byteArray(), 0, len);
+                pingOutstanding = true;
+                continue;
+            }
+            pingOutstanding = false;
+            int type = Protocol.type(frame, 0);
+            switch (type) {
+                case FrameType.ENTRIES -> onEntries(c, frame);
+                case FrameType.END_OF_LOG -> {
+                    String bad = endOfLog.wrap(frame, 0, frame.capacity());
+                    if (bad != null) {
+                        throw new IOException(c.address() + " sent a malformed END_OF_LOG: " + bad);
+                    }
+                    progressed = true;
+                    if (!follow && endOfLog.requestId() == requestId && endOfLog.nextIndex() >= nextIndex) {
+                        return true;
+                    }
+                }
+                case FrameType.COMPACTED -> {
+                    String bad = compacted.wrap(frame, 0, frame.capacity());
+                    if (bad != null) {
+                        throw new IOException(c.address() + " sent a malformed COMPACTED: " + bad);
+                    }
+                    if (compacted.requestId() != requestId) {
+                        continue;
+                    }
+                    if (!skipCompacted || compacted.firstIndex() <= nextIndex) {
+                        throw new LogClientException("entries from index " + nextIndex + " are compacted on "
+                            + c.address() + "; the log now starts at " + compacted.firstIndex());
+                    }
+                    nextIndex = compacted.firstIndex();
+                    sendFetch(c);
+                }
+                case FrameType.STATUS -> progressed = true; // the answer to our ping: the node is alive
+                case FrameType.ERROR -> {
+                    String bad = error.wrap(frame, 0, frame.capacity());
+                    throw new IOException(c.address() + " answered " + (bad != null ? "a malformed ERROR: " + bad : error));
+                }
+                default -> throw new IOException(c.address() + " sent an unexpected " + FrameType.name(type) + " frame");
+            }
+        }
+        return false;
+    }
+
+    private void onEntries(FrameConnection c, DirectBuffer frame) throws IOException {
+        String bad = entries.wrap(frame, 0, frame.capacity());
+        if (bad != null) {
+            throw new IOException(c.address() + " sent a malformed ENTRIES: " + bad);
+        }
+        if (entries.requestId() != requestId) {
+            return; // left over from a fetch we replaced
+        }
+        progressed = true;
+        DirectBuffer buffer = entries.buffer();
+        int delivered = 0;
+        for (int i = 0, n = entries.count(); i < n && !closed; i++) {
+            long index = entries.index(i);
+            if (index < nextIndex) {
+                continue; // already delivered (a node may resend what another already gave us)
+            }
+            nextIndex = index + 1;
+            handler.onEntry(index, buffer, entries.payloadOffset(i), entries.payloadLength(i));
+            delivered++;
+        }
+        if (delivered > 0) {
+            handler.endOfBatch();
+        }
+    }
+
+    private void sendFetch(FrameConnection c) throws IOException {
+        int len = fetch.encode(out, 0, ++requestId, nextIndex, settings.fetchMaxBytes(), follow);
+        c.write(out.byteArray(), 0, len);
+    }
+
+    /** Stops the tail; the handler is not called after this returns unless called from the handler itself. */
+    @Override
+    public void close() {
+        closed = true;
+        FrameConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        if (Thread.currentThread() != thread) {
+            thread.interrupt();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        done.complete(null);
+    }
+}

@@ -1,0 +1,285 @@
+package io.raftlog.net.client;
+
+import io.raftlog.net.codec.AppendAckFrame;
+import io.raftlog.net.codec.ClientAppendDecoder;
+import io.raftlog.net.codec.EndOfLogFrame;
+import io.raftlog.net.codec.EntriesEncoder;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FetchFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.codec.RequestIdFrame;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.codec.StatusFrame;
+import io.raftlog.raft.Role;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A stand-in for a raftlog node that speaks the real codec over a real loopback socket and behaves as a
+ * test scripts it: a leader that acknowledges appends into a shared {@link FakeLog}, a follower that
+ * redirects, a hung node that accepts connections and never answers, a node that dies after N appends
+ * without acknowledging them, a node that cuts a tail after N entries. Plain blocking sockets and a
+ * thread per connection: simple enough to trust as a test oracle.
+ */
+final class FakeNode implements AutoCloseable {
+
+    enum Mode { LEADER, FOLLOWER, SILENT }
+
+    private final int nodeId;
+    private final FakeLog log;
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger appendFrames = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Mode mode = Mode.LEADER;
+    private volatile String leaderHint = "";
+    private volatile int dieAfterPayloads = -1;
+    private volatile int cutTailAfterEntries = -1;
+    private volatile long compactedBefore = 1;
+    private volatile boolean closed;
+
+    FakeNode(int nodeId, FakeLog log) throws IOException {
+        this.nodeId = nodeId;
+        this.log = log;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "fake-node-" + nodeId);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    NodeAddress address() {
+        return new NodeAddress("127.0.0.1", server.getLocalPort());
+    }
+
+    FakeNode mode(Mode m) {
+        this.mode = m;
+        return this;
+    }
+
+    /** As a follower, name this leader address in NOT_LEADER ("" = no leader known). */
+    FakeNode leaderHint(String address) {
+        this.leaderHint = address;
+        return this;
+    }
+
+    /** Appends the first {@code n} payloads it receives to the log, then dies without acknowledging them. */
+    FakeNode dieAfterPayloads(int n) {
+        this.dieAfterPayloads = n;
+        return this;
+    }
+
+    /** Sends {@code n} entries to a tail and then dies. */
+    FakeNode cutTailAfterEntries(int n) {
+        this.cutTailAfterEntries = n;
+        return this;
+    }
+
+    /** Fetches below {@code index} are answered COMPACTED. */
+    FakeNode compactedBefore(long index) {
+        this.compactedBefore = index;
+        return this;
+    }
+
+    int appendFramesReceived() {
+        return appendFrames.get();
+    }
+
+    int connectionsAccepted() {
+        return connections.get();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                connections.incrementAndGet();
+                sockets.add(s);
+                Thread t = new Thread(() -> serve(s), "fake-node-" + nodeId + "-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            ExpandableArrayBuffer frameBuffer = new ExpandableArrayBuffer(1024);
+            ExpandableArrayBuffer reply = new ExpandableArrayBuffer(1024);
+            boolean handshaken = false;
+            int payloadsSeen = 0;
+            while (!closed) {
+                int length = Integer.reverseBytes(in.readInt());
+                byte[] bytes = new byte[length];
+                System.arraycopy(intLe(length), 0, bytes, 0, 4);
+                in.readFully(bytes, 4, length - 4);
+                UnsafeBuffer frame = new UnsafeBuffer(bytes);
+                int type = Protocol.type(frame, 0);
+                if (mode == Mode.SILENT) {
+                    continue; // hung: reads everything, answers nothing
+                }
+                if (!handshaken) {
+                    HandshakeFrame hs = new HandshakeFrame();
+                    if (type != FrameType.HANDSHAKE || hs.wrap(frame, 0, length) != null || hs.role() != Roles.CLIENT) {
+                        throw new IOException("expected a client HANDSHAKE first");
+                    }
+                    int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE);
+                    send(out, reply, n);
+                    handshaken = true;
+                    continue;
+                }
+                switch (type) {
+                    case FrameType.APPEND -> payloadsSeen = onAppend(frame, length, out, reply, payloadsSeen);
+                    case FrameType.FETCH -> onFetch(frame, length, s, out);
+                    case FrameType.STATUS_REQUEST -> onStatus(frame, length, out, reply);
+                    default -> throw new IOException("unexpected " + FrameType.name(type));
+                }
+                if (closed) {
+                    return;
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // connection over
+        }
+    }
+
+    private int onAppend(UnsafeBuffer frame, int length, OutputStream out, ExpandableArrayBuffer reply, int payloadsSeen)
+        throws IOException {
+        appendFrames.incrementAndGet();
+        ClientAppendDecoder append = ClientAppendDecoder.forMaxFrameLength(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        String bad = append.wrap(frame, 0, length);
+        if (bad != null) {
+            throw new IOException(bad);
+        }
+        if (mode == Mode.FOLLOWER) {
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, leaderHint.isEmpty() ? 0 : 9,
+                append.clientId(), append.firstSequence(), leaderHint, "not the leader");
+            send(out, reply, n);
+            return payloadsSeen;
+        }
+        long firstIndex = -1;
+        for (int i = 0; i < append.count(); i++) {
+            byte[] p = new byte[append.payloadLength(i)];
+            frame.getBytes(append.payloadOffset(i), p);
+            long index = log.append(append.clientId(), append.firstSequence() + i, p);
+            if (i == 0) {
+                firstIndex = index;
+            } else if (index != firstIndex + i) {
+                throw new IllegalStateException("fake log gave non-contiguous indexes within one APPEND");
+            }
+            payloadsSeen++;
+            if (dieAfterPayloads >= 0 && payloadsSeen >= dieAfterPayloads) {
+                close(); // committed but never acknowledged: the client must retry elsewhere, same sequences
+                return payloadsSeen;
+            }
+        }
+        int n = new AppendAckFrame().encode(reply, 0, append.clientId(), append.firstSequence(), firstIndex, append.count());
+        send(out, reply, n);
+        return payloadsSeen;
+    }
+
+    private void onFetch(UnsafeBuffer frame, int length, Socket s, OutputStream out) throws IOException, InterruptedException {
+        FetchFrame fetch = new FetchFrame();
+        if (fetch.wrap(frame, 0, length) != null) {
+            throw new IOException("bad FETCH");
+        }
+        ExpandableArrayBuffer buf = new ExpandableArrayBuffer(4096);
+        long next = fetch.fromIndex();
+        if (next < compactedBefore) {
+            int n = new io.raftlog.net.codec.CompactedFrame().encode(buf, 0, fetch.requestId(), compactedBefore);
+            send(out, buf, n);
+            return;
+        }
+        int sent = 0;
+        // Serves on this connection's thread: the tests' fetches are the only request on their connection.
+        while (!closed) {
+            long last = log.lastIndex();
+            if (next <= last) {
+                EntriesEncoder enc = new EntriesEncoder().wrap(buf, 0, 64 * 1024, fetch.requestId(), next);
+                while (next <= last) {
+                    byte[] e = log.get(next);
+                    if (e != null && !enc.add(next, new UnsafeBuffer(e), 0, e.length)) {
+                        break;
+                    }
+                    next++;
+                    if (e != null && cutTailAfterEntries >= 0 && ++sent >= cutTailAfterEntries) {
+                        send(out, buf, enc.frameLength());
+                        close();
+                        return;
+                    }
+                }
+                send(out, buf, enc.frameLength());
+            } else {
+                int n = new EndOfLogFrame().encode(buf, 0, fetch.requestId(), next, last);
+                send(out, buf, n);
+                if (!fetch.follow()) {
+                    return;
+                }
+                log.awaitBeyond(last, 50);
+            }
+        }
+    }
+
+    private void onStatus(UnsafeBuffer frame, int length, OutputStream out, ExpandableArrayBuffer reply) throws IOException {
+        RequestIdFrame req = new RequestIdFrame();
+        if (req.wrap(frame, 0, length) != null) {
+            throw new IOException("bad STATUS_REQUEST");
+        }
+        boolean leader = mode == Mode.LEADER;
+        StatusFrame st = new StatusFrame().wrap(reply, 0, req.requestId(), nodeId, leader ? Role.LEADER : Role.FOLLOWER,
+            3, leader ? nodeId : 0, log.lastIndex(), 1, log.lastIndex(), log.lastIndex());
+        if (leader) {
+            st.addPeer(nodeId + 1, log.lastIndex() - 1);
+        }
+        send(out, reply, st.frameLength());
+    }
+
+    private static void send(OutputStream out, ExpandableArrayBuffer buf, int length) throws IOException {
+        out.write(buf.byteArray(), 0, length);
+        out.flush();
+    }
+
+    private static byte[] intLe(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    /** Stops accepting and drops every connection (a crashed node: connects are refused from now on). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+}

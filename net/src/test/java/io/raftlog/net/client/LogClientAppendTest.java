@@ -1,0 +1,180 @@
+package io.raftlog.net.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Appends against {@link FakeNode}s: indexes, redirects, retries with the same sequences, deadlines. */
+class LogClientAppendTest {
+    private final FakeLog log = new FakeLog();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private FakeNode node(int id) throws Exception {
+        FakeNode n = new FakeNode(id, log);
+        closeables.add(n);
+        return n;
+    }
+
+    private LogClient client(LogClient.Builder b) {
+        LogClient c = b.seed(42).build();
+        closeables.add(c);
+        return c;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> strings(List<byte[]> entries) {
+        List<String> out = new ArrayList<>();
+        for (byte[] e : entries) {
+            out.add(new String(e, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Test
+    void appendsCompleteWithTheirIndexesInOrder() throws Exception {
+        FakeNode leader = node(1);
+        LogClient client = client(LogClient.builder(List.of(leader.address())));
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            expected.add("e" + i);
+            futures.add(client.append(bytes("e" + i)));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i + 1L);
+        }
+        assertThat(strings(log.dataEntries())).isEqualTo(expected);
+        // Many appends share a frame when they queue up: fewer frames than appends.
+        assertThat(leader.appendFramesReceived()).isLessThan(5000);
+    }
+
+    @Test
+    void batchAppendReturnsIndexesInTheBatchOrder() throws Exception {
+        FakeNode leader = node(1);
+        LogClient client = client(LogClient.builder(List.of(leader.address())));
+        long[] indexes = client.append(List.of(bytes("a"), bytes("b"), bytes("c"))).get(10, TimeUnit.SECONDS);
+        assertThat(indexes).containsExactly(1, 2, 3);
+        assertThat(strings(log.dataEntries())).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void followsNotLeaderRedirectToTheNamedLeader() throws Exception {
+        FakeNode leader = node(2);
+        FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint(leader.address().toString());
+        LogClient client = client(LogClient.builder(List.of(follower.address(), leader.address())));
+        assertThat(client.append(bytes("x")).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(follower.appendFramesReceived()).isEqualTo(1);
+        assertThat(strings(log.dataEntries())).containsExactly("x");
+    }
+
+    @Test
+    void triesTheNextNodeWhenAFollowerKnowsNoLeader() throws Exception {
+        FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("");
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(follower.address(), leader.address())));
+        assertThat(client.append(bytes("x")).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+    }
+
+    @Test
+    void retryAfterLeaderDiesBeforeAckingReusesSequencesSoNothingIsDuplicated() throws Exception {
+        // Node 1 appends the first 700 payloads it gets, then dies without acknowledging them; node 2 shares
+        // the log (as a new leader has every committed entry) and must see the retries as duplicates.
+        FakeNode first = node(1).dieAfterPayloads(700);
+        FakeNode second = node(2);
+        LogClient client = client(LogClient.builder(List.of(first.address(), second.address())));
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            futures.add(client.append(bytes("p" + i)));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            long index = futures.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(new String(log.get(index), StandardCharsets.UTF_8)).isEqualTo("p" + i);
+            expected.add("p" + i);
+        }
+        assertThat(strings(log.dataEntries())).isEqualTo(expected);
+        assertThat(log.duplicateAppends()).isPositive();
+        assertThat(first.isClosed()).isTrue();
+    }
+
+    @Test
+    void abandonsAHungNodeAfterTheRequestTimeout() throws Exception {
+        FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(hung.address(), leader.address()))
+            .requestTimeout(Duration.ofMillis(200)).connectTimeout(Duration.ofMillis(200)));
+        assertThat(client.append(bytes("x")).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+    }
+
+    @Test
+    void failsAtTheDeadlineNamingTheNodesAndTheLastProblem() throws Exception {
+        FakeNode a = node(1);
+        FakeNode b = node(2);
+        NodeAddress aa = a.address();
+        NodeAddress ba = b.address();
+        a.close();
+        b.close();
+        LogClient client = client(LogClient.builder(List.of(aa, ba)).timeout(Duration.ofMillis(300)));
+        CompletableFuture<Long> f = client.append(bytes("x"));
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOf(LogClientException.class)
+            .hasMessageContaining("no leader among " + aa + "," + ba + " within 300ms")
+            .hasMessageContaining("connection refused");
+    }
+
+    @Test
+    void fullWindowBlocksTheAppenderUntilRoomIsFreed() throws Exception {
+        FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
+        LogClient client = client(LogClient.builder(List.of(hung.address())).window(2).timeout(Duration.ofMillis(500)));
+        CompletableFuture<Long> f1 = client.append(bytes("1"));
+        CompletableFuture<Long> f2 = client.append(bytes("2"));
+        AtomicReference<CompletableFuture<Long>> f3 = new AtomicReference<>();
+        Thread appender = new Thread(() -> f3.set(client.append(bytes("3"))));
+        appender.start();
+        // The window is full: the third append waits (until the first two fail at their deadline, as the
+        // only node never answers) instead of queueing without bound.
+        Await.until("the third append to block", Duration.ofSeconds(10),
+            () -> appender.getState() == Thread.State.TIMED_WAITING || f3.get() != null);
+        assertThat(f3.get()).isNull();
+        appender.join(10_000);
+        assertThatThrownBy(() -> f1.get(10, TimeUnit.SECONDS)).hasMessageContaining("no handshake answer");
+        assertThatThrownBy(() -> f2.get(10, TimeUnit.SECONDS)).hasMessageContaining("no leader among");
+        assertThatThrownBy(() -> f3.get().get(10, TimeUnit.SECONDS)).hasMessageContaining("no leader among");
+    }
+
+    @Test
+    void oversizedPayloadFailsAtOnceWithTheLimit() {
+        LogClient client = client(LogClient.builder("127.0.0.1:1").maxFrameLength(4096));
+        CompletableFuture<Long> f = client.append(new byte[5000]);
+        assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS)).hasMessageContaining("payload of 5000 bytes is larger than the maximum");
+    }
+
+    @Test
+    void clientIdIsReproducibleFromTheSeed() {
+        long a = LogClient.builder("127.0.0.1:1").seed(7).build().clientId();
+        long b = LogClient.builder("127.0.0.1:1").seed(7).build().clientId();
+        assertThat(a).isEqualTo(b).isPositive();
+    }
+}
