@@ -75,7 +75,8 @@ final class Availability {
         acc.forEach((k, a) -> figures.put(k, new Figures(k, a[0], a[1], a[2])));
     }
 
-    private static long[] recognisedLeader(Map<Integer, History.Observation> latest, int quorum, long t) {
+    /** {leader, term} of the leader a quorum of fresh answers recognises at t, or {0, 0}. */
+    static long[] recognisedLeader(Map<Integer, History.Observation> latest, int quorum, long t) {
         for (History.Observation l : latest.values()) {
             if (!l.isLeader() || t - l.nanos() > FRESH_NANOS) {
                 continue;

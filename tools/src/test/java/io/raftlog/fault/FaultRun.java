@@ -1,0 +1,192 @@
+package io.raftlog.fault;
+
+import io.raftlog.net.client.LogClient;
+import io.raftlog.net.client.LogEntry;
+import io.raftlog.net.client.TailIterator;
+import io.raftlog.raft.EntryType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * One fault run end to end: start the cluster behind its proxies, run the workload while the nemesis
+ * follows the seeded schedule, heal, let it settle, read every node's final log, check, report. The
+ * history and report land in the run's directory; a failed run is replayed from its history with
+ * {@link #replay}.
+ */
+final class FaultRun {
+
+    record Config(long seed, Duration duration, int nodes, Path jar, Path dir, String fsync, Workload.Settings workload,
+                  List<Nemesis> first) {
+    }
+
+    record Result(boolean passed, List<Checker.Verdict> verdicts, String report, Path reportFile, Path historyFile,
+                  TreeSet<String> nemesesRun, Availability availability) {
+    }
+
+    /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
+    static final List<String> SERVER_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final Predicate<String> READY = line -> line.toLowerCase(java.util.Locale.ROOT).contains("ready");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration CONSUMER_CATCH_UP = Duration.ofSeconds(20);
+
+    private FaultRun() {
+    }
+
+    static Result run(Config c) throws IOException {
+        Files.createDirectories(c.dir());
+        History h = new History();
+        h.meta.put("seed", Long.toString(c.seed()));
+        h.meta.put("nodes", Integer.toString(c.nodes()));
+        h.meta.put("duration.ms", Long.toString(c.duration().toMillis()));
+        h.meta.put("fsync", c.fsync());
+        h.meta.put("workload", c.workload().toString());
+        Schedule schedule = Schedule.generate(c.seed(), c.duration().toMillis(), c.first());
+        Files.writeString(c.dir().resolve("schedule.txt"), schedule.toString());
+
+        long t0;
+        long healed;
+        try (Cluster cluster = new Cluster(c.jar(), c.dir(), c.nodes(), SERVER_JVM_FLAGS, List.of("--fsync", c.fsync()))) {
+            cluster.startAll();
+            cluster.awaitReady(READY, START_TIMEOUT);
+            try (StatusObserver observer = new StatusObserver(cluster, h)) {
+                cluster.leaderView(observer::leader);
+                observer.start();
+                Await.until("a first leader (node logs in " + c.dir() + ")", START_TIMEOUT, () -> observer.leader() != 0);
+                try (Workload workload = new Workload(cluster, h, c.workload(), c.seed())) {
+                    t0 = System.nanoTime();
+                    h.meta.put("t.start", Long.toString(t0));
+                    workload.start();
+                    new NemesisRunner(cluster, h, t0).run(schedule);
+                    Await.pauseUntil(t0 + c.duration().toNanos());
+                    cluster.healAll();
+                    healed = System.nanoTime();
+                    h.meta.put("t.healed", Long.toString(healed));
+                    h.note(healed, "healed: every link passes, every node runs");
+                    workload.stopProducing();
+                    settle(c, cluster, observer, workload, h, healed);
+                    collectFinalLogs(cluster, h);
+                    awaitConsumers(workload, h);
+                }
+                h.meta.put("t.end", Long.toString(System.nanoTime()));
+            }
+        }
+        return finish(h, c.dir());
+    }
+
+    private static void settle(Config c, Cluster cluster, StatusObserver observer, Workload workload, History h, long healed) {
+        boolean drained = Await.holdsWithin(c.workload().appendTimeout().plusSeconds(5), () -> workload.outstanding() == 0);
+        h.note(System.nanoTime(), drained ? "every append completed" : workload.outstanding() + " appends still outstanding");
+        long[] commit = new long[1];
+        boolean converged = Await.holdsWithin(SETTLE_TIMEOUT, () -> {
+            Map<Integer, History.Observation> latest = observer.latest();
+            if (latest.size() < c.nodes() || observer.leader() == 0) {
+                return false;
+            }
+            long ci = -2;
+            for (History.Observation o : latest.values()) {
+                if (!o.reachable() || o.nanos() < healed || (ci != -2 && o.commitIndex() != ci)) {
+                    return false;
+                }
+                ci = o.commitIndex();
+            }
+            commit[0] = ci;
+            return true;
+        });
+        long now = System.nanoTime();
+        String detail = converged
+            ? String.format("converged %d ms after healing: leader node %d, every node at commit index %d",
+                (now - healed) / 1_000_000, observer.leader(), commit[0])
+            : "not converged " + SETTLE_TIMEOUT.toSeconds() + " s after healing; last answers: " + observer.latest().values();
+        h.meta.put("settled", Boolean.toString(converged));
+        h.meta.put("settle.detail", detail);
+        h.note(now, detail);
+    }
+
+    /** Gives the consumers time to reach the last committed data entry, so the prefix they are checked on is long. */
+    private static void awaitConsumers(Workload workload, History h) {
+        long lastData = 0;
+        for (History.NodeLog log : h.logs().values()) {
+            for (History.Entry e : log.entries()) {
+                if (e.type() == EntryType.DATA && e.index() <= log.commitIndex()) {
+                    lastData = Math.max(lastData, e.index());
+                }
+            }
+        }
+        long target = lastData;
+        boolean caughtUp = Await.holdsWithin(CONSUMER_CATCH_UP,
+            () -> workload.consumerPositions().stream().allMatch(p -> p > target));
+        h.note(System.nanoTime(), (caughtUp ? "consumers caught up" : "consumers did not all catch up")
+            + " with index " + target + ": next indexes " + workload.consumerPositions());
+    }
+
+    /**
+     * Reads each node's committed log through the client pinned to that node (data entries only: the
+     * client does not hand out no-op entries), up to the commit index it last reported.
+     */
+    private static void collectFinalLogs(Cluster cluster, History h) {
+        h.meta.put("logs.source", "client");
+        for (int node = 1; node <= cluster.nodes(); node++) {
+            long commit = -1;
+            for (History.Observation o : h.observations()) {
+                if (o.node() == node && o.reachable()) {
+                    commit = o.commitIndex();
+                }
+            }
+            List<History.Entry> entries = new ArrayList<>();
+            try (LogClient client = LogClient.builder("127.0.0.1:" + cluster.realAddress(node).getPort())
+                    .connectTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(30)).build();
+                 TailIterator it = client.read(1)) {
+                while (it.hasNext()) {
+                    LogEntry e = it.next();
+                    if (e.index() > commit) {
+                        break;
+                    }
+                    entries.add(new History.Entry(e.index(), EntryType.DATA, e.payload()));
+                }
+            } catch (RuntimeException e) {
+                h.note(System.nanoTime(), "could not read node " + node + "'s log: " + Workload.oneLine(e));
+                continue;
+            }
+            h.log(new History.NodeLog(node, commit, entries));
+        }
+    }
+
+    private static Result finish(History h, Path dir) {
+        Path historyFile = dir.resolve("history.txt");
+        h.write(historyFile);
+        return judge(h, dir, historyFile);
+    }
+
+    /** Re-checks a saved history (no cluster involved): the same verdicts as the run that wrote it. */
+    static Result replay(Path historyFile) {
+        History h = History.read(historyFile);
+        return judge(h, historyFile.toAbsolutePath().getParent(), historyFile);
+    }
+
+    private static Result judge(History h, Path dir, Path historyFile) {
+        List<Checker.Verdict> verdicts = new Checker(h).checkAll();
+        long start = h.metaLong("t.start", 0);
+        long end = h.metaLong("t.healed", start);
+        Availability availability = new Availability(h, (int) h.metaLong("nodes", 3), start, end);
+        String report = Report.render(h, verdicts, availability, start, end);
+        Path reportFile = dir.resolve("report.txt");
+        try {
+            Files.writeString(reportFile, report, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + reportFile, e);
+        }
+        TreeSet<String> kinds = new TreeSet<>();
+        h.injections().forEach(i -> kinds.add(i.kind()));
+        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability);
+    }
+}

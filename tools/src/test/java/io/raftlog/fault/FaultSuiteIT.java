@@ -1,0 +1,127 @@
+package io.raftlog.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The fault-injection suite: real server processes, a seeded nemesis, producers and consumers, a checker.
+ * By default (CI) it runs three fixed seeds for {@value #CI_DURATION} each, the nemeses split among them
+ * so that every one runs; system properties run it longer or replay a history (see docs/TESTING.md):
+ * <ul>
+ * <li>{@code fault.seed} one seed or a comma-separated list (default 1,2,3)</li>
+ * <li>{@code fault.duration} per seed, e.g. 90s, 10m (default {@value #CI_DURATION})</li>
+ * <li>{@code fault.nodes} 3 or 5 (default 3); {@code fault.fsync} batch, interval:MS or none (default batch)</li>
+ * <li>{@code fault.producers}, {@code fault.consumers}, {@code fault.rate} (appends/s per producer)</li>
+ * <li>{@code fault.replay} a history.txt: re-check it without starting anything</li>
+ * </ul>
+ */
+class FaultSuiteIT {
+    static final String CI_DURATION = "45s";
+    private static final long[] CI_SEEDS = {1, 2, 3};
+
+    @TestFactory
+    Stream<DynamicTest> faultRuns() throws IOException {
+        String replay = System.getProperty("fault.replay", "");
+        if (!replay.isBlank()) {
+            return Stream.of(DynamicTest.dynamicTest("replay " + replay, () -> assertPassed(FaultRun.replay(Path.of(replay)), "replay")));
+        }
+        Path jar = Path.of(System.getProperty("raftlog.jar", "target/raftlog.jar"));
+        assumeServerAvailable(jar);
+
+        boolean ci = System.getProperty("fault.seed") == null;
+        long[] seeds = ci ? CI_SEEDS : Arrays.stream(System.getProperty("fault.seed").split(",")).map(String::trim)
+            .mapToLong(Long::parseLong).toArray();
+        Duration duration = parseDuration(System.getProperty("fault.duration", CI_DURATION));
+        int nodes = Integer.getInteger("fault.nodes", 3);
+        Workload.Settings workload = new Workload.Settings(
+            Integer.getInteger("fault.producers", 4), Integer.getInteger("fault.consumers", 3), 8,
+            Integer.getInteger("fault.rate", 50), 4096, Duration.ofSeconds(10));
+        Path base = Path.of(System.getProperty("fault.dir", "target/fault-runs")).toAbsolutePath();
+        String fsync = System.getProperty("fault.fsync", "batch");
+
+        List<Nemesis> all = List.of(Nemesis.values());
+        TreeSet<String> covered = new TreeSet<>();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < seeds.length; i++) {
+            long seed = seeds[i];
+            // In CI every seed opens with its share of the nemeses, so three short runs cover them all.
+            List<Nemesis> opening = ci ? all.subList(i * all.size() / seeds.length, (i + 1) * all.size() / seeds.length) : List.of();
+            tests.add(DynamicTest.dynamicTest("seed " + seed, () -> {
+                Path dir = base.resolve("seed-" + seed + "-" + System.currentTimeMillis());
+                FaultRun.Config config = new FaultRun.Config(seed, duration, nodes, jar, dir, fsync, workload, opening);
+                FaultRun.Result r = FaultRun.run(config);
+                covered.addAll(r.nemesesRun());
+                System.out.println(r.report());
+                assertPassed(r, "-Dit.test=FaultSuiteIT -Dfault.seed=" + seed + " -Dfault.duration=" + duration.toSeconds() + "s"
+                    + " -Dfault.nodes=" + nodes);
+            }));
+        }
+        if (ci) {
+            tests.add(DynamicTest.dynamicTest("every nemesis ran", () -> {
+                TreeSet<String> expected = new TreeSet<>();
+                all.forEach(n -> expected.add(n.label));
+                assertThat(covered).as("nemeses run across the CI seeds").containsAll(expected);
+            }));
+        }
+        return tests.stream();
+    }
+
+    private static void assertPassed(FaultRun.Result r, String rerun) {
+        if (!r.passed()) {
+            throw new AssertionError("fault run failed; report " + r.reportFile() + "\n  re-run:  mvn -pl tools verify " + rerun
+                + "\n  re-check: mvn -pl tools verify -Dit.test=FaultSuiteIT -Dfault.replay=" + r.historyFile() + "\n\n" + r.report());
+        }
+    }
+
+    /** Skips (visibly) while the jar has no {@code server} command yet, instead of failing on a missing feature. */
+    private static void assumeServerAvailable(Path jar) throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "fault suite skipped: the raftlog jar " + jar + " is missing");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+            "server", "--help").redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                out = "timed out";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Assumptions.assumeTrue(p.exitValue() == 0 && out.contains("--listen"),
+            "fault suite skipped: 'raftlog server' with --listen is not in " + jar + " yet (it said: " + out.lines().findFirst().orElse("") + ")");
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("fault.duration '" + text + "' is not like 90s, 10m, 1h or 500ms");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.raftlog.fault;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a run as plain text: what was injected when, who led, what the clients saw, each check's verdict. */
+final class Report {
+    private Report() {
+    }
+
+    static String render(History h, List<Checker.Verdict> verdicts, Availability availability, long startNanos, long endNanos) {
+        StringBuilder sb = new StringBuilder();
+        boolean passed = Checker.allPassed(verdicts);
+        sb.append("raftlog fault run: ").append(passed ? "PASS" : "FAIL").append('\n');
+        h.meta.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .forEach(e -> sb.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
+
+        sb.append("\nInjections (seconds since the workload started):\n");
+        for (History.Injection i : h.injections()) {
+            sb.append(String.format(Locale.ROOT, "  %7.2f - %7s  %-15s %s%n", sec(i.startNanos() - startNanos),
+                i.endNanos() < 0 ? "open" : String.format(Locale.ROOT, "%7.2f", sec(i.endNanos() - startNanos)), i.kind(), i.description()));
+        }
+
+        sb.append("\nLeader timeline (leader recognised by a majority of status answers):\n");
+        for (Availability.Reign r : availability.timeline()) {
+            sb.append(String.format(Locale.ROOT, "  %7.2f - %7.2f  %s%n", sec(r.fromNanos() - startNanos), sec(r.toNanos() - startNanos),
+                r.leader() == 0 ? "no leader" : "node " + r.leader() + " (term " + r.term() + ")"));
+        }
+
+        sb.append("\nNew leader after losing one (leader-targeted injections):\n");
+        for (History.Injection i : h.injections()) {
+            if (!i.description().contains("(leader)")) {
+                continue;
+            }
+            long before = termAt(availability, i.startNanos());
+            String took = "no new leader before the run ended";
+            for (Availability.Reign r : availability.timeline()) {
+                if (r.fromNanos() >= i.startNanos() && r.leader() != 0 && r.term() > before) {
+                    took = String.format(Locale.ROOT, "%d ms (node %d, term %d)", (r.fromNanos() - i.startNanos()) / 1_000_000, r.leader(), r.term());
+                    break;
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "  %7.2f  %-15s %s%n", sec(i.startNanos() - startNanos), i.kind(), took));
+        }
+
+        sb.append("\nAvailability per nemesis (share of time with a recognised leader; longest stretch without):\n");
+        for (Availability.Figures f : availability.figures().values()) {
+            sb.append(String.format(Locale.ROOT, "  %-16s %7.1f s observed  %5.1f %% with leader  longest without %6d ms%n",
+                f.kind(), sec(f.observedNanos()), 100 * f.fraction(), f.longestWithoutNanos() / 1_000_000));
+        }
+
+        long ok = 0;
+        long failed = 0;
+        long unknown = 0;
+        for (History.Op o : h.ops()) {
+            switch (o.outcome) {
+                case OK -> ok++;
+                case FAILED -> failed++;
+                default -> unknown++;
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%nAppends: %d invoked, %d ok, %d failed (definitely not appended), %d unknown (may have been)%n",
+            h.ops().size(), ok, failed, unknown));
+        h.seenByConsumer().forEach((c, s) -> sb.append("  consumer ").append(c).append(" saw ").append(s.size()).append(" entries\n"));
+        for (History.Note n : h.notes()) {
+            sb.append(String.format(Locale.ROOT, "  note %7.2f  %s%n", sec(n.nanos() - startNanos), n.text()));
+        }
+
+        sb.append("\nChecks:\n");
+        for (Checker.Verdict v : verdicts) {
+            sb.append(String.format(Locale.ROOT, "  %-4s %-20s %s%s%n", v.passed() ? "ok" : "FAIL", v.check(), v.promise(),
+                v.summary().isEmpty() ? "" : " [" + v.summary() + "]"));
+            List<String> shown = v.violations().subList(0, Math.min(Checker.SHOWN, v.violations().size()));
+            for (String s : shown) {
+                sb.append("         - ").append(s).append('\n');
+            }
+            if (v.violations().size() > shown.size()) {
+                sb.append("         ... and ").append(v.violations().size() - shown.size()).append(" more\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static long termAt(Availability a, long t) {
+        long term = 0;
+        for (Availability.Reign r : a.timeline()) {
+            if (r.fromNanos() <= t && r.leader() != 0) {
+                term = Math.max(term, r.term());
+            }
+        }
+        return term;
+    }
+
+    private static double sec(long nanos) {
+        return nanos / 1e9;
+    }
+}
