@@ -100,7 +100,6 @@ public final class ChronicleJournal implements Journal {
 
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    private final UnsafeBuffer markerPayload = new UnsafeBuffer(new byte[8]);
     private int lastWrittenCycle = Integer.MIN_VALUE;
     private boolean closed;
 
@@ -143,20 +142,20 @@ public final class ChronicleJournal implements Journal {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null);
             }
+            long chronicleLast = queue.lastIndex();
+            if (scan.tornFrom >= 0 || (chronicleLast >= 0 && chronicleLast != scan.lastSeenQueueIndex)) {
+                long from = scan.tornFrom >= 0 ? scan.tornFrom : Math.max(scan.lastSeenQueueIndex, 0);
+                String why = scan.tornFrom >= 0 ? scan.tornReason
+                    : "Chronicle's last document is " + describe(chronicleLast) + " but records can only be read up to "
+                        + (scan.lastSeenQueueIndex < 0 ? "none" : describe(scan.lastSeenQueueIndex));
+                throw new NeedsRepair(rollCycle.toCycle(from), scan.lastGoodQueueIndex, state.lastIndex,
+                    scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));
+            }
             appender = queue.createAppender();
             for (int cycle : cycleFiles.keySet()) {
                 lastWrittenCycle = Math.max(lastWrittenCycle, cycle);
             }
             writtenCycle = lastWrittenCycle;
-            if (scan.tornFrom >= 0) {
-                // Void the torn records durably before anything is appended after them, else the next start
-                // would find damage followed by whole records and refuse to open.
-                LOG.warn("journal {}: cutting back a torn tail of {} record(s) after index {}: {}",
-                    dir, scan.tornRecords, state.lastIndex, scan.tornReason);
-                markerPayload.putLong(0, scan.tornFrom);
-                writeRecord(RecordFormat.RECOVERY, state.lastIndex, state.lastTerm(), markerPayload, 0, 8);
-                forceWritten();
-            }
             ownReader = new ChronicleJournalReader(this);
             publishedFirst = state.firstIndex;
             publishedLast.set(state.lastIndex);
@@ -184,13 +183,51 @@ public final class ChronicleJournal implements Journal {
         return open(dir, policy, Options.defaults());
     }
 
+    /**
+     * @throws JournalCorruptedException if a record other than a torn tail is damaged (the message names the
+     *         index and file); the node must not start on such a journal
+     */
     public static ChronicleJournal open(Path dir, FsyncPolicy policy, Options options) {
+        TornTailRepair.finishInterrupted(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create journal directory " + dir + ": " + e.getMessage(), e);
         }
-        return new ChronicleJournal(dir, policy, options);
+        try {
+            return new ChronicleJournal(dir, policy, options);
+        } catch (NeedsRepair r) {
+            LOG.warn("journal {}: cutting back a torn tail after index {} ({} damaged record(s)): {}",
+                dir, r.lastIndex, r.tornRecords, r.why);
+            TornTailRepair.repair(dir, options, r.fromCycle, r.lastGoodQueueIndex, r.cycleFiles);
+            try {
+                return new ChronicleJournal(dir, policy, options);
+            } catch (NeedsRepair again) {
+                throw new JournalCorruptedException("journal " + dir + " still damaged after cutting back its torn tail: "
+                    + again.why + "; refusing to open");
+            }
+        }
+    }
+
+    /** Thrown by the constructor (after closing the queue) when the tail must be cut back before opening. */
+    private static final class NeedsRepair extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int fromCycle;
+        final long lastGoodQueueIndex;
+        final long lastIndex;
+        final long tornRecords;
+        final String why;
+        final transient Map<Integer, File> cycleFiles;
+
+        NeedsRepair(int fromCycle, long lastGoodQueueIndex, long lastIndex, long tornRecords, String why, Map<Integer, File> cycleFiles) {
+            super(why, null, false, false);
+            this.fromCycle = fromCycle;
+            this.lastGoodQueueIndex = lastGoodQueueIndex;
+            this.lastIndex = lastIndex;
+            this.tornRecords = tornRecords;
+            this.why = why;
+            this.cycleFiles = cycleFiles;
+        }
     }
 
     static SingleChronicleQueue buildQueue(Path dir, Options options, boolean readOnly, StoreFileListener listener) {
@@ -514,7 +551,14 @@ public final class ChronicleJournal implements Journal {
 
     String fileName(int cycle) {
         File f = cycleFiles.get(cycle);
-        return f != null ? f.getName() : "of cycle " + cycle;
+        return f != null ? f.getName() : fileNameOf(rollCycle, cycle);
+    }
+
+    /** Chronicle names a cycle file after the UTC start of its cycle in the roll cycle's date format. */
+    static String fileNameOf(RollCycle rollCycle, int cycle) {
+        java.text.SimpleDateFormat format = new java.text.SimpleDateFormat(rollCycle.format(), java.util.Locale.ROOT);
+        format.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        return format.format(new java.util.Date((long) cycle * rollCycle.lengthInMillis())) + SingleChronicleQueue.SUFFIX;
     }
 
     // ---------------------------------------------------------------- for ChronicleJournalReader

@@ -17,7 +17,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 final class JournalScan {
 
-    /** Sees every record in queue order; {@code live} is false for torn records (which carry no valid fields). */
+    /** Sees every whole record in queue order. */
     interface Visitor {
         void record(long queueIndex, byte kind, long index, long term, UnsafeBuffer record, int length);
     }
@@ -31,6 +31,9 @@ final class JournalScan {
         long tornFrom = -1;
         String tornReason;
         long tornRecords;
+        /** The last document read, whole or not, and the last whole one (-1 if none). */
+        long lastSeenQueueIndex = -1;
+        long lastGoodQueueIndex = -1;
     }
 
     private JournalScan() {
@@ -53,6 +56,7 @@ final class JournalScan {
                 long qi = dc.index();
                 String damage = rec.load(dc.wire().bytes());
                 result.records++;
+                result.lastSeenQueueIndex = qi;
                 if (damage != null) {
                     if (firstBadIndex < 0) {
                         firstBadIndex = qi;
@@ -66,19 +70,15 @@ final class JournalScan {
                 long index = rec.index();
                 long term = rec.term();
                 if (firstBadIndex >= 0) {
-                    long voidsFrom = kind == RecordFormat.RECOVERY ? rec.buffer.getLong(RecordFormat.HEADER_LENGTH) : Long.MAX_VALUE;
-                    if (voidsFrom > firstBadIndex) {
-                        throw corrupt(rollCycle, fileOfCycle, firstBadIndex, "record " + badReason
-                            + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
-                    }
-                    firstBadIndex = -1;
-                    result.tornRecords = 0;
+                    throw corrupt(rollCycle, fileOfCycle, firstBadIndex, "record " + badReason
+                        + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
                 }
+                result.lastGoodQueueIndex = qi;
                 if (visitor != null) {
                     visitor.record(qi, kind, index, term, rec.buffer, rec.length);
                 }
                 switch (kind) {
-                    case RecordFormat.TRUNCATE, RecordFormat.RECOVERY -> {
+                    case RecordFormat.TRUNCATE -> {
                         if (index < state.firstIndex - 1 || index > state.lastIndex) {
                             throw corrupt(rollCycle, fileOfCycle, qi, RecordFormat.kindName(kind) + " record to index " + index
                                 + " outside the log [" + state.firstIndex + ", " + state.lastIndex + "]");

@@ -12,7 +12,7 @@ import io.raftlog.raft.EntryType;
  *
  * <pre>
  *   0  int   crc32c over bytes [4, 32 + length)  (header after the checksum, then payload)
- *   4  byte  kind      DATA(0) / NOOP(1) entries, or TRUNCATE / COMPACT / RECOVERY markers
+ *   4  byte  kind      DATA(0) / NOOP(1) entries, or TRUNCATE / COMPACT markers
  *   5  byte  version   1
  *   6  short reserved  0
  *   8  long  index     Raft index (markers: see below)
@@ -23,8 +23,7 @@ import io.raftlog.raft.EntryType;
  * </pre>
  *
  * Markers: TRUNCATE(index = the new last index, everything above it is void); COMPACT(index = the new first
- * index, term = the term of the entry just below it); RECOVERY(an 8-byte payload holding the queue index of
- * the first torn record it voids; index/term = the last whole entry). An entry whose index is at or below
+ * index, term = the term of the entry just below it). An entry whose index is at or below
  * the current last index also supersedes the suffix from that index (the same rule Raft applies), so a
  * truncation is durable as soon as either is.
  */
@@ -34,7 +33,6 @@ final class RecordFormat {
 
     static final byte TRUNCATE = 0x10;
     static final byte COMPACT = 0x11;
-    static final byte RECOVERY = 0x12;
 
     static final int CRC_OFFSET = 0;
     static final int KIND_OFFSET = 4;
@@ -57,7 +55,6 @@ final class RecordFormat {
         return switch (kind) {
             case TRUNCATE -> "truncate";
             case COMPACT -> "compact";
-            case RECOVERY -> "recovery";
             default -> EntryType.name(kind);
         };
     }
@@ -112,7 +109,7 @@ final class RecordFormat {
             return "unknown record version " + record.getByte(VERSION_OFFSET);
         }
         byte kind = record.getByte(KIND_OFFSET);
-        if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT && kind != RECOVERY) {
+        if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT) {
             return "unknown record kind " + kind;
         }
         return null;

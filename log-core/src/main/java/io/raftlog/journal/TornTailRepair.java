@@ -1,0 +1,108 @@
+package io.raftlog.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Cuts a journal back to its last whole record after a crash left a torn tail.
+ *
+ * <p>Why not just append after the damage: Chronicle resumes writing at the write position recorded in the
+ * cycle file's header, which after a power loss may lie beyond pages that never reached the disk (zeros).
+ * Records appended there sit behind a hole that readers stop at, so they would vanish at the next start.
+ * Instead the damaged cycle is rebuilt: a sibling directory gets hard links to every earlier cycle file and
+ * a fresh copy of the whole records from the damaged cycle on; it replaces the journal directory by rename.
+ * A crash during repair leaves the original directory untouched (the sibling is discarded at the next try).
+ * It costs a copy of at most the files from the damaged one on, and happens only after a crash tore a write.
+ */
+final class TornTailRepair {
+    private TornTailRepair() {
+    }
+
+    static void repair(Path dir, ChronicleJournal.Options options, int fromCycle, long lastGoodQueueIndex,
+                       Map<Integer, File> cycleFiles) {
+        Path tmp = dir.resolveSibling(dir.getFileName() + ".repair");
+        Path old = dir.resolveSibling(dir.getFileName() + ".torn");
+        try {
+            deleteRecursively(tmp);
+            deleteRecursively(old);
+            Files.createDirectories(tmp);
+            for (Map.Entry<Integer, File> e : cycleFiles.entrySet()) {
+                if (e.getKey() < fromCycle && e.getValue().exists()) {
+                    Path target = tmp.resolve(e.getValue().getName());
+                    try {
+                        Files.createLink(target, e.getValue().toPath());
+                    } catch (UnsupportedOperationException | FileAlreadyExistsException ex) {
+                        Files.copy(e.getValue().toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            try (SingleChronicleQueue source = ChronicleJournal.buildQueue(dir, options, true, null);
+                 SingleChronicleQueue target = ChronicleJournal.buildQueue(tmp, options, false, null);
+                 ExcerptTailer tailer = source.createTailer();
+                 ExcerptAppender appender = target.createAppender()) {
+                if (lastGoodQueueIndex >= 0 && tailer.moveToCycle(fromCycle)) {
+                    while (true) {
+                        try (DocumentContext dc = tailer.readingDocument()) {
+                            if (!dc.isPresent() || dc.index() > lastGoodQueueIndex) {
+                                break;
+                            }
+                            Bytes<?> bytes = dc.wire().bytes();
+                            try (DocumentContext out = appender.writingDocument()) {
+                                out.wire().bytes().write(bytes, bytes.readPosition(), bytes.readRemaining());
+                            }
+                        }
+                    }
+                }
+            }
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path p : files.toList()) {
+                    ChronicleJournal.forceFile(p);
+                }
+            }
+            ChronicleJournal.forceDirectory(tmp);
+            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            ChronicleJournal.forceDirectory(dir.toAbsolutePath().getParent());
+            deleteRecursively(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("repairing the torn tail of journal " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A repair that crashed between its two renames left the journal only under the ".torn" name. */
+    static void finishInterrupted(Path dir) {
+        Path old = dir.resolveSibling(dir.getFileName() + ".torn");
+        try {
+            if (!Files.exists(dir) && Files.isDirectory(old)) {
+                Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore journal " + dir + " from " + old + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

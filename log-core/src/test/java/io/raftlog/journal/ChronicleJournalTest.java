@@ -1,0 +1,283 @@
+package io.raftlog.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.raftlog.raft.EntryType;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+
+/** Chronicle-specific behaviour: rolled files, compaction of whole files, damaged files at start-up. */
+class ChronicleJournalTest {
+
+    @TempDir
+    Path dir;
+
+    private final SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
+
+    private ChronicleJournal.Options rollingEverySecond() {
+        return ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+    }
+
+    private ChronicleJournal open() {
+        return ChronicleJournal.open(dir, FsyncPolicy.BATCH, rollingEverySecond());
+    }
+
+    private static void fill(Journal j, long from, long to, long term, long salt) {
+        for (long i = from; i <= to; i++) {
+            Entries.append(j, i, term, salt);
+        }
+    }
+
+    private List<Path> cycleFiles() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    @Test
+    void readsCrossRolledFilesAndSurviveReopen() throws IOException {
+        try (ChronicleJournal j = open()) {
+            for (int file = 0; file < 4; file++) {
+                fill(j, file * 25L + 1, file * 25L + 25, 1 + file / 2, 0);
+                clock.advanceMillis(1000);
+            }
+            assertThat(cycleFiles()).hasSize(4);
+            assertThat(Entries.readAll(j)).hasSize(100);
+            assertThat(j.flush()).isEqualTo(100);
+        }
+        try (ChronicleJournal j = open()) {
+            List<Entries.Read> all = Entries.readAll(j);
+            assertThat(all).hasSize(100);
+            for (Entries.Read r : all) {
+                assertThat(r.payload()).isEqualTo(Entries.payload(r.index(), 0));
+                assertThat(r.term()).isEqualTo(1 + (r.index() - 1) / 50);
+            }
+            // one read spanning the boundary between the second and third file
+            Entries.Collector c = new Entries.Collector();
+            assertThat(j.read(45, 10, Long.MAX_VALUE, c)).isEqualTo(10);
+            assertThat(c.reads.get(9).index()).isEqualTo(54);
+        }
+    }
+
+    @Test
+    void truncationAcrossAFileBoundaryThenAppendSurvivesReopen() {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 30, 1, 0);
+            clock.advanceMillis(1000);
+            fill(j, 31, 60, 1, 0);
+            j.truncateAfter(20); // the cut lies in the first file, the marker goes to the second
+            clock.advanceMillis(1000);
+            fill(j, 21, 40, 2, 1);
+        }
+        try (ChronicleJournal j = open()) {
+            assertThat(j.lastIndex()).isEqualTo(40);
+            for (Entries.Read r : Entries.readAll(j)) {
+                long salt = r.index() <= 20 ? 0 : 1;
+                assertThat(r.payload()).isEqualTo(Entries.payload(r.index(), salt));
+            }
+        }
+    }
+
+    @Test
+    void compactionDropsWholeFilesAndTheFirstIndexAndItsTermSurviveReopen() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+            clock.advanceMillis(1000);
+            fill(j, 11, 20, 2, 0);
+            clock.advanceMillis(1000);
+            fill(j, 21, 30, 3, 0);
+            j.compactBefore(25); // 25 lives in the third file: the first two go
+            assertThat(j.firstIndex()).isEqualTo(21);
+            assertThat(j.termAt(20)).isEqualTo(2);
+            assertThat(cycleFiles()).hasSize(1);
+            assertThatThrownBy(() -> j.read(20, 1, 100, (i, t, ty, b, o, l) -> true))
+                .isInstanceOf(CompactedException.class).hasMessageContaining("20");
+            fill(j, 31, 35, 3, 0);
+        }
+        try (ChronicleJournal j = open()) {
+            assertThat(j.firstIndex()).isEqualTo(21);
+            assertThat(j.lastIndex()).isEqualTo(35);
+            assertThat(j.termAt(20)).isEqualTo(2);
+            assertThat(Entries.readAll(j)).hasSize(15);
+        }
+    }
+
+    @Test
+    void compactionNeverDropsTheFileBeingWritten() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+            j.compactBefore(1000);
+            assertThat(j.firstIndex()).isEqualTo(1);
+            assertThat(cycleFiles()).hasSize(1);
+        }
+    }
+
+    @Test
+    void compactionOfEverythingLeavesAnEmptyLogThatContinuesAtTheNextIndex() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+            clock.advanceMillis(1000);
+            j.compactBefore(11); // the current file holds no entry yet (rolls on the next write)
+            fill(j, 11, 12, 2, 0);
+            clock.advanceMillis(1000);
+            fill(j, 13, 14, 2, 0);
+            j.compactBefore(100);
+            assertThat(j.firstIndex()).isEqualTo(13);
+        }
+        try (ChronicleJournal j = open()) {
+            assertThat(j.firstIndex()).isEqualTo(13);
+            assertThat(j.lastIndex()).isEqualTo(14);
+            assertThat(j.termAt(12)).isEqualTo(2);
+        }
+    }
+
+    // ------------------------------------------------------------------ damaged files
+
+    private static final String MARK = "entry-payload-";
+
+    private static void appendMarked(Journal j, long index) {
+        byte[] p = (MARK + String.format("%06d", index) + "-abcdefghijklmnopqrstuvwxyz").getBytes(StandardCharsets.US_ASCII);
+        j.append(index, 1, EntryType.DATA, new UnsafeBuffer(p), 0, p.length);
+    }
+
+    private static long offsetOf(byte[] file, long index) {
+        byte[] needle = (MARK + String.format("%06d", index)).getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= file.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (file[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("payload of " + index + " not found in the file");
+    }
+
+    private Path writeMarked(int count) throws IOException {
+        try (ChronicleJournal j = open()) {
+            for (long i = 1; i <= count; i++) {
+                appendMarked(j, i);
+            }
+            j.flush();
+        }
+        return cycleFiles().get(0);
+    }
+
+    private static void flipByteAt(Path file, long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x5A);
+        }
+    }
+
+    @Test
+    void aBadChecksumInTheMiddleRefusesToOpenNamingTheIndexAndFile() throws IOException {
+        Path file = writeMarked(50);
+        flipByteAt(file, offsetOf(Files.readAllBytes(file), 20) + 3);
+        assertThatThrownBy(this::open)
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("checksum")
+            .hasMessageContaining("index 20")
+            .hasMessageContaining(file.getFileName().toString());
+    }
+
+    @Test
+    void aDamagedLastRecordIsATornTailCutBackAtRecoveryAndTheLogGoesOn() throws IOException {
+        Path file = writeMarked(50);
+        flipByteAt(file, offsetOf(Files.readAllBytes(file), 50) + 5);
+        try (ChronicleJournal j = open()) {
+            assertThat(j.lastIndex()).isEqualTo(49);
+            appendMarked(j, 50);
+            appendMarked(j, 51);
+        }
+        try (ChronicleJournal j = open()) { // the torn record stays voided by the recovery record
+            assertThat(j.lastIndex()).isEqualTo(51);
+            assertThat(Entries.readAll(j)).hasSize(51);
+        }
+    }
+
+    @Test
+    void aFileCutAtARandomByteRecoversAWholePrefixOrRefusesClearly() throws IOException {
+        long seed = Long.getLong("journal.seed", System.nanoTime());
+        System.out.println("aFileCutAtARandomByteRecoversAWholePrefixOrRefusesClearly seed=" + seed + " (-Djournal.seed to replay)");
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 6; round++) {
+            Path file = writeMarked(200);
+            byte[] bytes = Files.readAllBytes(file);
+            long start = offsetOf(bytes, 1);
+            long end = offsetOf(bytes, 200) + 60;
+            long cut = start + random.nextLong(end - start);
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(cut);
+            }
+            checkRecoveredPrefix("cut at byte " + cut + " (seed " + seed + ")");
+            deleteAll();
+        }
+    }
+
+    @Test
+    void aRandomFlippedByteIsDetectedNeverServed() throws IOException {
+        long seed = Long.getLong("journal.seed", System.nanoTime());
+        System.out.println("aRandomFlippedByteIsDetectedNeverServed seed=" + seed + " (-Djournal.seed to replay)");
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 6; round++) {
+            Path file = writeMarked(200);
+            byte[] bytes = Files.readAllBytes(file);
+            long start = offsetOf(bytes, 1) - 32;
+            long end = offsetOf(bytes, 200) + 40;
+            long at = start + random.nextLong(end - start);
+            flipByteAt(file, at);
+            checkRecoveredPrefix("byte flipped at " + at + " (seed " + seed + ")");
+            deleteAll();
+        }
+    }
+
+    /** Either the journal refuses to open with a clear message, or what it holds is an intact prefix. */
+    private void checkRecoveredPrefix(String what) {
+        ChronicleJournal j;
+        long last;
+        try {
+            j = open();
+        } catch (JournalCorruptedException e) {
+            assertThat(e.getMessage()).as(what).contains("index").contains("refusing");
+            return;
+        }
+        try (j) {
+            for (Entries.Read r : Entries.readAll(j)) {
+                byte[] expected = (MARK + String.format("%06d", r.index()) + "-abcdefghijklmnopqrstuvwxyz").getBytes(StandardCharsets.US_ASCII);
+                assertThat(r.payload()).as(what + ": entry " + r.index()).isEqualTo(expected);
+            }
+            appendMarked(j, j.lastIndex() + 1); // and the log goes on
+            last = j.lastIndex();
+        }
+        try (ChronicleJournal again = open()) { // what was appended after the cut is still there
+            assertThat(again.lastIndex()).as(what).isEqualTo(last);
+            assertThat(Entries.readAll(again)).as(what).hasSize((int) last);
+        }
+    }
+
+    private void deleteAll() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
