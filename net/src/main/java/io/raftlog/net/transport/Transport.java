@@ -1,0 +1,707 @@
+package io.raftlog.net.transport;
+
+import static io.raftlog.net.codec.Protocol.HEADER_LENGTH;
+import static io.raftlog.net.codec.Protocol.ORDER;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.TransportCounters.Counter;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Non-blocking TCP for raftlog frames, as an Agrona {@link Agent}: one thread (the transport thread)
+ * owns a {@link Selector} and every socket, and in each duty cycle
+ * <ol>
+ *   <li>runs commands handed over by other threads ({@link #connect}, {@link #bind}, {@link #execute});</li>
+ *   <li>accepts, finishes connects and reads; whole frames go to the {@link FrameHandler} in place (frames
+ *       may span reads; a frame's header is checked - length, version, type - before its body is read or
+ *       any buffer grows for it);</li>
+ *   <li>for every connection, copies the frames other threads committed to its outbound ring into its
+ *       write buffer and writes them with one system call (many frames per write);</li>
+ *   <li>reconnects outbound connections whose time has come, times out handshakes, closes what was asked.</li>
+ * </ol>
+ * When a cycle finds nothing to do, the idle strategy backs off to parking (default: up to 1 ms), so an
+ * idle node does not burn a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()}
+ * from a loop you own (for example through an {@code AgentInvoker}).
+ *
+ * <p><b>Handshake.</b> The transport does it: an outbound connection sends HANDSHAKE (this side's cluster id,
+ * role, node id) and waits for HANDSHAKE_ACCEPT; an accepted connection must send HANDSHAKE first, is checked
+ * (version, cluster id, role) and answered. Only then does {@link FrameHandler#onConnected} run, and only then
+ * do frames reach {@link FrameHandler#onFrame} - and only the types the remote's role may send (see
+ * docs/PROTOCOL.md). A node accepts peers and clients; a client transport only connects.
+ *
+ * <p><b>Bad input</b> (a bad length, version or type, anything before the handshake, a second handshake, a
+ * client sending peer frames, a handshake that does not arrive in time, a connection that ends mid-frame)
+ * closes only that connection, after an ERROR frame saying why where the socket still takes one, and counts
+ * it in {@link #counters()}. Exceptions thrown by the handler close only the connection whose frame caused
+ * them.
+ *
+ * <p><b>Memory</b> per connection is bounded: the outbound ring (fixed), the write buffer (grows once to
+ * the largest frame sent) and the read buffer (grows to the largest frame received, at most the maximum
+ * frame length). A slow reader fills its ring and then senders are refused; the node never buffers more.
+ */
+public final class Transport implements Agent, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+    /** Frames copied from one ring per drain, so one busy connection cannot starve the others. */
+    private static final int DRAIN_LIMIT = 4096;
+    private static final int ACCEPTS_PER_CYCLE = 16;
+    private static final int WARN_FIRST = 100;
+
+    private final TransportConfig config;
+    private final FrameHandler handler;
+    private final TransportCounters counters = new TransportCounters();
+    private final Selector selector;
+    private final ArrayList<Connection> connections = new ArrayList<>();
+    private final ArrayList<ServerSocketChannel> servers = new ArrayList<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final HandshakeFrame handshake = new HandshakeFrame();
+    private final ErrorFrame errorFrame = new ErrorFrame();
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final ControlledMessageHandler copyToWriteBuffer = this::copyToWriteBuffer;
+    private final MessageHandler discard = (type, buffer, index, length) -> counters.increment(Counter.FRAMES_DISCARDED);
+    private final Consumer<Runnable> runCommand = Runnable::run;
+    private Connection draining;
+    private long nowNs;
+    private long warnings;
+    private AgentRunner runner;
+
+    public Transport(TransportConfig config, FrameHandler handler) {
+        if (config.role == Roles.NODE && config.nodeId == 0) {
+            throw new IllegalArgumentException("a node transport needs a non-zero node id");
+        }
+        if (config.outboundRingCapacity / 8 < 1024) {
+            throw new IllegalArgumentException("outboundRingCapacity too small");
+        }
+        this.config = config;
+        this.handler = handler;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.nowNs = System.nanoTime();
+    }
+
+    public TransportConfig config() {
+        return config;
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    /** Starts the transport thread (a daemon) with the configured idle strategy. */
+    public synchronized Transport start() {
+        if (runner != null) {
+            throw new IllegalStateException("already started");
+        }
+        runner = new AgentRunner(config.idleStrategy.get(), t -> LOG.error("transport duty cycle failed", t), null, this);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread thread = new Thread(r, config.threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        return this;
+    }
+
+    /** Stops the thread (if started) and closes every socket. */
+    @Override
+    public synchronized void close() {
+        if (runner != null) {
+            runner.close();
+        } else {
+            onClose();
+        }
+    }
+
+    /**
+     * Listens on {@code local} (port 0 picks a free port) and returns the bound address. Any thread; the
+     * socket is bound before this returns, connections are accepted once the transport runs.
+     */
+    public InetSocketAddress bind(InetSocketAddress local) {
+        if (config.role != Roles.NODE) {
+            throw new IllegalStateException("a client transport does not accept connections");
+        }
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(local, 128);
+            server.configureBlocking(false);
+            InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
+            execute(() -> {
+                try {
+                    servers.add(server);
+                    server.register(selector, SelectionKey.OP_ACCEPT, server);
+                } catch (IOException e) {
+                    LOG.error("cannot listen on {}", bound, e);
+                    CloseHelper.quietClose(server);
+                }
+            });
+            return bound;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + local + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a connection to {@code remote}; any thread. Returns at once: the handshake completes on the
+     * transport thread and {@link FrameHandler#onConnected} says when to start sending. With
+     * {@code reconnect}, a failed or lost connection is retried with capped exponential backoff (the same
+     * {@link Connection} object, id and ring) until {@link Connection#close} is called.
+     */
+    public Connection connect(InetSocketAddress remote, boolean reconnect) {
+        Connection c = new Connection(nextId.getAndIncrement(), true, reconnect, remote, config, counters);
+        c.transport = this;
+        c.reconnectDelayNs = config.reconnectMinNs;
+        execute(() -> {
+            connections.add(c);
+            openSocket(c);
+        });
+        return c;
+    }
+
+    /** Runs {@code task} on the transport thread at the start of a duty cycle; any thread. */
+    public void execute(Runnable task) {
+        while (!commands.offer(task)) {
+            Thread.onSpinWait(); // 1024 commands queued: only at start-up storms; the thread drains them
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return config.threadName;
+    }
+
+    @Override
+    public int doWork() {
+        nowNs = System.nanoTime();
+        int work = commands.drain(runCommand);
+        try {
+            work += selector.selectNow(onReady);
+        } catch (IOException e) {
+            LOG.error("select failed", e);
+        }
+        for (int i = 0; i < connections.size(); i++) {
+            Connection c = connections.get(i);
+            work += service(c);
+            if (c.state() == Connection.CLOSED) {
+                connections.remove(i--);
+            }
+        }
+        return work + handler.onDutyCycle(nowNs);
+    }
+
+    @Override
+    public void onClose() {
+        for (Connection c : connections) {
+            CloseHelper.quietClose(c.channel);
+            c.state(Connection.CLOSED);
+        }
+        connections.clear();
+        servers.forEach(CloseHelper::quietClose);
+        servers.clear();
+        CloseHelper.quietClose(selector);
+    }
+
+    // ---- per connection ----
+
+    private int service(Connection c) {
+        String closeRequest = c.takeCloseRequest();
+        if (closeRequest != null && c.state() != Connection.CLOSED) {
+            closeNow(c, closeRequest);
+            return 1;
+        }
+        switch (c.state()) {
+            case Connection.ACTIVE:
+                return flush(c, true);
+            case Connection.CONNECTING:
+            case Connection.HANDSHAKING:
+                discardRing(c);
+                if (nowNs - c.deadlineNs > 0) {
+                    if (!c.isOutbound()) {
+                        protocolError(c, ErrorCode.UNEXPECTED_FRAME, 0, "no handshake within "
+                            + config.handshakeTimeoutNs / 1_000_000 + " ms", Counter.HANDSHAKE_TIMEOUTS);
+                    } else {
+                        counters.increment(Counter.CONNECT_FAILURES);
+                        closeNow(c, "no handshake from " + c.remoteAddress() + " within " + config.handshakeTimeoutNs / 1_000_000 + " ms");
+                    }
+                    return 1;
+                }
+                return c.state() == Connection.HANDSHAKING ? flush(c, false) : 0;
+            case Connection.CLOSING:
+                int work = flush(c, false);
+                if (c.state() == Connection.CLOSING && (c.unwritten() == 0 || nowNs - c.deadlineNs > 0)) {
+                    closeNow(c, c.closeReason);
+                    work++;
+                }
+                return work;
+            case Connection.WAITING_TO_RECONNECT:
+                discardRing(c);
+                if (nowNs - c.deadlineNs > 0) {
+                    openSocket(c);
+                    return 1;
+                }
+                return 0;
+            default:
+                return 0;
+        }
+    }
+
+    private void discardRing(Connection c) {
+        if (c.ring().size() > 0) {
+            c.ring().read(discard);
+        }
+    }
+
+    /** Moves committed frames from the ring into the write buffer (if {@code drain}) and writes. */
+    private int flush(Connection c, boolean drain) {
+        int work = 0;
+        for (int round = 0; round < 4; round++) {
+            if (drain) {
+                draining = c;
+                work += c.ring().controlledRead(copyToWriteBuffer, DRAIN_LIMIT);
+            }
+            int unwritten = c.unwritten();
+            if (unwritten == 0) {
+                break;
+            }
+            ByteBuffer bb = c.writeByteBuffer;
+            bb.limit(c.writeEnd).position(c.writeStart);
+            int written;
+            try {
+                written = c.channel.write(bb);
+            } catch (IOException e) {
+                lost(c, "write to " + c.remoteAddress() + " failed: " + e.getMessage());
+                return work + 1;
+            }
+            counters.increment(Counter.WRITE_CALLS);
+            if (written <= 0) {
+                break;
+            }
+            counters.add(Counter.BYTES_WRITTEN, written);
+            c.writeStart += written;
+            work++;
+            if (written < unwritten || !drain || c.ring().size() == 0) {
+                break; // the socket is full, or nothing more to send
+            }
+        }
+        return work;
+    }
+
+    private ControlledMessageHandler.Action copyToWriteBuffer(int type, MutableDirectBuffer buffer, int index, int length) {
+        Connection c = draining;
+        int frameLength = buffer.getInt(index, ORDER);
+        if (frameLength < HEADER_LENGTH || frameLength > length) {
+            // A sender bug, not remote input: never put a broken frame on the wire.
+            warn("{}: dropped an outbound frame whose length field says {} in a claim of {} bytes", c, frameLength, length);
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        if (c.writeRoom(frameLength) < frameLength) {
+            if (c.unwritten() > 0) {
+                return ControlledMessageHandler.Action.ABORT; // write first, then take it
+            }
+            c.growWriteBuffer(frameLength);
+        }
+        c.writeBuffer.putBytes(c.writeEnd, buffer, index, frameLength);
+        c.writeEnd += frameLength;
+        counters.increment(Counter.FRAMES_SENT);
+        return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    /** Appends a frame the transport itself sends (handshakes, errors) to the write buffer. */
+    private MutableDirectBuffer writeSpace(Connection c, int maxLength) {
+        if (c.writeRoom(maxLength) < maxLength) {
+            c.growWriteBuffer(c.unwritten() + maxLength);
+        }
+        return c.writeBuffer;
+    }
+
+    private void onReady(SelectionKey key) {
+        Object attachment = key.attachment();
+        if (attachment instanceof ServerSocketChannel server) {
+            if (key.isValid() && key.isAcceptable()) {
+                accept(server);
+            }
+            return;
+        }
+        Connection c = (Connection) attachment;
+        if (!key.isValid() || c.key != key) {
+            return;
+        }
+        if (key.isConnectable()) {
+            finishConnect(c);
+        } else if (key.isReadable()) {
+            read(c);
+        }
+    }
+
+    private void accept(ServerSocketChannel server) {
+        for (int i = 0; i < ACCEPTS_PER_CYCLE; i++) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                warn("accept failed: {}", e.getMessage(), null);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            InetSocketAddress remote;
+            try {
+                remote = (InetSocketAddress) channel.getRemoteAddress();
+            } catch (IOException e) {
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+            Connection c = new Connection(nextId.getAndIncrement(), false, false, remote, config, counters);
+            c.transport = this;
+            c.channel = channel;
+            try {
+                configure(channel);
+                c.key = channel.register(selector, SelectionKey.OP_READ, c);
+            } catch (IOException e) {
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+            c.deadlineNs = nowNs + config.handshakeTimeoutNs;
+            c.state(Connection.HANDSHAKING);
+            connections.add(c);
+            counters.increment(Counter.CONNECTIONS_ACCEPTED);
+        }
+    }
+
+    private void configure(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (config.socketBufferLength > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketBufferLength);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, config.socketBufferLength);
+        }
+    }
+
+    private void openSocket(Connection c) {
+        c.resetBuffers();
+        c.state(Connection.CONNECTING);
+        c.deadlineNs = nowNs + config.handshakeTimeoutNs;
+        counters.increment(Counter.CONNECTIONS_OPENED);
+        try {
+            SocketChannel channel = SocketChannel.open();
+            c.channel = channel;
+            configure(channel);
+            if (channel.connect(c.remoteAddress())) {
+                c.key = channel.register(selector, SelectionKey.OP_READ, c);
+                startHandshake(c);
+            } else {
+                c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
+            }
+        } catch (IOException | RuntimeException e) {
+            counters.increment(Counter.CONNECT_FAILURES);
+            closeNow(c, "connect to " + c.remoteAddress() + " failed: " + e);
+        }
+    }
+
+    private void finishConnect(Connection c) {
+        try {
+            if (c.channel.finishConnect()) {
+                c.key.interestOps(SelectionKey.OP_READ);
+                startHandshake(c);
+            }
+        } catch (IOException e) {
+            counters.increment(Counter.CONNECT_FAILURES);
+            closeNow(c, "connect to " + c.remoteAddress() + " failed: " + e.getMessage());
+        }
+    }
+
+    private void startHandshake(Connection c) {
+        c.state(Connection.HANDSHAKING);
+        MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
+        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE, config.clusterId, config.nodeId, config.role);
+    }
+
+    private void read(Connection c) {
+        int state = c.state();
+        if (state != Connection.HANDSHAKING && state != Connection.ACTIVE) {
+            return;
+        }
+        ByteBuffer bb = c.readByteBuffer;
+        int n;
+        try {
+            n = c.channel.read(bb);
+        } catch (IOException e) {
+            lost(c, "read from " + c.remoteAddress() + " failed: " + e.getMessage());
+            return;
+        }
+        counters.increment(Counter.READ_CALLS);
+        if (n < 0) {
+            int partial = bb.position();
+            if (partial > 0) {
+                counters.increment(Counter.TRUNCATED);
+                counters.increment(Counter.PROTOCOL_ERRORS);
+                lost(c, c.remoteAddress() + " closed the connection in the middle of a frame (" + partial + " bytes of it received)");
+            } else {
+                lost(c, c.remoteAddress() + " closed the connection");
+            }
+            return;
+        }
+        if (n > 0) {
+            counters.add(Counter.BYTES_READ, n);
+            parse(c);
+        }
+    }
+
+    /** Hands every whole frame in the read buffer to the handler; keeps a partial one for the next read. */
+    private void parse(Connection c) {
+        UnsafeBuffer buffer = c.readBuffer;
+        int limit = c.readByteBuffer.position();
+        int pos = 0;
+        while (limit - pos >= HEADER_LENGTH) {
+            int state = c.state();
+            if ((state != Connection.HANDSHAKING && state != Connection.ACTIVE) || c.takeCloseRequest() != null) {
+                return; // closed by a frame or the handler: ignore the rest
+            }
+            int length = buffer.getInt(pos, ORDER);
+            if (!checkHeader(c, buffer, pos, length)) {
+                return;
+            }
+            if (limit - pos < length) {
+                break;
+            }
+            counters.increment(Counter.FRAMES_RECEIVED);
+            dispatch(c, Protocol.type(buffer, pos), Protocol.flags(buffer, pos), buffer, pos, length);
+            pos += length;
+        }
+        int remaining = limit - pos;
+        if (pos > 0 && remaining > 0) {
+            buffer.putBytes(0, buffer, pos, remaining);
+        }
+        c.readByteBuffer.clear().position(remaining);
+        if (remaining >= HEADER_LENGTH) {
+            int length = buffer.getInt(0, ORDER);
+            if (length > buffer.capacity()) {
+                c.growReadBuffer(length, remaining); // bounded: the header check capped the length
+            }
+        }
+    }
+
+    /** Checks a frame header as soon as it is here, before reading or allocating for the body. */
+    private boolean checkHeader(Connection c, DirectBuffer buffer, int pos, int length) {
+        if (length < HEADER_LENGTH || length > config.maxFrameLength) {
+            protocolError(c, length > config.maxFrameLength ? ErrorCode.TOO_LARGE : ErrorCode.MALFORMED, 0,
+                "frame length " + length + " is outside [" + HEADER_LENGTH + ", " + config.maxFrameLength + "]", Counter.BAD_LENGTH);
+            return false;
+        }
+        int version = Protocol.version(buffer, pos);
+        int type = Protocol.type(buffer, pos);
+        if (version != Protocol.VERSION) {
+            protocolError(c, ErrorCode.UNSUPPORTED_VERSION, type, "protocol version " + version
+                + " is not supported; this side speaks " + Protocol.VERSION, Counter.BAD_VERSION);
+            return false;
+        }
+        if (!FrameType.isKnown(type)) {
+            protocolError(c, ErrorCode.UNKNOWN_TYPE, type, "unknown frame type 0x" + Integer.toHexString(type), Counter.UNKNOWN_TYPE);
+            return false;
+        }
+        int fixed = FrameType.fixedLength(type);
+        if (length < fixed || (FrameType.isFixedSize(type) && length != fixed)) {
+            protocolError(c, ErrorCode.MALFORMED, type, FrameType.name(type) + " frame of " + length
+                + " bytes; its fixed part is " + fixed, Counter.MALFORMED);
+            return false;
+        }
+        return true;
+    }
+
+    private void dispatch(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
+        if (c.state() == Connection.HANDSHAKING) {
+            if (c.isOutbound()) {
+                onHandshakeAnswer(c, type, buffer, offset, length);
+            } else {
+                onHandshake(c, type, buffer, offset, length);
+            }
+            return;
+        }
+        if (type == FrameType.HANDSHAKE || type == FrameType.HANDSHAKE_ACCEPT) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "second handshake on an established connection", Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        if (!FramePolicy.allowed(config.role, c.remoteRole, type)) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "a " + Roles.name(c.remoteRole) + " may not send "
+                + FrameType.name(type) + " to a " + Roles.name(config.role), Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        try {
+            handler.onFrame(c, type, flags, buffer, offset, length);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.HANDLER_ERRORS);
+            LOG.error("{}: handling a {} frame failed; closing only this connection", c, FrameType.name(type), e);
+            protocolError(c, ErrorCode.MALFORMED, type, "could not process " + FrameType.name(type) + ": " + e, null);
+        }
+    }
+
+    private void onHandshake(Connection c, int type, DirectBuffer buffer, int offset, int length) {
+        if (type != FrameType.HANDSHAKE) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "expected HANDSHAKE first, got " + FrameType.name(type), Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        String bad = handshake.wrap(buffer, offset, length);
+        if (bad != null) {
+            protocolError(c, ErrorCode.MALFORMED, type, bad, Counter.MALFORMED);
+            return;
+        }
+        if (handshake.clusterId() != config.clusterId) {
+            protocolError(c, ErrorCode.WRONG_CLUSTER, type, "cluster id " + handshake.clusterId()
+                + " does not match this node's " + config.clusterId, Counter.WRONG_CLUSTER);
+            return;
+        }
+        int role = handshake.role();
+        int nodeId = handshake.nodeId();
+        if (role == Roles.NODE && (nodeId == 0 || nodeId == config.nodeId)) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "a node must give a node id other than 0 and "
+                + config.nodeId + ", got " + nodeId, Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        if (role != Roles.NODE && role != Roles.CLIENT) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "unknown role " + role, Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        c.remoteRole = role;
+        c.remoteNodeId = role == Roles.NODE ? nodeId : 0;
+        MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
+        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE_ACCEPT, config.clusterId, config.nodeId, Roles.NODE);
+        activate(c);
+    }
+
+    private void onHandshakeAnswer(Connection c, int type, DirectBuffer buffer, int offset, int length) {
+        if (type == FrameType.ERROR && errorFrame.wrap(buffer, offset, length) == null) {
+            counters.increment(Counter.REFUSED_BY_REMOTE);
+            closeNow(c, c.remoteAddress() + " refused the handshake: " + errorFrame);
+            return;
+        }
+        if (type != FrameType.HANDSHAKE_ACCEPT) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "expected HANDSHAKE_ACCEPT, got " + FrameType.name(type), Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        String bad = handshake.wrap(buffer, offset, length);
+        if (bad == null && handshake.clusterId() != config.clusterId) {
+            bad = "cluster id " + handshake.clusterId() + " does not match ours, " + config.clusterId;
+        }
+        if (bad == null && (handshake.role() != Roles.NODE || handshake.nodeId() == 0)) {
+            bad = "the acceptor must be a node with an id, said role " + handshake.role() + " id " + handshake.nodeId();
+        }
+        if (bad != null) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, bad, Counter.UNEXPECTED_FRAME);
+            return;
+        }
+        c.remoteRole = Roles.NODE;
+        c.remoteNodeId = handshake.nodeId();
+        activate(c);
+    }
+
+    private void activate(Connection c) {
+        c.state(Connection.ACTIVE);
+        c.announced = true;
+        c.reconnectDelayNs = config.reconnectMinNs;
+        counters.increment(Counter.HANDSHAKES_COMPLETED);
+        handler.onConnected(c);
+    }
+
+    /**
+     * Closes {@code c} because of what the remote sent: an ERROR frame saying why goes out first if the
+     * connection is still open. {@code counter} is the specific kind (null for none).
+     */
+    void protocolError(Connection c, int code, int failedType, String message, Counter counter) {
+        if (counter != null) {
+            counters.increment(counter);
+            counters.increment(Counter.PROTOCOL_ERRORS);
+        }
+        warn("{}: {}", c, ErrorCode.name(code) + ": " + message);
+        int state = c.state();
+        if (state != Connection.HANDSHAKING && state != Connection.ACTIVE) {
+            return;
+        }
+        MutableDirectBuffer out = writeSpace(c, ErrorFrame.maxLength(null));
+        c.writeEnd += errorFrame.encode(out, c.writeEnd, code, failedType, 0, 0, 0, null, message);
+        c.closeReason = ErrorCode.name(code) + ": " + message;
+        c.deadlineNs = nowNs + config.closeLingerNs;
+        c.state(Connection.CLOSING);
+        if (c.key != null && c.key.isValid()) {
+            c.key.interestOps(0); // read nothing more from it
+        }
+    }
+
+    /** The connection broke (remote closed, reset, write failed). */
+    private void lost(Connection c, String reason) {
+        closeNow(c, reason);
+    }
+
+    private void closeNow(Connection c, String reason) {
+        if (c.key != null) {
+            c.key.cancel();
+            c.key = null;
+        }
+        CloseHelper.quietClose(c.channel);
+        c.channel = null;
+        discardRing(c);
+        c.resetBuffers();
+        counters.increment(Counter.CONNECTIONS_CLOSED);
+        boolean announce = c.announced || !c.reconnects();
+        c.announced = false;
+        if (c.reconnects()) {
+            c.state(Connection.WAITING_TO_RECONNECT);
+            c.deadlineNs = nowNs + c.reconnectDelayNs;
+            c.reconnectDelayNs = Math.min(c.reconnectDelayNs * 2, config.reconnectMaxNs);
+            LOG.debug("{}: {}; reconnecting", c, reason);
+        } else {
+            c.state(Connection.CLOSED);
+        }
+        if (announce) {
+            try {
+                handler.onClosed(c, reason);
+            } catch (RuntimeException e) {
+                LOG.error("{}: onClosed failed", c, e);
+            }
+        }
+    }
+
+    /** Warns for the first protocol errors, then every thousandth, so a flood cannot flood the log. */
+    private void warn(String format, Object a, Object b) {
+        warnings++;
+        if (warnings <= WARN_FIRST || warnings % 1000 == 0) {
+            LOG.warn(format + (warnings >= WARN_FIRST ? " (" + warnings + " warnings so far)" : ""), a, b);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug(format, a, b);
+        }
+    }
+
+    private void warn(String format, Object a, Object b, Object c) {
+        warn(String.format(format.replace("{}", "%s"), a, b, c), null, null);
+    }
+}

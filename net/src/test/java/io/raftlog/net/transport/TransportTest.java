@@ -1,0 +1,196 @@
+package io.raftlog.net.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+import io.raftlog.net.codec.AppendEntriesDecoder;
+import io.raftlog.net.codec.AppendEntriesEncoder;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.RequestIdFrame;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.TransportCounters.Counter;
+import io.raftlog.pipeline.Await;
+import io.raftlog.raft.EntryType;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TransportTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long CLUSTER = 77;
+    private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
+
+    private Transport a;
+    private Transport b;
+
+    @AfterEach
+    void closeAll() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    void clientAndNodeHandshakeAndExchangeFramesBothWays() {
+        RecordingHandler nodeSide = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        RecordingHandler clientSide = new RecordingHandler();
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), clientSide).start();
+
+        Connection toNode = b.connect(address, false);
+        assertThat(toNode.offer(new UnsafeBuffer(new byte[16]), 0, 16)).as("no sending before the handshake").isFalse();
+        Await.until("client handshake", WAIT, toNode::isActive);
+        assertThat(toNode.remoteNodeId()).isEqualTo(1);
+        Await.until("node sees the client", WAIT, () -> nodeSide.connected.size() == 1);
+        Connection fromClient = nodeSide.connected.get(0);
+        assertThat(fromClient.remoteRole()).isEqualTo(Roles.CLIENT);
+
+        RequestIdFrame request = new RequestIdFrame();
+        UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < 1000; i++) {
+            int length = request.encode(scratch, 0, FrameType.STATUS_REQUEST, i);
+            assertThat(toNode.offer(scratch, 0, length)).isTrue();
+        }
+        Await.until("1000 requests arrive", WAIT, () -> nodeSide.frameCount.get() == 1000);
+        long expected = 0;
+        for (RecordingHandler.Frame f : nodeSide.frames) {
+            RequestIdFrame r = new RequestIdFrame();
+            assertThat(r.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+            assertThat(r.requestId()).as("frames arrive in order").isEqualTo(expected++);
+        }
+        // the node answers in place through a claim
+        int index = fromClient.tryClaim(64);
+        assertThat(index).isNotNegative();
+        int length = new io.raftlog.net.codec.EndOfLogFrame().encode(fromClient.claimBuffer(), index, 5, 6, 7);
+        assertThat(length).isLessThan(64);
+        fromClient.commit(index);
+        Await.until("answer arrives", WAIT, () -> clientSide.frameCount.get() == 1);
+        assertThat(clientSide.frames.peek().type()).isEqualTo(FrameType.END_OF_LOG);
+        assertThat(clientSide.frames.peek().bytes()).hasSize(length);
+        assertThat(a.counters().get(Counter.PROTOCOL_ERRORS)).isZero();
+        assertThat(b.counters().get(Counter.WRITE_CALLS)).as("frames were coalesced").isLessThan(1000);
+    }
+
+    @Test
+    void peersExchangeAppendEntriesEncodedInPlaceFromAnotherThread() throws Exception {
+        RecordingHandler nodeOne = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeOne).start();
+        InetSocketAddress address = a.bind(ANY);
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2), new RecordingHandler()).start();
+        Connection link = b.connect(address, true);
+        Await.until("peer link", WAIT, link::isActive);
+
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[128]);
+        AppendEntriesEncoder encoder = new AppendEntriesEncoder();
+        Thread raftThread = new Thread(() -> {
+            for (int batch = 0; batch < 100; batch++) {
+                int claim = AppendEntriesEncoder.frameLength(8, 8 * 128);
+                int index;
+                while ((index = link.tryClaim(claim)) < 0) {
+                    Thread.onSpinWait();
+                }
+                encoder.wrap(link.claimBuffer(), index, claim, 2, 1, 3, batch * 8L, 3, 0);
+                for (int i = 0; i < 8; i++) {
+                    encoder.accept(batch * 8L + 1 + i, 3, EntryType.DATA, payload, 0, 100 + i);
+                }
+                link.commit(index);
+            }
+        });
+        raftThread.start();
+        raftThread.join();
+        Await.until("100 AppendEntries", WAIT, () -> nodeOne.frameCount.get() == 100);
+        AppendEntriesDecoder decoder = AppendEntriesDecoder.forMaxFrameLength(1 << 16);
+        long prev = 0;
+        for (RecordingHandler.Frame f : nodeOne.frames) {
+            assertThat(f.type()).isEqualTo(FrameType.APPEND_ENTRIES);
+            assertThat(decoder.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+            assertThat(decoder.prevLogIndex()).isEqualTo(prev);
+            assertThat(decoder.count()).isEqualTo(8);
+            assertThat(decoder.length(7)).isEqualTo(107);
+            prev += 8;
+        }
+        assertThat(nodeOne.connected.get(0).remoteNodeId()).isEqualTo(2);
+    }
+
+    @Test
+    void outboundPeerConnectionReconnectsWhenTheNodeComesBack() {
+        RecordingHandler first = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), first).start();
+        InetSocketAddress address = a.bind(ANY);
+        RecordingHandler linkSide = new RecordingHandler();
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2).reconnectBackoff(5_000_000L, 50_000_000L), linkSide).start();
+        Connection link = b.connect(address, true);
+        Await.until("first connect", WAIT, link::isActive);
+
+        a.close();
+        Await.until("link notices the node is gone", WAIT, () -> !link.isActive() && linkSide.closed.size() == 1);
+        assertThat(link.offer(new UnsafeBuffer(new byte[16]), 0, 16)).as("sending to a dead peer fails at once").isFalse();
+        long failuresBefore = b.counters().get(Counter.CONNECTIONS_OPENED);
+        Await.until("a few reconnect attempts", WAIT, () -> b.counters().get(Counter.CONNECTIONS_OPENED) >= failuresBefore + 2);
+
+        RecordingHandler second = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), second).start();
+        a.bind(address);
+        Await.until("reconnected", WAIT, link::isActive);
+        assertThat(linkSide.connected).hasSize(2).allMatch(c -> c == link);
+        RequestIdFrame anything = new RequestIdFrame();
+        UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+        // A node does not take client frames from a peer: the link is closed with an error and reconnects.
+        int length = anything.encode(scratch, 0, FrameType.STATUS_REQUEST, 1);
+        assertThat(link.offer(scratch, 0, length)).isTrue();
+        Await.until("the node refuses it", WAIT, () -> a.counters().get(Counter.UNEXPECTED_FRAME) == 1);
+        Await.until("and the link comes back", WAIT, () -> linkSide.connected.size() == 3 && link.isActive());
+    }
+
+    @Test
+    void aReaderThatStopsReadingFillsOnlyItsOwnRingAndOthersKeepWorking() throws IOException {
+        RecordingHandler nodeSide = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).outboundRingCapacity(64 * 1024)
+            .socketBufferLength(32 * 1024), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        try (Socket stuck = new Socket(address.getAddress(), address.getPort())) {
+            stuck.setReceiveBufferSize(16 * 1024);
+            OutputStream out = stuck.getOutputStream();
+            byte[] hello = new byte[HandshakeFrame.LENGTH];
+            new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT);
+            out.write(hello);
+            InputStream in = stuck.getInputStream();
+            in.readNBytes(HandshakeFrame.LENGTH); // the accept; then it never reads again
+            Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
+            Connection toStuck = nodeSide.connected.get(0);
+
+            UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+            new io.raftlog.net.codec.EndOfLogFrame().encode(frame, 0, 1, 2, 3);
+            frame.putInt(0, 32);
+            int accepted = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (toStuck.offer(frame, 0, 32)) {
+                accepted++;
+                assertThat(System.nanoTime() - deadline).as("the ring never filled").isNegative();
+            }
+            assertThat(accepted).as("bounded: ring + socket buffers").isLessThan(200_000);
+            assertThat(toStuck.pendingBytes()).isLessThanOrEqualTo(64 * 1024);
+            assertThat(a.counters().get(Counter.SEND_REJECTED)).isPositive();
+
+            RecordingHandler clientSide = new RecordingHandler();
+            b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), clientSide).start();
+            Connection other = b.connect(address, false);
+            Await.until("second client connects while the first is stuck", WAIT, other::isActive);
+            UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+            int length = new RequestIdFrame().encode(scratch, 0, FrameType.STATUS_REQUEST, 9);
+            assertThat(other.offer(scratch, 0, length)).isTrue();
+            Await.until("its frame arrives", WAIT, () -> nodeSide.frameCount.get() == 1);
+        }
+    }
+}
