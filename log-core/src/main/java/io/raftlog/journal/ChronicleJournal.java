@@ -407,8 +407,11 @@ public final class ChronicleJournal implements Journal {
                 }
                 forces++;
             } catch (IOException e) {
-                // A failed fsync leaves the page cache in an unknown state (the kernel may have dropped the
-                // dirty pages): nothing written since the last good force may be called durable. Fail loudly.
+                // An interrupt closes the channel (ClosedByInterruptException): drop them all so the next
+                // force reopens. A failed fsync leaves the page cache in an unknown state (the kernel may have
+                // dropped the dirty pages): nothing written since the last good force may be called durable.
+                channels.values().forEach(ChronicleJournal::closeQuietly);
+                channels.clear();
                 throw new UncheckedIOException("fsync of journal " + dir + " failed: " + e.getMessage(), e);
             }
         }
