@@ -30,6 +30,8 @@ final class Cluster implements FaultTarget, AutoCloseable {
     private final NodeProcess[] processes;
     private final Path baseDir;
     private volatile IntSupplier leaderView = () -> 0;
+    /** Kills the servers should the test JVM exit without closing the cluster (they would outlive it). */
+    private final Thread reaper = new Thread(this::killAll, "fault-cluster-reaper");
 
     /**
      * @param jar        the raftlog jar to run
@@ -60,6 +62,7 @@ final class Cluster implements FaultTarget, AutoCloseable {
                 cmd.addAll(serverArgs);
                 processes[i] = new NodeProcess(i, cmd, baseDir.resolve("node-" + i + ".log"));
             }
+            Runtime.getRuntime().addShutdownHook(reaper);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -232,19 +235,28 @@ final class Cluster implements FaultTarget, AutoCloseable {
 
     @Override
     public void close() {
+        killAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down already, or the hook was never added
+        }
+        for (FaultProxy[] row : proxies) {
+            for (FaultProxy p : row) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    private void killAll() {
         for (int i = 1; i <= n; i++) {
             if (processes[i] != null) {
                 try {
                     processes[i].kill();
                 } catch (RuntimeException e) {
                     System.err.println("fault suite: could not kill node " + i + ": " + e.getMessage());
-                }
-            }
-        }
-        for (FaultProxy[] row : proxies) {
-            for (FaultProxy p : row) {
-                if (p != null) {
-                    p.close();
                 }
             }
         }
