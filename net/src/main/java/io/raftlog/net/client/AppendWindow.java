@@ -28,6 +28,8 @@ final class AppendWindow {
     private long lowest = 1;
     private long next = 1;
     private long sendNext = 1;
+    /** One past the highest sequence ever put on the wire: below it, a send is a resend. */
+    private long sentHigh = 1;
 
     AppendWindow(int capacity, int initialPayloadBytes) {
         if (capacity < 1 || capacity > (1 << 20)) {
@@ -124,6 +126,14 @@ final class AppendWindow {
         if (seq > sendNext) {
             sendNext = Math.min(seq, next);
         }
+        if (sendNext > sentHigh) {
+            sentHigh = sendNext;
+        }
+    }
+
+    /** Whether {@code seq} was put on the wire before (on this or an earlier connection). */
+    boolean wasSent(long seq) {
+        return seq < sentHigh;
     }
 
     /**

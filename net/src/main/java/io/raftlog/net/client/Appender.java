@@ -30,8 +30,9 @@ import org.agrona.ExpandableArrayBuffer;
  * <li>A <b>receive thread</b> per connection reads APPEND_ACKs and ERRORs; it completes callbacks after
  *     releasing the lock, so callbacks run on this thread.</li>
  * </ul>
- * On every new connection everything unfinished is resent with its original sequences (the node answers
- * a sequence it already committed with the original index), so a retry never appends twice.
+ * On every new connection everything unfinished is resent with its original sequences, one entry per
+ * frame (the node answers a sequence its log already holds with the original index), so a retry never
+ * appends twice.
  */
 final class Appender implements AutoCloseable {
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -40,6 +41,8 @@ final class Appender implements AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** Bytes encoded before one socket write; several APPEND frames when they are small. */
     private static final int WRITE_BATCH_BYTES = 256 * 1024;
+    /** Payloads per APPEND frame, well below the server's default limit (4096) whatever the payload size. */
+    private static final int MAX_ENTRIES_PER_APPEND = 1024;
 
     private final ClientSettings settings;
     private final List<NodeAddress> addresses;
@@ -346,9 +349,13 @@ final class Appender implements AutoCloseable {
             int firstLength = window.length(seq);
             int capacity = Math.max(maxAppendBytes, ClientAppendEncoder.frameLength(1, firstLength));
             appendEncoder.wrap(sendBuffer, position, capacity, settings.clientId(), seq);
-            long end = window.next();
+            // A resend goes one entry per frame: the node answers a retry from its session table only when
+            // the frame's sequences are all in its log as one run or all absent, and after a failover the new
+            // leader may hold any prefix of an old frame. Single entries are always one or the other.
+            long end = window.wasSent(seq) ? seq + 1 : window.next();
             long s = seq;
-            while (s < end && window.isPending(s) && appendEncoder.add(window.payload(s), 0, window.length(s))) {
+            while (s < end && s - seq < MAX_ENTRIES_PER_APPEND && window.isPending(s)
+                && appendEncoder.add(window.payload(s), 0, window.length(s))) {
                 s++;
             }
             int count = appendEncoder.count();

@@ -38,7 +38,9 @@ final class StatusProbe {
             threads.add(t);
             t.start();
         }
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        // A little grace past the per-node timeout so that each node's own reason (refused, no handshake
+        // answer, no status answer) is what gets reported.
+        long deadline = System.nanoTime() + (timeoutMillis + 200) * 1_000_000L;
         for (Thread t : threads) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left > 0) {

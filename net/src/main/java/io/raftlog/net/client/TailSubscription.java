@@ -183,8 +183,14 @@ public final class TailSubscription implements AutoCloseable {
                         throw new IOException(c.address() + " sent a malformed END_OF_LOG: " + bad);
                     }
                     progressed = true;
-                    if (!follow && endOfLog.requestId() == requestId && endOfLog.nextIndex() >= nextIndex) {
-                        return true;
+                    if (endOfLog.requestId() == requestId) {
+                        // Everything committed below nextIndex was sent: skip trailing no-ops too.
+                        if (endOfLog.nextIndex() > nextIndex) {
+                            nextIndex = endOfLog.nextIndex();
+                        }
+                        if (!follow) {
+                            return true;
+                        }
                     }
                 }
                 case FrameType.COMPACTED -> {

@@ -30,6 +30,18 @@ final class FakeLog {
         return i;
     }
 
+    /** How many of sequences [first, first + count) of the client the log holds already. */
+    synchronized int known(long clientId, long firstSequence, int count) {
+        Map<Long, Long> seen = indexBySequence.get(clientId);
+        int n = 0;
+        for (int i = 0; seen != null && i < count; i++) {
+            if (seen.containsKey(firstSequence + i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** An internal entry: takes an index, is never delivered to a tail. */
     synchronized long appendNoop() {
         entries.add(null);

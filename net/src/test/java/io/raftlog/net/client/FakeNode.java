@@ -50,6 +50,7 @@ final class FakeNode implements AutoCloseable {
     private volatile int dieAfterPayloads = -1;
     private volatile int cutTailAfterEntries = -1;
     private volatile long compactedBefore = 1;
+    private volatile int resendOverlap;
     private volatile boolean closed;
 
     FakeNode(int nodeId, FakeLog log) throws IOException {
@@ -85,6 +86,12 @@ final class FakeNode implements AutoCloseable {
     /** Sends {@code n} entries to a tail and then dies. */
     FakeNode cutTailAfterEntries(int n) {
         this.cutTailAfterEntries = n;
+        return this;
+    }
+
+    /** Serves every fetch from this many entries before the index asked for (a node that repeats itself). */
+    FakeNode resendOverlap(int entries) {
+        this.resendOverlap = entries;
         return this;
     }
 
@@ -179,6 +186,14 @@ final class FakeNode implements AutoCloseable {
             send(out, reply, n);
             return payloadsSeen;
         }
+        int known = log.known(append.clientId(), append.firstSequence(), append.count());
+        if (known > 0 && known < append.count()) {
+            // As the real leader: a retry must be wholly in the log or wholly new.
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.INVALID, FrameType.APPEND, nodeId, append.clientId(),
+                append.firstSequence(), "", "sequences overlap a different append already in the log");
+            send(out, reply, n);
+            return payloadsSeen;
+        }
         long firstIndex = -1;
         for (int i = 0; i < append.count(); i++) {
             byte[] p = new byte[append.payloadLength(i)];
@@ -212,6 +227,7 @@ final class FakeNode implements AutoCloseable {
             send(out, buf, n);
             return;
         }
+        next = Math.max(1, next - resendOverlap);
         int sent = 0;
         // Serves on this connection's thread: the tests' fetches are the only request on their connection.
         while (!closed) {

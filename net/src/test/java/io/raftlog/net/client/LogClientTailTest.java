@@ -1,0 +1,180 @@
+package io.raftlog.net.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Tails and status against {@link FakeNode}s: order, exactly once, resuming elsewhere, hung nodes. */
+class LogClientTailTest {
+    private final FakeLog log = new FakeLog();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private FakeNode node(int id) throws Exception {
+        FakeNode n = new FakeNode(id, log);
+        closeables.add(n);
+        return n;
+    }
+
+    private LogClient client(FakeNode... nodes) {
+        List<NodeAddress> addresses = new ArrayList<>();
+        for (FakeNode n : nodes) {
+            addresses.add(n.address());
+        }
+        LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofMillis(300))
+            .timeout(Duration.ofSeconds(10)).build();
+        closeables.add(c);
+        return c;
+    }
+
+    /** Appends data entries p{from}..p{to-1} to the shared log, with a no-op after every tenth. */
+    private void fill(int from, int to) {
+        for (int i = from; i < to; i++) {
+            log.append(99, i, ("p" + i).getBytes(StandardCharsets.UTF_8));
+            if (i % 10 == 9) {
+                log.appendNoop();
+            }
+        }
+    }
+
+    /** The (index, payload) pairs a correct tail from {@code from} must deliver. */
+    private List<String> expected(long from) {
+        List<String> out = new ArrayList<>();
+        for (long i = from; i <= log.lastIndex(); i++) {
+            byte[] e = log.get(i);
+            if (e != null) {
+                out.add(i + ":" + new String(e, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static EntryHandler collectInto(List<String> seen) {
+        return (index, buffer, offset, length) -> seen.add(index + ":" + buffer.getStringWithoutLengthUtf8(offset, length));
+    }
+
+    @Test
+    void readsEveryDataEntryOnceInIndexOrderAndEndsAtTheEndOfTheLog() throws Exception {
+        FakeNode node = node(1);
+        fill(0, 250);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TailSubscription tail = client(node).tail(1, false, collectInto(seen));
+        tail.done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(1));
+        assertThat(tail.nextIndex()).isEqualTo(log.lastIndex() + 1);
+    }
+
+    @Test
+    void resumesOnAnotherNodeFromTheNextIndexWithoutGapsOrDuplicates() throws Exception {
+        // Node 1 dies after 30 entries; node 2 repeats the 5 entries before what it is asked for: the tail
+        // must neither skip nor repeat anything, and keep following what is appended afterwards.
+        FakeNode dying = node(1).cutTailAfterEntries(30);
+        FakeNode repeating = node(2).resendOverlap(5);
+        fill(0, 100);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (TailSubscription tail = client(dying, repeating).tail(1, collectInto(seen))) {
+            Await.until("the first 100 entries", Duration.ofSeconds(10), () -> seen.size() >= 100);
+            fill(100, 150);
+            Await.until("150 entries", Duration.ofSeconds(10), () -> seen.size() >= 150);
+            assertThat(dying.isClosed()).isTrue();
+            assertThat(tail.servingNode()).isEqualTo(repeating.address());
+        }
+        assertThat(seen).isEqualTo(expected(1));
+    }
+
+    @Test
+    void leavesAHungNodeForOneThatAnswers() throws Exception {
+        FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
+        FakeNode good = node(2);
+        fill(0, 20);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        client(hung, good).tail(5, false, collectInto(seen)).done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(5));
+    }
+
+    @Test
+    void fromTheBeginningOfACompactedLogStartsAtItsFirstEntry() throws Exception {
+        FakeNode node = node(1).compactedBefore(12);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        client(node).tail(1, false, collectInto(seen)).done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(12));
+    }
+
+    @Test
+    void fromACompactedIndexFailsNamingTheFirstIndex() throws Exception {
+        FakeNode node = node(1).compactedBefore(12);
+        fill(0, 30);
+        TailSubscription tail = client(node).tail(5, false, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> tail.done().get(10, TimeUnit.SECONDS))
+            .hasMessageContaining("entries from index 5 are compacted")
+            .hasMessageContaining("the log now starts at 12");
+    }
+
+    @Test
+    void iteratorBlocksUntilNewEntriesCommit() throws Exception {
+        FakeNode node = node(1);
+        fill(0, 3);
+        try (TailIterator it = client(node).iterate(1)) {
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                LogEntry e = it.next();
+                got.add(e.index() + ":" + new String(e.payload(), StandardCharsets.UTF_8));
+            }
+            assertThat(it.poll(50, TimeUnit.MILLISECONDS)).isNull();
+            fill(3, 4);
+            LogEntry e = it.next();
+            got.add(e.index() + ":" + new String(e.payload(), StandardCharsets.UTF_8));
+            assertThat(got).isEqualTo(expected(1));
+        }
+    }
+
+    @Test
+    void failsNamingTheNodesWhenNoneServesWithinTheTimeout() throws Exception {
+        FakeNode a = node(1);
+        NodeAddress address = a.address();
+        a.close();
+        LogClient c = LogClient.builder(List.of(address)).timeout(Duration.ofMillis(300)).build();
+        closeables.add(c);
+        TailSubscription tail = c.tail(1, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> tail.done().get(10, TimeUnit.SECONDS))
+            .hasMessageContaining("no node among " + address + " served the tail from index 1 for 300ms")
+            .hasMessageContaining("connection refused");
+    }
+
+    @Test
+    void statusReportsEachNodeAndMarksRefusingAndHungOnesUnreachable() throws Exception {
+        FakeNode leader = node(1);
+        FakeNode hung = node(2).mode(FakeNode.Mode.SILENT);
+        FakeNode dead = node(3);
+        fill(0, 5);
+        LogClient c = client(leader, hung, dead);
+        dead.close();
+        List<NodeStatus> status = c.status();
+        assertThat(status).hasSize(3);
+        NodeStatus s1 = status.get(0);
+        assertThat(s1.reachable()).isTrue();
+        assertThat(s1.isLeader()).isTrue();
+        assertThat(s1.nodeId()).isEqualTo(1);
+        assertThat(s1.commitIndex()).isEqualTo(log.lastIndex());
+        assertThat(s1.peers()).containsExactly(new NodeStatus.Peer(2, log.lastIndex() - 1));
+        assertThat(status.get(1).reachable()).isFalse();
+        assertThat(status.get(1).error()).contains("answer within 300 ms");
+        assertThat(status.get(2).error()).contains("connection refused");
+    }
+}
