@@ -53,8 +53,10 @@ public final class Connection {
     private final boolean outbound;
     private final boolean reconnect;
     private final InetSocketAddress remoteAddress;
-    private final ManyToOneRingBuffer ring;
+    private final Transport transport;
     private final TransportCounters counters;
+    /** Allocated when the connection first becomes active, sized by the remote's role; then kept. */
+    private ManyToOneRingBuffer ring;
     private volatile int state;
     private volatile String closeRequest;
 
@@ -75,15 +77,14 @@ public final class Connection {
     boolean announced;
     String closeReason;
 
-    Connection(long id, boolean outbound, boolean reconnect, InetSocketAddress remoteAddress, TransportConfig config,
-               TransportCounters counters) {
+    Connection(Transport transport, long id, boolean outbound, boolean reconnect, InetSocketAddress remoteAddress,
+               TransportConfig config, TransportCounters counters) {
+        this.transport = transport;
         this.id = id;
         this.outbound = outbound;
         this.reconnect = reconnect;
         this.remoteAddress = remoteAddress;
         this.counters = counters;
-        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(config.outboundRingCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
         this.writeByteBuffer = ByteBuffer.allocateDirect(config.writeBufferLength);
         this.writeBuffer = new UnsafeBuffer(writeByteBuffer);
         this.readByteBuffer = ByteBuffer.allocateDirect(config.readBufferLength);
@@ -125,14 +126,16 @@ public final class Connection {
         return state == CLOSED;
     }
 
-    /** The largest frame {@link #offer} or {@link #tryClaim} accept. */
+    /** The largest frame {@link #offer} or {@link #tryClaim} accept (0 until first active). */
     public int maxSendLength() {
-        return ring.maxMsgLength();
+        ManyToOneRingBuffer r = ring;
+        return r == null ? 0 : r.maxMsgLength();
     }
 
     /** Bytes waiting in the outbound ring (approximate when read from another thread). */
     public int pendingBytes() {
-        return ring.size();
+        ManyToOneRingBuffer r = ring;
+        return r == null ? 0 : r.size();
     }
 
     /**
@@ -142,6 +145,7 @@ public final class Connection {
      */
     public boolean offer(DirectBuffer frame, int offset, int length) {
         if (state == ACTIVE && length <= ring.maxMsgLength() && ring.write(FRAME_RECORD, frame, offset, length)) {
+            transport.wakeUpIfSleeping();
             return true;
         }
         counters.incrementConcurrent(Counter.SEND_REJECTED);
@@ -175,6 +179,7 @@ public final class Connection {
     /** Publishes a claimed frame (its length field says how much of the claim it uses). */
     public void commit(int index) {
         ring.commit(index);
+        transport.wakeUpIfSleeping();
     }
 
     /** Gives a claim back unsent. */
@@ -188,6 +193,7 @@ public final class Connection {
      */
     public void close(String reason) {
         closeRequest = reason == null ? "closed" : reason;
+        transport.wakeUpIfSleeping();
     }
 
     /**
@@ -226,7 +232,13 @@ public final class Connection {
 
     // ---- transport thread only ----
 
-    Transport transport;
+    /** Before the state becomes ACTIVE (which publishes it to sending threads). */
+    void allocateRing(int capacity) {
+        if (ring == null) {
+            ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        }
+    }
 
     int state() {
         return state;

@@ -5,6 +5,7 @@ import static io.raftlog.net.codec.Protocol.ORDER;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -47,8 +48,10 @@ import org.slf4j.LoggerFactory;
  *       write buffer and writes them with one system call (many frames per write);</li>
  *   <li>reconnects outbound connections whose time has come, times out handshakes, closes what was asked.</li>
  * </ol>
- * When a cycle finds nothing to do, the idle strategy backs off to parking (default: up to 1 ms), so an
- * idle node does not burn a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()}
+ * When cycles find nothing to do, the thread spins a little, yields, then blocks in the selector for up to
+ * 1 ms ({@link TransportConfig#idle}): network input wakes it at once, a frame offered by another thread
+ * wakes it through {@code Selector.wakeup()} (paid only while it sleeps), and an idle node does not burn
+ * a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()}
  * from a loop you own (for example through an {@code AgentInvoker}).
  *
  * <p><b>Handshake.</b> The transport does it: an outbound connection sends HANDSHAKE (this side's cluster id,
@@ -92,13 +95,11 @@ public final class Transport implements Agent, AutoCloseable {
     private long nowNs;
     private long warnings;
     private AgentRunner runner;
+    private volatile boolean sleeping;
 
     public Transport(TransportConfig config, FrameHandler handler) {
         if (config.role == Roles.NODE && config.nodeId == 0) {
             throw new IllegalArgumentException("a node transport needs a non-zero node id");
-        }
-        if (config.outboundRingCapacity / 8 < 1024) {
-            throw new IllegalArgumentException("outboundRingCapacity too small");
         }
         this.config = config;
         this.handler = handler;
@@ -123,7 +124,8 @@ public final class Transport implements Agent, AutoCloseable {
         if (runner != null) {
             throw new IllegalStateException("already started");
         }
-        runner = new AgentRunner(config.idleStrategy.get(), t -> LOG.error("transport duty cycle failed", t), null, this);
+        TransportIdleStrategy idle = new TransportIdleStrategy(this, config.idleSpins, config.idleYields, config.idleBlockNs);
+        runner = new AgentRunner(idle, t -> LOG.error("transport duty cycle failed", t), null, this);
         AgentRunner.startOnThread(runner, r -> {
             Thread thread = new Thread(r, config.threadName);
             thread.setDaemon(true);
@@ -178,8 +180,7 @@ public final class Transport implements Agent, AutoCloseable {
      * {@link Connection} object, id and ring) until {@link Connection#close} is called.
      */
     public Connection connect(InetSocketAddress remote, boolean reconnect) {
-        Connection c = new Connection(nextId.getAndIncrement(), true, reconnect, remote, config, counters);
-        c.transport = this;
+        Connection c = new Connection(this, nextId.getAndIncrement(), true, reconnect, remote, config, counters);
         c.reconnectDelayNs = config.reconnectMinNs;
         execute(() -> {
             connections.add(c);
@@ -193,6 +194,52 @@ public final class Transport implements Agent, AutoCloseable {
         while (!commands.offer(task)) {
             Thread.onSpinWait(); // 1024 commands queued: only at start-up storms; the thread drains them
         }
+        wakeUpIfSleeping();
+    }
+
+    /**
+     * Called after a frame was committed to a ring or a command queued: wakes the transport thread if it
+     * is blocked in the selector. The fence orders the commit before the read of {@code sleeping}; the
+     * transport sets {@code sleeping} before it looks at the rings a last time, so one of the two sides
+     * always sees the other (no lost wake-up).
+     */
+    void wakeUpIfSleeping() {
+        VarHandle.fullFence();
+        if (sleeping) {
+            selector.wakeup();
+        }
+    }
+
+    /** Blocks in the selector for up to {@code timeoutNs} unless work is pending; the idle strategy calls it. */
+    void block(long timeoutNs) {
+        sleeping = true;
+        VarHandle.fullFence();
+        try {
+            if (!commands.isEmpty() || sendPending()) {
+                return;
+            }
+            selector.select(onReady, Math.max(1, timeoutNs / 1_000_000));
+        } catch (IOException e) {
+            LOG.error("select failed", e);
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    /** True if a ring has frames to send; asks to be woken when a full socket can take more. */
+    private boolean sendPending() {
+        boolean pending = false;
+        for (int i = 0; i < connections.size(); i++) {
+            Connection c = connections.get(i);
+            int state = c.state();
+            if (state == Connection.ACTIVE && c.ring().size() > 0) {
+                pending = true;
+            }
+            if (c.unwritten() > 0 && c.key != null && c.key.isValid()) {
+                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+            }
+        }
+        return pending;
     }
 
     @Override
@@ -276,7 +323,7 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     private void discardRing(Connection c) {
-        if (c.ring().size() > 0) {
+        if (c.ring() != null && c.ring().size() > 0) {
             c.ring().read(discard);
         }
     }
@@ -358,7 +405,12 @@ public final class Transport implements Agent, AutoCloseable {
         }
         if (key.isConnectable()) {
             finishConnect(c);
-        } else if (key.isReadable()) {
+            return;
+        }
+        if (key.isWritable()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE); // the next duty cycle writes
+        }
+        if (key.isValid() && key.isReadable()) {
             read(c);
         }
     }
@@ -382,8 +434,7 @@ public final class Transport implements Agent, AutoCloseable {
                 CloseHelper.quietClose(channel);
                 continue;
             }
-            Connection c = new Connection(nextId.getAndIncrement(), false, false, remote, config, counters);
-            c.transport = this;
+            Connection c = new Connection(this, nextId.getAndIncrement(), false, false, remote, config, counters);
             c.channel = channel;
             try {
                 configure(channel);
@@ -626,6 +677,7 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     private void activate(Connection c) {
+        c.allocateRing(c.remoteRole == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity);
         c.state(Connection.ACTIVE);
         c.announced = true;
         c.reconnectDelayNs = config.reconnectMinNs;

@@ -1,11 +1,7 @@
 package io.raftlog.net.transport;
 
-import java.util.function.Supplier;
-
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.Roles;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Settings of a {@link Transport}; fluent setters, read once when the transport is built. The defaults
@@ -17,6 +13,7 @@ public final class TransportConfig {
     int role = Roles.NODE;
     int maxFrameLength = Protocol.DEFAULT_MAX_FRAME_LENGTH;
     int outboundRingCapacity = 4 * 1024 * 1024;
+    int clientRingCapacity = 2 * 1024 * 1024;
     int writeBufferLength = 64 * 1024;
     int readBufferLength = 64 * 1024;
     long reconnectMinNs = 20_000_000L;
@@ -25,11 +22,9 @@ public final class TransportConfig {
     long closeLingerNs = 1_000_000_000L;
     int socketBufferLength = 0;
     String threadName = "raftlog-transport";
-    /**
-     * Spin a little, yield a little, then park from 1 us up to 1 ms: a busy node pays no wake-up cost,
-     * an idle one costs about a thousand cheap wake-ups a second instead of a whole core.
-     */
-    Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy(50, 20, 1_000, 1_000_000);
+    int idleSpins = 20;
+    int idleYields = 10;
+    long idleBlockNs = 1_000_000L;
 
     /** The cluster id both sides of every handshake must share. */
     public TransportConfig clusterId(long clusterId) {
@@ -62,15 +57,30 @@ public final class TransportConfig {
     }
 
     /**
-     * Bytes of each connection's outbound ring: a power of two; the largest frame one can send is an
-     * eighth of it (Agrona's ring buffer limit), so 4 MiB allows 512 KiB frames.
+     * Bytes of the outbound ring of each connection to or from a node (peer links, and a client's
+     * connections to nodes): a power of two; the largest frame one can send is an eighth of it (Agrona's
+     * ring buffer limit), so the default 4 MiB allows 512 KiB frames. Allocated when the connection first
+     * becomes active.
      */
     public TransportConfig outboundRingCapacity(int capacity) {
-        if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
-            throw new IllegalArgumentException("outboundRingCapacity must be a power of two >= 4096, was " + capacity);
-        }
-        this.outboundRingCapacity = capacity;
+        this.outboundRingCapacity = checkRing(capacity);
         return this;
+    }
+
+    /**
+     * Bytes of the outbound ring of each accepted client connection (default 2 MiB: frames up to 256 KiB,
+     * so a node should cap a FETCH's maxBytes below {@link Connection#maxSendLength()}).
+     */
+    public TransportConfig clientRingCapacity(int capacity) {
+        this.clientRingCapacity = checkRing(capacity);
+        return this;
+    }
+
+    private static int checkRing(int capacity) {
+        if (Integer.bitCount(capacity) != 1 || capacity < 8192) {
+            throw new IllegalArgumentException("ring capacity must be a power of two >= 8192, was " + capacity);
+        }
+        return capacity;
     }
 
     /** Bytes gathered per write system call (grows for a single frame larger than this). */
@@ -115,8 +125,18 @@ public final class TransportConfig {
         return this;
     }
 
-    public TransportConfig idleStrategy(Supplier<IdleStrategy> idleStrategy) {
-        this.idleStrategy = idleStrategy;
+    /**
+     * How the transport thread idles when a duty cycle finds nothing to do: {@code spins} more cycles
+     * with a spin-wait hint, then {@code yields} with a yield, then it blocks in the selector for up to
+     * {@code blockNs} (at least 1 ms granularity). Blocking in the selector (not parking) means a frame
+     * from the network wakes it at once; a frame offered by another thread wakes it with
+     * {@code Selector.wakeup()} only while it sleeps. A busy transport never blocks; an idle one wakes
+     * about 1000 times a second instead of spinning a core.
+     */
+    public TransportConfig idle(int spins, int yields, long blockNs) {
+        this.idleSpins = spins;
+        this.idleYields = yields;
+        this.idleBlockNs = Math.max(1_000_000L, blockNs);
         return this;
     }
 

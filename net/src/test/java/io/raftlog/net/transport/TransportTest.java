@@ -156,7 +156,7 @@ class TransportTest {
     @Test
     void aReaderThatStopsReadingFillsOnlyItsOwnRingAndOthersKeepWorking() throws IOException {
         RecordingHandler nodeSide = new RecordingHandler();
-        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).outboundRingCapacity(64 * 1024)
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
             .socketBufferLength(32 * 1024), nodeSide).start();
         InetSocketAddress address = a.bind(ANY);
         try (Socket stuck = new Socket(address.getAddress(), address.getPort())) {
