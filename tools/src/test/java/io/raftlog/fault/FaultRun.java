@@ -79,6 +79,8 @@ final class FaultRun {
                 }
                 h.meta.put("t.end", Long.toString(System.nanoTime()));
             }
+            cluster.stopAll(Duration.ofSeconds(10));
+            readJournals(cluster, h);
         }
         return finish(h, c.dir());
     }
@@ -159,6 +161,33 @@ final class FaultRun {
             }
             h.log(new History.NodeLog(node, commit, entries));
         }
+    }
+
+    /**
+     * Replaces the logs read through the client by the stopped nodes' journals (every entry, no-ops
+     * included), keeping each node's last reported commit index. If any journal cannot be read, the client
+     * logs stay and a note says why.
+     */
+    private static void readJournals(Cluster cluster, History h) {
+        List<History.NodeLog> fromJournal = new ArrayList<>();
+        for (int node = 1; node <= cluster.nodes(); node++) {
+            History.NodeLog viaClient = h.logs().get(node);
+            Path dir = JournalLogs.findJournal(cluster.dataDir(node));
+            if (viaClient == null || dir == null) {
+                h.note(System.nanoTime(), "node " + node + ": " + (dir == null ? "no journal found in " + cluster.dataDir(node)
+                    : "no commit index known") + "; final logs stay as read through the client");
+                return;
+            }
+            try {
+                fromJournal.add(new History.NodeLog(node, viaClient.commitIndex(), JournalLogs.read(dir)));
+            } catch (RuntimeException e) {
+                h.note(System.nanoTime(), "node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e)
+                    + "; final logs stay as read through the client");
+                return;
+            }
+        }
+        fromJournal.forEach(h::log);
+        h.meta.put("logs.source", "journal");
     }
 
     private static Result finish(History h, Path dir) {
