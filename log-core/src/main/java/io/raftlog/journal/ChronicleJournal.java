@@ -47,7 +47,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Threads: see {@link Journal}. The writer publishes its last index with a release store after each
  * append; truncation and the flusher's bookkeeping meet in one small lock that the append path never takes.
  */
-public final class ChronicleJournal implements Journal {
+public final class ChronicleJournal implements Journal, ChronicleJournalReader.Source {
 
     static {
         ChronicleSettings.apply();
@@ -566,7 +566,8 @@ public final class ChronicleJournal implements Journal {
 
     // ---------------------------------------------------------------- for ChronicleJournalReader
 
-    SingleChronicleQueue queue() {
+    @Override
+    public SingleChronicleQueue queue() {
         return queue;
     }
 
@@ -574,19 +575,23 @@ public final class ChronicleJournal implements Journal {
         return rollCycle;
     }
 
-    long publishedFirst() {
+    @Override
+    public long publishedFirst() {
         return publishedFirst;
     }
 
-    long publishedLast() {
+    @Override
+    public long publishedLast() {
         return publishedLast.get();
     }
 
-    PositionMap positions() {
+    @Override
+    public PositionMap positions() {
         return state.positions;
     }
 
-    String describe(long queueIndex) {
+    @Override
+    public String describe(long queueIndex) {
         return JournalScan.describe(rollCycle, this::fileName, queueIndex);
     }
 

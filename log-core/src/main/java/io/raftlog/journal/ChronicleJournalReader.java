@@ -10,12 +10,25 @@ import net.openhft.chronicle.wire.DocumentContext;
  * checksum is checked before its bytes reach the consumer: corrupt data is never served.
  */
 final class ChronicleJournalReader implements JournalReader {
-    private final ChronicleJournal journal;
+    /** What the reader needs of its journal; the inspector supplies a read-only one. */
+    interface Source {
+        net.openhft.chronicle.queue.ChronicleQueue queue();
+
+        long publishedFirst();
+
+        long publishedLast();
+
+        PositionMap positions();
+
+        String describe(long queueIndex);
+    }
+
+    private final Source journal;
     private final ExcerptTailer tailer;
     private final RecordBuffer rec = new RecordBuffer();
     private long nextQueueIndex = -1;
 
-    ChronicleJournalReader(ChronicleJournal journal) {
+    ChronicleJournalReader(Source journal) {
         this.journal = journal;
         this.tailer = journal.queue().createTailer();
     }

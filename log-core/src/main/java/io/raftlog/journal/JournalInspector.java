@@ -1,0 +1,191 @@
+package io.raftlog.journal;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.agrona.DirectBuffer;
+
+import io.raftlog.raft.EntryType;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.StoreFileListener;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * Offline (or beside a running node: it only reads) checks and listings of a journal directory, for
+ * {@code raftlog journal verify|dump}. Uses the same scan as start-up, so it judges exactly as a node would.
+ */
+public final class JournalInspector {
+
+    static {
+        ChronicleSettings.apply();
+    }
+
+    /** What verify found. {@code problems} is empty for a healthy journal. */
+    public record Report(long firstIndex, long lastIndex, long entries, long noops, long payloadBytes, long records,
+                         long superseded, int files, long firstTerm, long lastTerm, String tornTail, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private JournalInspector() {
+    }
+
+    public static Report verify(Path journalDir) {
+        return verify(journalDir, ChronicleJournal.Options.defaults());
+    }
+
+    public static Report verify(Path journalDir, ChronicleJournal.Options options) {
+        requireJournal(journalDir);
+        Map<Integer, File> files = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        LogState state = new LogState();
+        long[] noops = {0};
+        JournalScan.Result scan = null;
+        try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, listener(files));
+             ExcerptTailer tailer = queue.createTailer()) {
+            scan = JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state,
+                (qi, kind, index, term, record, length) -> {
+                    if (kind == EntryType.NOOP) {
+                        noops[0]++;
+                    }
+                });
+        } catch (JournalCorruptedException e) {
+            problems.add(e.getMessage());
+        } catch (RuntimeException e) {
+            problems.add("cannot read the queue in " + journalDir + ": " + e);
+        }
+        String torn = scan != null && scan.tornFrom >= 0
+            ? scan.tornRecords + " damaged record(s) at the tail (" + scan.tornReason + "); the node cuts them back at its next start"
+            : null;
+        long firstTerm = state.isEmpty() ? 0 : state.termAt(state.firstIndex);
+        return new Report(state.firstIndex, state.lastIndex, state.isEmpty() ? 0 : state.lastIndex - state.firstIndex + 1,
+            noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,
+            files.size(), firstTerm, state.lastTerm(), torn, problems);
+    }
+
+    /** Receives the entries {@link #dump} lists. */
+    public interface DumpLine {
+        void entry(long index, long term, byte type, DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Lists up to {@code count} live entries from {@code fromIndex} (clamped to the first index) in index order.
+     *
+     * @return how many were listed
+     * @throws JournalCorruptedException if the journal would not open on a node
+     */
+    public static long dump(Path journalDir, long fromIndex, long count, DumpLine out) {
+        return dump(journalDir, ChronicleJournal.Options.defaults(), fromIndex, count, out);
+    }
+
+    public static long dump(Path journalDir, ChronicleJournal.Options options, long fromIndex, long count, DumpLine out) {
+        requireJournal(journalDir);
+        LogState state = new LogState();
+        try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
+            try (ExcerptTailer tailer = queue.createTailer()) {
+                JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state, null);
+            }
+            ChronicleJournalReader.Source source = new ChronicleJournalReader.Source() {
+                @Override
+                public ChronicleQueue queue() {
+                    return queue;
+                }
+
+                @Override
+                public long publishedFirst() {
+                    return state.firstIndex;
+                }
+
+                @Override
+                public long publishedLast() {
+                    return state.lastIndex;
+                }
+
+                @Override
+                public PositionMap positions() {
+                    return state.positions;
+                }
+
+                @Override
+                public String describe(long queueIndex) {
+                    return JournalScan.describe(options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), queueIndex);
+                }
+            };
+            long listed = 0;
+            long next = Math.max(fromIndex, state.firstIndex);
+            try (ChronicleJournalReader reader = new ChronicleJournalReader(source)) {
+                while (listed < count && next <= state.lastIndex) {
+                    int n = reader.read(next, state.lastIndex, (int) Math.min(1024, count - listed), Long.MAX_VALUE,
+                        (index, term, type, buffer, offset, length) -> {
+                            out.entry(index, term, type, buffer, offset, length);
+                            return true;
+                        });
+                    listed += n;
+                    next += n;
+                }
+            }
+            return listed;
+        }
+    }
+
+    /** A printable preview of a payload: printable ASCII as is, other bytes as '.', at most {@code max} bytes. */
+    public static String preview(DirectBuffer buffer, int offset, int length, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(length, max) + 3);
+        for (int i = 0; i < Math.min(length, max); i++) {
+            byte b = buffer.getByte(offset + i);
+            sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        if (length > max) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
+    public static void printReport(Report r, Path dir, PrintStream out) {
+        out.printf("journal %s: %s%n", dir, r.ok() ? "OK" : "CORRUPT");
+        out.printf("  entries   %d (%d no-op) from index %d to %d, terms %d..%d%n", r.entries(), r.noops(), r.firstIndex(),
+            r.lastIndex(), r.firstTerm(), r.lastTerm());
+        out.printf("  records   %d in %d file(s), %d payload bytes, %d superseded by truncations%n", r.records(), r.files(),
+            r.payloadBytes(), r.superseded());
+        if (r.tornTail() != null) {
+            out.printf("  torn tail %s%n", r.tornTail());
+        }
+        for (String p : r.problems()) {
+            out.printf("  problem   %s%n", p);
+        }
+    }
+
+    private static StoreFileListener listener(Map<Integer, File> files) {
+        return new StoreFileListener() {
+            @Override
+            public void onAcquired(int cycle, File file) {
+                files.put(cycle, file);
+            }
+
+            @Override
+            public void onReleased(int cycle, File file) {
+            }
+        };
+    }
+
+    private static void requireJournal(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no journal directory " + dir);
+        }
+        if (!Files.isReadable(dir)) {
+            throw new IllegalArgumentException("journal directory " + dir + " is not readable");
+        }
+        File[] cq4 = dir.toFile().listFiles((d, name) -> name.endsWith(SingleChronicleQueue.SUFFIX));
+        if (cq4 == null || cq4.length == 0) {
+            throw new IllegalArgumentException("no journal files (*" + SingleChronicleQueue.SUFFIX + ") in " + dir);
+        }
+    }
+}
