@@ -500,6 +500,10 @@ public final class Transport implements Agent, AutoCloseable {
 
     private void read(Connection c) {
         int state = c.state();
+        if (state == Connection.CLOSING) {
+            discardInput(c);
+            return;
+        }
         if (state != Connection.HANDSHAKING && state != Connection.ACTIVE) {
             return;
         }
@@ -527,6 +531,23 @@ public final class Transport implements Agent, AutoCloseable {
             counters.add(Counter.BYTES_READ, n);
             parse(c);
         }
+    }
+
+    /**
+     * Reads and drops what a connection being closed for an error still sends, so that the error frame
+     * is not lost to a reset (closing a socket with unread input resets it).
+     */
+    private void discardInput(Connection c) {
+        ByteBuffer bb = c.readByteBuffer;
+        bb.clear();
+        try {
+            if (c.channel.read(bb) < 0) {
+                c.deadlineNs = nowNs; // the remote is gone: close once the error is written, or now
+            }
+        } catch (IOException e) {
+            closeNow(c, c.closeReason);
+        }
+        bb.clear();
     }
 
     /** Hands every whole frame in the read buffer to the handler; keeps a partial one for the next read. */
@@ -703,10 +724,7 @@ public final class Transport implements Agent, AutoCloseable {
         c.writeEnd += errorFrame.encode(out, c.writeEnd, code, failedType, 0, 0, 0, null, message);
         c.closeReason = ErrorCode.name(code) + ": " + message;
         c.deadlineNs = nowNs + config.closeLingerNs;
-        c.state(Connection.CLOSING);
-        if (c.key != null && c.key.isValid()) {
-            c.key.interestOps(0); // read nothing more from it
-        }
+        c.state(Connection.CLOSING); // reads now discard input, so the close is a FIN, not a reset
     }
 
     /** The connection broke (remote closed, reset, write failed). */
