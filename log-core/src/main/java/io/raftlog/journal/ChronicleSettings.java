@@ -7,7 +7,8 @@ package io.raftlog.journal;
  *
  * <p>What they stop: usage analytics (a background thread that contacts an analytics host and writes a
  * client-id file {@code ~/.chronicle.analytics.*} into the home directory), the disk-space monitor thread
- * (polls every mounted file system and logs warnings), and the start-up announcement banner. An operator's
+ * (polls every mounted file system and logs warnings), the start-up announcement banner, and Chronicle's
+ * INFO chatter through slf4j-simple. An operator's
  * explicit -D setting wins: we only fill in properties that are unset.
  */
 public final class ChronicleSettings {
@@ -16,6 +17,9 @@ public final class ChronicleSettings {
         {"chronicle.analytics.disable", "true"},
         {"chronicle.disk.monitor.disable", "true"},
         {"chronicle.announcer.disable", "true"},
+        // Chronicle logs at INFO where its jars were loaded from and how long each mapping took: noise on every
+        // command-line start. Only slf4j-simple (our binding) reads this; other bindings ignore it.
+        {"org.slf4j.simpleLogger.log.net.openhft", "warn"},
     };
 
     static {
