@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
     description = "A replicated log on Raft: run a node, produce, tail, inspect, benchmark.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        ProduceCommand.class,
+        TailCommand.class,
+        StatusCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,49 @@
+package io.raftlog.tools;
+
+import io.raftlog.bench.Durations;
+import io.raftlog.net.client.LogClient;
+import io.raftlog.net.client.NodeAddress;
+
+import java.time.Duration;
+import java.util.List;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The options every client command shares (picocli mixin): where the cluster is, how long to keep trying,
+ * and --verbose (Cli prints stack traces only then).
+ */
+public final class ClusterOption {
+
+    @Option(names = "--cluster", required = true, paramLabel = "HOST:PORT,...",
+        description = "addresses of the cluster's nodes (the id= prefixes of the server's --cluster are accepted)")
+    String cluster;
+
+    @Option(names = "--cluster-id", defaultValue = "0", paramLabel = "ID",
+        description = "cluster id the nodes were started with (default: ${DEFAULT-VALUE})")
+    long clusterId;
+
+    @Option(names = "--verbose", description = "print the stack trace of an error")
+    boolean verbose;
+
+    List<NodeAddress> addresses() {
+        return NodeAddress.parseList(cluster);
+    }
+
+    LogClient.Builder client() {
+        return LogClient.builder(addresses()).clusterId(clusterId);
+    }
+
+    static Duration duration(String text, String option) {
+        try {
+            Duration d = Durations.parse(text);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(option + " must be positive, was '" + text + "'");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(option) ? e.getMessage()
+                : option + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.raftlog.tools;
+
+import io.raftlog.net.client.LogClient;
+import io.raftlog.net.client.LogClientException;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code raftlog produce}: appends one entry per stdin line, or {@code --count} generated entries, through
+ * the Java client with up to {@code --window} outstanding; prints {@code INDEX<TAB>LINE} per acknowledged
+ * entry with --print-index (flushed per line, so it can feed a pipe), and a summary on stderr.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+    description = {"Append entries: one per stdin line, or --count generated entries.",
+        "Summary (entries, entries/s, commit latency p50/p99) on stderr;",
+        "exits 1 if any entry was not acknowledged within --timeout."})
+public final class ProduceCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Option(names = "--count", paramLabel = "N", description = "append N generated entries instead of reading stdin")
+    Long count;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "size of each generated entry (default: 128)")
+    Integer size;
+
+    @Option(names = "--print-index", description = "print INDEX<TAB>LINE on stdout for each acknowledged entry")
+    boolean printIndex;
+
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "TIME",
+        description = "how long each entry may take, retries included (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = "--window", defaultValue = "1024", paramLabel = "N",
+        description = "most entries outstanding at once (default: ${DEFAULT-VALUE})")
+    int window;
+
+    private PrintStream out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count == null && size != null) {
+            throw new IllegalArgumentException("--size needs --count (stdin lines are sent as they are)");
+        }
+        if (count != null && count < 0) {
+            throw new IllegalArgumentException("--count must be >= 0, was " + count);
+        }
+        int entrySize = size == null ? 128 : size;
+        if (entrySize < 0) {
+            throw new IllegalArgumentException("--size must be >= 0, was " + entrySize);
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("--window must be >= 1, was " + window);
+        }
+        Duration deadline = ClusterOption.duration(timeout, "--timeout");
+        out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        long submitted;
+        long start;
+        Producer producer;
+        try (LogClient client = cluster.client().window(window).timeout(deadline).build()) {
+            producer = new Producer(client, window, printIndex ? this::print : null);
+            start = System.nanoTime();
+            if (count != null) {
+                UnsafeBuffer payload = new UnsafeBuffer(new byte[entrySize]);
+                for (long i = 0; i < count; i++) {
+                    generate(payload, i);
+                    producer.submit(payload, 0, entrySize, i, printIndex ? payload.byteArray().clone() : null);
+                }
+            } else {
+                UnsafeBuffer view = new UnsafeBuffer(0, 0);
+                try (InputStream in = new BufferedInputStream(System.in, 64 * 1024)) {
+                    byte[] line;
+                    long n = 0;
+                    while ((line = readLine(in)) != null) {
+                        view.wrap(line);
+                        producer.submit(view, 0, line.length, n++, line);
+                    }
+                }
+            }
+            submitted = producer.submitted();
+            if (!producer.awaitAll(deadline.plusSeconds(5))) {
+                throw new LogClientException(client.outstanding() + " entries still outstanding after " + timeout);
+            }
+        } finally {
+            out.flush();
+        }
+        long elapsed = System.nanoTime() - start;
+        summary(producer, submitted, elapsed);
+        if (producer.failed() > 0) {
+            Throwable t = producer.firstFailure();
+            throw new LogClientException(producer.failed() + " of " + submitted + " entries were not acknowledged within "
+                + timeout + (t == null ? "" : ": " + t.getMessage()));
+        }
+        return Cli.OK;
+    }
+
+    /** Printable, self-describing content: the entry number, then filler, so tails show something readable. */
+    static void generate(UnsafeBuffer payload, long n) {
+        int size = payload.capacity();
+        long v = n;
+        for (int k = Math.min(size, 12) - 1; k >= 0; k--) {
+            payload.putByte(k, (byte) ('0' + (v % 10)));
+            v /= 10;
+        }
+        for (int k = 12; k < size; k++) {
+            payload.putByte(k, (byte) ('a' + (k % 26)));
+        }
+    }
+
+    /** One line without its \n (and a \r before it); null at end of input. */
+    static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        boolean any = false;
+        while ((b = in.read()) >= 0) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+            return java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        }
+        return bytes;
+    }
+
+    private void print(long tag, long index, byte[] line) {
+        synchronized (out) {
+            out.print(index);
+            out.print('\t');
+            out.write(line, 0, line.length);
+            out.print('\n');
+            out.flush();
+        }
+    }
+
+    private static void summary(Producer producer, long submitted, long elapsedNanos) {
+        double seconds = elapsedNanos / 1e9;
+        long ok = producer.acknowledged();
+        double rate = seconds > 0 ? ok / seconds : 0;
+        Histogram h = producer.latencyMicros();
+        System.err.printf(Locale.ROOT, "produced %d of %d entries in %.3f s: %.0f entries/s, commit latency p50 %s p99 %s max %s%n",
+            ok, submitted, seconds, rate, micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
+            micros(h.getMaxValue()));
+        System.err.flush();
+    }
+
+    static String micros(long us) {
+        return us >= 10_000 ? String.format(Locale.ROOT, "%.1f ms", us / 1000.0) : us + " us";
+    }
+}
