@@ -1,0 +1,193 @@
+package io.raftlog.net.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import io.raftlog.journal.CompactedException;
+import io.raftlog.journal.Journal;
+import io.raftlog.journal.JournalReader;
+import io.raftlog.net.codec.CompactedFrame;
+import io.raftlog.net.codec.EndOfLogFrame;
+import io.raftlog.net.codec.EntriesEncoder;
+import io.raftlog.net.transport.Connection;
+import io.raftlog.pipeline.NodeStatus;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves consumers on its own thread, never the raft thread: FETCH reads committed entries (up to this
+ * node's commit index, so a follower serves too) from the journal with a {@link JournalReader} and sends
+ * them as ENTRIES frames; a following fetch stays subscribed and is pushed new entries as the commit index
+ * moves. A slow consumer whose outbound ring is full is simply not served until it has room: its
+ * subscription waits at its next index, costing no memory.
+ */
+final class FetchService implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
+    /** The most payload bytes one ENTRIES frame carries, whatever the client asks. */
+    static final int MAX_FRAME_PAYLOAD = 256 * 1024;
+    private static final int MAX_ENTRIES_PER_FRAME = 4096;
+    /** Frames per subscription per round, so one far-behind consumer does not starve the others. */
+    private static final int FRAMES_PER_ROUND = 8;
+
+    private static final class Subscription {
+        final Connection connection;
+        final long requestId;
+        final int maxBytes;
+        final boolean follow;
+        long nextIndex;
+        long endOfLogSentAt = -1;
+
+        Subscription(Connection connection, long requestId, long fromIndex, int maxBytes, boolean follow) {
+            this.connection = connection;
+            this.requestId = requestId;
+            this.nextIndex = fromIndex;
+            this.maxBytes = maxBytes;
+            this.follow = follow;
+        }
+    }
+
+    private record Command(Connection connection, long requestId, long fromIndex, int maxBytes, boolean follow,
+                           boolean cancel) {
+    }
+
+    private final Journal journal;
+    private final NodeStatus status;
+    private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final EntriesEncoder entries = new EntriesEncoder();
+    private final EndOfLogFrame endOfLog = new EndOfLogFrame();
+    private final CompactedFrame compacted = new CompactedFrame();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EntriesEncoder.FIXED_LENGTH + MAX_FRAME_PAYLOAD
+        + MAX_ENTRIES_PER_FRAME * EntriesEncoder.ENTRY_HEADER_LENGTH]);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean hasSubscribers;
+
+    FetchService(Journal journal, NodeStatus status, int nodeId) {
+        this.journal = journal;
+        this.status = status;
+        this.thread = new Thread(this, "raftlog-fetch-" + nodeId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Transport thread: a FETCH arrived. False if too many requests are queued (answer BUSY). */
+    boolean fetch(Connection c, long requestId, long fromIndex, int maxBytes, boolean follow) {
+        boolean ok = commands.offer(new Command(c, requestId, fromIndex, maxBytes, follow, false));
+        LockSupport.unpark(thread);
+        return ok;
+    }
+
+    /** Transport thread: a CANCEL arrived. */
+    void cancel(Connection c, long requestId) {
+        commands.offer(new Command(c, requestId, 0, 0, false, true));
+        LockSupport.unpark(thread);
+    }
+
+    /** Raft thread: the commit index moved; wake the fetch thread if anyone is waiting for entries. */
+    void commitAdvanced() {
+        if (hasSubscribers) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void run() {
+        IdleStrategy idle = new BackoffIdleStrategy(20, 10, 1_000, 1_000_000);
+        try (JournalReader reader = journal.newReader()) {
+            while (running) {
+                int work = drainCommands();
+                long commit = status.commitIndex();
+                for (int i = subscriptions.size() - 1; i >= 0; i--) {
+                    Subscription s = subscriptions.get(i);
+                    int done = serve(reader, s, commit);
+                    if (done < 0) {
+                        subscriptions.remove(i);
+                    } else {
+                        work += done;
+                    }
+                }
+                hasSubscribers = !subscriptions.isEmpty();
+                idle.idle(work);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("fetch thread failed; consumers of this node will time out and move on", e);
+        }
+    }
+
+    private int drainCommands() {
+        int n = 0;
+        Command c;
+        while ((c = commands.poll()) != null) {
+            n++;
+            if (c.cancel) {
+                Command cancel = c;
+                subscriptions.removeIf(s -> s.connection == cancel.connection && s.requestId == cancel.requestId);
+            } else {
+                int max = c.maxBytes <= 0 ? MAX_FRAME_PAYLOAD : Math.min(c.maxBytes, MAX_FRAME_PAYLOAD);
+                subscriptions.add(new Subscription(c.connection, c.requestId, c.fromIndex, max, c.follow));
+            }
+        }
+        return n;
+    }
+
+    /** Sends what it can; returns frames sent, or -1 when the subscription is over. */
+    private int serve(JournalReader reader, Subscription s, long commit) {
+        Connection c = s.connection;
+        if (c.isClosed() || !c.isActive()) {
+            return -1;
+        }
+        int sent = 0;
+        while (s.nextIndex <= commit && sent < FRAMES_PER_ROUND) {
+            entries.wrap(scratch, 0, Math.min(scratch.capacity(), EntriesEncoder.FIXED_LENGTH + s.maxBytes
+                + MAX_ENTRIES_PER_FRAME * EntriesEncoder.ENTRY_HEADER_LENGTH), s.requestId, s.nextIndex);
+            try {
+                reader.read(s.nextIndex, commit, MAX_ENTRIES_PER_FRAME, s.maxBytes, entries);
+            } catch (CompactedException e) {
+                int len = compacted.encode(scratch, 0, s.requestId, e.firstIndex());
+                return c.offer(scratch, 0, len) ? -1 : sent; // not sent: try again next round
+            }
+            if (entries.nextIndex() == s.nextIndex) {
+                break; // nothing readable yet (should not happen below the commit index): try again later
+            }
+            if (entries.count() > 0 && !c.offer(scratch, 0, entries.frameLength())) {
+                return sent; // the consumer's ring is full: wait here, at the same index
+            }
+            s.nextIndex = entries.nextIndex();
+            sent++;
+        }
+        if (s.nextIndex > commit && s.endOfLogSentAt < 0) {
+            // Caught up (once). Without follow this ends the fetch; with follow it tells the consumer it is live.
+            int len = endOfLog.encode(scratch, 0, s.requestId, s.nextIndex, commit);
+            if (!c.offer(scratch, 0, len)) {
+                return sent;
+            }
+            s.endOfLogSentAt = s.nextIndex;
+            sent++;
+            if (!s.follow) {
+                return -1;
+            }
+        }
+        return sent;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.raftlog.net.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.raftlog.journal.HardStateStore;
+import io.raftlog.journal.Journal;
+import io.raftlog.journal.NodeStorage;
+import io.raftlog.net.codec.PeerMessageCodec;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.Connection;
+import io.raftlog.net.transport.Transport;
+import io.raftlog.net.transport.TransportConfig;
+import io.raftlog.pipeline.NodeStatus;
+import io.raftlog.pipeline.PipelineListener;
+import io.raftlog.pipeline.RaftPipeline;
+import io.raftlog.raft.Role;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One raftlog node: the Chronicle journal and hard state in its data directory, the pipeline (ring, raft
+ * thread, flusher, ticker), the fetch thread, and one transport that accepts peers and clients on the
+ * node's address and keeps a reconnecting connection to every peer (each node sends to a peer only on the
+ * connection it opened, and receives on the ones the peers opened).
+ *
+ * <p>{@link #start} returns once the node listens; {@link #close} stops taking input, lets the raft thread
+ * finish, flushes the journal and closes everything (the shutdown hook of the server command calls it).
+ */
+public final class RaftServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
+    private static final int MAX_CLIENT_CONNECTIONS = 4096;
+
+    private final ServerConfig config;
+    private final Journal journal;
+    private final HardStateStore hardState;
+    private final RaftPipeline pipeline;
+    private final FetchService fetch;
+    private final Transport transport;
+    private final List<Connection> peerConnections = new ArrayList<>();
+    private final InetSocketAddress bound;
+    private volatile boolean closed;
+
+    private RaftServer(ServerConfig config, Journal journal, HardStateStore hardState) {
+        this.config = config;
+        this.journal = journal;
+        this.hardState = hardState;
+        int nodeId = config.nodeId();
+        Map<Integer, InetSocketAddress> cluster = config.cluster();
+        int maxId = cluster.keySet().stream().mapToInt(Integer::intValue).max().orElse(nodeId);
+        String[] addressById = new String[maxId + 1];
+        cluster.forEach((id, a) -> addressById[id] = ServerConfig.hostPort(a));
+
+        TransportConfig tc = new TransportConfig().clusterId(config.clusterId()).nodeId(nodeId).role(Roles.NODE)
+            .threadName("raftlog-transport-" + nodeId);
+        int maxFrame = tc.maxFrameLength();
+        ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
+        PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
+        ClientResponses responses = new ClientResponses(clients, addressById);
+        FetchService[] fetchRef = new FetchService[1];
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void commitAdvanced(long commitIndex) {
+                FetchService f = fetchRef[0];
+                if (f != null) {
+                    f.commitAdvanced();
+                }
+            }
+
+            @Override
+            public void roleChanged(Role role, long term, int leaderId) {
+                // The pipeline logs the line; nothing else to do here yet.
+            }
+        };
+        PeerMessageCodec decoder = new PeerMessageCodec(maxFrame); // used only by the raft thread
+        this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState,
+            decoder::decode, peers, responses, listener);
+        this.fetch = new FetchService(journal, pipeline.status(), nodeId);
+        fetchRef[0] = fetch;
+        ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
+            new ClientResponses(clients, addressById), maxFrame);
+        this.transport = new Transport(tc, handler);
+        InetSocketAddress b;
+        try {
+            b = transport.bind(config.listen());
+        } catch (UncheckedIOException e) {
+            transport.close();
+            pipeline.close();
+            throw new UncheckedIOException("cannot listen on " + ServerConfig.hostPort(config.listen()) + ": "
+                + describe(e.getCause()), e.getCause());
+        }
+        this.bound = b;
+        cluster.forEach((id, address) -> {
+            if (id != nodeId) {
+                Connection c = transport.connect(address, true);
+                peers.connection(id, c);
+                peerConnections.add(c);
+            }
+        });
+    }
+
+    /** Opens (or creates) the node's data directory and starts it; returns once it listens. */
+    public static RaftServer start(ServerConfig config) {
+        Path dir = config.dataDir();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir + ": " + describe(e), e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new UncheckedIOException(new IOException("data directory " + dir + " is not a writable directory"));
+        }
+        Journal journal = NodeStorage.openJournal(dir, config.fsync());
+        HardStateStore hardState;
+        try {
+            hardState = NodeStorage.openHardState(dir);
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+        RaftServer server;
+        try {
+            server = new RaftServer(config, journal, hardState);
+        } catch (RuntimeException e) {
+            hardState.close();
+            journal.close();
+            throw e;
+        }
+        server.fetch.start();
+        server.pipeline.start();
+        server.transport.start();
+        LOG.info("node {} listening on {} (cluster {}, data {}, fsync {})", config.nodeId(),
+            ServerConfig.hostPort(server.bound), ServerConfig.formatCluster(config.cluster()), dir, config.fsync());
+        return server;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The address the node actually listens on (the real port when the configured one was 0). */
+    public InetSocketAddress boundAddress() {
+        return bound;
+    }
+
+    public NodeStatus status() {
+        return pipeline.status();
+    }
+
+    /** Stops the node: no new input, the raft thread drains and stops, the journal is flushed and closed. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("node {} stopping", config.nodeId());
+        peerConnections.forEach(c -> c.close("node stopping"));
+        pipeline.close(); // answers pending appends NOT_LEADER (while the transport can still send), flushes
+        fetch.close();
+        transport.close();
+        journal.close();
+        hardState.close();
+        LOG.info("node {} stopped", config.nodeId());
+    }
+
+    private static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String m = e.getMessage();
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+}

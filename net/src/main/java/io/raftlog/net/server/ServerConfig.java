@@ -1,0 +1,250 @@
+package io.raftlog.net.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.pipeline.PipelineConfig;
+import io.raftlog.raft.RaftConfig;
+
+/**
+ * Everything one node needs to start: who it is, who its peers are, where it keeps its data and how it
+ * times and bounds its work. Built by {@link #builder}; {@link Builder#build} checks it and names the
+ * first thing that is wrong (an IllegalArgumentException, which the command line turns into exit 2).
+ */
+public final class ServerConfig {
+    private final int nodeId;
+    private final Map<Integer, InetSocketAddress> cluster;
+    private final InetSocketAddress listen;
+    private final Path dataDir;
+    private final FsyncPolicy fsync;
+    private final long clusterId;
+    private final long tickMillis;
+    private final int electionTicks;
+    private final int heartbeatTicks;
+    private final String waitStrategy;
+    private final long seed;
+
+    private ServerConfig(Builder b) {
+        this.nodeId = b.nodeId;
+        this.cluster = Collections.unmodifiableMap(new TreeMap<>(b.cluster));
+        this.listen = b.listen != null ? b.listen : cluster.get(nodeId);
+        this.dataDir = b.dataDir;
+        this.fsync = b.fsync;
+        this.clusterId = b.clusterId;
+        this.tickMillis = b.tickMillis;
+        this.electionTicks = b.electionTicks;
+        this.heartbeatTicks = b.heartbeatTicks;
+        this.waitStrategy = b.waitStrategy;
+        this.seed = b.seed != null ? b.seed : System.nanoTime() ^ ((long) b.nodeId << 48);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** Every member's id and the address others reach it at (peers and clients alike), ascending by id. */
+    public Map<Integer, InetSocketAddress> cluster() {
+        return cluster;
+    }
+
+    /** The address this node binds (its cluster entry unless overridden). */
+    public InetSocketAddress listen() {
+        return listen;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public FsyncPolicy fsync() {
+        return fsync;
+    }
+
+    public long clusterId() {
+        return clusterId;
+    }
+
+    public long tickMillis() {
+        return tickMillis;
+    }
+
+    public int[] members() {
+        return cluster.keySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public RaftConfig raftConfig() {
+        // 256 KiB per AppendEntries keeps every frame far below the transport's largest send (an eighth
+        // of the outbound ring) while still moving ~2,000 entries of 128 bytes per frame.
+        return RaftConfig.defaults(nodeId, members(), seed)
+            .withTicks(electionTicks, heartbeatTicks)
+            .withReplicationBounds(64, 4096, 256 * 1024);
+    }
+
+    public PipelineConfig pipelineConfig() {
+        return PipelineConfig.defaults().withTickMillis(tickMillis).withWaitStrategy(waitStrategy);
+    }
+
+    @Override
+    public String toString() {
+        return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen) + " data "
+            + dataDir + " fsync " + fsync + " tick " + tickMillis + "ms election " + electionTicks + " heartbeat "
+            + heartbeatTicks;
+    }
+
+    public static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    public static String formatCluster(Map<Integer, InetSocketAddress> cluster) {
+        StringBuilder sb = new StringBuilder();
+        cluster.forEach((id, a) -> sb.append(sb.length() == 0 ? "" : ",").append(id).append('=').append(hostPort(a)));
+        return sb.toString();
+    }
+
+    /** Parses {@code 1=host:port,2=host:port,...}; the message names the entry that is wrong. */
+    public static Map<Integer, InetSocketAddress> parseCluster(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty cluster: expected ID=HOST:PORT,... e.g. 1=127.0.0.1:7001");
+        }
+        Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("bad cluster entry '" + p + "': expected ID=HOST:PORT");
+            }
+            int id;
+            try {
+                id = Integer.parseInt(p.substring(0, eq).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad node id in cluster entry '" + p + "'");
+            }
+            if (id <= 0) {
+                throw new IllegalArgumentException("node id in cluster entry '" + p + "' must be > 0");
+            }
+            if (out.put(id, parseHostPort(p.substring(eq + 1).trim())) != null) {
+                throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
+            }
+        }
+        return out;
+    }
+
+    /** Parses {@code host:port} (unresolved hosts are kept as names and resolved when used). */
+    public static InetSocketAddress parseHostPort(String text) {
+        int colon = text == null ? -1 : text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("bad address '" + text + "': expected HOST:PORT");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port in address '" + text + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range in address '" + text + "'");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    public static final class Builder {
+        private int nodeId;
+        private Map<Integer, InetSocketAddress> cluster = Map.of();
+        private InetSocketAddress listen;
+        private Path dataDir;
+        private FsyncPolicy fsync = FsyncPolicy.BATCH;
+        private long clusterId;
+        private long tickMillis = 10;
+        private int electionTicks = 15;
+        private int heartbeatTicks = 3;
+        private String waitStrategy = io.raftlog.pipeline.WaitStrategies.DEFAULT;
+        private Long seed;
+
+        public Builder nodeId(int id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        public Builder cluster(Map<Integer, InetSocketAddress> members) {
+            this.cluster = new LinkedHashMap<>(members);
+            return this;
+        }
+
+        public Builder cluster(String text) {
+            return cluster(parseCluster(text));
+        }
+
+        public Builder listen(InetSocketAddress address) {
+            this.listen = address;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder fsync(FsyncPolicy policy) {
+            this.fsync = policy;
+            return this;
+        }
+
+        public Builder clusterId(long id) {
+            this.clusterId = id;
+            return this;
+        }
+
+        /** Tick period and the election / heartbeat timeouts in ticks. */
+        public Builder timing(long tickMs, int election, int heartbeat) {
+            this.tickMillis = tickMs;
+            this.electionTicks = election;
+            this.heartbeatTicks = heartbeat;
+            return this;
+        }
+
+        public Builder waitStrategy(String name) {
+            this.waitStrategy = name;
+            return this;
+        }
+
+        /** Seed of the election-timeout randomness (tests); default: from the clock and the node id. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public ServerConfig build() {
+            if (cluster.isEmpty()) {
+                throw new IllegalArgumentException("no cluster given: expected ID=HOST:PORT,...");
+            }
+            if (!cluster.containsKey(nodeId)) {
+                throw new IllegalArgumentException("node id " + nodeId + " is not in the cluster "
+                    + formatCluster(new TreeMap<>(cluster)) + " (ids: " + Arrays.toString(cluster.keySet().toArray()) + ")");
+            }
+            if (dataDir == null) {
+                throw new IllegalArgumentException("no data directory given");
+            }
+            if (tickMillis < 1) {
+                throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);
+            }
+            ServerConfig c = new ServerConfig(this);
+            c.raftConfig(); // checks the tick counts, naming what is wrong
+            c.pipelineConfig(); // checks the wait strategy
+            return c;
+        }
+    }
+}

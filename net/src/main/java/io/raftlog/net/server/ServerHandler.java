@@ -1,0 +1,229 @@
+package io.raftlog.net.server;
+
+import io.raftlog.net.codec.ClientAppendDecoder;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FetchFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.RequestIdFrame;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.codec.StatusFrame;
+import io.raftlog.net.transport.Connection;
+import io.raftlog.net.transport.FrameHandler;
+import io.raftlog.pipeline.NodeStatus;
+import io.raftlog.pipeline.PipelineConfig;
+import io.raftlog.pipeline.PipelineEvent;
+import io.raftlog.pipeline.RaftPipeline;
+import io.raftlog.raft.Role;
+
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a node does with the frames its transport receives, on the transport thread. Peer frames are
+ * copied into the ring as they are (the raft thread decodes them). Client APPENDs are checked against the
+ * bounds and copied into a ring slot as stored DATA entries; FETCH and CANCEL go to the fetch thread;
+ * STATUS_REQUEST is answered here from the status the raft thread publishes. Nothing here waits: a full
+ * ring means BUSY for the client (and a dropped peer frame, which Raft retries).
+ */
+final class ServerHandler implements FrameHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
+    /** Largest payload of one entry: an AppendEntries carrying it alone must fit one transport send. */
+    static final int MAX_ENTRY_BYTES = 256 * 1024 - 64;
+
+    private final int nodeId;
+    private final int[] members;
+    private final RaftPipeline pipeline;
+    private final NodeStatus status;
+    private final FetchService fetch;
+    private final ClientConnections clients;
+    private final ClientResponses errors; // transport thread's own instance (it has a scratch buffer)
+    private final ClientAppendDecoder append;
+    private final FetchFrame fetchFrame = new FetchFrame();
+    private final RequestIdFrame requestId = new RequestIdFrame();
+    private final StatusFrame statusFrame = new StatusFrame();
+    private final ErrorFrame errorFrame = new ErrorFrame();
+    private final int maxEntriesPerAppend;
+    private final long maxAppendBytes;
+
+    ServerHandler(int nodeId, int[] members, RaftPipeline pipeline, FetchService fetch, ClientConnections clients,
+        ClientResponses errors, int maxFrameLength) {
+        this.nodeId = nodeId;
+        this.members = members.clone();
+        this.pipeline = pipeline;
+        this.status = pipeline.status();
+        this.fetch = fetch;
+        this.clients = clients;
+        this.errors = errors;
+        this.append = ClientAppendDecoder.forMaxFrameLength(maxFrameLength);
+        PipelineConfig pc = pipeline.config();
+        this.maxEntriesPerAppend = pc.maxEntriesPerAppend();
+        this.maxAppendBytes = pc.maxAppendBytes();
+    }
+
+    @Override
+    public void onConnected(Connection c) {
+        if (c.remoteRole() == Roles.CLIENT) {
+            long key = clients.register(c);
+            if (key < 0) {
+                c.closeWithError(ErrorCode.BUSY, 0, "node " + nodeId + " has too many client connections");
+                return;
+            }
+            c.attach(key);
+        } else if (!c.isOutbound() && !isPeer(c.remoteNodeId())) {
+            c.closeWithError(ErrorCode.UNEXPECTED_FRAME, FrameType.HANDSHAKE, "node " + c.remoteNodeId()
+                + " is not a member of this cluster (node " + nodeId + ")");
+        }
+    }
+
+    @Override
+    public void onClosed(Connection c, String reason) {
+        if (c.attachment() instanceof Long key) {
+            clients.remove(key);
+        }
+    }
+
+    @Override
+    public void onFrame(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
+        if (c.remoteRole() == Roles.NODE) {
+            onPeerFrame(c, type, buffer, offset, length);
+            return;
+        }
+        switch (type) {
+            case FrameType.APPEND -> onAppend(c, buffer, offset, length);
+            case FrameType.FETCH -> onFetch(c, buffer, offset, length);
+            case FrameType.CANCEL -> {
+                String bad = requestId.wrap(buffer, offset, length);
+                if (bad != null) {
+                    c.closeWithError(ErrorCode.MALFORMED, type, bad);
+                    return;
+                }
+                fetch.cancel(c, requestId.requestId());
+            }
+            case FrameType.STATUS_REQUEST -> onStatus(c, buffer, offset, length);
+            default -> c.closeWithError(ErrorCode.UNEXPECTED_FRAME, type, FrameType.name(type) + " is not a client request");
+        }
+    }
+
+    private void onPeerFrame(Connection c, int type, DirectBuffer buffer, int offset, int length) {
+        switch (type) {
+            case FrameType.ERROR -> {
+                String bad = errorFrame.wrap(buffer, offset, length);
+                LOG.warn("node {}: {} sent {}", nodeId, c, bad != null ? "a malformed ERROR: " + bad : errorFrame);
+            }
+            case FrameType.LEADER_HINT -> {
+                // Every node knows every member's address from its cluster map: nothing to learn here.
+            }
+            default -> pipeline.publishPeerMessage(buffer, offset, length); // full ring: dropped, Raft retries
+        }
+    }
+
+    private void onAppend(Connection c, DirectBuffer buffer, int offset, int length) {
+        String bad = append.wrap(buffer, offset, length);
+        if (bad != null) {
+            c.closeWithError(ErrorCode.MALFORMED, FrameType.APPEND, bad);
+            return;
+        }
+        long clientId = append.clientId();
+        long firstSequence = append.firstSequence();
+        int count = append.count();
+        if (count == 0) {
+            reply(c, ErrorCode.INVALID, clientId, firstSequence, "an append needs at least one payload");
+            return;
+        }
+        if (count > maxEntriesPerAppend) {
+            reply(c, ErrorCode.TOO_LARGE, clientId, firstSequence, count + " payloads in one append; the limit is "
+                + maxEntriesPerAppend);
+            return;
+        }
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            int len = append.payloadLength(i);
+            if (len > MAX_ENTRY_BYTES) {
+                reply(c, ErrorCode.TOO_LARGE, clientId, firstSequence, "payload " + i + " has " + len
+                    + " bytes; the limit is " + MAX_ENTRY_BYTES);
+                return;
+            }
+            bytes += len;
+        }
+        if (bytes > maxAppendBytes) {
+            reply(c, ErrorCode.TOO_LARGE, clientId, firstSequence, bytes + " payload bytes in one append; the limit is "
+                + maxAppendBytes);
+            return;
+        }
+        if (status.role() != Role.LEADER) {
+            // Cheap early answer; the raft thread checks again (leadership may change in between).
+            errors.appendFailed((Long) c.attachment(), clientId, firstSequence,
+                io.raftlog.pipeline.AppendError.NOT_LEADER, status.leaderId(), null);
+            return;
+        }
+        long seq = pipeline.tryClaimClientAppend((Long) c.attachment(), clientId, firstSequence);
+        if (seq < 0) {
+            reply(c, ErrorCode.BUSY, clientId, firstSequence, "node " + nodeId + " is busy; retry later");
+            return;
+        }
+        try {
+            PipelineEvent slot = pipeline.slot(seq);
+            for (int i = 0; i < count; i++) {
+                slot.addPayload(buffer, append.payloadOffset(i), append.payloadLength(i));
+            }
+        } finally {
+            pipeline.publish(seq);
+        }
+    }
+
+    private void reply(Connection c, int code, long clientId, long firstSequence, String message) {
+        errors.sendError(c, code, FrameType.APPEND, 0, clientId, firstSequence, null, message);
+    }
+
+    private void onFetch(Connection c, DirectBuffer buffer, int offset, int length) {
+        String bad = fetchFrame.wrap(buffer, offset, length);
+        if (bad != null) {
+            c.closeWithError(ErrorCode.MALFORMED, FrameType.FETCH, bad);
+            return;
+        }
+        long id = fetchFrame.requestId();
+        long from = fetchFrame.fromIndex();
+        if (from < 1) {
+            errors.sendError(c, ErrorCode.INVALID, FrameType.FETCH, 0, id, 0, null,
+                "fetch from index " + from + ": log indexes start at 1");
+            return;
+        }
+        if (!fetch.fetch(c, id, from, fetchFrame.maxBytes(), fetchFrame.follow())) {
+            errors.sendError(c, ErrorCode.BUSY, FrameType.FETCH, 0, id, 0, null, "too many fetches queued; retry");
+        }
+    }
+
+    private void onStatus(Connection c, DirectBuffer buffer, int offset, int length) {
+        String bad = requestId.wrap(buffer, offset, length);
+        if (bad != null) {
+            c.closeWithError(ErrorCode.MALFORMED, FrameType.STATUS_REQUEST, bad);
+            return;
+        }
+        boolean leader = status.role() == Role.LEADER;
+        int at = c.tryClaim(StatusFrame.frameLength(leader ? members.length - 1 : 0));
+        if (at < 0) {
+            return; // the client's ring is full: it will ask again
+        }
+        statusFrame.wrap(c.claimBuffer(), at, requestId.requestId(), nodeId, status.role(), status.term(),
+            status.leaderId(), status.commitIndex(), status.firstIndex(), status.lastIndex(), status.durableIndex());
+        if (leader) {
+            for (int m : members) {
+                if (m != nodeId) {
+                    statusFrame.addPeer(m, status.matchIndex(m));
+                }
+            }
+        }
+        c.commit(at);
+    }
+
+    private boolean isPeer(int id) {
+        for (int m : members) {
+            if (m == id && m != nodeId) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

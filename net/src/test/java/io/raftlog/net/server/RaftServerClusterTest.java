@@ -1,0 +1,232 @@
+package io.raftlog.net.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.StatusFrame;
+import io.raftlog.net.server.RawClient.AppendAnswer;
+import io.raftlog.net.server.RawClient.Entry;
+import io.raftlog.pipeline.Await;
+import io.raftlog.raft.Role;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes in this JVM (Chronicle journals in temp directories, loopback TCP on free ports),
+ * driven by a raw protocol client: elect, append, fetch from a follower, stop the leader, retry through
+ * the new leader without duplicates, restart the old leader and see it catch up. Seeded payloads
+ * (-Draftlog.seed=N replays).
+ */
+class RaftServerClusterTest {
+    private static final long SEED = Long.getLong("raftlog.seed", System.nanoTime());
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final long CLUSTER_ID = 77;
+
+    @TempDir
+    Path dir;
+
+    private final Map<Integer, RaftServer> servers = new LinkedHashMap<>();
+    private Map<Integer, InetSocketAddress> cluster;
+
+    @AfterEach
+    void stopAll() {
+        servers.values().forEach(RaftServer::close);
+    }
+
+    private RaftServer startNode(int id) {
+        ServerConfig config = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
+            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id).build();
+        RaftServer s = RaftServer.start(config);
+        servers.put(id, s);
+        return s;
+    }
+
+    private RaftServer awaitLeader() {
+        Await.until("one leader", WAIT, () -> leaders().size() == 1);
+        return leaders().get(0);
+    }
+
+    private List<RaftServer> leaders() {
+        List<RaftServer> out = new ArrayList<>();
+        servers.values().forEach(s -> {
+            if (s.status().role() == Role.LEADER) {
+                out.add(s);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void appendsCommitSurviveALeaderStopAndARestartedNodeCatchesUp() throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        SplittableRandom random = new SplittableRandom(SEED);
+        cluster = freeLoopbackCluster(3);
+        for (int id : cluster.keySet()) {
+            startNode(id);
+        }
+        long clientId = random.nextLong();
+        Map<Long, byte[]> acked = new HashMap<>(); // index -> user payload
+        List<long[]> batches = new ArrayList<>(); // {firstSequence, firstIndex, count}
+        long nextSeq = 1;
+
+        for (int b = 0; b < 40; b++) {
+            int n = 1 + random.nextInt(4);
+            byte[][] payloads = payloads(nextSeq, n);
+            AppendAnswer a = appendUntilAcked(clientId, nextSeq, payloads);
+            assertThat(a.count()).isEqualTo(n);
+            record(acked, batches, nextSeq, a, payloads);
+            nextSeq += n;
+        }
+        // A retry of the first batch is answered with its original indexes and appends nothing.
+        long[] first = batches.get(0);
+        RaftServer leader = awaitLeader();
+        long lastBefore = leader.status().lastIndex();
+        AppendAnswer again = appendUntilAcked(clientId, first[0], payloads(first[0], (int) first[2]));
+        assertThat(again.firstIndex()).isEqualTo(first[1]);
+        if (leaders().size() == 1 && leaders().get(0) == leader) {
+            assertThat(leader.status().lastIndex()).isEqualTo(lastBefore);
+        }
+        StatusFrame st = client(leader).status();
+        if (st.role() == Role.LEADER) {
+            assertThat(st.peerCount()).isEqualTo(2);
+        }
+
+        // A follower refuses appends, naming the leader and its address, and serves committed entries.
+        long maxAcked = acked.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+        RaftServer follower = servers.values().stream().filter(s -> s.status().role() != Role.LEADER).findFirst().orElseThrow();
+        Await.until("the follower learns the commit index and the leader", WAIT,
+            () -> follower.status().commitIndex() >= maxAcked && follower.status().leaderId() != 0);
+        AppendAnswer refused = client(follower).append(clientId, nextSeq, "x".getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+        int named = refused.leaderId();
+        assertThat(named).isNotZero().isNotEqualTo(follower.config().nodeId());
+        assertThat(refused.address()).isEqualTo(ServerConfig.hostPort(cluster.get(named)));
+        assertAllPresentOnce(client(follower).fetchAll(1), acked);
+
+        // Stop the leader; a new one is elected; a retry of an acknowledged batch gets the original indexes.
+        int oldLeaderId = awaitLeader().config().nodeId();
+        closeClient(oldLeaderId);
+        servers.remove(oldLeaderId).close();
+        assertThat(awaitLeader().config().nodeId()).isNotEqualTo(oldLeaderId);
+        long[] last = batches.get(batches.size() - 1);
+        assertThat(appendUntilAcked(clientId, last[0], payloads(last[0], (int) last[2])).firstIndex()).isEqualTo(last[1]);
+        for (int b = 0; b < 20; b++) {
+            byte[][] payloads = payloads(nextSeq, 2);
+            record(acked, batches, nextSeq, appendUntilAcked(clientId, nextSeq, payloads), payloads);
+            nextSeq += 2;
+        }
+        long newMax = acked.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+        for (RaftServer s : servers.values()) {
+            Await.until("node " + s.config().nodeId() + " commits " + newMax, WAIT, () -> s.status().commitIndex() >= newMax);
+            assertAllPresentOnce(client(s).fetchAll(1), acked);
+        }
+
+        // The old leader restarts from its journal and hard state, rejoins and catches up.
+        RaftServer restarted = startNode(oldLeaderId);
+        Await.until("the restarted node catches up", WAIT, () -> restarted.status().commitIndex() >= newMax);
+        assertAllPresentOnce(client(restarted).fetchAll(1), acked);
+    }
+
+    private final Map<Integer, RawClient> clients = new HashMap<>();
+
+    @AfterEach
+    void closeClients() throws IOException {
+        for (RawClient c : clients.values()) {
+            c.close();
+        }
+    }
+
+    private RawClient client(RaftServer s) throws IOException {
+        RawClient c = clients.get(s.config().nodeId());
+        if (c == null) {
+            c = new RawClient(s.boundAddress(), CLUSTER_ID);
+            clients.put(s.config().nodeId(), c);
+        }
+        return c;
+    }
+
+    private void closeClient(int nodeId) throws IOException {
+        RawClient c = clients.remove(nodeId);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** As a producer would: send to whoever leads, again with the same sequence on NOT_LEADER or BUSY. */
+    private AppendAnswer appendUntilAcked(long clientId, long seq, byte[][] payloads) throws IOException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        AppendAnswer a;
+        do {
+            a = client(awaitLeader()).append(clientId, seq, payloads);
+            if (a.acked()) {
+                return a;
+            }
+            assertThat(a.errorCode()).as("%s", a).isIn(ErrorCode.NOT_LEADER, ErrorCode.BUSY);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("never acknowledged: " + a);
+    }
+
+    private static void record(Map<Long, byte[]> acked, List<long[]> batches, long seq, AppendAnswer a, byte[][] payloads) {
+        batches.add(new long[] {seq, a.firstIndex(), a.count()});
+        for (int i = 0; i < payloads.length; i++) {
+            assertThat(acked.put(a.firstIndex() + i, payloads[i])).as("index %d acknowledged twice", a.firstIndex() + i).isNull();
+        }
+    }
+
+    /** Payloads derived from the sequence only, so a retry can rebuild them exactly. */
+    private static byte[][] payloads(long firstSeq, int n) {
+        byte[][] out = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = ("entry-" + (firstSeq + i)).getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static void assertAllPresentOnce(List<Entry> fetched, Map<Long, byte[]> acked) {
+        Map<String, Long> seen = new HashMap<>();
+        long previous = 0;
+        for (Entry e : fetched) {
+            assertThat(e.index()).as("indexes increase").isGreaterThan(previous);
+            previous = e.index();
+            String text = new String(e.payload(), StandardCharsets.UTF_8);
+            assertThat(seen.put(text, e.index())).as("payload %s stored twice", text).isNull();
+        }
+        Map<Long, byte[]> byIndex = new HashMap<>();
+        fetched.forEach(e -> byIndex.put(e.index(), e.payload()));
+        acked.forEach((index, payload) -> assertThat(byIndex.get(index)).as("entry %d", index).isEqualTo(payload));
+    }
+
+    static Map<Integer, InetSocketAddress> freeLoopbackCluster(int n) throws IOException {
+        Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 1; i <= n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                out.put(i, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return out;
+    }
+}
