@@ -197,8 +197,10 @@ public final class Connection {
     }
 
     /**
-     * Sends an ERROR frame, then closes the connection (no reconnect): for input that breaks the protocol.
-     * Counts the kind of error. Transport thread only (for example inside {@link FrameHandler#onFrame}).
+     * Sends an ERROR frame, then closes the connection: for input that breaks the protocol. Counts the kind
+     * of error. An outbound connection with reconnect opens a new socket after its backoff (the peer may
+     * be restarted with a fix); call {@link #close} to stop it for good. Transport thread only (for
+     * example inside {@link FrameHandler#onFrame}).
      */
     public void closeWithError(int errorCode, int failedType, String message) {
         transport.protocolError(this, errorCode, failedType, message, counterFor(errorCode));
