@@ -296,11 +296,12 @@ public final class Connection {
     }
 
     /** Makes the read buffer hold at least {@code length} bytes, keeping {@code used} bytes from 0. */
-    void growReadBuffer(int length, int used) {
+    void growReadBuffer(int length, int used, int maxFrameLength) {
         if (readBuffer.capacity() >= length) {
             return;
         }
-        ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(length, Math.min(readBuffer.capacity() * 2, length * 2)));
+        // doubling avoids a copy per step for a run of growing frames; never beyond the maximum frame
+        ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(length, Math.min(readBuffer.capacity() * 2, maxFrameLength)));
         UnsafeBuffer biggerView = new UnsafeBuffer(bigger);
         biggerView.putBytes(0, readBuffer, 0, used);
         bigger.position(used);

@@ -94,6 +94,7 @@ public final class Transport implements Agent, AutoCloseable {
     private Connection draining;
     private long nowNs;
     private long warnings;
+    private int acceptedOpen;
     private AgentRunner runner;
     private volatile boolean sleeping;
 
@@ -434,6 +435,12 @@ public final class Transport implements Agent, AutoCloseable {
                 CloseHelper.quietClose(channel);
                 continue;
             }
+            if (acceptedOpen >= config.maxAcceptedConnections) {
+                counters.increment(Counter.CONNECTIONS_REFUSED);
+                warn("refused a connection from {}: {} accepted connections are open", remote, acceptedOpen);
+                CloseHelper.quietClose(channel);
+                continue;
+            }
             Connection c = new Connection(this, nextId.getAndIncrement(), false, false, remote, config, counters);
             c.channel = channel;
             try {
@@ -446,6 +453,7 @@ public final class Transport implements Agent, AutoCloseable {
             c.deadlineNs = nowNs + config.handshakeTimeoutNs;
             c.state(Connection.HANDSHAKING);
             connections.add(c);
+            acceptedOpen++;
             counters.increment(Counter.CONNECTIONS_ACCEPTED);
         }
     }
@@ -579,7 +587,7 @@ public final class Transport implements Agent, AutoCloseable {
         if (remaining >= HEADER_LENGTH) {
             int length = buffer.getInt(0, ORDER);
             if (length > buffer.capacity()) {
-                c.growReadBuffer(length, remaining); // bounded: the header check capped the length
+                c.growReadBuffer(length, remaining, config.maxFrameLength); // the header check capped the length
             }
         }
     }
@@ -674,6 +682,7 @@ public final class Transport implements Agent, AutoCloseable {
     private void onHandshakeAnswer(Connection c, int type, DirectBuffer buffer, int offset, int length) {
         if (type == FrameType.ERROR && errorFrame.wrap(buffer, offset, length) == null) {
             counters.increment(Counter.REFUSED_BY_REMOTE);
+            warn("{}: refused by the remote: {}", c, errorFrame);
             closeNow(c, c.remoteAddress() + " refused the handshake: " + errorFrame);
             return;
         }
@@ -703,7 +712,13 @@ public final class Transport implements Agent, AutoCloseable {
         c.announced = true;
         c.reconnectDelayNs = config.reconnectMinNs;
         counters.increment(Counter.HANDSHAKES_COMPLETED);
-        handler.onConnected(c);
+        try {
+            handler.onConnected(c);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.HANDLER_ERRORS);
+            LOG.error("{}: onConnected failed; closing only this connection", c, e);
+            c.close("onConnected failed: " + e);
+        }
     }
 
     /**
@@ -751,6 +766,9 @@ public final class Transport implements Agent, AutoCloseable {
             LOG.debug("{}: {}; reconnecting", c, reason);
         } else {
             c.state(Connection.CLOSED);
+            if (!c.isOutbound()) {
+                acceptedOpen--;
+            }
         }
         if (announce) {
             try {

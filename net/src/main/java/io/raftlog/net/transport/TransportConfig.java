@@ -21,6 +21,7 @@ public final class TransportConfig {
     long handshakeTimeoutNs = 5_000_000_000L;
     long closeLingerNs = 1_000_000_000L;
     int socketBufferLength = 0;
+    int maxAcceptedConnections = 1024;
     String threadName = "raftlog-transport";
     int idleSpins = 20;
     int idleYields = 10;
@@ -117,6 +118,15 @@ public final class TransportConfig {
     /** SO_SNDBUF/SO_RCVBUF for every socket; 0 keeps the operating system's default. */
     public TransportConfig socketBufferLength(int length) {
         this.socketBufferLength = length;
+        return this;
+    }
+
+    /**
+     * Accepted connections open at once; more are closed as soon as they are accepted (each costs its
+     * buffers, so a connection flood must not exhaust memory).
+     */
+    public TransportConfig maxAcceptedConnections(int max) {
+        this.maxAcceptedConnections = max;
         return this;
     }
 

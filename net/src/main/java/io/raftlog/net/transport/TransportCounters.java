@@ -11,6 +11,8 @@ public final class TransportCounters {
 
     public enum Counter {
         CONNECTIONS_ACCEPTED,
+        /** Connections closed at once because {@link TransportConfig#maxAcceptedConnections} were open. */
+        CONNECTIONS_REFUSED,
         CONNECTIONS_OPENED,
         HANDSHAKES_COMPLETED,
         CONNECTIONS_CLOSED,

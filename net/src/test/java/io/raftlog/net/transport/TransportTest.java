@@ -193,4 +193,28 @@ class TransportTest {
             Await.until("its frame arrives", WAIT, () -> nodeSide.frameCount.get() == 1);
         }
     }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefusedAndTheOthersKeepWorking() throws IOException {
+        RecordingHandler nodeSide = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).maxAcceptedConnections(2), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        byte[] hello = RawPeer.handshake(1, CLUSTER, 0, Roles.CLIENT);
+        try (RawPeer first = new RawPeer(address); RawPeer second = new RawPeer(address)) {
+            first.send(hello);
+            second.send(hello);
+            assertThat(first.readFrame()).isNotNull();
+            assertThat(second.readFrame()).isNotNull();
+            try (RawPeer third = new RawPeer(address)) {
+                assertThat(third.closedByRemote()).isTrue();
+            }
+            assertThat(a.counters().get(Counter.CONNECTIONS_REFUSED)).isEqualTo(1);
+            first.close();
+            Await.until("the node notices the first is gone", WAIT, () -> nodeSide.closed.size() == 1);
+            try (RawPeer fourth = new RawPeer(address)) {
+                fourth.send(hello);
+                assertThat(fourth.readFrame()).as("a slot is free again").isNotNull();
+            }
+        }
+    }
 }
