@@ -1,18 +1,21 @@
 package io.raftlog.bench;
 
-import java.util.concurrent.CompletableFuture;
+import io.raftlog.net.client.AppendCallback;
+import org.agrona.DirectBuffer;
 
 /**
  * Where the load generator sends appends: a raftlog client connected to a cluster (in-process or remote),
- * or a stand-in in tests. Kept to one method so the generator does not depend on how the client is built.
+ * or a stand-in in tests. The outcome comes back through the client's own allocation-free
+ * {@link AppendCallback}, so measuring adds no object per append.
  */
 public interface AppendTarget extends AutoCloseable {
 
     /**
-     * Appends one entry. The future completes with the entry's index once it is committed, or
-     * exceptionally. The generator passes the same unchanging array every time.
+     * Sends one append; the bytes are copied before this returns. Exactly one of the callback's methods is
+     * called once the entry is committed (with its index) or has failed, on whatever thread the target
+     * completes appends.
      */
-    CompletableFuture<Long> append(byte[] payload);
+    void append(DirectBuffer payload, int offset, int length, AppendCallback callback);
 
     /** How appends reach the log, for the RESULT line's {@code path} field (e.g. "in-process 3 nodes, loopback TCP"). */
     String path();

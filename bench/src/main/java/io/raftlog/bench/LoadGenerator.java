@@ -7,11 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 
+import io.raftlog.net.client.AppendCallback;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Sends appends to an {@link AppendTarget} as a {@link LoadSpec} says and measures commit latency.
@@ -23,8 +24,8 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * only caps what may be outstanding.
  *
  * <p>The generator shares the machine's cores with the cluster, so it is kept light: one pre-allocated
- * slot object per window place, returned through an allocation-free queue; the only per-append objects are
- * the future the client returns and its completion stage. Latency goes into one HdrHistogram
+ * slot object per window place, returned through an allocation-free queue, which is also the client's
+ * completion callback, so the generator allocates nothing per append. Latency goes into one HdrHistogram
  * {@link Recorder} per phase, written by the completing thread, read once a second for the progress line.
  * The generator thread parks while the window is full and is woken once a batch of slots came back, not
  * per completion (a wake-up costs microseconds of someone's core).
@@ -42,7 +43,7 @@ public final class LoadGenerator {
     private final LoadSpec spec;
     private final AppendTarget target;
     private final PrintStream progress;
-    private final byte[] payload;
+    private final UnsafeBuffer payload;
     private final ManyToOneConcurrentArrayQueue<Slot> free;
     private final int wakeThreshold;
     private final Recorder warmupRecorder = newRecorder();
@@ -63,8 +64,9 @@ public final class LoadGenerator {
         this.spec = spec;
         this.target = target;
         this.progress = progress;
-        this.payload = new byte[spec.payloadBytes()];
-        new SplittableRandom(42).nextBytes(payload); // incompressible, and the same for every run
+        byte[] bytes = new byte[spec.payloadBytes()];
+        new SplittableRandom(42).nextBytes(bytes); // incompressible, and the same for every run
+        this.payload = new UnsafeBuffer(bytes);
         this.free = new ManyToOneConcurrentArrayQueue<>(spec.window());
         this.wakeThreshold = Math.max(1, spec.window() / 16);
     }
@@ -80,7 +82,8 @@ public final class LoadGenerator {
         final double periodNanos = spec.openLoop() ? 1e9 / spec.ratePerSec() : 0;
         final Histogram warmupTotal = newHistogram();
         final Histogram measuredTotal = newHistogram();
-        Histogram interval = null;
+        Histogram warmupInterval = null; // each recorder recycles only histograms it handed out
+        Histogram measuredInterval = null;
         long nextReport = start + REPORT_INTERVAL_NANOS;
         long committedAtLastReport = 0;
         long lastReportNanos = start;
@@ -92,10 +95,10 @@ public final class LoadGenerator {
         while (true) {
             long now = System.nanoTime();
             if (now >= nextReport) {
-                interval = warmupRecorder.getIntervalHistogram(interval);
-                warmupTotal.add(interval);
-                interval = measuredRecorder.getIntervalHistogram(interval);
-                measuredTotal.add(interval);
+                warmupInterval = warmupRecorder.getIntervalHistogram(warmupInterval);
+                warmupTotal.add(warmupInterval);
+                measuredInterval = measuredRecorder.getIntervalHistogram(measuredInterval);
+                measuredTotal.add(measuredInterval);
                 long done = committed.get();
                 printProgress(now - start, measuring, (done - committedAtLastReport) * 1e9 / (now - lastReportNanos),
                     measuring ? measuredTotal : warmupTotal);
@@ -133,7 +136,7 @@ public final class LoadGenerator {
         }
         final long measuredStart = phaseStart;
         long unacknowledged = drain();
-        measuredTotal.add(measuredRecorder.getIntervalHistogram(interval));
+        measuredTotal.add(measuredRecorder.getIntervalHistogram(measuredInterval));
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;
         return new LoadResult(spec, target.path(), measuredTotal.getTotalCount(), seconds,
@@ -142,9 +145,9 @@ public final class LoadGenerator {
 
     private void send(Slot slot) {
         try {
-            target.append(payload).whenComplete(slot);
+            target.append(payload, 0, payload.capacity(), slot);
         } catch (RuntimeException e) {
-            slot.accept(null, e);
+            slot.onFailed(-1, e);
         }
     }
 
@@ -206,27 +209,33 @@ public final class LoadGenerator {
     }
 
     /** One place in the window: carries an append's due time to its completion, then returns to the pool. */
-    private final class Slot implements BiConsumer<Long, Throwable> {
+    private final class Slot implements AppendCallback {
         long dueNanos;
         boolean measured;
 
         @Override
-        public void accept(Long index, Throwable error) {
+        public void onAppended(long sequence, long index) {
             long now = System.nanoTime();
-            if (error == null) {
-                long latency = Math.min(now - dueNanos, HIGHEST_TRACKABLE_NANOS);
-                (measured ? measuredRecorder : warmupRecorder).recordValue(latency);
-                if (measured) {
-                    lastMeasuredCompletionNanos.accumulateAndGet(now, Math::max);
-                }
-                committed.incrementAndGet();
-            } else {
-                firstError.compareAndSet(null, error);
-                failed.incrementAndGet();
-                if (measured) {
-                    measuredFailed.incrementAndGet();
-                }
+            long latency = Math.min(now - dueNanos, HIGHEST_TRACKABLE_NANOS);
+            (measured ? measuredRecorder : warmupRecorder).recordValue(latency);
+            if (measured) {
+                lastMeasuredCompletionNanos.accumulateAndGet(now, Math::max);
             }
+            committed.incrementAndGet();
+            release(now);
+        }
+
+        @Override
+        public void onFailed(long sequence, Throwable error) {
+            firstError.compareAndSet(null, error);
+            failed.incrementAndGet();
+            if (measured) {
+                measuredFailed.incrementAndGet();
+            }
+            release(System.nanoTime());
+        }
+
+        private void release(long now) {
             lastCompletionNanos.lazySet(now);
             free.offer(this);
             if (waiting && free.size() >= wakeThreshold) {

@@ -1,12 +1,14 @@
 package io.raftlog.bench;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+
+import io.raftlog.net.client.AppendCallback;
+import org.agrona.DirectBuffer;
 
 /**
  * A stand-in for a cluster: acknowledges appends in order on its own thread (as a client's IO thread
@@ -38,22 +40,20 @@ final class FakeTarget implements AppendTarget {
     }
 
     @Override
-    public CompletableFuture<Long> append(byte[] payload) {
+    public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
         maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
         long index = nextIndex.getAndIncrement();
-        CompletableFuture<Long> f = new CompletableFuture<>();
         completer.execute(() -> {
             if (index == 1 && stallFirstMillis > 0) {
                 pause(stallFirstMillis); // simulates a slow commit, it synchronises nothing
             }
             outstanding.decrementAndGet();
             if (fails.test(index)) {
-                f.completeExceptionally(new IllegalStateException("append " + index + " rejected"));
+                callback.onFailed(index, new IllegalStateException("append " + index + " rejected"));
             } else {
-                f.complete(index);
+                callback.onAppended(index, index);
             }
         });
-        return f;
     }
 
     int maxOutstanding() {

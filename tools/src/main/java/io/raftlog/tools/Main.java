@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         TailCommand.class,
         StatusCommand.class,
+        BenchCommand.class,
     })
 public final class Main implements Runnable {
 

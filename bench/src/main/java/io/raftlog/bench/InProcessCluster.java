@@ -1,0 +1,156 @@
+package io.raftlog.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.net.client.LogClient;
+import io.raftlog.net.server.RaftServer;
+import io.raftlog.net.server.ServerConfig;
+import io.raftlog.raft.Role;
+
+/**
+ * Real raftlog nodes inside this JVM: each a full {@link RaftServer} with its own Chronicle journal in a
+ * temp directory and its own loopback port, talking TCP to the others exactly as separate processes
+ * would. What the benchmarks run against; closing stops the nodes and deletes the directory.
+ */
+public final class InProcessCluster implements AutoCloseable {
+    private static final long LEADER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Path dir;
+    private final Map<Integer, InetSocketAddress> members;
+    private final List<RaftServer> servers = new ArrayList<>();
+
+    private InProcessCluster(Path dir, Map<Integer, InetSocketAddress> members) {
+        this.dir = dir;
+        this.members = members;
+    }
+
+    /** Starts {@code nodes} nodes with this durability policy and returns once one of them leads. */
+    public static InProcessCluster start(int nodes, FsyncPolicy fsync) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("raftlog-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp directory for the journals: " + e.getMessage(), e);
+        }
+        InProcessCluster c = new InProcessCluster(dir, freeLoopbackAddresses(nodes));
+        try {
+            for (int id : c.members.keySet()) {
+                c.servers.add(RaftServer.start(ServerConfig.builder().nodeId(id).cluster(c.members)
+                    .dataDir(dir.resolve("node-" + id)).fsync(fsync).build()));
+            }
+            c.awaitLeader();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** {@code host:port,...} of every node, as clients take it. */
+    public String addresses() {
+        StringJoiner j = new StringJoiner(",");
+        members.values().forEach(a -> j.add(ServerConfig.hostPort(a)));
+        return j.toString();
+    }
+
+    /** A client of this cluster with room for {@code window} outstanding appends. */
+    public LogClient newClient(int window) {
+        return LogClient.builder(addresses()).window(window).build();
+    }
+
+    public List<RaftServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    private void awaitLeader() {
+        long deadline = System.nanoTime() + LEADER_WAIT_NANOS;
+        while (servers.stream().noneMatch(s -> s.status().role() == Role.LEADER)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no leader among " + addresses() + " after "
+                    + TimeUnit.NANOSECONDS.toSeconds(LEADER_WAIT_NANOS) + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (RaftServer s : servers) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        servers.clear();
+        deleteTree(dir);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static Map<Integer, InetSocketAddress> freeLoopbackAddresses(int n) {
+        Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            // Hold all sockets until every port is known, so the same port is not handed out twice.
+            for (int id = 1; id <= n; id++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                out.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find free loopback ports: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the port is free either way
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("raftlog bench: could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.raftlog.tools;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.raftlog.bench.AppendTarget;
+import io.raftlog.bench.BenchTargets;
+import io.raftlog.bench.Durations;
+import io.raftlog.bench.LoadGenerator;
+import io.raftlog.bench.LoadResult;
+import io.raftlog.bench.LoadSpec;
+import io.raftlog.bench.RunLength;
+import io.raftlog.bench.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code raftlog bench}: runs one of the shared workloads (W1, W1k, W2 of the design notes) against an
+ * in-process 3-node cluster over loopback TCP, or against running servers, and reports throughput and
+ * commit latency: a progress line a second, a summary table, optionally the RESULT line and a .hgrm file.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchPlotCommand.class,
+    description = {"Measure committed appends/s and commit latency with a shared workload:",
+        "  W1  128 B payloads, 1024 outstanding, 3 s warm-up, 10 s measured",
+        "  W1k W1 with 1 KiB payloads",
+        "  W2  128 B payloads, one outstanding, 2,000 warm-up then 20,000 measured appends",
+        "Without --cluster it starts 3 nodes in this process (loopback TCP, journals in a temp directory)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--workload", defaultValue = "W1", paramLabel = "W1|W1k|W2", description = "workload (default: ${DEFAULT-VALUE})")
+    String workload;
+
+    @Option(names = "--durable", arity = "1", defaultValue = "true", paramLabel = "true|false",
+        description = "true: fsync each batch before it counts (fsync batch); false: page cache only (fsync none)."
+            + " With --cluster only a label: the servers' --fsync decides. Default: ${DEFAULT-VALUE}")
+    boolean durable;
+
+    @Option(names = "--duration", paramLabel = "TIME", description = "measured phase, e.g. 10s (default: the workload's)")
+    String duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", description = "warm-up phase, e.g. 3s or 0s (default: the workload's)")
+    String warmup;
+
+    @Option(names = "--window", paramLabel = "N", description = "most appends outstanding (default: the workload's, 1024 or 1)")
+    Integer window;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "N",
+        description = "open loop at N appends/s, latency from each append's intended send time (default: closed loop)")
+    long rate;
+
+    @Option(names = "--json", description = "also print the one-line RESULT {json}")
+    boolean json;
+
+    @Option(names = "--hgrm", paramLabel = "FILE", description = "write the latency percentile distribution (µs) for 'bench plot'")
+    Path hgrm;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "run against these running servers instead")
+    String cluster;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadSpec spec = spec();
+        // The in-process nodes log every start, election and stop at INFO: noise between the progress lines.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (hgrm != null) {
+            Path dir = hgrm.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("cannot write --hgrm " + hgrm + ": directory " + dir + " does not exist");
+            }
+        }
+        PrintStream out = System.out;
+        try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec) : BenchTargets.remote(cluster, spec)) {
+            out.printf("raftlog bench %s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(), spec.payloadBytes(),
+                spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
+                spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
+            LoadResult result = new LoadGenerator(spec, target, out).run();
+            result.printSummary(out);
+            if (hgrm != null) {
+                try (PrintStream h = new PrintStream(Files.newOutputStream(hgrm), false, StandardCharsets.UTF_8)) {
+                    result.writeHgrm(h);
+                }
+                out.println("wrote " + hgrm);
+            }
+            if (json) {
+                out.println(result.resultLine());
+            }
+            out.flush();
+            return result.errors() == 0 ? Cli.OK : Cli.FAILURE;
+        }
+    }
+
+    LoadSpec spec() {
+        LoadSpec spec = LoadSpec.of(Workload.parse(workload), durable);
+        if (window != null) {
+            spec = spec.withWindow(window);
+        }
+        if (rate != 0) {
+            spec = spec.withRate(rate);
+        }
+        if (warmup != null) {
+            spec = spec.withWarmup(RunLength.ofTime(Durations.parse(warmup)));
+        }
+        if (duration != null) {
+            spec = spec.withMeasured(RunLength.ofTime(Durations.parse(duration)));
+        }
+        return spec;
+    }
+}
