@@ -40,6 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code transport}: the benchmark thread offers 128-byte APPEND_ENTRIES frames into a peer
  *       connection's outbound ring (as the raft thread does); one transport thread coalesces them into
  *       writes, the other transport's thread reads, frames and dispatches each to a handler.</li>
+ *   <li>{@code transportOffer64}: the same, offering 64 frames back to back per ring operation.</li>
  *   <li>{@code rawSocketCopy}: the ceiling - a plain blocking socket, the sender writes 64 KiB buffers of
  *       512 ready-made 128-byte messages, a reader thread reads 64 KiB at a time and counts bytes.</li>
  * </ul>
@@ -59,6 +60,7 @@ public class LoopbackMessageRateBenchmark {
     public static class Transports {
         final AtomicLong received = new AtomicLong();
         final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(MESSAGE));
+        final UnsafeBuffer frames64 = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * MESSAGE));
         Transport receiver;
         Transport sender;
         Connection link;
@@ -92,6 +94,9 @@ public class LoopbackMessageRateBenchmark {
             encoder.accept(1, 1, EntryType.NOOP, new UnsafeBuffer(new byte[63]), 0, MESSAGE - AppendEntriesEncoder.FIXED_LENGTH - 13);
             if (encoder.frameLength() != MESSAGE) {
                 throw new IllegalStateException("frame is " + encoder.frameLength());
+            }
+            for (int i = 0; i < 64; i++) {
+                frames64.putBytes(i * MESSAGE, frame, 0, MESSAGE);
             }
         }
 
@@ -163,6 +168,25 @@ public class LoopbackMessageRateBenchmark {
                     throw new IllegalStateException("link lost");
                 }
                 Thread.yield(); // ring full: give the core to the transport threads (3 threads, 2 cores)
+            }
+        }
+        t.sent += BATCH;
+        awaitAtLeast(t.received, t.sent);
+        return t.sent;
+    }
+
+    /** As {@link #transport}, but the sender offers 64 frames back to back per ring operation. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long transportOffer64(Transports t) {
+        UnsafeBuffer frames = t.frames64;
+        Connection link = t.link;
+        for (int i = 0; i < BATCH; i += 64) {
+            while (!link.offer(frames, 0, frames.capacity())) {
+                if (!link.isActive()) {
+                    throw new IllegalStateException("link lost");
+                }
+                Thread.yield();
             }
         }
         t.sent += BATCH;

@@ -22,12 +22,13 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * Each connection has a bounded outbound ring (an Agrona {@link ManyToOneRingBuffer}); any number of
  * threads may send into it without locks and without blocking:
  * <ul>
- *   <li>{@link #offer(DirectBuffer, int, int)} copies a whole encoded frame in;</li>
+ *   <li>{@link #offer(DirectBuffer, int, int)} copies one whole encoded frame, or several back to back, in;</li>
  *   <li>{@link #tryClaim(int)} reserves up to {@link #maxSendLength()} bytes in {@link #claimBuffer()}, the
- *       caller encodes a frame there in place (a codec flyweight wrapped at the returned index) and then
- *       calls {@link #commit(int)} (or {@link #abort(int)}). The claim may be larger than the frame: only
- *       the frame's own length field counts, so an encoder whose final size is unknown (AppendEntries read
- *       from the journal) can claim an upper bound.</li>
+ *       caller encodes a frame (or several back to back) there in place, with codec flyweights wrapped at
+ *       the returned index, and then calls {@link #commit(int)} (or {@link #abort(int)}). The claim may be
+ *       larger than the frames: their own length fields say where they end and the unused rest (which the
+ *       ring keeps zeroed) is not sent, so an encoder whose final size is unknown (AppendEntries read from
+ *       the journal) can claim an upper bound.</li>
  * </ul>
  * Both fail at once (false / a negative index) when the ring is full or the connection is not active;
  * the caller decides (drop and retry later, as Raft can, or answer BUSY). Send only after
@@ -139,7 +140,8 @@ public final class Connection {
     }
 
     /**
-     * Copies a whole encoded frame into the outbound ring. Any thread.
+     * Copies whole encoded frames into the outbound ring: one frame, or several back to back (they go out
+     * together, in order; a batch of frames costs one ring operation). Any thread.
      *
      * @return false if the connection is not active or the ring has no room (nothing was queued)
      */

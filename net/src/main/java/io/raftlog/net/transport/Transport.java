@@ -364,23 +364,38 @@ public final class Transport implements Agent, AutoCloseable {
         return work;
     }
 
+    /**
+     * Copies one ring record - one or more whole frames back to back, then possibly unused claim space -
+     * into the write buffer, in one copy. The frames' own length fields say where they end; the first
+     * length that does not fit what is left of the record (zero, as the ring leaves unused space) ends it.
+     */
     private ControlledMessageHandler.Action copyToWriteBuffer(int type, MutableDirectBuffer buffer, int index, int length) {
         Connection c = draining;
-        int frameLength = buffer.getInt(index, ORDER);
-        if (frameLength < HEADER_LENGTH || frameLength > length) {
+        int used = 0;
+        int frames = 0;
+        while (length - used >= HEADER_LENGTH) {
+            int frameLength = buffer.getInt(index + used, ORDER);
+            if (frameLength < HEADER_LENGTH || frameLength > length - used) {
+                break;
+            }
+            used += frameLength;
+            frames++;
+        }
+        if (frames == 0) {
             // A sender bug, not remote input: never put a broken frame on the wire.
-            warn("{}: dropped an outbound frame whose length field says {} in a claim of {} bytes", c, frameLength, length);
+            warn("{}: dropped an outbound record whose first length field says {} in {} bytes", c,
+                length >= 4 ? buffer.getInt(index, ORDER) : length, length);
             return ControlledMessageHandler.Action.CONTINUE;
         }
-        if (c.writeRoom(frameLength) < frameLength) {
+        if (c.writeRoom(used) < used) {
             if (c.unwritten() > 0) {
                 return ControlledMessageHandler.Action.ABORT; // write first, then take it
             }
-            c.growWriteBuffer(frameLength);
+            c.growWriteBuffer(used);
         }
-        c.writeBuffer.putBytes(c.writeEnd, buffer, index, frameLength);
-        c.writeEnd += frameLength;
-        counters.increment(Counter.FRAMES_SENT);
+        c.writeBuffer.putBytes(c.writeEnd, buffer, index, used);
+        c.writeEnd += used;
+        counters.add(Counter.FRAMES_SENT, frames);
         return ControlledMessageHandler.Action.CONTINUE;
     }
 

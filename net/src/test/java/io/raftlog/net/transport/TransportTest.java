@@ -217,4 +217,38 @@ class TransportTest {
             }
         }
     }
+
+    @Test
+    void severalFramesInOneOfferOrOneOversizedClaimGoOutInOrder() {
+        RecordingHandler nodeSide = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), new RecordingHandler()).start();
+        Connection toNode = b.connect(address, false);
+        Await.until("connected", WAIT, toNode::isActive);
+
+        RequestIdFrame request = new RequestIdFrame();
+        UnsafeBuffer batch = new UnsafeBuffer(new byte[10 * RequestIdFrame.LENGTH]);
+        for (int i = 0; i < 10; i++) {
+            request.encode(batch, i * RequestIdFrame.LENGTH, FrameType.STATUS_REQUEST, i);
+        }
+        assertThat(toNode.offer(batch, 0, batch.capacity())).isTrue();
+        for (int round = 0; round < 3; round++) { // the ring reuses its space: unused claim space must stay unsent
+            int index = toNode.tryClaim(4096);
+            assertThat(index).isNotNegative();
+            for (int i = 0; i < 3; i++) {
+                request.encode(toNode.claimBuffer(), index + i * RequestIdFrame.LENGTH, FrameType.STATUS_REQUEST, 100 + round * 10 + i);
+            }
+            toNode.commit(index);
+        }
+        Await.until("19 frames", WAIT, () -> nodeSide.frameCount.get() == 19);
+        long[] ids = nodeSide.frames.stream().mapToLong(f -> {
+            RequestIdFrame r = new RequestIdFrame();
+            assertThat(r.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+            return r.requestId();
+        }).toArray();
+        assertThat(ids).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 101, 102, 110, 111, 112, 120, 121, 122);
+        assertThat(b.counters().get(Counter.FRAMES_SENT)).isEqualTo(19);
+        assertThat(a.counters().get(Counter.PROTOCOL_ERRORS)).isZero();
+    }
 }
