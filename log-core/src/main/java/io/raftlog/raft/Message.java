@@ -33,7 +33,10 @@ public final class Message {
 
     // APPEND_RESPONSE
     public boolean success;
-    /** On success: the highest index the follower holds durably and knows to match the leader. */
+    /**
+     * On success: the highest index the follower holds durably and knows to match the leader. On rejection:
+     * the prevLogIndex it rejected, so the leader can tell a stale rejection from a current one.
+     */
     public long matchIndex;
     /** On rejection: the term of the follower's entry at prevLogIndex, or 0 if its log is shorter. */
     public long conflictTerm;

@@ -141,6 +141,7 @@ final class Invariants {
             }
         }
         node.checkedCommit = Math.max(node.checkedCommit, commitIndex);
+        checkCommittedEntryCannotBeOutvoted();
         if (node.leads()) {
             while (!node.pending.isEmpty() && node.pending.peekFirst()[0] <= commitIndex) {
                 long[] p = node.pending.pollFirst();
@@ -177,6 +178,7 @@ final class Invariants {
     }
 
     void afterStep() {
+        checkCommittedEntryCannotBeOutvoted();
         for (SimNode node : nodes) {
             RaftNode raft = node.raft;
             if (raft == null) {
@@ -207,6 +209,41 @@ final class Invariants {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The invariant behind Leader Completeness, checked now rather than when it finally bites: a node that
+     * lacks the latest committed entry must not be able to win an election, that is, fewer than a quorum of
+     * logs (its own included) may be no more up to date than its own. (In correct Raft the entry is durable
+     * on a majority whose logs all beat any log without it.) Nodes lacking an earlier committed entry lack
+     * the latest one too, so checking the latest suffices.
+     */
+    private void checkCommittedEntryCannotBeOutvoted() {
+        if (committed == 0) {
+            return;
+        }
+        int k = committed;
+        for (SimNode candidate : nodes) {
+            MemoryRaftLog log = candidate.storage;
+            if (log.lastIndex() >= k && log.termAt(k) == committedTerm[k]) {
+                continue;
+            }
+            long lastIndex = log.lastIndex();
+            long lastTerm = log.termAt(lastIndex);
+            int voters = 0;
+            for (SimNode voter : nodes) {
+                long vIndex = voter.storage.lastIndex();
+                long vTerm = voter.storage.termAt(vIndex);
+                if (lastTerm > vTerm || (lastTerm == vTerm && lastIndex >= vIndex)) {
+                    voters++;
+                }
+            }
+            if (voters > nodes.length / 2) {
+                throw violation("committed entry " + k + " (term " + committedTerm[k] + ") can be lost: node "
+                    + candidate.id + " lacks it (last " + lastIndex + "@" + lastTerm + ") and " + voters
+                    + " of " + nodes.length + " logs would vote for it");
             }
         }
     }

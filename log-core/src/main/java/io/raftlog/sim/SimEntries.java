@@ -3,7 +3,6 @@ package io.raftlog.sim;
 import io.raftlog.raft.EntrySource;
 import io.raftlog.raft.MemoryRaftLog;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /** The entries of one AppendEntries in flight: a copy taken from the sender's log when it was sent. */
 final class SimEntries implements EntrySource {
@@ -19,7 +18,7 @@ final class SimEntries implements EntrySource {
             long index = fromIndex + i;
             terms[i] = log.termAt(index);
             types[i] = log.typeAt(index);
-            payloads[i] = new UnsafeBuffer(log.payloadAt(index));
+            payloads[i] = log.payloadView(index); // entries are immutable once written
         }
     }
 

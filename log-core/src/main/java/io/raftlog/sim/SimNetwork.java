@@ -1,7 +1,6 @@
 package io.raftlog.sim;
 
-import java.util.Comparator;
-import java.util.PriorityQueue;
+import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
 import io.raftlog.raft.Message;
@@ -16,22 +15,35 @@ final class SimNetwork {
     record Envelope(long due, long seq, Message message, SimEntries entries) {
     }
 
-    private final PriorityQueue<Envelope> queue =
-        new PriorityQueue<>(Comparator.comparingLong(Envelope::due).thenComparingLong(Envelope::seq));
+    /**
+     * Messages by the step they are due, in send order within a step: a ring of per-step queues (delays
+     * are at most {@link #MAX_DELAY}, so the ring never wraps onto a step still pending).
+     */
+    private final ArrayDeque<Envelope>[] dueAt;
     private final boolean[][] cut;
     private long seq;
 
     double lossRate;
     double duplicateRate;
+    /** Delays are uniform in [1, maxDelay] steps, at most {@link #MAX_DELAY}. */
     int maxDelay = 1;
+    long sent;
     long dropped;
     long duplicated;
 
+    static final int MAX_DELAY = 7;
+
+    @SuppressWarnings("unchecked")
     SimNetwork(int nodes) {
         cut = new boolean[nodes + 1][nodes + 1];
+        dueAt = new ArrayDeque[MAX_DELAY + 1];
+        for (int i = 0; i < dueAt.length; i++) {
+            dueAt[i] = new ArrayDeque<>();
+        }
     }
 
     void send(long now, Message m, SimEntries entries, SplittableRandom rng) {
+        sent++;
         if (lossRate > 0 && rng.nextDouble() < lossRate) {
             dropped++;
             return;
@@ -45,16 +57,17 @@ final class SimNetwork {
 
     private void enqueue(long now, Message m, SimEntries entries, SplittableRandom rng) {
         long due = now + 1 + rng.nextInt(maxDelay);
-        queue.add(new Envelope(due, seq++, new Message().copyFrom(m), entries));
+        dueAt[(int) (due % dueAt.length)].addLast(new Envelope(due, seq++, new Message().copyFrom(m), entries));
     }
 
     /** The next message due by {@code now}, or null. */
     Envelope nextDue(long now) {
-        Envelope e = queue.peek();
+        ArrayDeque<Envelope> queue = dueAt[(int) (now % dueAt.length)];
+        Envelope e = queue.peekFirst();
         if (e == null || e.due() > now) {
             return null;
         }
-        return queue.poll();
+        return queue.pollFirst();
     }
 
     boolean isCut(int from, int to) {

@@ -28,6 +28,10 @@ final class SimNode implements RaftOutput {
     /** The node's durable index after the previous step, and whether it truncated its log since. */
     long lastDurable;
     boolean truncated;
+    /** A flush up to (flushedIndex, flushedTerm) that the node hears about at step flushReportAt (-1: none). */
+    long flushReportAt = -1;
+    long flushedIndex;
+    long flushedTerm;
     /** Leader only: {index, proposal id} of client proposals not yet known committed, in index order. */
     final ArrayDeque<long[]> pending = new ArrayDeque<>();
 

@@ -83,8 +83,10 @@ public final class Simulation {
             memberIds[i] = i + 1;
         }
         int electionTicks = 10;
+        // Small messages half the time: a new leader's old entries then travel apart from its no-op.
+        int maxEntries = rng.nextBoolean() ? 1 + rng.nextInt(2) : 1 + rng.nextInt(16);
         baseConfig = new RaftConfig(1, memberIds, electionTicks, 1 + rng.nextInt(3), 1 + rng.nextInt(8),
-            1 + rng.nextInt(8), 8 + rng.nextInt(120), rng.nextBoolean(), rng.nextBoolean(), 0);
+            maxEntries, 8 + rng.nextInt(120), rng.nextBoolean(), rng.nextBoolean(), 0);
         for (int i = 0; i < n; i++) {
             nodes[i] = new SimNode(i + 1, this, invariants);
         }
@@ -106,7 +108,7 @@ public final class Simulation {
             violation.initCause(e);
         }
         return new SimResult(seed, options.nodes(), sim.step, sim.faults(), sim.invariants.committedCount(),
-            sim.invariants.acknowledgedCount(), sim.trace.hash(), violation, sim.trace.lines());
+            sim.invariants.acknowledgedCount(), sim.network.sent, sim.trace.hash(), violation, sim.trace.lines());
     }
 
     private long faults() {
@@ -170,7 +172,15 @@ public final class Simulation {
             }
         }
         if (crashRate > 0 && rng.nextDouble() < crashRate) {
+            // Half the crashes hit a leader: leader changes right after commits are where Raft is subtle.
             SimNode victim = nodes[rng.nextInt(nodes.length)];
+            if (rng.nextBoolean()) {
+                for (SimNode node : nodes) {
+                    if (node.leads()) {
+                        victim = node;
+                    }
+                }
+            }
             if (victim.alive()) {
                 crash(victim);
                 restartAt[victim.id - 1] = step + 1 + rng.nextInt(maxDowntime);
@@ -253,6 +263,7 @@ public final class Simulation {
         node.incarnation++;
         node.checkedCommit = 0;
         node.truncated = false;
+        node.flushReportAt = -1;
         RaftConfig config = baseConfig.withSeed(rng.nextLong());
         config = new RaftConfig(node.id, memberIds, config.electionTicks(), config.heartbeatTicks(), config.maxInflight(),
             config.maxEntriesPerAppend(), config.maxBytesPerAppend(), config.preVote(), config.checkQuorum(), config.seed());
@@ -343,12 +354,30 @@ public final class Simulation {
         }
     }
 
+    /**
+     * Some nodes flush. As with a real journal, the node hears about a flush a little later (the fsync
+     * runs beside the Raft thread), by which time more entries may have been appended or the flushed
+     * ones replaced: so acknowledgements often cover only a prefix of what a follower has received.
+     */
     private void flush() {
         for (SimNode node : nodes) {
-            if (node.alive() && rng.nextDouble() < syncRate) {
+            if (!node.alive()) {
+                continue;
+            }
+            if (node.flushReportAt >= 0 && step >= node.flushReportAt) {
+                node.flushReportAt = -1;
+                node.raft.persisted(node.flushedIndex, node.flushedTerm);
+            }
+            if (node.flushReportAt < 0 && rng.nextDouble() < syncRate) {
                 long last = node.storage.sync();
                 if (last >= node.storage.firstIndex()) {
-                    node.raft.persisted(last, node.storage.termAt(last));
+                    node.flushedIndex = last;
+                    node.flushedTerm = node.storage.termAt(last);
+                    node.flushReportAt = step + rng.nextInt(3);
+                    if (node.flushReportAt == step) {
+                        node.flushReportAt = -1;
+                        node.raft.persisted(node.flushedIndex, node.flushedTerm);
+                    }
                 }
             }
         }

@@ -1,0 +1,149 @@
+package io.raftlog.raft;
+
+import java.util.ArrayDeque;
+import java.util.function.UnaryOperator;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A few nodes wired to a lossless, in-order network for behaviour tests that need whole elections. Nodes
+ * can be isolated (their messages in both directions are dropped). Every step: tick all, deliver
+ * everything, make every log durable. (The randomized, faulty version is the simulator in sim/.)
+ */
+final class TestCluster {
+
+    private record Envelope(Message message, EntrySource entries) {
+    }
+
+    /** Entries copied from the sender's log at send time. */
+    private static final class CopiedEntries implements EntrySource {
+        private final long[] terms;
+        private final byte[] types;
+        private final DirectBuffer[] payloads;
+
+        CopiedEntries(MemoryRaftLog log, long from, int count) {
+            terms = new long[count];
+            types = new byte[count];
+            payloads = new DirectBuffer[count];
+            for (int i = 0; i < count; i++) {
+                terms[i] = log.termAt(from + i);
+                types[i] = log.typeAt(from + i);
+                payloads[i] = new UnsafeBuffer(log.payloadAt(from + i));
+            }
+        }
+
+        @Override
+        public int count() {
+            return terms.length;
+        }
+
+        @Override
+        public long term(int i) {
+            return terms[i];
+        }
+
+        @Override
+        public byte type(int i) {
+            return types[i];
+        }
+
+        @Override
+        public DirectBuffer buffer(int i) {
+            return payloads[i];
+        }
+
+        @Override
+        public int offset(int i) {
+            return 0;
+        }
+
+        @Override
+        public int length(int i) {
+            return payloads[i].capacity();
+        }
+    }
+
+    final RaftNode[] nodes;
+    final MemoryRaftLog[] logs;
+    final Recorder[] outputs;
+    private final boolean[] isolated;
+    private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
+    long messagesDelivered;
+
+    TestCluster(int size, UnaryOperator<RaftConfig> configure) {
+        nodes = new RaftNode[size + 1];
+        logs = new MemoryRaftLog[size + 1];
+        outputs = new Recorder[size + 1];
+        isolated = new boolean[size + 1];
+        for (int id = 1; id <= size; id++) {
+            int sender = id;
+            logs[id] = new MemoryRaftLog();
+            outputs[id] = new Recorder() {
+                @Override
+                public void send(Message m) {
+                    EntrySource entries = m.type == MessageType.APPEND && m.entryCount > 0
+                        ? new CopiedEntries(logs[sender], m.prevLogIndex + 1, m.entryCount) : null;
+                    queue.add(new Envelope(new Message().copyFrom(m), entries));
+                }
+            };
+            nodes[id] = new RaftNode(configure.apply(Nodes.config(id, size).withSeed(id)), logs[id], HardState.INITIAL,
+                outputs[id]);
+        }
+    }
+
+    void isolate(int id, boolean cut) {
+        isolated[id] = cut;
+    }
+
+    void deliverAll() {
+        Envelope e;
+        while ((e = queue.poll()) != null) {
+            Message m = e.message();
+            if (isolated[m.from] || isolated[m.to]) {
+                continue;
+            }
+            m.entries = e.entries();
+            messagesDelivered++;
+            nodes[m.to].step(m);
+        }
+    }
+
+    void syncAll() {
+        for (int id = 1; id < nodes.length; id++) {
+            long last = logs[id].sync();
+            if (last > 0) {
+                nodes[id].persisted(last, logs[id].termAt(last));
+            }
+        }
+        deliverAll();
+    }
+
+    void run(int ticks) {
+        for (int t = 0; t < ticks; t++) {
+            for (int id = 1; id < nodes.length; id++) {
+                nodes[id].tick();
+            }
+            deliverAll();
+            syncAll();
+        }
+    }
+
+    /** The one node that leads the highest term, or 0. */
+    int leader() {
+        int leader = 0;
+        for (int id = 1; id < nodes.length; id++) {
+            if (nodes[id].role() == Role.LEADER && (leader == 0 || nodes[id].term() > nodes[leader].term())) {
+                leader = id;
+            }
+        }
+        return leader;
+    }
+
+    long propose(int id, long value) {
+        long index = Nodes.propose(nodes[id], value);
+        nodes[id].replicate();
+        deliverAll();
+        return index;
+    }
+}
