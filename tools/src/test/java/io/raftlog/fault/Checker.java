@@ -36,6 +36,8 @@ final class Checker {
 
     Checker(History history) {
         this.history = history;
+        // Committed stays committed: the highest commit index any node ever reported bounds the log every
+        // node must agree on, even if the cluster failed to converge at the end.
         long best = -1;
         int node = -1;
         for (History.NodeLog log : history.logs().values()) {
@@ -44,12 +46,21 @@ final class Checker {
                 node = log.node();
             }
         }
+        for (History.Observation o : history.observations()) {
+            if (o.reachable() && o.commitIndex() > best) {
+                best = o.commitIndex();
+            }
+        }
         this.referenceCommit = best;
         this.referenceNode = node;
-        if (node >= 0) {
-            for (History.Entry e : history.logs().get(node).entries()) {
+        // The reference entry at each committed index comes from the node with the highest commit index
+        // that holds it; nodes-agree then reports any node that holds something else.
+        List<History.NodeLog> byCommit = new ArrayList<>(history.logs().values());
+        byCommit.sort(Comparator.comparingLong(History.NodeLog::commitIndex).reversed());
+        for (History.NodeLog log : byCommit) {
+            for (History.Entry e : log.entries()) {
                 if (e.index() <= best) {
-                    reference.put(e.index(), e);
+                    reference.putIfAbsent(e.index(), e);
                 }
             }
         }
@@ -110,16 +121,16 @@ final class Checker {
             return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v,
                 "not applicable: the final logs were read through the client, which skips no-op entries");
         }
-        long expect = reference.isEmpty() ? 1 : reference.firstKey();
+        long expect = 1;
         for (long idx : reference.keySet()) {
             if (idx != expect) {
-                v.add("node " + referenceNode + " has no entry at index " + expect + " (next is " + idx + ")");
+                v.add("committed index " + expect + " is on no node (next present is " + idx + ")");
                 expect = idx;
             }
             expect++;
         }
-        if (!reference.isEmpty() && reference.lastKey() < referenceCommit) {
-            v.add("node " + referenceNode + " reports commit index " + referenceCommit + " but its log ends at " + reference.lastKey());
+        if (reference.isEmpty() ? referenceCommit > 0 : reference.lastKey() < referenceCommit) {
+            v.add("commit index " + referenceCommit + " was reported, but no node holds entries after " + reference.lastKey());
         }
         return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v,
             reference.size() + " committed entries");
@@ -221,9 +232,6 @@ final class Checker {
     Verdict nodesAgree() {
         List<String> v = new ArrayList<>();
         for (History.NodeLog log : history.logs().values()) {
-            if (log.node() == referenceNode) {
-                continue;
-            }
             Map<Long, History.Entry> mine = new HashMap<>();
             for (History.Entry e : log.entries()) {
                 mine.put(e.index(), e);
@@ -241,7 +249,7 @@ final class Checker {
                 }
                 if (e.type() != ref.type() || !Arrays.equals(e.bytes(), ref.bytes())) {
                     if (differing++ < SHOWN) {
-                        v.add("index " + ref.index() + ": node " + referenceNode + " has " + describe(ref) + ", node "
+                        v.add("index " + ref.index() + ": the committed entry is " + describe(ref) + ", node "
                             + log.node() + " has " + describe(e));
                     }
                 }

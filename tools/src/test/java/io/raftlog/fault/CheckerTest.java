@@ -92,6 +92,26 @@ class CheckerTest {
     }
 
     @Test
+    void committedEntryOnNoNodeFails() {
+        // A node once reported commit index 7, yet no node holds index 7 at the end.
+        assertFails("log-contiguous", h -> h.observe(new History.Observation(40, 2, true, "FOLLOWER", 2, 2, 7)));
+    }
+
+    @Test
+    void commitIndexesReportedDuringTheRunBindTheNodesEvenIfTheEndIsNotSettled() {
+        // Every node restarted and reports commit index 0 at the end; a node reported 6 during the run.
+        History h = good();
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, 0, n == 3 ? logWith(h, 3, 6, null) : h.logs().get(n).entries()));
+        }
+        h.observe(new History.Observation(40, 1, true, "LEADER", 2, 1, 6));
+        Checker c = new Checker(h);
+        assertThat(c.referenceCommit()).isEqualTo(6);
+        assertThat(verdict(h, "acked-present").passed()).isTrue();
+        assertThat(verdict(h, "nodes-agree").violations()).singleElement().asString().contains("node 3 lacks committed index 6");
+    }
+
+    @Test
     void lostAcknowledgedAppendFails() {
         assertFails("acked-present", h -> replaceEverywhere(h, 6, new History.Entry(6, EntryType.NOOP, new byte[0])));
     }

@@ -30,7 +30,9 @@ final class Report {
 
         sb.append("\nNew leader after losing one (leader-targeted injections):\n");
         for (History.Injection i : h.injections()) {
-            if (!i.description().contains("(leader)")) {
+            // Faults that take the leader away; a slowed leader or one that cannot receive may well keep leading.
+            if (!i.description().contains("(leader)") || i.kind().equals(Nemesis.SLOW.label)
+                || i.description().contains("cannot receive")) {
                 continue;
             }
             long before = termAt(availability, i.startNanos());
