@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         TailCommand.class,
         StatusCommand.class,
         BenchCommand.class,
+        DemoCommand.class,
     })
 public final class Main implements Runnable {
 

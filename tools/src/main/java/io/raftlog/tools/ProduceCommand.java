@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,6 +123,15 @@ public final class ProduceCommand implements Callable<Integer> {
         for (int k = 12; k < size; k++) {
             payload.putByte(k, (byte) ('a' + (k % 26)));
         }
+    }
+
+    /** The entry number {@link #generate} wrote at the start of a payload (its first up-to-12 digits). */
+    static long tagOf(DirectBuffer payload, int offset, int length) {
+        long v = 0;
+        for (int k = 0; k < Math.min(length, 12); k++) {
+            v = v * 10 + (payload.getByte(offset + k) - '0');
+        }
+        return v;
     }
 
     /** One line without its \n (and a \r before it); null at end of input. */
