@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         BenchCommand.class,
         DemoCommand.class,
+        SimulateCommand.class,
     })
 public final class Main implements Runnable {
 
