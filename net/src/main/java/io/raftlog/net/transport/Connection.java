@@ -76,6 +76,8 @@ public final class Connection {
     UnsafeBuffer readBuffer;
     private Object attachment;
     boolean announced;
+    /** Indexed by frame type: what this connection's remote may send once active (see {@link FramePolicy}). */
+    boolean[] allowedTypes;
     String closeReason;
 
     Connection(Transport transport, long id, boolean outbound, boolean reconnect, InetSocketAddress remoteAddress,

@@ -578,22 +578,23 @@ public final class Transport implements Agent, AutoCloseable {
         UnsafeBuffer buffer = c.readBuffer;
         int limit = c.readByteBuffer.position();
         int pos = 0;
+        int frames = 0;
         while (limit - pos >= HEADER_LENGTH) {
             int state = c.state();
-            if ((state != Connection.HANDSHAKING && state != Connection.ACTIVE) || c.takeCloseRequest() != null) {
-                return; // closed by a frame or the handler: ignore the rest
+            if ((state != Connection.HANDSHAKING && state != Connection.ACTIVE) || c.takeCloseRequest() != null
+                || !checkHeader(c, buffer, pos, buffer.getInt(pos, ORDER))) {
+                counters.add(Counter.FRAMES_RECEIVED, frames);
+                return; // closed by a frame, the handler or a bad header: ignore the rest
             }
             int length = buffer.getInt(pos, ORDER);
-            if (!checkHeader(c, buffer, pos, length)) {
-                return;
-            }
             if (limit - pos < length) {
                 break;
             }
-            counters.increment(Counter.FRAMES_RECEIVED);
+            frames++;
             dispatch(c, Protocol.type(buffer, pos), Protocol.flags(buffer, pos), buffer, pos, length);
             pos += length;
         }
+        counters.add(Counter.FRAMES_RECEIVED, frames);
         int remaining = limit - pos;
         if (pos > 0 && remaining > 0) {
             buffer.putBytes(0, buffer, pos, remaining);
@@ -643,13 +644,11 @@ public final class Transport implements Agent, AutoCloseable {
             }
             return;
         }
-        if (type == FrameType.HANDSHAKE || type == FrameType.HANDSHAKE_ACCEPT) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "second handshake on an established connection", Counter.UNEXPECTED_FRAME);
-            return;
-        }
-        if (!FramePolicy.allowed(config.role, c.remoteRole, type)) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "a " + Roles.name(c.remoteRole) + " may not send "
-                + FrameType.name(type) + " to a " + Roles.name(config.role), Counter.UNEXPECTED_FRAME);
+        if (!c.allowedTypes[type]) {
+            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type,
+                type == FrameType.HANDSHAKE || type == FrameType.HANDSHAKE_ACCEPT ? "second handshake on an established connection"
+                    : "a " + Roles.name(c.remoteRole) + " may not send " + FrameType.name(type) + " to a " + Roles.name(config.role),
+                Counter.UNEXPECTED_FRAME);
             return;
         }
         try {
@@ -723,6 +722,7 @@ public final class Transport implements Agent, AutoCloseable {
 
     private void activate(Connection c) {
         c.allocateRing(c.remoteRole == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity);
+        c.allowedTypes = FramePolicy.allowedTypes(config.role, c.remoteRole);
         c.state(Connection.ACTIVE);
         c.announced = true;
         c.reconnectDelayNs = config.reconnectMinNs;
