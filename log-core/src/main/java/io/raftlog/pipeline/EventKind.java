@@ -2,6 +2,8 @@ package io.raftlog.pipeline;
 
 /** What a {@link PipelineEvent} slot holds. Plain constants: the slot is reused, never an object per kind. */
 public final class EventKind {
+    /** A slot given up by its producer (it failed after claiming); the raft thread skips it. */
+    public static final int NONE = 0;
     /** A raw peer frame; the raft thread decodes it with the server's {@link PeerMessageDecoder}. */
     public static final int PEER_MESSAGE = 1;
     /** A batch of client payloads, already laid out as stored DATA entries. */
@@ -23,6 +25,7 @@ public final class EventKind {
             case FLUSHED -> "flushed";
             case TICK -> "tick";
             case SHUTDOWN -> "shutdown";
+            case NONE -> "none";
             default -> "unknown(" + kind + ")";
         };
     }

@@ -73,9 +73,15 @@ public final class PipelineEvent {
         return this;
     }
 
+    /** Gives up a claimed slot whose filling failed: it is still published, and the raft thread skips it. */
+    public void abandon() {
+        reset(EventKind.NONE, 0);
+    }
+
     void peerMessage(DirectBuffer src, int offset, int frameLength) {
-        reset(EventKind.PEER_MESSAGE, frameLength);
+        reset(EventKind.PEER_MESSAGE, 0);
         ensure(frameLength).putBytes(0, src, offset, frameLength);
+        length = frameLength;
     }
 
     void flushed(long flushedIndex, long flushedTerm) {
@@ -100,6 +106,7 @@ public final class PipelineEvent {
         buffer = retained;
     }
 
+    /** Makes room for {@code capacity} bytes, keeping the {@code length} bytes already written. */
     private MutableDirectBuffer ensure(int capacity) {
         if (capacity > buffer.capacity()) {
             if (capacity <= retainBytes) {

@@ -92,6 +92,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
                 case EventKind.FLUSHED -> node.persisted(e.index, e.term);
                 case EventKind.TICK -> node.tick();
                 case EventKind.SHUTDOWN -> shutdownRequested = true;
+                case EventKind.NONE -> { }
                 default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
             }
         } catch (RuntimeException ex) {

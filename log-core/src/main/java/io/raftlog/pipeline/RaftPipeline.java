@@ -110,8 +110,12 @@ public final class RaftPipeline implements AutoCloseable {
             droppedPeerFrames = droppedPeerFrames + 1; // racy count across network threads: a statistic only
             return false;
         }
+        PipelineEvent slot = ring.get(seq);
         try {
-            ring.get(seq).peerMessage(buffer, offset, length);
+            slot.peerMessage(buffer, offset, length);
+        } catch (RuntimeException e) {
+            slot.control(EventKind.NONE); // a claimed slot must be published; this one carries nothing
+            throw e;
         } finally {
             ring.publish(seq);
         }

@@ -137,7 +137,9 @@ class RaftPipelineClusterTest {
         next[which] += n;
         byte[][] payloads = new byte[n][];
         for (int i = 0; i < n; i++) {
-            payloads[i] = ("c" + clientId + "-s" + (seq + i) + "-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8);
+            String text = "c" + clientId + "-s" + (seq + i) + "-" + random.nextInt(1000);
+            // Now and then a large entry, so frames outgrow the ring slots' retained buffers.
+            payloads[i] = (random.nextInt(20) == 0 ? text + "x".repeat(20_000) : text).getBytes(StandardCharsets.UTF_8);
         }
         return new Batch(clientId, seq, payloads);
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         TailCommand.class,
         StatusCommand.class,
+        ServerCommand.class,
         BenchCommand.class,
         DemoCommand.class,
         SimulateCommand.class,

@@ -3,6 +3,8 @@ package io.raftlog.net.server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ public final class RaftServer implements AutoCloseable {
     private final ServerConfig config;
     private final Journal journal;
     private final HardStateStore hardState;
+    private DataDirLock lock;
     private final RaftPipeline pipeline;
     private final FetchService fetch;
     private final Transport transport;
@@ -117,22 +120,31 @@ public final class RaftServer implements AutoCloseable {
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new UncheckedIOException(new IOException("data directory " + dir + " is not a writable directory"));
         }
-        Journal journal = NodeStorage.openJournal(dir, config.fsync());
-        HardStateStore hardState;
+        DataDirLock lock = DataDirLock.acquire(dir);
         try {
-            hardState = NodeStorage.openHardState(dir);
+            checkCanListen(config.listen());
         } catch (RuntimeException e) {
-            journal.close();
+            lock.close();
             throw e;
         }
+        Journal journal = null;
+        HardStateStore hardState = null;
         RaftServer server;
         try {
+            journal = NodeStorage.openJournal(dir, config.fsync());
+            hardState = NodeStorage.openHardState(dir);
             server = new RaftServer(config, journal, hardState);
         } catch (RuntimeException e) {
-            hardState.close();
-            journal.close();
+            if (hardState != null) {
+                hardState.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+            lock.close();
             throw e;
         }
+        server.lock = lock;
         server.fetch.start();
         server.pipeline.start();
         server.transport.start();
@@ -168,7 +180,24 @@ public final class RaftServer implements AutoCloseable {
         transport.close();
         journal.close();
         hardState.close();
+        lock.close();
         LOG.info("node {} stopped", config.nodeId());
+    }
+
+    /**
+     * Fails with a one-line message if the address cannot be bound, before the journal is opened (so a
+     * port in use is reported without first recovering the journal). The transport binds it for real later.
+     */
+    private static void checkCanListen(InetSocketAddress address) {
+        if (address.getPort() == 0) {
+            return;
+        }
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + ServerConfig.hostPort(address) + ": " + describe(e), e);
+        }
     }
 
     private static String describe(Throwable e) {

@@ -163,11 +163,14 @@ final class ServerHandler implements FrameHandler {
             reply(c, ErrorCode.BUSY, clientId, firstSequence, "node " + nodeId + " is busy; retry later");
             return;
         }
+        PipelineEvent slot = pipeline.slot(seq);
         try {
-            PipelineEvent slot = pipeline.slot(seq);
             for (int i = 0; i < count; i++) {
                 slot.addPayload(buffer, append.payloadOffset(i), append.payloadLength(i));
             }
+        } catch (RuntimeException e) {
+            slot.abandon(); // never half an append: the client gets no answer and retries
+            throw e;
         } finally {
             pipeline.publish(seq);
         }

@@ -1,0 +1,175 @@
+package io.raftlog.tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.net.server.RaftServer;
+import io.raftlog.net.server.ServerConfig;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code raftlog server}: runs one node until SIGTERM/SIGINT, when it stops taking input, lets the raft
+ * thread finish, flushes the journal and exits 0. Settings come from the flags, or from a properties file
+ * (--config) whose keys are the flag names without dashes; a flag overrides the file.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = {"Run one raftlog node until SIGTERM or Ctrl-C.",
+        "Example: raftlog server --id 1 --cluster 1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 --data /var/lib/raftlog/1",
+        "A --config file holds the same settings as properties (id=1, cluster=..., data=..., fsync=batch, ...)."})
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--id", paramLabel = "N", description = "this node's id (its key in --cluster)")
+    Integer id;
+
+    @Option(names = "--cluster", paramLabel = "ID=HOST:PORT,...",
+        description = "every member and the address others reach it at, this node included")
+    String cluster;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (journal and hard state; created if missing)")
+    Path data;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to bind (default: this node's --cluster entry)")
+    String listen;
+
+    @Option(names = "--fsync", paramLabel = "batch|interval:MS|none",
+        description = "when an entry counts as durable (default: batch = fsync every batch before it counts)")
+    String fsync;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file with any of these settings")
+    Path config;
+
+    @Option(names = "--cluster-id", paramLabel = "N", description = "id every node and client must share (default 0)")
+    Long clusterId;
+
+    @Option(names = "--tick-ms", paramLabel = "MS", description = "Raft tick period (default 10)")
+    Long tickMs;
+
+    @Option(names = "--election-ticks", paramLabel = "N", description = "election timeout in ticks, randomised up to 2x (default 15)")
+    Integer electionTicks;
+
+    @Option(names = "--heartbeat-ticks", paramLabel = "N", description = "leader heartbeat period in ticks (default 3)")
+    Integer heartbeatTicks;
+
+    @Option(names = "--wait-strategy", paramLabel = "NAME",
+        description = "how the raft thread waits: phased (default), sleeping, blocking or yielding")
+    String waitStrategy;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        quietLibraryLogging();
+        Properties file = config == null ? new Properties() : load(config);
+        ServerConfig.Builder b = ServerConfig.builder();
+        b.nodeId(intSetting(id, file, "id", true));
+        b.cluster(stringSetting(cluster, file, "cluster", true));
+        b.dataDir(Path.of(stringSetting(data == null ? null : data.toString(), file, "data", true)));
+        String listenAt = stringSetting(listen, file, "listen", false);
+        if (listenAt != null) {
+            b.listen(ServerConfig.parseHostPort(listenAt));
+        }
+        String policy = stringSetting(fsync, file, "fsync", false);
+        FsyncPolicy fsyncPolicy = policy == null ? FsyncPolicy.BATCH : FsyncPolicy.parse(policy);
+        b.fsync(fsyncPolicy);
+        String cid = stringSetting(clusterId == null ? null : clusterId.toString(), file, "cluster-id", false);
+        if (cid != null) {
+            b.clusterId(parseLong(cid, "cluster-id"));
+        }
+        b.timing(longSetting(tickMs, file, "tick-ms", 10), (int) longSetting(electionTicks == null ? null : electionTicks.longValue(),
+            file, "election-ticks", 15), (int) longSetting(heartbeatTicks == null ? null : heartbeatTicks.longValue(),
+            file, "heartbeat-ticks", 3));
+        String ws = stringSetting(waitStrategy, file, "wait-strategy", false);
+        if (ws != null) {
+            b.waitStrategy(ws);
+        }
+        ServerConfig c = b.build();
+
+        RaftServer server = RaftServer.start(c);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "raftlog-shutdown"));
+        System.out.println("raftlog node " + c.nodeId() + " serving on " + ServerConfig.hostPort(server.boundAddress())
+            + " (data " + c.dataDir() + ", fsync " + fsyncPolicy + ")");
+        System.out.flush();
+        stopped.await();
+        return Cli.OK;
+    }
+
+    /** Chronicle logs every file mapping at INFO: keep the node's own lines (role changes) readable. */
+    private static void quietLibraryLogging() {
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static Properties load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (!KNOWN_KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' in config file " + file
+                    + " (known: " + KNOWN_KEYS + ")");
+            }
+        }
+        return p;
+    }
+
+    private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen",
+        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy");
+
+    private static String stringSetting(String flag, Properties file, String key, boolean required) {
+        String v = flag != null ? flag : file.getProperty(key);
+        if (v != null) {
+            v = v.trim();
+        }
+        if ((v == null || v.isEmpty()) && required) {
+            throw new IllegalArgumentException("missing --" + key + " (or " + key + "= in the --config file)");
+        }
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static int intSetting(Integer flag, Properties file, String key, boolean required) {
+        return (int) parseLong(stringSetting(flag == null ? null : flag.toString(), file, key, required), key);
+    }
+
+    private static long longSetting(Long flag, Properties file, String key, long dflt) {
+        String v = stringSetting(flag == null ? null : flag.toString(), file, key, false);
+        return v == null ? dflt : parseLong(v, key);
+    }
+
+    private static long parseLong(String v, String key) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad " + key + " '" + v + "': expected a whole number");
+        }
+    }
+}
