@@ -22,7 +22,8 @@ import org.agrona.ExpandableArrayBuffer;
  *
  * <ul>
  * <li>Callers of {@link #append} copy their payload into a window slot under {@link #lock} (blocking while
- *     the window is full: backpressure) and wake the sender only if it sleeps.</li>
+ *     the window is full: backpressure). If the send thread sleeps, the caller writes the frame itself
+ *     (see {@link #sendDirect}); otherwise the send thread picks the append up with whatever else queued.</li>
  * <li>The <b>send thread</b> owns connecting (leader discovery, redirects, backoff) and writing: it encodes
  *     every queued append it finds into as few APPEND frames as fit, several frames per socket write, so
  *     under load one system call carries many appends. It also fails appends whose deadline passed and
@@ -124,7 +125,7 @@ final class Appender implements AutoCloseable {
             } else {
                 long seq = window.add(buffer, offset, length, callback, now, deadline);
                 startSenderIfNeeded();
-                if (senderWaiting) {
+                if (senderWaiting && !sendDirect(now)) {
                     work.signal();
                 }
                 return seq;
@@ -133,6 +134,33 @@ final class Appender implements AutoCloseable {
             lock.unlock();
         }
         return failNow(callback, failure);
+    }
+
+    /**
+     * With the send thread asleep (so it is not writing) and no other append outstanding, the caller writes
+     * its own append at once instead of waking it: one thread hand-off less per append when appends come one at a
+     * time, which is most of the latency on an idle machine. Holding the lock keeps the send thread out
+     * until the write is done, so frames still leave in sequence order. False if there is no usable
+     * connection (then the send thread is woken to make one).
+     */
+    private boolean sendDirect(long now) {
+        FrameConnection c = connection;
+        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent()) {
+            return false; // only a lone append: under load the send thread batches many per write
+        }
+        if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
+            lastProgressNanos = now;
+        }
+        int bytes = encode();
+        try {
+            c.write(sendBuffer.byteArray(), 0, bytes);
+        } catch (IOException e) {
+            abandonConnection = true;
+            redirect = null;
+            lastProblem = e.getMessage();
+            work.signal();
+        }
+        return true;
     }
 
     private static long failNow(AppendCallback callback, Throwable failure) {
