@@ -672,13 +672,13 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return;
         }
+        if (m.success && m.matchIndex > log.lastIndex()) {
+            throw new IllegalArgumentException("APPEND_RESPONSE from " + m.from + " acknowledges index "
+                + m.matchIndex + " beyond the leader's last index " + log.lastIndex());
+        }
         Progress pr = progressOf(m.from);
         pr.recentActive = true;
         if (m.success) {
-            if (m.matchIndex > log.lastIndex()) {
-                throw new IllegalArgumentException("APPEND_RESPONSE from " + m.from + " acknowledges index "
-                    + m.matchIndex + " beyond the leader's last index " + log.lastIndex());
-            }
             if (pr.acknowledge(m.matchIndex)) {
                 if (!pr.replicating) {
                     pr.becomeReplicate();

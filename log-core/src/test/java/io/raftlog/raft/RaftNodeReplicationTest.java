@@ -343,6 +343,15 @@ class RaftNodeReplicationTest {
     }
 
     @Test
+    void leaderRejectsAnAcknowledgementBeyondItsLog() {
+        RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
+        assertThatThrownBy(() -> leader.step(ack(2, 1, 1, 99)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acknowledges index 99");
+        assertThat(leader.matchIndex(2)).isEqualTo(1);
+        assertThat(leader.role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
     void badInputGetsAClearErrorAndTheNodeKeepsServing() {
         RaftNode follower = new RaftNode(config(2, 3), new MemoryRaftLog(), HardState.INITIAL, out);
         assertThatThrownBy(() -> follower.step(append(9, 2, 1, 0, 0, 0)))
