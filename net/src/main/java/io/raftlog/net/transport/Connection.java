@@ -145,7 +145,8 @@ public final class Connection {
      * Copies whole encoded frames into the outbound ring: one frame, or several back to back (they go out
      * together, in order; a batch of frames costs one ring operation). Any thread.
      *
-     * @return false if the connection is not active or the ring has no room (nothing was queued)
+     * @return false if the connection is not active, the ring has no room now, or {@code length} exceeds
+     *     {@link #maxSendLength()} (never fits: split the batch); nothing was queued
      */
     public boolean offer(DirectBuffer frame, int offset, int length) {
         if (state == ACTIVE && length <= ring.maxMsgLength() && ring.write(FRAME_RECORD, frame, offset, length)) {
