@@ -34,7 +34,8 @@ final class FaultRun {
 
     /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
     static final List<String> SERVER_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    static final Predicate<String> READY = line -> line.toLowerCase(java.util.Locale.ROOT).contains("ready");
+    /** The line {@code raftlog server} prints once it accepts connections. */
+    static final Predicate<String> READY = line -> line.startsWith("raftlog node ") && line.contains(" serving on ");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration CONSUMER_CATCH_UP = Duration.ofSeconds(20);
