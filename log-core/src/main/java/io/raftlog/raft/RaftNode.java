@@ -623,7 +623,7 @@ public final class RaftNode {
             return;
         }
         // prevLogIndex = match always matches, so the follower can learn the commit index from it.
-        sendAppendMessage(pr.peerId, pr.match, 0);
+        sendAppendMessage(pr.peerId, Math.max(pr.match, log.firstIndex() - 1), 0);
         sendWhileOpen(pr);
     }
 
@@ -637,7 +637,9 @@ public final class RaftNode {
 
     /** Sends entries from {@code pr.next}; returns whether anything was sent. */
     private boolean sendAppend(Progress pr, boolean evenIfEmpty) {
-        if (pr.paused()) {
+        if (pr.paused() || pr.next < log.firstIndex()) {
+            // Below firstIndex the entries were compacted away; catching up from there would need a
+            // snapshot, which this core does not have: the driver must not compact past a follower's match.
             return false;
         }
         long lastIndex = log.lastIndex();
