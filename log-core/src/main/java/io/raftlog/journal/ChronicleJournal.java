@@ -100,6 +100,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    private final UnsafeBuffer compactPayload = new UnsafeBuffer(new byte[8]);
     private int lastWrittenCycle = Integer.MIN_VALUE;
     private boolean closed;
 
@@ -478,7 +479,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
         long termBefore = state.termAt(newFirst - 1);
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
-        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, null, 0, 0);
+        compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
+        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8);
         forceWritten();
         state.compact(newFirst, termBefore);
         publishedFirst = newFirst;

@@ -49,6 +49,14 @@ final class LogState {
         lastIndex = index;
     }
 
+    /** Forgets every entry; the log continues after {@code last} (the scan's replay of compacted history). */
+    void resetTo(long last) {
+        positions.clear();
+        terms.clear();
+        firstIndex = last + 1;
+        lastIndex = last;
+    }
+
     void compact(long newFirst, long termBefore) {
         if (newFirst > lastIndex) {
             positions.clear();

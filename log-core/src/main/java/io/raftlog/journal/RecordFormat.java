@@ -23,7 +23,7 @@ import io.raftlog.raft.EntryType;
  * </pre>
  *
  * Markers: TRUNCATE(index = the new last index, everything above it is void); COMPACT(index = the new first
- * index, term = the term of the entry just below it). An entry whose index is at or below
+ * index, term = the term of the entry just below it, an 8-byte payload: the last index at that moment). An entry whose index is at or below
  * the current last index also supersedes the suffix from that index (the same rule Raft applies), so a
  * truncation is durable as soon as either is.
  */
