@@ -581,8 +581,11 @@ public final class RaftNode {
                 pr.ticksWithoutProgress++;
             }
         }
-        if (config.checkQuorum() && electionElapsed >= config.electionTicks()) {
+        boolean electionTimeoutPassed = electionElapsed >= config.electionTicks();
+        if (electionTimeoutPassed) {
             electionElapsed = 0;
+        }
+        if (config.checkQuorum() && electionTimeoutPassed) {
             int active = 1;
             for (Progress pr : progress) {
                 if (pr != null) {
