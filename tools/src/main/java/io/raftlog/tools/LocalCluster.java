@@ -174,6 +174,27 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the node keeps its sockets open but answers nothing (a hung process). */
+    public void pause(int id) throws IOException, InterruptedException {
+        signal(id, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume(int id) throws IOException, InterruptedException {
+        signal(id, "CONT");
+    }
+
+    private synchronized void signal(int id, String signal) throws IOException, InterruptedException {
+        Process p = processes[id - 1];
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + p.pid() + " failed");
+        }
+    }
+
     /** Last lines of a node's log, for error messages when something does not come up. */
     public String tailOfLog(int id, int lines) {
         try {

@@ -96,6 +96,7 @@ class ClusterIT {
                 }
                 assertThat(seen).as("every acknowledged entry tailed exactly once, nothing else").isEqualTo(count);
             }
+            assertStatusShowsTheClusterAndAHungNode(c, w);
             assertJournalsAgree(c, w);
         }
     }
@@ -136,6 +137,31 @@ class ClusterIT {
 
             c.start(victim);
             assertJournalsAgree(c, w);
+        }
+    }
+
+    /** status: a row per node, followers' matchIndex under the leader, and a hung (SIGSTOPped) node as such. */
+    private static void assertStatusShowsTheClusterAndAHungNode(LocalCluster c, ClusterWatch w) throws Exception {
+        int leader = w.leader().nodeId();
+        int hung = leader % c.size() + 1;
+        RaftlogProcess table = RaftlogProcess.run(60, "status", "--cluster", c.clientCluster());
+        assertThat(table.exitCode()).isEqualTo(Cli.OK);
+        String text = String.join("\n", table.out());
+        for (int id = 1; id <= c.size(); id++) {
+            assertThat(text).contains(c.address(id).toString());
+        }
+        assertThat(text).contains("leader").contains("follower " + hung + ": match");
+        c.pause(hung);
+        try {
+            RaftlogProcess json = RaftlogProcess.run(60, "status", "--cluster", c.clientCluster(), "--format", "json",
+                "--timeout", "1s");
+            assertThat(json.exitCode()).isEqualTo(Cli.OK);
+            assertThat(json.out()).hasSize(c.size());
+            assertThat(json.out().get(hung - 1)).startsWith("{\"address\":\"" + c.address(hung) + "\",\"reachable\":false")
+                .contains("within 1000 ms");
+            assertThat(json.out().get(leader - 1)).contains("\"role\":\"leader\"").contains("\"peers\":[{\"id\":");
+        } finally {
+            c.resume(hung);
         }
     }
 
