@@ -582,7 +582,7 @@ public final class Transport implements Agent, AutoCloseable {
         while (limit - pos >= HEADER_LENGTH) {
             int state = c.state();
             if ((state != Connection.HANDSHAKING && state != Connection.ACTIVE) || c.takeCloseRequest() != null
-                || !checkHeader(c, buffer, pos, buffer.getInt(pos, ORDER))) {
+                || !checkHeader(c, buffer, pos)) {
                 counters.add(Counter.FRAMES_RECEIVED, frames);
                 return; // closed by a frame, the handler or a bad header: ignore the rest
             }
@@ -609,30 +609,17 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     /** Checks a frame header as soon as it is here, before reading or allocating for the body. */
-    private boolean checkHeader(Connection c, DirectBuffer buffer, int pos, int length) {
-        if (length < HEADER_LENGTH || length > config.maxFrameLength) {
-            protocolError(c, length > config.maxFrameLength ? ErrorCode.TOO_LARGE : ErrorCode.MALFORMED, 0,
-                "frame length " + length + " is outside [" + HEADER_LENGTH + ", " + config.maxFrameLength + "]", Counter.BAD_LENGTH);
-            return false;
-        }
-        int version = Protocol.version(buffer, pos);
-        int type = Protocol.type(buffer, pos);
-        if (version != Protocol.VERSION) {
-            protocolError(c, ErrorCode.UNSUPPORTED_VERSION, type, "protocol version " + version
-                + " is not supported; this side speaks " + Protocol.VERSION, Counter.BAD_VERSION);
-            return false;
-        }
-        if (!FrameType.isKnown(type)) {
-            protocolError(c, ErrorCode.UNKNOWN_TYPE, type, "unknown frame type 0x" + Integer.toHexString(type), Counter.UNKNOWN_TYPE);
-            return false;
-        }
-        int fixed = FrameType.fixedLength(type);
-        if (length < fixed || (FrameType.isFixedSize(type) && length != fixed)) {
-            protocolError(c, ErrorCode.MALFORMED, type, FrameType.name(type) + " frame of " + length
-                + " bytes; its fixed part is " + fixed, Counter.MALFORMED);
+    private boolean checkHeader(Connection c, DirectBuffer buffer, int pos) {
+        Admission.Refusal refusal = Admission.checkHeader(buffer, pos, config.maxFrameLength);
+        if (refusal != null) {
+            refuse(c, refusal);
             return false;
         }
         return true;
+    }
+
+    private void refuse(Connection c, Admission.Refusal refusal) {
+        protocolError(c, refusal.code(), refusal.failedType(), refusal.message(), refusal.counter());
     }
 
     private void dispatch(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
@@ -661,33 +648,14 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     private void onHandshake(Connection c, int type, DirectBuffer buffer, int offset, int length) {
-        if (type != FrameType.HANDSHAKE) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "expected HANDSHAKE first, got " + FrameType.name(type), Counter.UNEXPECTED_FRAME);
+        String wrapError = type == FrameType.HANDSHAKE ? handshake.wrap(buffer, offset, length) : null;
+        Admission.Refusal refusal = Admission.checkHandshake(type, handshake, wrapError, config);
+        if (refusal != null) {
+            refuse(c, refusal);
             return;
         }
-        String bad = handshake.wrap(buffer, offset, length);
-        if (bad != null) {
-            protocolError(c, ErrorCode.MALFORMED, type, bad, Counter.MALFORMED);
-            return;
-        }
-        if (handshake.clusterId() != config.clusterId) {
-            protocolError(c, ErrorCode.WRONG_CLUSTER, type, "cluster id " + handshake.clusterId()
-                + " does not match this node's " + config.clusterId, Counter.WRONG_CLUSTER);
-            return;
-        }
-        int role = handshake.role();
-        int nodeId = handshake.nodeId();
-        if (role == Roles.NODE && (nodeId == 0 || nodeId == config.nodeId)) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "a node must give a node id other than 0 and "
-                + config.nodeId + ", got " + nodeId, Counter.UNEXPECTED_FRAME);
-            return;
-        }
-        if (role != Roles.NODE && role != Roles.CLIENT) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "unknown role " + role, Counter.UNEXPECTED_FRAME);
-            return;
-        }
-        c.remoteRole = role;
-        c.remoteNodeId = role == Roles.NODE ? nodeId : 0;
+        c.remoteRole = handshake.role();
+        c.remoteNodeId = c.remoteRole == Roles.NODE ? handshake.nodeId() : 0;
         MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
         c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE_ACCEPT, config.clusterId, config.nodeId, Roles.NODE);
         activate(c);
@@ -700,19 +668,10 @@ public final class Transport implements Agent, AutoCloseable {
             closeNow(c, c.remoteAddress() + " refused the handshake: " + errorFrame);
             return;
         }
-        if (type != FrameType.HANDSHAKE_ACCEPT) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, "expected HANDSHAKE_ACCEPT, got " + FrameType.name(type), Counter.UNEXPECTED_FRAME);
-            return;
-        }
-        String bad = handshake.wrap(buffer, offset, length);
-        if (bad == null && handshake.clusterId() != config.clusterId) {
-            bad = "cluster id " + handshake.clusterId() + " does not match ours, " + config.clusterId;
-        }
-        if (bad == null && (handshake.role() != Roles.NODE || handshake.nodeId() == 0)) {
-            bad = "the acceptor must be a node with an id, said role " + handshake.role() + " id " + handshake.nodeId();
-        }
-        if (bad != null) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type, bad, Counter.UNEXPECTED_FRAME);
+        String wrapError = type == FrameType.HANDSHAKE_ACCEPT ? handshake.wrap(buffer, offset, length) : null;
+        Admission.Refusal refusal = Admission.checkAccept(type, handshake, wrapError, config);
+        if (refusal != null) {
+            refuse(c, refusal);
             return;
         }
         c.remoteRole = Roles.NODE;
