@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         DemoCommand.class,
         SimulateCommand.class,
+        JournalCommand.class,
     })
 public final class Main implements Runnable {
 
