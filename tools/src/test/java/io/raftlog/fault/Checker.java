@@ -36,8 +36,8 @@ final class Checker {
 
     Checker(History history) {
         this.history = history;
-        // Committed stays committed: the highest commit index any node ever reported bounds the log every
-        // node must agree on, even if the cluster failed to converge at the end.
+        // Committed stays committed: the highest commit index anyone ever saw bounds the log every node
+        // must agree on, even if the cluster failed to converge at the end (restarted nodes report 0).
         long best = -1;
         int node = -1;
         for (History.NodeLog log : history.logs().values()) {
@@ -46,9 +46,22 @@ final class Checker {
                 node = log.node();
             }
         }
+        // An acknowledgement and an entry handed to a consumer are reports of a commit as well.
         for (History.Observation o : history.observations()) {
             if (o.reachable() && o.commitIndex() > best) {
                 best = o.commitIndex();
+            }
+        }
+        for (History.Op op : history.ops()) {
+            if (op.outcome == History.Outcome.OK && op.index > best) {
+                best = op.index;
+            }
+        }
+        for (List<History.Seen> seen : history.seenByConsumer().values()) {
+            for (History.Seen s : seen) {
+                if (s.index() > best) {
+                    best = s.index();
+                }
             }
         }
         this.referenceCommit = best;

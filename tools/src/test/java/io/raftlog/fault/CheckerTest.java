@@ -112,6 +112,12 @@ class CheckerTest {
     }
 
     @Test
+    void anAcknowledgementCountsAsACommitReport() {
+        // No status poll saw commit index 7, but p2-c0 was acknowledged at 7: it must be on the nodes.
+        assertFails("log-contiguous", h -> h.ops().get(5).ok(9999, 7));
+    }
+
+    @Test
     void lostAcknowledgedAppendFails() {
         assertFails("acked-present", h -> replaceEverywhere(h, 6, new History.Entry(6, EntryType.NOOP, new byte[0])));
     }

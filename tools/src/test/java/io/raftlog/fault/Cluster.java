@@ -41,7 +41,12 @@ final class Cluster implements FaultTarget, AutoCloseable {
     Cluster(Path jar, Path baseDir, int n, List<String> javaFlags, List<String> serverArgs) throws IOException {
         this.n = n;
         this.baseDir = baseDir;
-        this.realPorts = freePorts(n);
+        // The nodes' ports stay reserved until every proxy has bound its own, so no proxy takes one of them.
+        ServerSocket[] reserved = reservePorts(n);
+        this.realPorts = new int[n];
+        for (int i = 0; i < n; i++) {
+            realPorts[i] = reserved[i].getLocalPort();
+        }
         this.proxies = new FaultProxy[n + 1][n + 1];
         this.processes = new NodeProcess[n + 1];
         try {
@@ -51,6 +56,9 @@ final class Cluster implements FaultTarget, AutoCloseable {
                         proxies[i][j] = new FaultProxy(i + "->" + j, realAddress(j));
                     }
                 }
+            }
+            for (ServerSocket s : reserved) {
+                s.close();
             }
             for (int i = 1; i <= n; i++) {
                 List<String> cmd = new ArrayList<>();
@@ -64,6 +72,9 @@ final class Cluster implements FaultTarget, AutoCloseable {
             }
             Runtime.getRuntime().addShutdownHook(reaper);
         } catch (IOException | RuntimeException e) {
+            for (ServerSocket r : reserved) {
+                r.close();
+            }
             close();
             throw e;
         }
@@ -262,23 +273,21 @@ final class Cluster implements FaultTarget, AutoCloseable {
         }
     }
 
-    /** Ports the kernel just handed out, closed again at once: a small race with other programs remains. */
-    static int[] freePorts(int count) throws IOException {
+    /** Loopback server sockets on ports the kernel picked; closed before the nodes start (a small race remains). */
+    static ServerSocket[] reservePorts(int count) throws IOException {
         ServerSocket[] sockets = new ServerSocket[count];
-        int[] ports = new int[count];
         try {
             for (int i = 0; i < count; i++) {
                 sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
             }
-        } finally {
+        } catch (IOException e) {
             for (ServerSocket s : sockets) {
                 if (s != null) {
                     s.close();
                 }
             }
+            throw e;
         }
-        return ports;
+        return sockets;
     }
-
 }

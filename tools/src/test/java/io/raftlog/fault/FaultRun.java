@@ -194,22 +194,21 @@ final class FaultRun {
     private static Result finish(History h, Path dir) {
         Path historyFile = dir.resolve("history.txt");
         h.write(historyFile);
-        return judge(h, dir, historyFile);
+        return judge(h, dir.resolve("report.txt"), historyFile);
     }
 
     /** Re-checks a saved history (no cluster involved): the same verdicts as the run that wrote it. */
     static Result replay(Path historyFile) {
         History h = History.read(historyFile);
-        return judge(h, historyFile.toAbsolutePath().getParent(), historyFile);
+        return judge(h, historyFile.toAbsolutePath().resolveSibling("report-replay.txt"), historyFile);
     }
 
-    private static Result judge(History h, Path dir, Path historyFile) {
+    private static Result judge(History h, Path reportFile, Path historyFile) {
         List<Checker.Verdict> verdicts = new Checker(h).checkAll();
         long start = h.metaLong("t.start", 0);
         long end = h.metaLong("t.healed", start);
         Availability availability = new Availability(h, (int) h.metaLong("nodes", 3), start, end);
-        String report = Report.render(h, verdicts, availability, start, end);
-        Path reportFile = dir.resolve("report.txt");
+        String report = Report.render(h, verdicts, availability, start, end, historyFile.toAbsolutePath());
         try {
             Files.writeString(reportFile, report, StandardCharsets.UTF_8);
         } catch (IOException e) {

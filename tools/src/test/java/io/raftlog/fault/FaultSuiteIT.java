@@ -37,7 +37,7 @@ class FaultSuiteIT {
     Stream<DynamicTest> faultRuns() throws IOException {
         String replay = System.getProperty("fault.replay", "");
         if (!replay.isBlank()) {
-            return Stream.of(DynamicTest.dynamicTest("replay " + replay, () -> assertPassed(FaultRun.replay(Path.of(replay)), "replay")));
+            return Stream.of(DynamicTest.dynamicTest("replay " + replay, () -> assertPassed(FaultRun.replay(Path.of(replay)))));
         }
         Path jar = Path.of(System.getProperty("raftlog.jar", "target/raftlog.jar"));
         assumeServerAvailable(jar);
@@ -66,8 +66,7 @@ class FaultSuiteIT {
                 FaultRun.Result r = FaultRun.run(config);
                 covered.addAll(r.nemesesRun());
                 System.out.println(r.report());
-                assertPassed(r, "-Dit.test=FaultSuiteIT -Dfault.seed=" + seed + " -Dfault.duration=" + duration.toSeconds() + "s"
-                    + " -Dfault.nodes=" + nodes);
+                assertPassed(r);
             }));
         }
         if (ci) {
@@ -80,10 +79,9 @@ class FaultSuiteIT {
         return tests.stream();
     }
 
-    private static void assertPassed(FaultRun.Result r, String rerun) {
+    private static void assertPassed(FaultRun.Result r) {
         if (!r.passed()) {
-            throw new AssertionError("fault run failed; report " + r.reportFile() + "\n  re-run:  mvn -pl tools verify " + rerun
-                + "\n  re-check: mvn -pl tools verify -Dit.test=FaultSuiteIT -Dfault.replay=" + r.historyFile() + "\n\n" + r.report());
+            throw new AssertionError("fault run failed; report " + r.reportFile() + "\n\n" + r.report());
         }
     }
 

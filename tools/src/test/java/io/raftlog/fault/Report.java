@@ -1,5 +1,6 @@
 package io.raftlog.fault;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,10 +10,16 @@ final class Report {
     private Report() {
     }
 
-    static String render(History h, List<Checker.Verdict> verdicts, Availability availability, long startNanos, long endNanos) {
+    static String render(History h, List<Checker.Verdict> verdicts, Availability availability, long startNanos, long endNanos,
+                         Path historyFile) {
         StringBuilder sb = new StringBuilder();
         boolean passed = Checker.allPassed(verdicts);
         sb.append("raftlog fault run: ").append(passed ? "PASS" : "FAIL").append('\n');
+        sb.append("  history: ").append(historyFile).append('\n');
+        sb.append("  re-check: mvn -B -pl tools verify -Dit.test=FaultSuiteIT -Dfault.replay=").append(historyFile).append('\n');
+        sb.append("  re-run:   mvn -B -pl tools verify -Dit.test=FaultSuiteIT -Dfault.seed=").append(h.meta.getOrDefault("seed", "?"))
+            .append(" -Dfault.duration=").append(h.metaLong("duration.ms", 0) / 1000).append("s -Dfault.nodes=")
+            .append(h.meta.getOrDefault("nodes", "3")).append(" -Dfault.fsync=").append(h.meta.getOrDefault("fsync", "batch")).append('\n');
         h.meta.entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> sb.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
 
