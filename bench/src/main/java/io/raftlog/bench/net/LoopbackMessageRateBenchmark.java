@@ -41,6 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       connection's outbound ring (as the raft thread does); one transport thread coalesces them into
  *       writes, the other transport's thread reads, frames and dispatches each to a handler.</li>
  *   <li>{@code transportOffer64}: the same, offering 64 frames back to back per ring operation.</li>
+ *   <li>{@code transportOnItsThread}: the sender transport's own thread offers (64 frames at a time), so two
+ *       threads share the two cores as in the raw loop.</li>
  *   <li>{@code rawSocketCopy}: the ceiling - a plain blocking socket, the sender writes 64 KiB buffers of
  *       512 ready-made 128-byte messages, a reader thread reads 64 KiB at a time and counts bytes.</li>
  * </ul>
@@ -59,11 +61,13 @@ public class LoopbackMessageRateBenchmark {
     @State(Scope.Benchmark)
     public static class Transports {
         final AtomicLong received = new AtomicLong();
+        /** Frames the sender transport's own thread should have offered (transportOnItsThread). */
+        final AtomicLong onThreadTarget = new AtomicLong();
         final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(MESSAGE));
         final UnsafeBuffer frames64 = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * MESSAGE));
         Transport receiver;
         Transport sender;
-        Connection link;
+        volatile Connection link;
         long sent;
 
         @Setup(Level.Trial)
@@ -78,7 +82,25 @@ public class LoopbackMessageRateBenchmark {
             };
             receiver = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).threadName("bench-receiver"), counting).start();
             InetSocketAddress address = receiver.bind(new InetSocketAddress("127.0.0.1", 0));
-            sender = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2).threadName("bench-sender"), (c, t, f, b, o, l) -> { })
+            FrameHandler producingOnTransportThread = new FrameHandler() {
+                private long offered;
+
+                @Override
+                public void onFrame(Connection connection, int type, int flags, DirectBuffer buffer, int offset, int length) {
+                }
+
+                @Override
+                public int onDutyCycle(long nowNs) {
+                    int work = 0;
+                    long target = onThreadTarget.get();
+                    while (offered < target && link != null && link.offer(frames64, 0, frames64.capacity())) {
+                        offered += 64;
+                        work++;
+                    }
+                    return work;
+                }
+            };
+            sender = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2).threadName("bench-sender"), producingOnTransportThread)
                 .start();
             link = sender.connect(address, false);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -193,6 +215,22 @@ public class LoopbackMessageRateBenchmark {
         awaitAtLeast(t.received, t.sent);
         return t.sent;
     }
+
+    /**
+     * The sender transport's own thread produces (64 frames per offer, in its duty cycle), so two threads
+     * do the work, as in {@link #rawSocketCopy}; the benchmark thread only sets the target and waits.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long transportOnItsThread(Transports t) {
+        t.sent += BATCH;
+        t.onThreadTarget.set(t.sent);
+        t.sender.execute(NOTHING); // wakes the sender's thread if it sleeps in its selector
+        awaitAtLeast(t.received, t.sent);
+        return t.sent;
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
