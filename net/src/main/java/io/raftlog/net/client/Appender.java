@@ -34,6 +34,12 @@ import org.agrona.ExpandableArrayBuffer;
  * On every new connection everything unfinished is resent with its original sequences, one entry per
  * frame (the node answers a sequence its log already holds with the original index), so a retry never
  * appends twice.
+ *
+ * <p>A new connection starts with one frame and pipelines only after its first acknowledgement. The node
+ * remembers, per client, which sequences its log holds; if a first frame were refused (the node is not
+ * leader yet) while later frames pipelined behind it were accepted a moment later, the refused sequence
+ * would look older than what the node remembers and its retry would be refused for good. Probing first
+ * closes that window at the start of a connection, where leadership changes make it likely.
  */
 final class Appender implements AutoCloseable {
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -145,7 +151,7 @@ final class Appender implements AutoCloseable {
      */
     private boolean sendDirect(long now) {
         FrameConnection c = connection;
-        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent()) {
+        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent() || !sentFrames.isEmpty()) {
             return false; // only a lone append: under load the send thread batches many per write
         }
         if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
@@ -251,7 +257,7 @@ final class Appender implements AutoCloseable {
                     } else {
                         await(nextConnectNanos - now);
                     }
-                } else if (connection != null && window.hasUnsent()) {
+                } else if (connection != null && window.hasUnsent() && (ackedOnThisConnection || sentFrames.isEmpty())) {
                     if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
                         lastProgressNanos = now;
                     }
@@ -368,7 +374,9 @@ final class Appender implements AutoCloseable {
     /** Encodes queued appends into {@link #sendBuffer} as APPEND frames; returns the bytes to write. */
     private int encode() {
         int position = 0;
-        while (window.hasUnsent() && position < WRITE_BATCH_BYTES) {
+        // Until a connection has acknowledged something, one frame at a time (see the class comment).
+        int frames = ackedOnThisConnection ? Integer.MAX_VALUE : 1;
+        while (window.hasUnsent() && position < WRITE_BATCH_BYTES && frames-- > 0) {
             long seq = window.sendNext();
             if (!window.isPending(seq)) {
                 window.sentUpTo(seq + 1);
@@ -444,6 +452,9 @@ final class Appender implements AutoCloseable {
                 sentFrames.dropBelow(window.lowest());
                 if (appendersWaiting > 0) {
                     notFull.signalAll();
+                }
+                if (senderWaiting && window.hasUnsent()) {
+                    work.signal(); // e.g. the first ack of a connection opens the pipeline
                 }
             }
         } finally {

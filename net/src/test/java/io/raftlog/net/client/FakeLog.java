@@ -30,6 +30,18 @@ final class FakeLog {
         return i;
     }
 
+    /**
+     * Whether {@code sequence} is below every sequence the log holds for the client while not held itself:
+     * the real leader refuses such a retry for good ("older than the sequences this node remembers").
+     */
+    synchronized boolean olderThanRemembered(long clientId, long sequence) {
+        Map<Long, Long> seen = indexBySequence.get(clientId);
+        if (seen == null || seen.isEmpty() || seen.containsKey(sequence)) {
+            return false;
+        }
+        return sequence < java.util.Collections.min(seen.keySet());
+    }
+
     /** How many of sequences [first, first + count) of the client the log holds already. */
     synchronized int known(long clientId, long firstSequence, int count) {
         Map<Long, Long> seen = indexBySequence.get(clientId);

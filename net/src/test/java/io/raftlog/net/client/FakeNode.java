@@ -23,6 +23,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.ExpandableArrayBuffer;
@@ -51,6 +52,8 @@ final class FakeNode implements AutoCloseable {
     private volatile int cutTailAfterEntries = -1;
     private volatile long compactedBefore = 1;
     private volatile int resendOverlap;
+    private final AtomicInteger refuseFirstAppends = new AtomicInteger();
+    private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private volatile boolean closed;
 
     FakeNode(int nodeId, FakeLog log) throws IOException {
@@ -86,6 +89,22 @@ final class FakeNode implements AutoCloseable {
     /** Sends {@code n} entries to a tail and then dies. */
     FakeNode cutTailAfterEntries(int n) {
         this.cutTailAfterEntries = n;
+        return this;
+    }
+
+    /** Holds every handshake answer until {@link #releaseHandshakes()}: lets a client queue appends first. */
+    FakeNode holdHandshakes() {
+        handshakeGate = new CountDownLatch(1);
+        return this;
+    }
+
+    void releaseHandshakes() {
+        handshakeGate.countDown();
+    }
+
+    /** Answers the first {@code n} APPEND frames NOT_LEADER (no leader known), then leads. */
+    FakeNode refuseFirstAppends(int n) {
+        refuseFirstAppends.set(n);
         return this;
     }
 
@@ -152,6 +171,7 @@ final class FakeNode implements AutoCloseable {
                     if (type != FrameType.HANDSHAKE || hs.wrap(frame, 0, length) != null || hs.role() != Roles.CLIENT) {
                         throw new IOException("expected a client HANDSHAKE first");
                     }
+                    handshakeGate.await();
                     int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE);
                     send(out, reply, n);
                     handshaken = true;
@@ -183,6 +203,19 @@ final class FakeNode implements AutoCloseable {
         if (mode == Mode.FOLLOWER) {
             int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, leaderHint.isEmpty() ? 0 : 9,
                 append.clientId(), append.firstSequence(), leaderHint, "not the leader");
+            send(out, reply, n);
+            return payloadsSeen;
+        }
+        if (refuseFirstAppends.getAndDecrement() > 0) {
+            // Not leader yet: refuses this frame, accepts the next (a node that just won an election).
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, 0, append.clientId(),
+                append.firstSequence(), "", "not the leader yet");
+            send(out, reply, n);
+            return payloadsSeen;
+        }
+        if (log.olderThanRemembered(append.clientId(), append.firstSequence())) {
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.INVALID, FrameType.APPEND, nodeId, append.clientId(),
+                append.firstSequence(), "", "sequence is older than the sequences this node remembers");
             send(out, reply, n);
             return payloadsSeen;
         }

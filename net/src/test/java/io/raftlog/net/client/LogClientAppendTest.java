@@ -119,6 +119,27 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aRefusedFirstFrameIsNotOvertakenByFramesPipelinedBehindIt() throws Exception {
+        // The node refuses the first frame (not leader yet) and accepts the next. Had the client pipelined
+        // more frames behind the first, they would be in the log before sequence 1, whose retry the node
+        // would then refuse for good as older than what it remembers.
+        FakeNode node = node(1).refuseFirstAppends(1).holdHandshakes();
+        LogClient client = client(LogClient.builder(List.of(node.address())).window(4096).maxAppendBytes(1024));
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            futures.add(client.append(bytes("q" + i)));
+            expected.add("q" + i);
+        }
+        // All 3000 are queued before the connection is up: enough for many 1 KiB frames at once.
+        node.releaseHandshakes();
+        for (CompletableFuture<Long> f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(strings(log.dataEntries())).isEqualTo(expected);
+    }
+
+    @Test
     void abandonsAHungNodeAfterTheRequestTimeout() throws Exception {
         FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
         FakeNode leader = node(2);
