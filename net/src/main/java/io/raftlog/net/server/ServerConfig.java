@@ -83,11 +83,12 @@ public final class ServerConfig {
     }
 
     public RaftConfig raftConfig() {
-        // 256 KiB per AppendEntries keeps every frame far below the transport's largest send (an eighth
-        // of the outbound ring) while still moving ~2,000 entries of 128 bytes per frame.
+        // 128 KiB per AppendEntries (~800 entries of 128 bytes) and 16 in flight: at most 2 MiB per
+        // follower in flight, half of a connection's outbound ring, so pipelining alone never fills the ring
+        // (a full ring drops messages, which Raft survives but pays for with probes and timeouts).
         return RaftConfig.defaults(nodeId, members(), seed)
             .withTicks(electionTicks, heartbeatTicks)
-            .withReplicationBounds(64, 4096, 256 * 1024);
+            .withReplicationBounds(16, 4096, 128 * 1024);
     }
 
     public PipelineConfig pipelineConfig() {
