@@ -51,6 +51,7 @@ final class FaultRun {
         h.meta.put("duration.ms", Long.toString(c.duration().toMillis()));
         h.meta.put("fsync", c.fsync());
         h.meta.put("workload", c.workload().toString());
+        h.meta.put("opening", String.join(",", c.first().stream().map(n -> n.label).toList()));
         Schedule schedule = Schedule.generate(c.seed(), c.duration().toMillis(), c.first());
         Files.writeString(c.dir().resolve("schedule.txt"), schedule.toString());
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * <li>{@code fault.duration} per seed, e.g. 90s, 10m (default {@value #CI_DURATION})</li>
  * <li>{@code fault.nodes} 3 or 5 (default 3); {@code fault.fsync} batch, interval:MS or none (default batch)</li>
  * <li>{@code fault.producers}, {@code fault.consumers}, {@code fault.rate} (appends/s per producer)</li>
+ * <li>{@code fault.opening} nemeses the plan starts with, e.g. kill,freeze (CI runs set this per seed)</li>
  * <li>{@code fault.replay} a history.txt: re-check it without starting anything</li>
  * </ul>
  */
@@ -59,7 +60,8 @@ class FaultSuiteIT {
         for (int i = 0; i < seeds.length; i++) {
             long seed = seeds[i];
             // In CI every seed opens with its share of the nemeses, so three short runs cover them all.
-            List<Nemesis> opening = ci ? all.subList(i * all.size() / seeds.length, (i + 1) * all.size() / seeds.length) : List.of();
+            List<Nemesis> opening = ci ? all.subList(i * all.size() / seeds.length, (i + 1) * all.size() / seeds.length)
+                : parseOpening(System.getProperty("fault.opening", ""));
             tests.add(DynamicTest.dynamicTest("seed " + seed, () -> {
                 Path dir = base.resolve("seed-" + seed + "-" + System.currentTimeMillis());
                 FaultRun.Config config = new FaultRun.Config(seed, duration, nodes, jar, dir, fsync, workload, opening);
@@ -103,6 +105,20 @@ class FaultSuiteIT {
         }
         Assumptions.assumeTrue(p.exitValue() == 0 && out.contains("--listen"),
             "fault suite skipped: 'raftlog server' with --listen is not in " + jar + " yet (it said: " + out.lines().findFirst().orElse("") + ")");
+    }
+
+    /** {@code kill,freeze}: the nemeses a plan opens with (the CI split; the report's re-run line names it). */
+    static List<Nemesis> parseOpening(String text) {
+        List<Nemesis> out = new ArrayList<>();
+        for (String label : text.split(",")) {
+            if (label.isBlank()) {
+                continue;
+            }
+            out.add(Arrays.stream(Nemesis.values()).filter(n -> n.label.equals(label.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("fault.opening: unknown nemesis '" + label.trim() + "'; known: "
+                    + Arrays.stream(Nemesis.values()).map(n -> n.label).toList())));
+        }
+        return out;
     }
 
     static Duration parseDuration(String text) {

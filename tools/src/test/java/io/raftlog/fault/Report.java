@@ -19,7 +19,8 @@ final class Report {
         sb.append("  re-check: mvn -B -pl tools verify -Dit.test=FaultSuiteIT -Dfault.replay=").append(historyFile).append('\n');
         sb.append("  re-run:   mvn -B -pl tools verify -Dit.test=FaultSuiteIT -Dfault.seed=").append(h.meta.getOrDefault("seed", "?"))
             .append(" -Dfault.duration=").append(h.metaLong("duration.ms", 0) / 1000).append("s -Dfault.nodes=")
-            .append(h.meta.getOrDefault("nodes", "3")).append(" -Dfault.fsync=").append(h.meta.getOrDefault("fsync", "batch")).append('\n');
+            .append(h.meta.getOrDefault("nodes", "3")).append(" -Dfault.fsync=").append(h.meta.getOrDefault("fsync", "batch"))
+            .append(h.meta.getOrDefault("opening", "").isEmpty() ? "" : " -Dfault.opening=" + h.meta.get("opening")).append('\n');
         h.meta.entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> sb.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
 
