@@ -135,7 +135,7 @@ public final class Transport implements Agent, AutoCloseable {
         return this;
     }
 
-    /** Stops the thread (if started) and closes every socket. */
+    /** Stops the thread (if started) and closes every socket. Not from the transport thread itself. */
     @Override
     public synchronized void close() {
         if (runner != null) {
