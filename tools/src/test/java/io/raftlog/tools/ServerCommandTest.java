@@ -1,0 +1,100 @@
+package io.raftlog.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.raftlog.net.server.RaftServer;
+import io.raftlog.net.server.ServerConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code raftlog server} refuses bad settings with one line naming the problem (exit 2 for usage, 1 for
+ * failures), in-process and without starting a node.
+ */
+class ServerCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private static void assertOneLine(Result r, int code, String... fragments) {
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        String firstLine = r.err().lines().findFirst().orElse("");
+        assertThat(firstLine).startsWith("raftlog");
+        for (String f : fragments) {
+            assertThat(firstLine).contains(f);
+        }
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void anIdNotInTheClusterIsAUsageError() {
+        assertOneLine(run("server", "--id", "4", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:2", "--data", dir.toString()),
+            Cli.USAGE, "node id 4 is not in the cluster");
+    }
+
+    @Test
+    void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()),
+            Cli.USAGE, "bad address '127.0.0.1'");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--fsync", "sometimes"),
+            Cli.USAGE, "bad fsync policy 'sometimes'");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001"), Cli.USAGE, "missing --data");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--bogus"),
+            Cli.USAGE, "--bogus");
+    }
+
+    @Test
+    void theConfigFileSuppliesSettingsAndUnknownKeysAreNamed() throws Exception {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "id=1\ncluster=1=127.0.0.1:7001\ndata=" + dir.resolve("d") + "\nfsnyc=none\n");
+        assertOneLine(run("server", "--config", file.toString()), Cli.USAGE, "unknown setting 'fsnyc'");
+        assertOneLine(run("server", "--config", dir.resolve("absent.properties").toString()), Cli.USAGE, "absent.properties");
+    }
+
+    @Test
+    void aPortInUseIsAFailureNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            assertOneLine(run("server", "--id", "1", "--cluster", "1=" + address, "--data", dir.resolve("n1").toString()),
+                Cli.FAILURE, "cannot listen on " + address);
+        }
+    }
+
+    @Test
+    void anUncreatableOrBusyDataDirectoryIsAFailureNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.resolve("sub").toString()),
+            Cli.FAILURE, "cannot create data directory");
+
+        Path data = dir.resolve("busy");
+        ServerConfig c = ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build();
+        try (RaftServer running = RaftServer.start(c)) {
+            assertThat(running.boundAddress().getPort()).isPositive();
+            assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
+                Cli.FAILURE, "is in use by another raftlog node");
+        }
+    }
+}
