@@ -53,7 +53,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tick-ms", paramLabel = "MS", description = "Raft tick period (default 10)")
     Long tickMs;
 
-    @Option(names = "--election-ticks", paramLabel = "N", description = "election timeout in ticks, randomised up to 2x (default 15)")
+    @Option(names = "--election-ticks", paramLabel = "N", description = "election timeout in ticks, randomised up to 2x (default 30)")
     Integer electionTicks;
 
     @Option(names = "--heartbeat-ticks", paramLabel = "N", description = "leader heartbeat period in ticks (default 3)")
@@ -86,7 +86,7 @@ public final class ServerCommand implements Callable<Integer> {
             b.clusterId(parseLong(cid, "cluster-id"));
         }
         b.timing(longSetting(tickMs, file, "tick-ms", 10), (int) longSetting(electionTicks == null ? null : electionTicks.longValue(),
-            file, "election-ticks", 15), (int) longSetting(heartbeatTicks == null ? null : heartbeatTicks.longValue(),
+            file, "election-ticks", 30), (int) longSetting(heartbeatTicks == null ? null : heartbeatTicks.longValue(),
             file, "heartbeat-ticks", 3));
         String ws = stringSetting(waitStrategy, file, "wait-strategy", false);
         if (ws != null) {

@@ -170,7 +170,9 @@ public final class ServerConfig {
         private FsyncPolicy fsync = FsyncPolicy.BATCH;
         private long clusterId;
         private long tickMillis = 10;
-        private int electionTicks = 15;
+        // 300-600 ms elections: three nodes, their clients and JIT warm-up share two cores here, and at
+        // 150-300 ms a busy leader's heartbeats were late often enough to cause needless elections.
+        private int electionTicks = 30;
         private int heartbeatTicks = 3;
         private String waitStrategy = io.raftlog.pipeline.WaitStrategies.DEFAULT;
         private Long seed;
