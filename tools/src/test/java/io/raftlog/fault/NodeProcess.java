@@ -62,7 +62,7 @@ final class NodeProcess {
         try {
             Files.createDirectories(logFile.getParent());
             logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-            Files.writeString(logFile, "---- fault suite: start #" + (starts + 1) + " of node " + id + ": "
+            Files.writeString(logFile, "---- fault suite " + java.time.LocalTime.now() + ": start #" + (starts + 1) + " of node " + id + ": "
                 + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             logOffsetAtStart = Files.size(logFile);
