@@ -142,12 +142,25 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null);
+            } catch (AssertionError | RuntimeException e) {
+                if (e instanceof JournalCorruptedException) {
+                    throw e;
+                }
+                // Chronicle's own reading of a damaged file fails in its own ways (assertions, index errors)
+                throw new JournalCorruptedException("journal " + dir + " cannot be read (" + e
+                    + "); refusing to open (restore this node from a peer)");
             }
-            long chronicleLast = queue.lastIndex();
+            long chronicleLast;
+            try {
+                chronicleLast = queue.lastIndex();
+            } catch (AssertionError | RuntimeException e) {
+                chronicleLast = Long.MAX_VALUE; // Chronicle cannot find its own end: treat it as a hole, repair
+            }
             if (scan.tornFrom >= 0 || (chronicleLast >= 0 && chronicleLast != scan.lastSeenQueueIndex)) {
                 long from = scan.tornFrom >= 0 ? scan.tornFrom : Math.max(scan.lastSeenQueueIndex, 0);
                 String why = scan.tornFrom >= 0 ? scan.tornReason
-                    : "Chronicle's last document is " + describe(chronicleLast) + " but records can only be read up to "
+                    : "Chronicle's last document is " + (chronicleLast == Long.MAX_VALUE ? "unknown" : describe(chronicleLast))
+                        + " but records can only be read up to "
                         + (scan.lastSeenQueueIndex < 0 ? "none" : describe(scan.lastSeenQueueIndex));
                 throw new NeedsRepair(rollCycle.toCycle(from), scan.lastGoodQueueIndex, state.lastIndex,
                     scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));

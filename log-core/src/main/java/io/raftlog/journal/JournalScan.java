@@ -185,8 +185,30 @@ final class JournalScan {
         }
     }
 
-    /** The queue index of the latest whole compaction record, or -1; reads backwards from the end. */
+    /**
+     * The queue index of the latest whole compaction record, or -1; reads backwards from the end, or forwards
+     * from the start when Chronicle cannot find the end of a damaged file (it fails an internal assertion).
+     */
     private static long findLastCompaction(ExcerptTailer tailer, RecordBuffer rec) {
+        try {
+            return findLastCompactionBackwards(tailer, rec);
+        } catch (AssertionError | RuntimeException e) {
+            long found = -1;
+            tailer.direction(TailerDirection.FORWARD).toStart();
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return found;
+                    }
+                    if (rec.load(dc.wire().bytes()) == null && rec.kind() == RecordFormat.COMPACT) {
+                        found = dc.index();
+                    }
+                }
+            }
+        }
+    }
+
+    private static long findLastCompactionBackwards(ExcerptTailer tailer, RecordBuffer rec) {
         tailer.direction(TailerDirection.BACKWARD).toEnd();
         try {
             while (true) {
