@@ -13,7 +13,7 @@ public final class TransportConfig {
     int role = Roles.NODE;
     int maxFrameLength = Protocol.DEFAULT_MAX_FRAME_LENGTH;
     int outboundRingCapacity = 4 * 1024 * 1024;
-    int clientRingCapacity = 2 * 1024 * 1024;
+    int clientRingCapacity = 4 * 1024 * 1024;
     int writeBufferLength = 64 * 1024;
     int readBufferLength = 64 * 1024;
     long reconnectMinNs = 20_000_000L;
@@ -21,7 +21,7 @@ public final class TransportConfig {
     long handshakeTimeoutNs = 5_000_000_000L;
     long closeLingerNs = 1_000_000_000L;
     int socketBufferLength = 0;
-    int maxAcceptedConnections = 1024;
+    int maxAcceptedConnections = 256;
     String threadName = "raftlog-transport";
     int idleSpins = 20;
     int idleYields = 10;
@@ -69,8 +69,8 @@ public final class TransportConfig {
     }
 
     /**
-     * Bytes of the outbound ring of each accepted client connection (default 2 MiB: frames up to 256 KiB,
-     * so a node should cap a FETCH's maxBytes below {@link Connection#maxSendLength()}).
+     * Bytes of the outbound ring of each accepted client connection (default 4 MiB: frames up to 512 KiB;
+     * a node must keep every frame it sends, ENTRIES included, within {@link Connection#maxSendLength()}).
      */
     public TransportConfig clientRingCapacity(int capacity) {
         this.clientRingCapacity = checkRing(capacity);
