@@ -114,23 +114,40 @@ public final class LogClient implements AutoCloseable {
 
     /**
      * Reads committed entries from {@code fromIndex}; with {@code follow} keeps waiting for new ones, without
-     * it ends ({@link TailSubscription#done()}) at the end of the log. Asking from index 1 of a log whose
+     * it ends ({@link TailSubscription#done()}) at the end of the log as it was when the read began (the
+     * highest commit index of any node: everything acknowledged before is included). Asking from index 1 of a log whose
      * beginning was compacted starts at its first entry instead of failing.
      */
     public TailSubscription tail(long fromIndex, boolean follow, EntryHandler handler) {
-        TailSubscription s = new TailSubscription(settings, fromIndex, follow, fromIndex == 1, handler);
+        TailSubscription s = new TailSubscription(settings, fromIndex, follow, follow ? Long.MAX_VALUE : endOfLog(),
+            fromIndex == 1, handler);
         s.start();
         return s;
     }
 
+    /**
+     * The highest commit index any node reports: a read up to it sees every append acknowledged before the
+     * read began, whichever node serves it. Long.MAX_VALUE when no node answers (the read then ends where
+     * its serving node's log ends).
+     */
+    private long endOfLog() {
+        long end = -1;
+        for (NodeStatus s : status()) {
+            if (s.reachable()) {
+                end = Math.max(end, s.commitIndex());
+            }
+        }
+        return end < 0 ? Long.MAX_VALUE : end;
+    }
+
     /** A blocking iterator that follows the log from {@code fromIndex} as it grows. */
     public TailIterator iterate(long fromIndex) {
-        return new TailIterator(settings, fromIndex, true);
+        return new TailIterator(settings, fromIndex, true, Long.MAX_VALUE);
     }
 
     /** A blocking iterator over the committed entries from {@code fromIndex}, ending at the end of the log. */
     public TailIterator read(long fromIndex) {
-        return new TailIterator(settings, fromIndex, false);
+        return new TailIterator(settings, fromIndex, false, endOfLog());
     }
 
     /** Every node's status, in address order; a node that does not answer in time is marked unreachable. */

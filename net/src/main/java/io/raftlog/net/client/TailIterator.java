@@ -21,8 +21,8 @@ public final class TailIterator implements Iterator<LogEntry>, AutoCloseable {
     private final TailSubscription subscription;
     private LogEntry next;
 
-    TailIterator(ClientSettings settings, long fromIndex, boolean follow) {
-        this.subscription = new TailSubscription(settings, fromIndex, follow, false, (index, buffer, offset, length) -> {
+    TailIterator(ClientSettings settings, long fromIndex, boolean follow, long endIndex) {
+        this.subscription = new TailSubscription(settings, fromIndex, follow, endIndex, false, (index, buffer, offset, length) -> {
             byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             try {

@@ -26,7 +26,9 @@ import org.agrona.ExpandableArrayBuffer;
  *
  * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
  * while: no frame at all within the ping timeout abandons it. With {@code follow} the tail runs until
- * {@link #close()}; without, it ends at the first END_OF_LOG at or after the next index. {@link #done()}
+ * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
+ * index any node reported when the read began, so a read sees every append acknowledged before it), or
+ * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}
  * completes then, or exceptionally when no node could serve for the whole timeout or the entries asked
  * for were compacted away.
  */
@@ -39,6 +41,8 @@ public final class TailSubscription implements AutoCloseable {
     private final List<NodeAddress> addresses;
     private final EntryHandler handler;
     private final boolean follow;
+    /** Without follow: the tail is done once every entry up to here was delivered (Long.MAX_VALUE: unknown). */
+    private final long endIndex;
     private final boolean skipCompacted;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Thread thread;
@@ -52,6 +56,7 @@ public final class TailSubscription implements AutoCloseable {
 
     private volatile long nextIndex;
     private volatile boolean closed;
+    private boolean finished;
     private volatile FrameConnection connection;
     private volatile NodeAddress servingNode;
     private long requestId;
@@ -61,7 +66,8 @@ public final class TailSubscription implements AutoCloseable {
     private int nextAddress;
     private String lastProblem = "not connected yet";
 
-    TailSubscription(ClientSettings settings, long fromIndex, boolean follow, boolean skipCompacted, EntryHandler handler) {
+    TailSubscription(ClientSettings settings, long fromIndex, boolean follow, long endIndex, boolean skipCompacted,
+                     EntryHandler handler) {
         if (fromIndex < 1) {
             throw new IllegalArgumentException("fromIndex " + fromIndex + " is below 1 (log indexes start at 1)");
         }
@@ -69,6 +75,7 @@ public final class TailSubscription implements AutoCloseable {
         this.addresses = settings.addresses();
         this.handler = handler;
         this.follow = follow;
+        this.endIndex = endIndex;
         this.skipCompacted = skipCompacted;
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
@@ -160,7 +167,7 @@ public final class TailSubscription implements AutoCloseable {
         sendFetch(c);
         boolean pingOutstanding = false;
         c.readTimeout(PING_AFTER_MILLIS);
-        while (!closed) {
+        while (!closed && !finished) {
             DirectBuffer frame;
             try {
                 frame = c.readFrame();
@@ -188,7 +195,7 @@ public final class TailSubscription implements AutoCloseable {
                         if (endOfLog.nextIndex() > nextIndex) {
                             nextIndex = endOfLog.nextIndex();
                         }
-                        if (!follow) {
+                        if (!follow && (endIndex == Long.MAX_VALUE || nextIndex > endIndex)) {
                             return true;
                         }
                     }
@@ -216,7 +223,7 @@ public final class TailSubscription implements AutoCloseable {
                 default -> throw new IOException(c.address() + " sent an unexpected " + FrameType.name(type) + " frame");
             }
         }
-        return false;
+        return finished;
     }
 
     private void onEntries(FrameConnection c, DirectBuffer frame) throws IOException {
@@ -242,10 +249,16 @@ public final class TailSubscription implements AutoCloseable {
         if (delivered > 0) {
             handler.endOfBatch();
         }
+        if (!follow && endIndex != Long.MAX_VALUE && nextIndex > endIndex) {
+            finished = true; // read everything that was committed when the read began: done
+        }
     }
 
     private void sendFetch(FrameConnection c) throws IOException {
-        int len = fetch.encode(out, 0, ++requestId, nextIndex, settings.fetchMaxBytes(), follow);
+        // A bounded read follows until its end index: the node serving it may be a follower whose commit
+        // index is still behind what the leader has acknowledged.
+        boolean subscribe = follow || endIndex != Long.MAX_VALUE;
+        int len = fetch.encode(out, 0, ++requestId, nextIndex, settings.fetchMaxBytes(), subscribe);
         c.write(out.byteArray(), 0, len);
     }
 

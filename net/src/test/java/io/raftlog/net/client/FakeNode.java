@@ -52,6 +52,7 @@ final class FakeNode implements AutoCloseable {
     private volatile int cutTailAfterEntries = -1;
     private volatile long compactedBefore = 1;
     private volatile int resendOverlap;
+    private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private volatile boolean closed;
@@ -89,6 +90,12 @@ final class FakeNode implements AutoCloseable {
     /** Sends {@code n} entries to a tail and then dies. */
     FakeNode cutTailAfterEntries(int n) {
         this.cutTailAfterEntries = n;
+        return this;
+    }
+
+    /** Serves and reports a commit index this many entries behind the shared log (a follower catching up). */
+    FakeNode lag(int entries) {
+        this.lag = entries;
         return this;
     }
 
@@ -264,7 +271,7 @@ final class FakeNode implements AutoCloseable {
         int sent = 0;
         // Serves on this connection's thread: the tests' fetches are the only request on their connection.
         while (!closed) {
-            long last = log.lastIndex();
+            long last = Math.max(0, log.lastIndex() - lag);
             if (next <= last) {
                 EntriesEncoder enc = new EntriesEncoder().wrap(buf, 0, 64 * 1024, fetch.requestId(), next);
                 while (next <= last) {
@@ -286,7 +293,7 @@ final class FakeNode implements AutoCloseable {
                 if (!fetch.follow()) {
                     return;
                 }
-                log.awaitBeyond(last, 50);
+                log.awaitBeyond(last + lag, 50);
             }
         }
     }

@@ -98,6 +98,22 @@ class LogClientTailTest {
     }
 
     @Test
+    void aReadEndsAtTheHighestCommitIndexNotAtALaggingNodesEnd() throws Exception {
+        // Node 1 serves 10 entries behind; node 2 reports the whole log committed. A read that began after
+        // everything was acknowledged must include everything, waiting for node 1 to catch up.
+        FakeNode lagging = node(1).lag(10);
+        FakeNode current = node(2);
+        fill(0, 50);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TailSubscription tail = client(lagging, current).tail(1, false, collectInto(seen));
+        Await.until("the lagging node's part", Duration.ofSeconds(10), () -> seen.size() >= 50 - 10 - 1);
+        assertThat(tail.done()).isNotDone();
+        lagging.lag(0);
+        tail.done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(1));
+    }
+
+    @Test
     void leavesAHungNodeForOneThatAnswers() throws Exception {
         FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
         FakeNode good = node(2);
