@@ -12,16 +12,22 @@ import org.agrona.collections.Long2ObjectHashMap;
  * and truncation of the log passes through {@link SessionTrackingLog}, so any node that becomes leader
  * already knows what its log holds, committed or not, and answers a retry with the original indexes.
  *
- * <p>Bounded: {@code runsPerClient} recent runs per client (the
- * ring grows on demand, so a client that appends rarely costs little), {@code maxClients} clients (the one touched
- * longest ago is evicted). Only the raft thread uses it.
+ * <p>Sequences may reach the log out of order (a windowed client retries the appends a dead leader lost
+ * after later ones already went through the new leader), so "new" means "none of these sequences is in the
+ * log", not "above the last one". What the table cannot vouch for - sequences of runs it dropped to stay
+ * bounded, or from before the journal tail it was rebuilt from - it calls {@link #TOO_OLD} rather than
+ * guess: refusing a retry is recoverable, a duplicate in the stream is not.
+ *
+ * <p>Bounded: {@code runsPerClient} recent runs per client (the ring grows on demand, so a client that
+ * appends rarely costs little), {@code maxClients} clients (the one touched longest ago is evicted). Only
+ * the raft thread uses it.
  */
 final class ClientSessions {
-    /** {@link #lookup}: the whole range is new to this log. */
+    /** {@link #lookup}: none of the range is in the log. */
     static final long NEW = -1;
-    /** {@link #lookup}: the range overlaps what the log holds but cannot be resolved to one run. */
+    /** {@link #lookup}: part of the range is in the log, or all of it but not as one append. */
     static final long CONFLICT = -2;
-    /** {@link #lookup}: older than the runs remembered for this client. */
+    /** {@link #lookup}: the range may be in the log but this table no longer remembers it. */
     static final long TOO_OLD = -3;
 
     private static final class Session {
@@ -32,19 +38,27 @@ final class ClientSessions {
         int newest = -1; // slot of the newest run
         int size;
         long touchedIndex;
+        long maxSequence = Long.MIN_VALUE;
+        /** The highest sequence that may be in the log without being in a remembered run. */
+        long forgottenMax;
 
-        Session(int maxRuns) {
+        Session(int maxRuns, long forgottenMax) {
             this.maxRuns = maxRuns;
+            this.forgottenMax = forgottenMax;
             int initial = Math.min(8, maxRuns);
             runSequence = new long[initial];
             runIndex = new long[initial];
             runCount = new int[initial];
         }
 
+        int slot(int ageFromNewest) {
+            int s = newest - ageFromNewest;
+            return s < 0 ? s + runCount.length : s;
+        }
+
         /** Doubles the ring (oldest run first after the copy) until it reaches maxRuns: idle clients stay small. */
         private void grow() {
-            int capacity = runCount.length;
-            int bigger = Math.min(maxRuns, capacity * 2);
+            int bigger = Math.min(maxRuns, runCount.length * 2);
             long[] seq = new long[bigger];
             long[] idx = new long[bigger];
             int[] cnt = new int[bigger];
@@ -60,21 +74,13 @@ final class ClientSessions {
             newest = size - 1;
         }
 
-        int slot(int ageFromNewest) {
-            int s = newest - ageFromNewest;
-            return s < 0 ? s + runCount.length : s;
-        }
-
-        long lastSequence() {
-            return runSequence[newest] + runCount[newest] - 1;
-        }
-
         void record(long sequence, long index) {
+            touchedIndex = index;
+            maxSequence = Math.max(maxSequence, sequence);
             if (size > 0) {
                 int n = newest;
                 if (sequence == runSequence[n] + runCount[n] && index == runIndex[n] + runCount[n]) {
                     runCount[n]++;
-                    touchedIndex = index;
                     return;
                 }
             }
@@ -82,30 +88,39 @@ final class ClientSessions {
                 grow();
             }
             newest = (newest + 1) % runCount.length;
+            if (size == runCount.length) {
+                // The oldest run is overwritten: its sequences may still be in the log, unremembered.
+                forgottenMax = Math.max(forgottenMax, runSequence[newest] + runCount[newest] - 1);
+            }
             runSequence[newest] = sequence;
             runIndex[newest] = index;
             runCount[newest] = 1;
             size = Math.min(size + 1, runCount.length);
-            touchedIndex = index;
         }
 
-        /** The index holding {@code sequence}, or -1; newest runs first (a re-appended sequence wins). */
-        long indexOf(long sequence) {
+        /** The slot of the newest run holding {@code sequence}, or -1. */
+        int runOf(long sequence) {
             for (int age = 0; age < size; age++) {
                 int s = slot(age);
                 long d = sequence - runSequence[s];
                 if (d >= 0 && d < runCount[s]) {
-                    return runIndex[s] + d;
+                    return s;
                 }
             }
             return -1;
         }
 
-        long oldestSequence() {
-            return runSequence[slot(size - 1)];
+        boolean overlaps(long first, long last) {
+            for (int age = 0; age < size; age++) {
+                int s = slot(age);
+                if (runSequence[s] <= last && runSequence[s] + runCount[s] - 1 >= first) {
+                    return true;
+                }
+            }
+            return false;
         }
 
-        /** Forgets everything at indexes above {@code index}. */
+        /** Forgets everything at indexes above {@code index} (those entries left the log). */
         void truncateAfter(long index) {
             while (size > 0) {
                 int n = newest;
@@ -117,8 +132,13 @@ final class ClientSessions {
                     if (keep < runCount[n]) {
                         runCount[n] = (int) keep;
                     }
-                    return;
+                    break;
                 }
+            }
+            maxSequence = forgottenMax;
+            for (int age = 0; age < size; age++) {
+                int s = slot(age);
+                maxSequence = Math.max(maxSequence, runSequence[s] + runCount[s] - 1);
             }
         }
     }
@@ -126,10 +146,17 @@ final class ClientSessions {
     private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
     private final int maxClients;
     private final int maxRunsPerClient;
+    /** True once the table may have lost history (rebuilt from a tail of the journal, or a client evicted). */
+    private boolean incomplete;
 
     ClientSessions(int maxClients, int runsPerClient) {
         this.maxClients = maxClients;
         this.maxRunsPerClient = runsPerClient;
+    }
+
+    /** The journal before the entries about to be replayed was not scanned: older history is unknown. */
+    void markIncomplete() {
+        incomplete = true;
     }
 
     /** A DATA entry was written at {@code index}; entries too short to carry the header are ignored. */
@@ -144,7 +171,8 @@ final class ClientSessions {
             if (sessions.size() >= maxClients) {
                 evictLeastRecent();
             }
-            s = new Session(maxRunsPerClient);
+            // Without the full history, anything below the first sequence seen may be in the log already.
+            s = new Session(maxRunsPerClient, incomplete ? sequence - 1 : Long.MIN_VALUE);
             sessions.put(clientId, s);
         }
         s.record(sequence, index);
@@ -154,30 +182,29 @@ final class ClientSessions {
     void onTruncateAfter(long index) {
         sessions.values().removeIf(s -> {
             s.truncateAfter(index);
-            return s.size == 0;
+            return s.size == 0 && s.forgottenMax == Long.MIN_VALUE;
         });
     }
 
     /**
      * Where the append (clientId, sequences [firstSequence, firstSequence + count)) already is: the index of
-     * its first entry if all of it sits in the log at consecutive indexes, {@link #NEW} if none of it does,
-     * else {@link #TOO_OLD} or {@link #CONFLICT}.
+     * its first entry if all of it sits in the log as one run (one earlier append), {@link #NEW} if none of
+     * it is in the log, else {@link #CONFLICT} or {@link #TOO_OLD}.
      */
     long lookup(long clientId, long firstSequence, int count) {
         Session s = sessions.get(clientId);
-        if (s == null || s.size == 0 || firstSequence > s.lastSequence()) {
-            return NEW;
+        if (s == null || firstSequence > s.maxSequence) {
+            return NEW; // the common case: a client's next append
         }
         long lastSequence = firstSequence + count - 1;
-        long first = s.indexOf(firstSequence);
-        long last = s.indexOf(lastSequence);
-        if (first >= 0 && last == first + count - 1) {
-            return first;
+        int run = s.runOf(firstSequence);
+        if (run >= 0 && lastSequence - s.runSequence[run] < s.runCount[run]) {
+            return s.runIndex[run] + (firstSequence - s.runSequence[run]);
         }
-        if (first < 0 && firstSequence < s.oldestSequence()) {
-            return TOO_OLD;
+        if (s.overlaps(firstSequence, lastSequence)) {
+            return CONFLICT;
         }
-        return CONFLICT;
+        return firstSequence <= s.forgottenMax ? TOO_OLD : NEW;
     }
 
     int size() {
@@ -196,5 +223,6 @@ final class ClientSessions {
             }
         }
         sessions.remove(victim);
+        incomplete = true; // if the victim comes back, its older sequences are unknown
     }
 }

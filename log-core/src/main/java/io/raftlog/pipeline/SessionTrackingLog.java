@@ -23,6 +23,10 @@ final class SessionTrackingLog implements RaftLog {
     long rebuild(long maxEntries) {
         long last = journal.lastIndex();
         long from = Math.max(journal.firstIndex(), last - maxEntries + 1);
+        if (from > 1) {
+            // Entries before the scan (or compacted away) were appended once; retries of them cannot be recognised.
+            sessions.markIncomplete();
+        }
         long next = from;
         while (next <= last) {
             int n = journal.read(next, 4096, 4L << 20, (index, term, type, buffer, offset, length) -> {

@@ -81,4 +81,36 @@ class ClientSessionsTest {
         assertThat(s.lookup(1, 9, 1)).isEqualTo(17);
         assertThat(s.lookup(1, 8, 1)).isEqualTo(ClientSessions.TOO_OLD);
     }
+
+    @Test
+    void aSequenceMissingFromTheLogIsNewEvenBelowLaterOnes() {
+        // A windowed client: sequence 2 died with the old leader, 3 went through the new one, 2 is retried.
+        ClientSessions s = new ClientSessions(10, 8);
+        append(s, 1, 1, 1);
+        append(s, 2, 1, 3);
+        assertThat(s.lookup(1, 2, 1)).isEqualTo(ClientSessions.NEW);
+        append(s, 3, 1, 2);
+        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
+        assertThat(s.lookup(1, 3, 1)).isEqualTo(2);
+    }
+
+    @Test
+    void sequencesOfTwoAppendsWithAnotherClientBetweenAreNotOneRetry() {
+        ClientSessions s = new ClientSessions(10, 8);
+        append(s, 10, 1, 1);
+        append(s, 11, 2, 7);
+        append(s, 12, 1, 3);
+        // Indexes 10 and 12 are two apart like sequences 1 and 3, but 11 is not client 1's.
+        assertThat(s.lookup(1, 1, 3)).isEqualTo(ClientSessions.CONFLICT);
+    }
+
+    @Test
+    void afterARebuildFromTheJournalTailOlderSequencesAreNotVouchedFor() {
+        ClientSessions s = new ClientSessions(10, 8);
+        s.markIncomplete();
+        append(s, 500, 1, 40);
+        assertThat(s.lookup(1, 39, 1)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(1, 40, 1)).isEqualTo(500);
+        assertThat(s.lookup(1, 41, 1)).isEqualTo(ClientSessions.NEW);
+    }
 }

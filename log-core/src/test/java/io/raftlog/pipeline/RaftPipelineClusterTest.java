@@ -76,7 +76,9 @@ class RaftPipelineClusterTest {
             }
             Node newLeader = awaitLeader(cluster);
             assertThat(newLeader).isNotSameAs(leader);
-            for (Batch b : inFlightBatches) {
+            // Retried newest first, as a windowed client may: sequences reach the new leader out of order.
+            for (int i = inFlightBatches.size() - 1; i >= 0; i--) {
+                Batch b = inFlightBatches.get(i);
                 if (!acked.containsKey(b)) {
                     acked.put(b, appendUntilAcked(cluster, b));
                 }
