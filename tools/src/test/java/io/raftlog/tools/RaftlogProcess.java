@@ -78,6 +78,13 @@ final class RaftlogProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes {@code text} to the process's stdin and closes it. */
+    void input(String text) throws IOException {
+        try (var in = process.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     int exitCode() {
         return process.exitValue();
     }
