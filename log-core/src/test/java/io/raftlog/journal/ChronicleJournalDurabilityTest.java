@@ -116,15 +116,25 @@ class ChronicleJournalDurabilityTest {
                     assertThat(j.durableIndex()).isLessThanOrEqualTo(j.lastIndex());
                 }
             }
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            long before = flushes.get();
-            while (flushes.get() < before + 2 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // wait for two full flushes that started after the last append
-            }
+            long before = flushes.get(); // two full flushes that started after the last append
+            assertThat(AwaitCondition.until(() -> flushes.get() >= before + 2, 30_000)).isTrue();
             stop.set(true);
             flusher.join(30_000);
             assertThat(failure.get()).isNull();
             assertThat(j.durableIndex()).isEqualTo(j.lastIndex());
+        }
+    }
+
+    @Test
+    void underIntervalWrittenEntriesCountAtOnceAndABackgroundThreadForces() {
+        try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("interval"), FsyncPolicy.interval(5))) {
+            long forcesAtOpen = j.forceCount();
+            for (long i = 1; i <= 100; i++) {
+                Entries.append(j, i, 1, 0);
+            }
+            assertThat(j.flush()).isEqualTo(100); // counts at once, as Kafka's flush.ms
+            assertThat(AwaitCondition.until(() -> j.forceCount() >= forcesAtOpen + 2, 30_000))
+                .as("the background thread forced within 30 s").isTrue();
         }
     }
 }
