@@ -30,7 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p><b>Threads</b>: appends use one send thread (started by the first append) and one receive thread per
  * connection; append callbacks and futures complete on the receive thread (or the send thread for
  * timeouts), so do not block in them. Each tail has its own thread, on which its handler runs. The client
- * is thread-safe: any thread may append.
+ * is thread-safe: any thread may append. When no other append is outstanding and the send thread sleeps,
+ * the appending thread writes its frame itself (one hand-off less for one-at-a-time appends).
+ *
+ * <p>Like everything built on Agrona 2, an application using the client runs with
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (the raftlog jar's manifest carries it).
  */
 public final class LogClient implements AutoCloseable {
     private final ClientSettings settings;
