@@ -3,7 +3,6 @@ package io.raftlog.tools;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogClientException;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -12,6 +11,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -86,10 +86,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
             } else {
                 UnsafeBuffer view = new UnsafeBuffer(0, 0);
-                try (InputStream in = new BufferedInputStream(System.in, 64 * 1024)) {
+                try (InputStream in = System.in) {
+                    LineReader lines = new LineReader(in);
                     byte[] line;
                     long n = 0;
-                    while ((line = readLine(in)) != null) {
+                    while ((line = lines.next()) != null) {
                         view.wrap(line);
                         producer.submit(view, 0, line.length, n++, line);
                     }
@@ -134,26 +135,58 @@ public final class ProduceCommand implements Callable<Integer> {
         return v;
     }
 
-    /** One line without its \n (and a \r before it); null at end of input. */
-    static byte[] readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        boolean any = false;
-        while ((b = in.read()) >= 0) {
-            any = true;
-            if (b == '\n') {
-                break;
+    /** Splits stdin into lines (without \n, and without a \r before it) from a large buffer, not byte by byte. */
+    static final class LineReader {
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int start;
+        private int end;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line, or null at the end of input (a last line without \n still counts). */
+        byte[] next() throws IOException {
+            ByteArrayOutputStream longLine = null;
+            while (true) {
+                for (int i = start; i < end; i++) {
+                    if (buffer[i] == '\n') {
+                        byte[] line = take(longLine, i);
+                        start = i + 1;
+                        return line;
+                    }
+                }
+                if (end > start) {
+                    if (longLine == null) {
+                        longLine = new ByteArrayOutputStream(2 * (end - start));
+                    }
+                    longLine.write(buffer, start, end - start);
+                }
+                start = 0;
+                end = in.read(buffer);
+                if (end < 0) {
+                    end = 0;
+                    return longLine == null ? null : stripCr(longLine.toByteArray());
+                }
             }
-            line.write(b);
         }
-        if (!any) {
-            return null;
+
+        private byte[] take(ByteArrayOutputStream prefix, int newline) {
+            if (prefix == null) {
+                int len = newline - start;
+                if (len > 0 && buffer[newline - 1] == '\r') {
+                    len--;
+                }
+                return Arrays.copyOfRange(buffer, start, start + len);
+            }
+            prefix.write(buffer, start, newline - start);
+            return stripCr(prefix.toByteArray());
         }
-        byte[] bytes = line.toByteArray();
-        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-            return java.util.Arrays.copyOf(bytes, bytes.length - 1);
+
+        private static byte[] stripCr(byte[] line) {
+            return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
         }
-        return bytes;
     }
 
     private void print(long tag, long index, byte[] line) {
