@@ -360,6 +360,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long target;
         synchronized (flushLock) {
             target = publishedLast.get();
+            if (target <= durable.get()) {
+                return durable.get(); // nothing new (a truncation lowers durable, so re-appends do not hide here)
+            }
             truncatedTo = Long.MAX_VALUE;
         }
         forceWritten();

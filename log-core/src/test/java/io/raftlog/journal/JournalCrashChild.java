@@ -27,13 +27,19 @@ public final class JournalCrashChild {
         long term = journal.lastIndex() >= journal.firstIndex() ? journal.termAt(journal.lastIndex()) + 1 : 1;
         System.out.println("OPEN " + journal.lastIndex() + " " + term);
         System.out.flush();
+        // A D line computed before a truncation but printed after its T line would claim truncated entries:
+        // the flusher prints under the same lock as the writer's T-and-truncate, re-reading durableIndex().
+        Object printLock = new Object();
         Thread flusher = new Thread(() -> {
             long reported = -1;
             while (true) {
-                long d = journal.flush();
-                if (d != reported) {
-                    System.out.println("D " + d);
-                    reported = d;
+                journal.flush();
+                synchronized (printLock) {
+                    long d = journal.durableIndex();
+                    if (d != reported) {
+                        System.out.println("D " + d);
+                        reported = d;
+                    }
                 }
             }
         }, "flusher");
@@ -42,8 +48,10 @@ public final class JournalCrashChild {
         while (true) {
             if (random.nextInt(40) == 0 && journal.lastIndex() > 20) {
                 long to = journal.lastIndex() - random.nextInt(10);
-                System.out.println("T " + to);
-                journal.truncateAfter(to);
+                synchronized (printLock) {
+                    System.out.println("T " + to);
+                    journal.truncateAfter(to);
+                }
                 term++;
             }
             long first = journal.lastIndex() + 1;
