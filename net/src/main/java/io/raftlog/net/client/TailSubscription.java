@@ -8,6 +8,7 @@ import io.raftlog.net.codec.FetchFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
+import io.raftlog.net.codec.StatusFrame;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -25,7 +26,9 @@ import org.agrona.ExpandableArrayBuffer;
  * neither skips nor repeats entries (an entry below the next index is dropped, should a node resend it).
  *
  * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
- * while: no frame at all within the ping timeout abandons it. With {@code follow} the tail runs until
+ * while (a third of the request timeout, at most 1 s): no frame at all within twice that abandons it, and
+ * so does a node whose answers say it has known no leader for the request timeout (a follower cut off
+ * from the majority learns no new commits). With {@code follow} the tail runs until
  * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
  * index any node reported when the read began, so a read sees every append acknowledged before it), or
  * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}
@@ -33,7 +36,6 @@ import org.agrona.ExpandableArrayBuffer;
  * for were compacted away.
  */
 public final class TailSubscription implements AutoCloseable {
-    private static final int PING_AFTER_MILLIS = 1000;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -53,6 +55,11 @@ public final class TailSubscription implements AutoCloseable {
     private final EndOfLogFrame endOfLog = new EndOfLogFrame();
     private final CompactedFrame compacted = new CompactedFrame();
     private final ErrorFrame error = new ErrorFrame();
+    private final StatusFrame status = new StatusFrame();
+    /** Quiet this long, the node is pinged; quiet twice this long, it is taken for hung. */
+    private final int pingAfterMillis;
+    /** A node that has known no leader this long cannot learn new commits: another may. */
+    private final long leaderlessLimitNanos;
 
     private volatile long nextIndex;
     private volatile boolean closed;
@@ -79,6 +86,8 @@ public final class TailSubscription implements AutoCloseable {
         this.skipCompacted = skipCompacted;
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
+        this.pingAfterMillis = (int) Math.max(50, Math.min(1000, settings.requestTimeout().toMillis() / 3));
+        this.leaderlessLimitNanos = settings.requestTimeout().toNanos();
         this.thread = new Thread(this::run, "raftlog-tail-" + Long.toHexString(settings.clientId()));
         this.thread.setDaemon(true);
     }
@@ -166,14 +175,15 @@ public final class TailSubscription implements AutoCloseable {
     private boolean serve(FrameConnection c) throws IOException {
         sendFetch(c);
         boolean pingOutstanding = false;
-        c.readTimeout(PING_AFTER_MILLIS);
+        long leaderlessSince = 0;
+        c.readTimeout(pingAfterMillis);
         while (!closed && !finished) {
             DirectBuffer frame;
             try {
                 frame = c.readFrame();
             } catch (SocketTimeoutException e) {
                 if (pingOutstanding) {
-                    throw new IOException(c.address() + " did not answer for " + (2 * PING_AFTER_MILLIS) + " ms");
+                    throw new IOException(c.address() + " did not answer for " + (2 * pingAfterMillis) + " ms");
                 }
                 int len = requestIdFrame.encode(out, 0, FrameType.STATUS_REQUEST, ++pingId);
                 c.write(out.byteArray(), 0, len);
@@ -183,7 +193,10 @@ public final class TailSubscription implements AutoCloseable {
             pingOutstanding = false;
             int type = Protocol.type(frame, 0);
             switch (type) {
-                case FrameType.ENTRIES -> onEntries(c, frame);
+                case FrameType.ENTRIES -> {
+                    onEntries(c, frame);
+                    leaderlessSince = 0;
+                }
                 case FrameType.END_OF_LOG -> {
                     String bad = endOfLog.wrap(frame, 0, frame.capacity());
                     if (bad != null) {
@@ -215,7 +228,24 @@ public final class TailSubscription implements AutoCloseable {
                     nextIndex = compacted.firstIndex();
                     sendFetch(c);
                 }
-                case FrameType.STATUS -> progressed = true; // the answer to our ping: the node is alive
+                case FrameType.STATUS -> {
+                    // The answer to our ping: the node is alive. If it has no leader (partitioned away, or
+                    // an election), it cannot serve new commits; after a while try a node that may.
+                    progressed = true;
+                    String bad = status.wrap(frame, 0, frame.capacity());
+                    if (bad != null) {
+                        throw new IOException(c.address() + " sent a malformed STATUS: " + bad);
+                    }
+                    long now = System.nanoTime();
+                    if (status.leaderId() != 0) {
+                        leaderlessSince = 0;
+                    } else if (leaderlessSince == 0) {
+                        leaderlessSince = now;
+                    } else if (now - leaderlessSince >= leaderlessLimitNanos) {
+                        throw new IOException(c.address() + " has known no leader for "
+                            + ClientSettings.format(settings.requestTimeout()));
+                    }
+                }
                 case FrameType.ERROR -> {
                     String bad = error.wrap(frame, 0, frame.capacity());
                     throw new IOException(c.address() + " answered " + (bad != null ? "a malformed ERROR: " + bad : error));

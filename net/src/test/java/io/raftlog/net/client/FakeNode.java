@@ -186,7 +186,7 @@ final class FakeNode implements AutoCloseable {
                 }
                 switch (type) {
                     case FrameType.APPEND -> payloadsSeen = onAppend(frame, length, out, reply, payloadsSeen);
-                    case FrameType.FETCH -> onFetch(frame, length, s, out);
+                    case FrameType.FETCH -> onFetch(frame, length, out);
                     case FrameType.STATUS_REQUEST -> onStatus(frame, length, out, reply);
                     default -> throw new IOException("unexpected " + FrameType.name(type));
                 }
@@ -255,25 +255,41 @@ final class FakeNode implements AutoCloseable {
         return payloadsSeen;
     }
 
-    private void onFetch(UnsafeBuffer frame, int length, Socket s, OutputStream out) throws IOException, InterruptedException {
+    /** Serves a FETCH on its own thread, so that the connection keeps answering (STATUS pings) meanwhile. */
+    private void onFetch(UnsafeBuffer frame, int length, OutputStream out) throws IOException {
         FetchFrame fetch = new FetchFrame();
         if (fetch.wrap(frame, 0, length) != null) {
             throw new IOException("bad FETCH");
         }
+        long requestId = fetch.requestId();
+        long from = fetch.fromIndex();
+        boolean follow = fetch.follow();
+        Thread pusher = new Thread(() -> {
+            try {
+                push(requestId, from, follow, out);
+            } catch (IOException | InterruptedException e) {
+                // connection over
+            }
+        }, "fake-node-" + nodeId + "-fetch");
+        pusher.setDaemon(true);
+        pusher.start();
+    }
+
+    private void push(long requestId, long from, boolean follow, OutputStream out) throws IOException, InterruptedException {
         ExpandableArrayBuffer buf = new ExpandableArrayBuffer(4096);
-        long next = fetch.fromIndex();
+        long next = from;
         if (next < compactedBefore) {
-            int n = new io.raftlog.net.codec.CompactedFrame().encode(buf, 0, fetch.requestId(), compactedBefore);
+            int n = new io.raftlog.net.codec.CompactedFrame().encode(buf, 0, requestId, compactedBefore);
             send(out, buf, n);
             return;
         }
         next = Math.max(1, next - resendOverlap);
         int sent = 0;
-        // Serves on this connection's thread: the tests' fetches are the only request on their connection.
+        boolean endOfLogSent = false;
         while (!closed) {
             long last = Math.max(0, log.lastIndex() - lag);
             if (next <= last) {
-                EntriesEncoder enc = new EntriesEncoder().wrap(buf, 0, 64 * 1024, fetch.requestId(), next);
+                EntriesEncoder enc = new EntriesEncoder().wrap(buf, 0, 64 * 1024, requestId, next);
                 while (next <= last) {
                     byte[] e = log.get(next);
                     if (e != null && !enc.add(next, new UnsafeBuffer(e), 0, e.length)) {
@@ -287,10 +303,15 @@ final class FakeNode implements AutoCloseable {
                     }
                 }
                 send(out, buf, enc.frameLength());
+                endOfLogSent = false;
             } else {
-                int n = new EndOfLogFrame().encode(buf, 0, fetch.requestId(), next, last);
-                send(out, buf, n);
-                if (!fetch.follow()) {
+                if (!endOfLogSent) {
+                    // Once per catch-up, as the real node does: an idle subscription is silent.
+                    int n = new EndOfLogFrame().encode(buf, 0, requestId, next, last);
+                    send(out, buf, n);
+                    endOfLogSent = true;
+                }
+                if (!follow) {
                     return;
                 }
                 log.awaitBeyond(last + lag, 50);
@@ -313,8 +334,10 @@ final class FakeNode implements AutoCloseable {
     }
 
     private static void send(OutputStream out, ExpandableArrayBuffer buf, int length) throws IOException {
-        out.write(buf.byteArray(), 0, length);
-        out.flush();
+        synchronized (out) { // the connection thread and a fetch thread may both answer
+            out.write(buf.byteArray(), 0, length);
+            out.flush();
+        }
     }
 
     private static byte[] intLe(int v) {

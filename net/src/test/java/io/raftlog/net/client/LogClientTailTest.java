@@ -37,7 +37,7 @@ class LogClientTailTest {
             addresses.add(n.address());
         }
         LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofMillis(300))
-            .timeout(Duration.ofSeconds(10)).build();
+            .requestTimeout(Duration.ofMillis(300)).timeout(Duration.ofSeconds(10)).build();
         closeables.add(c);
         return c;
     }
@@ -110,6 +110,20 @@ class LogClientTailTest {
         assertThat(tail.done()).isNotDone();
         lagging.lag(0);
         tail.done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(1));
+    }
+
+    @Test
+    void leavesANodeThatKnowsNoLeaderForOneThatDoes() throws Exception {
+        // Node 1 answers pings but knows no leader and learns no commits (cut off from the majority).
+        FakeNode cutOff = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("").lag(1_000);
+        FakeNode leader = node(2);
+        fill(0, 20);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (TailSubscription tail = client(cutOff, leader).tail(1, collectInto(seen))) {
+            Await.until("the entries, from node 2", Duration.ofSeconds(10), () -> seen.size() >= 20);
+            assertThat(tail.servingNode()).isEqualTo(leader.address());
+        }
         assertThat(seen).isEqualTo(expected(1));
     }
 
