@@ -174,6 +174,22 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every node at once, then waits for all (SIGKILL for any still running after 10 s). */
+    public synchronized void stopAll() throws InterruptedException {
+        for (Process p : processes) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Process p : processes) {
+            if (p != null && !p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** SIGSTOP: the node keeps its sockets open but answers nothing (a hung process). */
     public void pause(int id) throws IOException, InterruptedException {
         signal(id, "STOP");

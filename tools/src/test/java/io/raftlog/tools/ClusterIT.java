@@ -204,9 +204,7 @@ class ClusterIT {
             && all.stream().map(NodeStatus::lastIndex).distinct().count() == 1
             && all.stream().allMatch(s -> s.commitIndex() == s.lastIndex()), WAIT);
         assertThat(converged).as("all nodes converge on one log: %s", w.latest()).isTrue();
-        for (int id = 1; id <= c.size(); id++) {
-            c.stop(id);
-        }
+        c.stopAll();
         List<String> reference = null;
         for (int id = 1; id <= c.size(); id++) {
             String data = c.dataDir(id).toString();
