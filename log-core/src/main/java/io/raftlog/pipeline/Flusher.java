@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class Flusher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
     private static final long IDLE_PARK_NANOS = 1_000_000;
+    private static final long SLOW_FLUSH_MS = 100;
 
     private final Journal journal;
     private final RaftPipeline pipeline;
@@ -74,7 +75,13 @@ final class Flusher implements Runnable {
                 continue;
             }
             try {
+                long started = System.nanoTime();
                 long durable = journal.flush();
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                if (tookMs >= SLOW_FLUSH_MS) {
+                    // Acknowledgements wait for this: a slow disk looks like a slow (or, to CheckQuorum, dead) node.
+                    LOG.warn("journal flush up to index {} took {} ms", index, tookMs);
+                }
                 if (durable >= index) {
                     pipeline.publishFlushed(index, term);
                 } else {

@@ -107,7 +107,11 @@ public final class RaftPipeline implements AutoCloseable {
         try {
             seq = ring.tryNext();
         } catch (InsufficientCapacityException e) {
-            droppedPeerFrames = droppedPeerFrames + 1; // racy count across network threads: a statistic only
+            long n = droppedPeerFrames + 1;
+            droppedPeerFrames = n; // racy count across network threads: a statistic only
+            if (n <= 10 || n % 1000 == 0) {
+                LOG.warn("node {}: ring full, dropped a peer frame ({} so far; Raft resends)", nodeId, n);
+            }
             return false;
         }
         PipelineEvent slot = ring.get(seq);

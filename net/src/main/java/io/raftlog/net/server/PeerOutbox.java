@@ -11,6 +11,8 @@ import io.raftlog.pipeline.PeerSender;
 import io.raftlog.raft.Message;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The raft thread's way out to its peers: each message is encoded (AppendEntries straight from the
@@ -19,6 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * thread never waits for a socket, and Raft's heartbeats and probing recover what was dropped.
  */
 final class PeerOutbox implements PeerSender {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerOutbox.class);
+    private static final String NOT_CONNECTED = "not connected";
     private final AtomicReferenceArray<Connection> byPeer; // index: peer id
     private final PeerMessageCodec codec;
     private final UnsafeBuffer scratch;
@@ -45,7 +49,7 @@ final class PeerOutbox implements PeerSender {
     public boolean send(Message m, Journal log) {
         Connection c = m.to > 0 && m.to < byPeer.length() ? byPeer.get(m.to) : null;
         if (c == null || !c.isActive()) {
-            dropped.incrementAndGet();
+            drop(m, NOT_CONNECTED);
             return false;
         }
         if (log != journal) {
@@ -55,9 +59,19 @@ final class PeerOutbox implements PeerSender {
         int capacity = Math.min(scratch.capacity(), c.maxSendLength());
         int length = codec.encode(m, scratch, 0, capacity, reader);
         if (length < 0 || !c.offer(scratch, 0, length)) {
-            dropped.incrementAndGet();
+            drop(m, "its outbound buffer is full");
             return false;
         }
         return true;
+    }
+
+    /** Counts a dropped message; logs the first few and then every 1,000th, so a dead peer cannot flood the log. */
+    private void drop(Message m, String why) {
+        long n = dropped.incrementAndGet();
+        if (why == NOT_CONNECTED) {
+            LOG.debug("dropped {} to node {}: {}", m.type, m.to, why); // a peer that is down: expected
+        } else if (n <= 10 || n % 1000 == 0) {
+            LOG.warn("dropped {} to node {}: {} ({} dropped so far; Raft resends)", m.type, m.to, why, n);
+        }
     }
 }
