@@ -142,6 +142,21 @@ class RaftServerClusterTest {
         RaftServer restarted = startNode(oldLeaderId);
         Await.until("the restarted node catches up", WAIT, () -> restarted.status().commitIndex() >= newMax);
         assertAllPresentOnce(client(restarted).fetchAll(1), acked);
+
+        // A following fetch on a follower is pushed new entries as they commit.
+        try (RawClient follower2 = new RawClient(restarted.boundAddress(), CLUSTER_ID)) {
+            follower2.follow(newMax + 1);
+            Map<Long, byte[]> later = new HashMap<>();
+            for (int b = 0; b < 5; b++) {
+                byte[][] payloads = payloads(nextSeq, 1);
+                record(later, batches, nextSeq, appendUntilAcked(clientId, nextSeq, payloads), payloads);
+                nextSeq++;
+            }
+            long lastLater = later.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            List<Entry> pushed = follower2.readFollowed(lastLater);
+            assertAllPresentOnce(pushed, later);
+            assertThat(pushed.get(0).index()).isGreaterThan(newMax);
+        }
     }
 
     private final Map<Integer, RawClient> clients = new HashMap<>();

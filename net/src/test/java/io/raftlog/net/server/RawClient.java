@@ -110,6 +110,31 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Starts a following fetch from {@code from}; read what it pushes with {@link #readFollowed}. */
+    void follow(long from) throws IOException {
+        write(new FetchFrame().encode(send, 0, ++requestIds, from, 64 * 1024, true));
+    }
+
+    /** Reads pushed frames of a following fetch until an entry at {@code index} or beyond arrives. */
+    List<Entry> readFollowed(long index) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        EntriesDecoder decoder = EntriesDecoder.forMaxFrameLength(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        while (entries.isEmpty() || entries.get(entries.size() - 1).index() < index) {
+            int type = readFrame();
+            if (type == FrameType.ENTRIES) {
+                check(decoder.wrap(received, 0, frameLength()));
+                for (int i = 0; i < decoder.count(); i++) {
+                    byte[] p = new byte[decoder.payloadLength(i)];
+                    received.getBytes(decoder.payloadOffset(i), p);
+                    entries.add(new Entry(decoder.index(i), p));
+                }
+            } else if (type != FrameType.END_OF_LOG) {
+                throw new IOException("following fetch answered with " + describe(type));
+            }
+        }
+        return entries;
+    }
+
     StatusFrame status() throws IOException {
         write(new RequestIdFrame().encode(send, 0, FrameType.STATUS_REQUEST, ++requestIds));
         int type = readFrame();
