@@ -218,7 +218,7 @@ final class Appender implements AutoCloseable {
     /** Why appends are not being acknowledged, in words, for exceptions. */
     private String problem() {
         if (connection != null && ackedOnThisConnection) {
-            return "the leader " + connection.address() + " did not acknowledge in time";
+            return "the leader " + connection.address() + " did not acknowledge within " + ClientSettings.format(settings.timeout());
         }
         return "no leader among " + settings.nodes() + " within " + ClientSettings.format(settings.timeout())
             + " (last: " + lastProblem + ")";
@@ -306,7 +306,7 @@ final class Appender implements AutoCloseable {
         }
         nextExpiryNanos = now + EXPIRY_CHECK_NANOS;
         if (window.earliestDeadline() - now <= 0) {
-            window.expire(now, new LogClientException("append not acknowledged: " + problem()), senderCompletions);
+            window.expire(now, new LogClientException(problem()), senderCompletions);
             sentFrames.dropBelow(window.lowest());
             if (appendersWaiting > 0) {
                 notFull.signalAll();
