@@ -55,8 +55,15 @@ class ClusterIT {
     void cliProduceAndTailSeeEveryAcknowledgedEntryOnceAcrossALeaderKill() throws Exception {
         int count = 10_000;
         try (LocalCluster c = startCluster(); ClusterWatch w = new ClusterWatch(c.addresses(), 0)) {
-            awaitLeader(c, w);
-            try (RaftlogProcess tail = RaftlogProcess.start("tail", "--cluster", c.clientCluster(), "--from-beginning",
+            ClusterWatch.LeaderChange leader = awaitLeader(c, w);
+            // The tail asks the leader first, so that killing the leader makes it move to another node.
+            StringBuilder leaderFirst = new StringBuilder(leader.address().toString());
+            for (var a : c.addresses()) {
+                if (!a.equals(leader.address())) {
+                    leaderFirst.append(',').append(a);
+                }
+            }
+            try (RaftlogProcess tail = RaftlogProcess.start("tail", "--cluster", leaderFirst.toString(), "--from-beginning",
                      "--follow", "--format", "tsv");
                  RaftlogProcess produce = RaftlogProcess.start("produce", "--cluster", c.clientCluster(), "--count",
                      Integer.toString(count), "--size", "64", "--print-index", "--timeout", "60s")) {
