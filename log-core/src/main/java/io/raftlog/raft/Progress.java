@@ -1,9 +1,11 @@
 package io.raftlog.raft;
 
 /**
- * What a leader knows about one follower. In PROBE the leader sends one AppendEntries at a time and waits
- * for its answer (after a rejection, or when it just became leader); in REPLICATE it streams optimistically,
- * advancing {@link #next} as it sends, bounded by the in-flight window.
+ * What a leader knows about one follower. In PROBE (after a rejection, a stall, or when it just became
+ * leader) the leader sends one EMPTY AppendEntries at {@code next - 1} at a time, re-sent each heartbeat, and
+ * waits for its answer, which the follower gives at once whatever its flush latency; in REPLICATE (entered
+ * once an acknowledgement covers the probe) it streams entries optimistically, advancing {@link #next} as it
+ * sends, bounded by the in-flight window.
  */
 final class Progress {
     final int peerId;
@@ -65,11 +67,6 @@ final class Progress {
     /** REPLICATE with entries sent but not acknowledged. */
     boolean outstanding() {
         return replicating && next - 1 > match;
-    }
-
-    /** PROBE waits for the outstanding probe; REPLICATE waits while the window is full. */
-    boolean paused() {
-        return replicating ? inflights.full() : probeSent;
     }
 
     @Override

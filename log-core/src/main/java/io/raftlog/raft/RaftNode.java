@@ -614,15 +614,15 @@ public final class RaftNode {
     private void heartbeat(Progress pr) {
         if (!pr.replicating) {
             // The probe (or its answer) may be lost: send it again; it doubles as the heartbeat.
-            pr.probeSent = false;
-            sendAppend(pr, true);
+            sendProbe(pr);
             return;
         }
         if (pr.ticksWithoutProgress >= config.electionTicks()) {
             // Entries outstanding and nothing acknowledged for an election timeout: a message was lost
-            // (or the follower restarted), so the stream has a hole. Find the follower's position again.
+            // (or the follower restarted, or its flushes are that slow), so the stream may have a hole.
+            // Find the follower's position again; the probe at match is answered at once if nothing is wrong.
             pr.becomeProbe(pr.match + 1);
-            sendAppend(pr, true);
+            sendProbe(pr);
             return;
         }
         // prevLogIndex = match always matches, so the follower can learn the commit index from it.
@@ -630,38 +630,40 @@ public final class RaftNode {
         sendWhileOpen(pr);
     }
 
+    /** REPLICATE: streams from {@code pr.next} while the window allows; PROBE: sends the probe if none is out. */
     private void sendWhileOpen(Progress pr) {
-        while (!pr.paused() && pr.next <= log.lastIndex()) {
-            if (!sendAppend(pr, false)) {
+        if (!pr.replicating) {
+            if (!pr.probeSent) {
+                sendProbe(pr);
+            }
+            return;
+        }
+        while (!pr.inflights.full() && pr.next <= log.lastIndex() && pr.next >= log.firstIndex()) {
+            // Below firstIndex the entries were compacted away; catching up from there would need a
+            // snapshot, which this core does not have: the driver must not compact past a follower's match.
+            int count = log.countWithin(pr.next, config.maxEntriesPerAppend(), config.maxBytesPerAppend());
+            if (count == 0) {
                 return;
             }
+            sendAppendMessage(pr.peerId, pr.next - 1, count);
+            pr.next += count;
+            pr.inflights.add(pr.next - 1);
         }
     }
 
-    /** Sends entries from {@code pr.next}; returns whether anything was sent. */
-    private boolean sendAppend(Progress pr, boolean evenIfEmpty) {
-        if (pr.paused() || pr.next < log.firstIndex()) {
-            // Below firstIndex the entries were compacted away; catching up from there would need a
-            // snapshot, which this core does not have: the driver must not compact past a follower's match.
-            return false;
+    /**
+     * PROBE: an EMPTY AppendEntries at {@code prev = next - 1}. It carries no entries on purpose: a follower
+     * answers entries only once they are durable, but an empty append at once (a match with its durable,
+     * verified index, or a rejection with the conflict hint). So the leader hears from a follower every
+     * heartbeat however slow its flushes are (CheckQuorum stays satisfied), and entries are streamed only
+     * after a probe matched ({@link #handleAppendResponse}).
+     */
+    private void sendProbe(Progress pr) {
+        if (pr.next < log.firstIndex()) {
+            return; // compacted below the follower's position: no snapshots (see sendWhileOpen)
         }
-        long lastIndex = log.lastIndex();
-        int count = pr.next <= lastIndex
-            ? log.countWithin(pr.next, config.maxEntriesPerAppend(), config.maxBytesPerAppend())
-            : 0;
-        if (count == 0 && !evenIfEmpty) {
-            return false;
-        }
-        sendAppendMessage(pr.peerId, pr.next - 1, count);
-        if (pr.replicating) {
-            if (count > 0) {
-                pr.next += count;
-                pr.inflights.add(pr.next - 1);
-            }
-        } else {
-            pr.probeSent = true;
-        }
-        return true;
+        sendAppendMessage(pr.peerId, pr.next - 1, 0);
+        pr.probeSent = true;
     }
 
     private void sendAppendMessage(int to, long prevIndex, int count) {
@@ -684,10 +686,16 @@ public final class RaftNode {
         Progress pr = progressOf(m.from);
         pr.recentActive = true;
         if (m.success) {
-            if (pr.acknowledge(m.matchIndex)) {
-                if (!pr.replicating) {
-                    pr.becomeReplicate();
-                }
+            boolean progressed = pr.acknowledge(m.matchIndex);
+            // A success means the follower's log matches ours up to m.matchIndex (durable and verified in this
+            // term). Once that reaches the probe's prev, streaming from match + 1 cannot hit a conflict. One
+            // below it (the follower holds the probed entries but has not flushed them yet) keeps probing:
+            // its next flush reports more.
+            if (!pr.replicating && pr.match >= pr.next - 1) {
+                pr.becomeReplicate();
+                progressed = true;
+            }
+            if (progressed) {
                 maybeCommit();
                 sendWhileOpen(pr);
             }
@@ -700,7 +708,7 @@ public final class RaftNode {
             return;
         }
         pr.becomeProbe(nextAfterRejection(pr, rejected, m.conflictTerm, m.conflictIndex));
-        sendAppend(pr, true);
+        sendProbe(pr);
     }
 
     /**

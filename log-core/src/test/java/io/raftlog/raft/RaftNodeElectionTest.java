@@ -225,11 +225,17 @@ class RaftNodeElectionTest {
         assertThat(log.termAt(3)).isEqualTo(2);
         assertThat(log.typeAt(3)).isEqualTo(EntryType.NOOP);
         assertThat(log.payloadAt(3)).isEmpty();
-        List<Message> appends = out.take(MessageType.APPEND);
-        assertThat(appends).extracting(m -> m.to).containsExactly(2, 3);
-        assertThat(appends).allSatisfy(m -> {
+        List<Message> probes = out.take(MessageType.APPEND);
+        assertThat(probes).extracting(m -> m.to).containsExactly(2, 3);
+        assertThat(probes).allSatisfy(m -> { // first find each follower's position: empty, answered at once
             assertThat(m.prevLogIndex).isEqualTo(2);
             assertThat(m.prevLogTerm).isEqualTo(1);
+            assertThat(m.entryCount).isZero();
+        });
+        node.step(Nodes.ack(2, 1, 2, 2));
+        assertThat(out.take(MessageType.APPEND)).singleElement().satisfies(m -> {
+            assertThat(m.to).isEqualTo(2);
+            assertThat(m.prevLogIndex).isEqualTo(2);
             assertThat(m.entryCount).isEqualTo(1);
         });
     }

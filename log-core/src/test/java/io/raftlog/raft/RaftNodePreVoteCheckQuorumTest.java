@@ -132,6 +132,32 @@ class RaftNodePreVoteCheckQuorumTest {
     }
 
     @Test
+    void leaderKeepsLeadingWhileFollowersFlushSlowerThanAnElectionTimeout() {
+        // Followers acknowledge entries only once durable. With flushes taking 4 election timeouts, a leader
+        // that heard only those acknowledgements would count its followers inactive and step down; probes and
+        // heartbeats without entries are answered at once, so it keeps its quorum (and still commits).
+        TestCluster cluster = new TestCluster(3, c -> withFlags(c, true, true));
+        cluster.flushEvery(4 * ELECTION);
+        cluster.run(6 * ELECTION); // the first election happens under slow flushes: every follower is probed
+        int leader = cluster.leader();
+        assertThat(leader).isNotZero();
+        long term = cluster.nodes[leader].term();
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 20; i++) {
+                cluster.propose(leader, round * 100L + i);
+            }
+            cluster.run(4 * ELECTION);
+        }
+        assertThat(cluster.leader()).isEqualTo(leader);
+        assertThat(cluster.nodes[leader].term()).isEqualTo(term);
+        cluster.flushEvery(1);
+        cluster.run(2 * ELECTION);
+        assertThat(cluster.nodes[leader].commitIndex()).isEqualTo(cluster.nodes[leader].lastIndex()).isGreaterThan(100);
+        assertThat(cluster.leader()).isEqualTo(leader);
+        assertThat(cluster.nodes[leader].term()).isEqualTo(term);
+    }
+
+    @Test
     void followerWithALiveLeaderIgnoresVoteRequests() {
         RaftNode node = new RaftNode(withFlags(config(1, 3), false, true), new MemoryRaftLog(), new HardState(2, 0), out);
         node.step(Nodes.append(2, 1, 2, 0, 0, 0));

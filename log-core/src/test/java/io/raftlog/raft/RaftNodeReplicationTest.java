@@ -307,9 +307,58 @@ class RaftNodeReplicationTest {
         leader.replicate();
         out.take(); // lost on the way
         Nodes.tick(leader, ELECTION + HEARTBEAT);
+        // Back to probing at the acknowledged index: an empty append, answered at once.
         assertThat(to(2, out.take(MessageType.APPEND))).anySatisfy(m -> {
             assertThat(m.prevLogIndex).isEqualTo(1);
+            assertThat(m.entryCount).isZero();
+        });
+        leader.step(ack(2, 1, 1, 1));
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(1);
             assertThat(m.entryCount).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void probesCarryNoEntriesSoSlowFlushesDoNotSilenceTheFollower() {
+        RaftNode leader = new RaftNode(config(1, 3), logWithTerms(1, 1), new HardState(1, 0), out);
+        Nodes.elect(leader, out); // term 2, no-op at 3, both followers probed at prev = 2
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(2);
+            assertThat(m.entryCount).isZero();
+        });
+        Nodes.tick(leader, HEARTBEAT); // unanswered: the heartbeat re-sends the same empty probe
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(2);
+            assertThat(m.entryCount).isZero();
+        });
+
+        leader.step(ack(2, 1, 2, 1)); // matched, but only index 1 is durable there yet: keep probing
+        assertThat(leader.matchIndex(2)).isEqualTo(1);
+        assertThat(out.take(MessageType.APPEND)).isEmpty();
+        leader.step(ack(2, 1, 2, 2)); // durable up to the probe: stream
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(2);
+            assertThat(m.entryCount).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void followerAnswersAnEmptyProbeAtOnceWithItsDurableVerifiedIndex() {
+        MemoryRaftLog log = logWithTerms(1);
+        RaftNode follower = new RaftNode(config(2, 3), log, new HardState(1, 0), out);
+        follower.step(append(1, 2, 2, 1, 1, 0)); // a heartbeat: index 1 acknowledged
+        follower.step(append(1, 2, 2, 1, 1, 0, 1, 2)); // entries 2..3, not yet durable: no answer
+        assertThat(out.take(MessageType.APPEND_RESPONSE)).singleElement().satisfies(m -> assertThat(m.matchIndex).isEqualTo(1));
+        follower.step(append(1, 2, 2, 3, 2, 0)); // the probe at 3 matches; only 1 is durable
+        assertThat(out.take(MessageType.APPEND_RESPONSE)).singleElement().satisfies(m -> {
+            assertThat(m.success).isTrue();
+            assertThat(m.matchIndex).isEqualTo(1);
+        });
+        follower.persisted(log.sync(), 2);
+        assertThat(out.take(MessageType.APPEND_RESPONSE)).singleElement().satisfies(m -> {
+            assertThat(m.success).isTrue();
+            assertThat(m.matchIndex).isEqualTo(3);
         });
     }
 

@@ -70,6 +70,8 @@ final class TestCluster {
     private final boolean[] isolated;
     private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
     long messagesDelivered;
+    private long ticksRun;
+    private int flushEvery = 1;
 
     TestCluster(int size, UnaryOperator<RaftConfig> configure) {
         nodes = new RaftNode[size + 1];
@@ -125,8 +127,19 @@ final class TestCluster {
                 nodes[id].tick();
             }
             deliverAll();
-            syncAll();
+            ticksRun++;
+            if (ticksRun % flushEvery == 0) {
+                syncAll();
+            }
         }
+    }
+
+    /**
+     * Slow storage: from now on every node's writes become durable (and {@code persisted} is reported) only
+     * every {@code ticks} ticks, as with fsyncs that take that long; 1 is a flush per tick.
+     */
+    void flushEvery(int ticks) {
+        flushEvery = ticks;
     }
 
     /** The one node that leads the highest term, or 0. */
