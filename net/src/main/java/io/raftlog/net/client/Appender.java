@@ -8,6 +8,7 @@ import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.Protocol;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,7 +30,9 @@ import org.agrona.ExpandableArrayBuffer;
  *     under load one system call carries many appends. It also fails appends whose deadline passed and
  *     abandons a connection that has not acknowledged anything for the request timeout.</li>
  * <li>A <b>receive thread</b> per connection reads APPEND_ACKs and ERRORs; it completes callbacks after
- *     releasing the lock, so callbacks run on this thread.</li>
+ *     releasing the lock, so callbacks run on this thread. It also closes the connection when a write has
+ *     been blocked for the request timeout (a node that stopped reading), since blocking writes have no
+ *     timeout of their own.</li>
  * </ul>
  * On every new connection everything unfinished is resent with its original sequences, one entry per
  * frame (the node answers a sequence its log already holds with the original index), so a retry never
@@ -44,6 +47,8 @@ import org.agrona.ExpandableArrayBuffer;
 final class Appender implements AutoCloseable {
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How often a receive thread wakes to check that a write in progress is not stuck on a hung node. */
+    private static final int WATCHDOG_MILLIS = 100;
     private static final long MIN_CONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** Bytes encoded before one socket write; several APPEND frames when they are small. */
@@ -407,8 +412,18 @@ final class Appender implements AutoCloseable {
         ErrorFrame error = new ErrorFrame();
         AppendAckFrame ack = new AppendAckFrame();
         try {
+            c.readTimeout(WATCHDOG_MILLIS);
             while (true) {
-                DirectBuffer frame = c.readFrame();
+                DirectBuffer frame;
+                try {
+                    frame = c.readFrame();
+                } catch (SocketTimeoutException e) {
+                    long since = c.writingSinceNanos();
+                    if (since != 0 && System.nanoTime() - since > requestTimeoutNanos) {
+                        throw new IOException(c.address() + " took no data for " + ClientSettings.format(settings.requestTimeout()));
+                    }
+                    continue; // quiet is fine: the send thread judges missing acknowledgements
+                }
                 int type = Protocol.type(frame, 0);
                 if (type == FrameType.APPEND_ACK) {
                     onAck(frame, ack, completions);

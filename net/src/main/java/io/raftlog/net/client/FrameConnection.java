@@ -40,6 +40,7 @@ final class FrameConnection implements AutoCloseable {
     private int readStart;
     private int readEnd;
     private int nodeId;
+    private volatile long writingSinceNanos;
     private volatile boolean closed;
 
     private FrameConnection(NodeAddress address, Socket socket, int maxFrameLength) throws IOException {
@@ -122,11 +123,23 @@ final class FrameConnection implements AutoCloseable {
     }
 
     void write(byte[] bytes, int offset, int length) throws IOException {
+        writingSinceNanos = System.nanoTime() | 1; // never 0 while writing
         try {
             out.write(bytes, offset, length);
         } catch (IOException e) {
             throw new IOException(address + ": " + describe(e), e);
+        } finally {
+            writingSinceNanos = 0;
         }
+    }
+
+    /**
+     * When the write in progress began (System.nanoTime), 0 if none is. A blocking write has no timeout of
+     * its own: a node that stops reading (hung) would hold the writer forever, so the connection's reader
+     * watches this and closes the socket, which ends the write with an exception.
+     */
+    long writingSinceNanos() {
+        return writingSinceNanos;
     }
 
     /**

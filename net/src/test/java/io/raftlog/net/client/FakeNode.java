@@ -55,6 +55,8 @@ final class FakeNode implements AutoCloseable {
     private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private volatile int stallAfterAppendFrames = -1;
     private volatile boolean closed;
 
     FakeNode(int nodeId, FakeLog log) throws IOException {
@@ -96,6 +98,12 @@ final class FakeNode implements AutoCloseable {
     /** Serves and reports a commit index this many entries behind the shared log (a follower catching up). */
     FakeNode lag(int entries) {
         this.lag = entries;
+        return this;
+    }
+
+    /** After acknowledging {@code n} APPEND frames, stops reading its connections (a node that hangs). */
+    FakeNode stallAfterAppendFrames(int n) {
+        this.stallAfterAppendFrames = n;
         return this;
     }
 
@@ -185,7 +193,12 @@ final class FakeNode implements AutoCloseable {
                     continue;
                 }
                 switch (type) {
-                    case FrameType.APPEND -> payloadsSeen = onAppend(frame, length, out, reply, payloadsSeen);
+                    case FrameType.APPEND -> {
+                        payloadsSeen = onAppend(frame, length, out, reply, payloadsSeen);
+                        if (stallAfterAppendFrames >= 0 && appendFrames.get() >= stallAfterAppendFrames) {
+                            closedLatch.await(); // hung: reads nothing more, so the client's writes back up
+                        }
+                    }
                     case FrameType.FETCH -> onFetch(frame, length, out);
                     case FrameType.STATUS_REQUEST -> onStatus(frame, length, out, reply);
                     default -> throw new IOException("unexpected " + FrameType.name(type));
@@ -348,6 +361,7 @@ final class FakeNode implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closedLatch.countDown();
         try {
             server.close();
         } catch (IOException ignored) {

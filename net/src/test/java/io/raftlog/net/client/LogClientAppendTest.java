@@ -140,6 +140,28 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aWriteBlockedOnANodeThatStoppedReadingIsAbandoned() throws Exception {
+        // Node 1 acknowledges two frames, then hangs without reading: 32 MiB of appends fill the socket
+        // buffers and block the writing thread, which has no timeout of its own.
+        FakeNode hanging = node(1).stallAfterAppendFrames(2);
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(hanging.address(), leader.address()))
+            .requestTimeout(Duration.ofMillis(300)));
+        byte[] payload = new byte[32 * 1024];
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            payload[0] = (byte) i;
+            payload[1] = (byte) (i >> 8);
+            futures.add(client.append(payload));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            byte[] stored = log.get(futures.get(i).get(20, TimeUnit.SECONDS));
+            assertThat((stored[0] & 0xFF) | (stored[1] & 0xFF) << 8).isEqualTo(i);
+        }
+        assertThat(log.dataEntries()).hasSize(1024);
+    }
+
+    @Test
     void abandonsAHungNodeAfterTheRequestTimeout() throws Exception {
         FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
         FakeNode leader = node(2);
