@@ -47,6 +47,11 @@ import org.agrona.ExpandableArrayBuffer;
 final class Appender implements AutoCloseable {
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * The largest append a caller writes itself while holding the lock: far below any socket buffer, so the
+     * write never waits for the node to read (the connection had nothing outstanding).
+     */
+    private static final int DIRECT_SEND_MAX_BYTES = 16 * 1024;
     /** How often a receive thread wakes to check that a write in progress is not stuck on a hung node. */
     private static final int WATCHDOG_MILLIS = 100;
     private static final long MIN_CONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -156,8 +161,9 @@ final class Appender implements AutoCloseable {
      */
     private boolean sendDirect(long now) {
         FrameConnection c = connection;
-        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent() || !sentFrames.isEmpty()) {
-            return false; // only a lone append: under load the send thread batches many per write
+        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent() || !sentFrames.isEmpty()
+            || window.length(window.sendNext()) > DIRECT_SEND_MAX_BYTES) {
+            return false; // only a lone, small append: under load the send thread batches many per write
         }
         if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
             lastProgressNanos = now;
@@ -439,9 +445,9 @@ final class Appender implements AutoCloseable {
                 completions.deliver();
             }
         } catch (IOException e) {
+            c.close(); // first: a thread blocked writing to c (maybe holding the lock) gets its exception now
             completions.deliver();
             connectionFailed(c, e.getMessage(), null);
-            c.close();
         }
     }
 
