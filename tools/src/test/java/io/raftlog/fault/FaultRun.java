@@ -110,10 +110,18 @@ final class FaultRun {
         String detail = converged
             ? String.format("converged %d ms after healing: leader node %d, every node at commit index %d",
                 (now - healed) / 1_000_000, observer.leader(), commit[0])
-            : "not converged " + SETTLE_TIMEOUT.toSeconds() + " s after healing; last answers: " + observer.latest().values();
+            : "not converged " + SETTLE_TIMEOUT.toSeconds() + " s after healing; last answers: " + describe(observer.latest());
         h.meta.put("settled", Boolean.toString(converged));
         h.meta.put("settle.detail", detail);
         h.note(now, detail);
+    }
+
+    private static String describe(Map<Integer, History.Observation> latest) {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(latest).forEach((node, o) -> sb.append(sb.length() == 0 ? "" : "; ").append("node ").append(node)
+            .append(o.reachable() ? ": " + o.role() + " term " + o.term() + " leader " + o.leaderId() + " commit " + o.commitIndex()
+                : ": no answer"));
+        return sb.toString();
     }
 
     /** Gives the consumers time to reach the last committed data entry, so the prefix they are checked on is long. */
