@@ -1,6 +1,5 @@
 package io.raftlog.pipeline;
 
-import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -164,8 +163,8 @@ final class ClientSessions {
         if (length < DataEntry.HEADER_LENGTH) {
             return;
         }
-        long clientId = buffer.getLong(offset + DataEntry.CLIENT_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        long sequence = buffer.getLong(offset + DataEntry.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        long clientId = DataEntry.clientId(buffer, offset);
+        long sequence = DataEntry.sequence(buffer, offset);
         Session s = sessions.get(clientId);
         if (s == null) {
             if (sessions.size() >= maxClients) {

@@ -65,8 +65,7 @@ public final class PipelineEvent {
         MutableDirectBuffer b = ensure(length + 4 + entryLength);
         b.putInt(length, entryLength, ORDER);
         int entry = length + 4;
-        b.putLong(entry + DataEntry.CLIENT_ID_OFFSET, clientId, ORDER);
-        b.putLong(entry + DataEntry.SEQUENCE_OFFSET, firstSequence + count, ORDER);
+        DataEntry.writeHeader(b, entry, clientId, firstSequence + count);
         b.putBytes(entry + DataEntry.HEADER_LENGTH, src, offset, payloadLength);
         length = entry + entryLength;
         count++;

@@ -15,6 +15,7 @@ import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 import static io.raftlog.net.codec.Protocol.ORDER;
 
 import io.raftlog.raft.EntrySource;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 import org.agrona.DirectBuffer;
 

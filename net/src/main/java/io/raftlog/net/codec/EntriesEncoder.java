@@ -3,6 +3,7 @@ package io.raftlog.net.codec;
 import static io.raftlog.net.codec.Protocol.ORDER;
 
 import io.raftlog.journal.EntryConsumer;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

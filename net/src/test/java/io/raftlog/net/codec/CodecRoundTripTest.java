@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.raftlog.journal.EntryConsumer;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 import io.raftlog.raft.Message;
 import io.raftlog.raft.MessageType;
