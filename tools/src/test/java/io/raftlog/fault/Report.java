@@ -37,6 +37,7 @@ final class Report {
         }
 
         sb.append("\nNew leader after losing one (leader-targeted injections):\n");
+        List<Long> tookMillis = new java.util.ArrayList<>();
         for (History.Injection i : h.injections()) {
             // Faults that take the leader away; a slowed leader or one that cannot receive may well keep leading.
             if (!i.description().contains("(leader)") || i.kind().equals(Nemesis.SLOW.label)
@@ -48,10 +49,17 @@ final class Report {
             for (Availability.Reign r : availability.timeline()) {
                 if (r.fromNanos() >= i.startNanos() && r.leader() != 0 && r.term() > before) {
                     took = String.format(Locale.ROOT, "%d ms (node %d, term %d)", (r.fromNanos() - i.startNanos()) / 1_000_000, r.leader(), r.term());
+                    tookMillis.add((r.fromNanos() - i.startNanos()) / 1_000_000);
                     break;
                 }
             }
             sb.append(String.format(Locale.ROOT, "  %7.2f  %-15s %s%n", sec(i.startNanos() - startNanos), i.kind(), took));
+        }
+
+        if (!tookMillis.isEmpty()) {
+            tookMillis.sort(null);
+            sb.append(String.format(Locale.ROOT, "  %d cases: median %d ms, max %d ms (status polled every 100 ms)%n",
+                tookMillis.size(), tookMillis.get(tookMillis.size() / 2), tookMillis.get(tookMillis.size() - 1)));
         }
 
         sb.append("\nAvailability per nemesis (share of time with a recognised leader; longest stretch without):\n");
