@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
  * <li>{@code fault.seed} one seed or a comma-separated list (default 1,2,3)</li>
  * <li>{@code fault.duration} per seed, e.g. 90s, 10m (default {@value #CI_DURATION})</li>
  * <li>{@code fault.nodes} 3 or 5 (default 3); {@code fault.fsync} batch, interval:MS or none (default batch)</li>
- * <li>{@code fault.producers}, {@code fault.consumers}, {@code fault.rate} (appends/s per producer)</li>
+ * <li>{@code fault.producers}, {@code fault.consumers}, {@code fault.rate} (appends/s per producer),
+ *     {@code fault.maxPadding} (largest payload padding in bytes; one append in ten is up to this big)</li>
  * <li>{@code fault.opening} nemeses the plan starts with, e.g. kill,freeze (CI runs set this per seed)</li>
  * <li>{@code fault.replay} a history.txt: re-check it without starting anything</li>
  * </ul>
@@ -50,7 +51,7 @@ class FaultSuiteIT {
         int nodes = Integer.getInteger("fault.nodes", 3);
         Workload.Settings workload = new Workload.Settings(
             Integer.getInteger("fault.producers", 4), Integer.getInteger("fault.consumers", 3), 8,
-            Integer.getInteger("fault.rate", 50), 4096, Duration.ofSeconds(10));
+            Integer.getInteger("fault.rate", 50), Integer.getInteger("fault.maxPadding", 4096), Duration.ofSeconds(10));
         Path base = Path.of(System.getProperty("fault.dir", "target/fault-runs")).toAbsolutePath();
         String fsync = System.getProperty("fault.fsync", "batch");
 
