@@ -19,9 +19,11 @@ import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.Connection;
 import io.raftlog.net.transport.Transport;
 import io.raftlog.net.transport.TransportConfig;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.pipeline.NodeStatus;
 import io.raftlog.pipeline.PipelineListener;
 import io.raftlog.pipeline.RaftPipeline;
+import io.raftlog.raft.RaftConfig;
 import io.raftlog.raft.Role;
 
 import org.slf4j.Logger;
@@ -66,6 +68,9 @@ public final class RaftServer implements AutoCloseable {
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
         PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
+        RaftConfig raft = config.raftConfig();
+        PeerOutbox.checkBounds(raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
+            ServerHandler.MAX_ENTRY_BYTES + DataEntry.HEADER_LENGTH, maxFrame);
         ClientResponses responses = new ClientResponses(clients, addressById);
         FetchService[] fetchRef = new FetchService[1];
         PipelineListener listener = new PipelineListener() {
