@@ -166,6 +166,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                     scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));
             }
             appender = queue.createAppender();
+            // The journal has one writer at a time, but that writer changes once: the thread that opens and
+            // recovers the journal hands it to the raft thread. Chronicle pins an appender to the first thread
+            // that touches it and throws on any other, so its check cannot express a hand-over.
+            appender.singleThreadedCheckDisabled(true);
             for (int cycle : cycleFiles.keySet()) {
                 lastWrittenCycle = Math.max(lastWrittenCycle, cycle);
             }

@@ -31,6 +31,9 @@ final class ChronicleJournalReader implements JournalReader {
     ChronicleJournalReader(Source journal) {
         this.journal = journal;
         this.tailer = journal.queue().createTailer();
+        // One thread at a time uses a reader, but not always the one that created it (the journal's own
+        // reader is created while opening and then used by the raft thread): see ChronicleJournal.
+        this.tailer.singleThreadedCheckDisabled(true);
     }
 
     @Override

@@ -73,6 +73,39 @@ class ChronicleJournalTest {
         }
     }
 
+    /**
+     * A server opens and recovers its journal on the main thread, then hands it to the raft thread (and a
+     * reader to the fetch thread). Found by the fault suite: Chronicle's single-thread check turned every
+     * read on the raft thread after a restart into an exception.
+     */
+    @Test
+    void writerAndReadersCanBeHandedToAnotherThread() throws Exception {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 20, 1, 0);
+            assertThat(Entries.readAll(j)).hasSize(20);
+        }
+        try (ChronicleJournal j = open()) {
+            assertThat(Entries.readAll(j)).hasSize(20); // the opening thread reads (a session rebuild)
+            JournalReader reader = j.newReader();
+            assertThat(reader.read(1, 20, 5, Long.MAX_VALUE, new Entries.Collector())).isEqualTo(5);
+            Throwable[] failure = new Throwable[1];
+            Thread raftThread = new Thread(() -> {
+                try {
+                    fill(j, 21, 30, 2, 0);
+                    assertThat(j.countWithin(1, 100, Long.MAX_VALUE)).isEqualTo(30);
+                    assertThat(Entries.readAll(j)).hasSize(30);
+                    assertThat(reader.read(1, 30, 100, Long.MAX_VALUE, new Entries.Collector())).isEqualTo(30);
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            }, "raft-thread-under-test");
+            raftThread.start();
+            raftThread.join();
+            assertThat(failure[0]).as("use from the second thread").isNull();
+            reader.close();
+        }
+    }
+
     @Test
     void truncationAcrossAFileBoundaryThenAppendSurvivesReopen() {
         try (ChronicleJournal j = open()) {
