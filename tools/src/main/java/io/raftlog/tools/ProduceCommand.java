@@ -80,7 +80,9 @@ public final class ProduceCommand implements Callable<Integer> {
             start = System.nanoTime();
             if (count != null) {
                 UnsafeBuffer payload = new UnsafeBuffer(new byte[entrySize]);
-                for (long i = 0; i < count; i++) {
+                // Once an entry has failed its deadline the cluster is not taking appends: stop submitting
+                // rather than wait out the deadline again for every further window of entries.
+                for (long i = 0; i < count && producer.failed() == 0; i++) {
                     generate(payload, i);
                     producer.submit(payload, 0, entrySize, i, printIndex ? payload.byteArray().clone() : null);
                 }
@@ -90,7 +92,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     LineReader lines = new LineReader(in);
                     byte[] line;
                     long n = 0;
-                    while ((line = lines.next()) != null) {
+                    while (producer.failed() == 0 && (line = lines.next()) != null) {
                         view.wrap(line);
                         producer.submit(view, 0, line.length, n++, line);
                     }
@@ -107,8 +109,11 @@ public final class ProduceCommand implements Callable<Integer> {
         summary(producer, submitted, elapsed);
         if (producer.failed() > 0) {
             Throwable t = producer.firstFailure();
-            throw new LogClientException(producer.failed() + " of " + submitted + " entries were not acknowledged within "
-                + timeout + (t == null ? "" : ": " + t.getMessage()));
+            long intended = count != null ? count : submitted;
+            String notSent = count != null && submitted < count ? " (" + (count - submitted) + " never sent: stopped at the first failure)"
+                : count == null ? " (stopped reading input at the first failure)" : "";
+            throw new LogClientException((intended - producer.acknowledged()) + " of " + intended
+                + " entries were not acknowledged within " + timeout + notSent + (t == null ? "" : ": " + t.getMessage()));
         }
         return Cli.OK;
     }

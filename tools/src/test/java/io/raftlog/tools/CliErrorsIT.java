@@ -62,6 +62,16 @@ class CliErrorsIT {
     }
 
     @Test
+    void produceStopsAtTheFirstFailedEntryInsteadOfWaitingOutEveryWindow() throws Exception {
+        String a = closedAddress();
+        RaftlogProcess p = RaftlogProcess.run(60, "produce", "--cluster", a, "--count", "100000", "--timeout", "1s");
+        assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
+        assertThat(p.err().get(p.err().size() - 1))
+            .startsWith("raftlog produce: 100000 of 100000 entries were not acknowledged within 1s (")
+            .contains("never sent: stopped at the first failure").contains("no leader among " + a);
+    }
+
+    @Test
     void tailOfAnUnreachableClusterFails() throws Exception {
         String a = closedAddress();
         RaftlogProcess p = RaftlogProcess.run(60, "tail", "--cluster", a, "--follow", "--timeout", "1s");
