@@ -14,4 +14,11 @@ public interface PipelineListener {
     /** The commit index advanced during the last batch (for waking the thread that serves consumers). */
     default void commitAdvanced(long commitIndex) {
     }
+
+    /**
+     * The raft thread met an internal failure (a bug or a failed write/fsync) and stopped taking part in
+     * the cluster (fail-stop): the node must be restarted, which recovers it from its journal.
+     */
+    default void halted(Throwable cause) {
+    }
 }

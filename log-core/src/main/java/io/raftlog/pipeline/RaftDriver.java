@@ -49,6 +49,8 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private long flushRequestedTerm = -1;
     private long publishedCommit;
     private boolean shutdownRequested;
+    /** Set after an internal failure: the node stops taking part (fail-stop) until it is restarted. */
+    private Throwable haltedBy;
     private Runnable onShutdown = () -> { };
 
     RaftDriver(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardStateStore,
@@ -85,6 +87,10 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
 
     @Override
     public void onEvent(PipelineEvent e, long sequence, boolean endOfBatch) {
+        if (haltedBy != null) {
+            onEventWhileHalted(e);
+            return;
+        }
         try {
             switch (e.kind) {
                 case EventKind.PEER_MESSAGE -> onPeerMessage(e);
@@ -96,12 +102,14 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
                 default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
             }
         } catch (RuntimeException ex) {
-            // A bug or a storage failure: log it with its stack, keep the node serving (the next event may succeed).
-            LOG.error("node " + nodeId + ": " + EventKind.name(e.kind) + " event failed", ex);
+            halt(EventKind.name(e.kind) + " event", ex);
+            if (e.kind == EventKind.CLIENT_APPEND) {
+                responder.appendFailed(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
+            }
         } finally {
             e.release();
         }
-        if (endOfBatch) {
+        if (endOfBatch && haltedBy == null) {
             endBatch();
         }
     }
@@ -114,8 +122,16 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             LOG.warn("node {}: dropped a malformed peer frame: {}", nodeId, problem);
             return;
         }
-        node.step(inbound);
-        inbound.entries = null;
+        try {
+            node.step(inbound);
+        } catch (IllegalArgumentException badMessage) {
+            // A frame that decoded but breaks Raft's rules (not a member, terms out of order, an ack beyond our
+            // log): the core refused it before changing any state, so drop it and keep serving.
+            status.countMalformedPeerFrame();
+            LOG.warn("node {}: dropped an invalid peer message: {}", nodeId, badMessage.getMessage());
+        } finally {
+            inbound.entries = null;
+        }
     }
 
     private void onClientAppend(PipelineEvent e) {
@@ -172,6 +188,34 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         pending.add(conn, client, seq, first, count);
     }
 
+    /**
+     * Fail-stop. Bad input never gets here (it is refused above); what does is a bug or a storage failure
+     * (a write or an fsync that failed), after which this node's state can no longer be trusted to follow
+     * Raft. Limping on would repeat the failure on every event while the node still held its votes and its
+     * leadership, so it stops taking part instead: the others elect a leader without it, and a restart
+     * recovers it from its journal, where everything it ever acknowledged is durable.
+     */
+    private void halt(String what, RuntimeException cause) {
+        haltedBy = cause;
+        LOG.error("node " + nodeId + ": " + what + " failed; the node stops taking part in the cluster and must be"
+            + " restarted", cause);
+        pending.failAll(AppendError.NOT_LEADER, 0, responder);
+        listener.halted(cause);
+    }
+
+    private void onEventWhileHalted(PipelineEvent e) {
+        try {
+            if (e.kind == EventKind.CLIENT_APPEND) {
+                responder.appendFailed(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
+            } else if (e.kind == EventKind.SHUTDOWN) {
+                shutdownRequested = true;
+                onShutdown.run();
+            }
+        } finally {
+            e.release();
+        }
+    }
+
     private void busy(long conn, long client, long seq) {
         status.countBusy();
         responder.appendFailed(conn, client, seq, AppendError.BUSY, nodeId, "too many appends waiting to commit");
@@ -182,7 +226,8 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             node.replicate();
             requestFlush();
         } catch (RuntimeException ex) {
-            LOG.error("node " + nodeId + ": end of batch failed", ex);
+            halt("end of batch", ex);
+            return;
         }
         publishStatus();
         if (shutdownRequested) {

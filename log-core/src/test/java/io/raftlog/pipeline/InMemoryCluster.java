@@ -59,15 +59,19 @@ final class InMemoryCluster implements AutoCloseable {
     final class Node implements ClientResponder {
         final int id;
         final InMemoryJournal journal;
+        /** What the pipeline writes through: set {@code failWrites} to break this node's disk. */
+        final FaultyJournal disk;
         final RaftPipeline pipeline;
+        volatile Throwable halted;
         volatile boolean up = true;
         private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1024);
 
         Node(int id, int[] members, PipelineConfig config, FsyncPolicy policy, long seed) {
             this.id = id;
             this.journal = new InMemoryJournal(policy);
+            this.disk = new FaultyJournal(journal);
             RaftConfig rc = RaftConfig.defaults(id, members, seed + id).withTicks(10, 2);
-            this.pipeline = new RaftPipeline(config, rc, journal, new MemoryHardState(), new TestPeerCodec(),
+            this.pipeline = new RaftPipeline(config, rc, disk, new MemoryHardState(), new TestPeerCodec(),
                 (m, log) -> {
                     Node to = nodes.get(m.to - 1);
                     if (!up || !to.up) {
@@ -75,7 +79,12 @@ final class InMemoryCluster implements AutoCloseable {
                     }
                     int len = TestPeerCodec.encode(m, log, out);
                     return to.pipeline.publishPeerMessage(out, 0, len);
-                }, this, PipelineListener.NONE);
+                }, this, new PipelineListener() {
+                    @Override
+                    public void halted(Throwable cause) {
+                        halted = cause;
+                    }
+                });
         }
 
         /** The stored entry at {@code index}: its type byte, then its bytes. */

@@ -1,6 +1,7 @@
 package io.raftlog.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +21,7 @@ import io.raftlog.pipeline.InMemoryCluster.Ack;
 import io.raftlog.pipeline.InMemoryCluster.Node;
 import io.raftlog.pipeline.InMemoryCluster.Refused;
 import io.raftlog.raft.EntryType;
+import io.raftlog.raft.Role;
 
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,33 @@ class RaftPipelineClusterTest {
                     assertThat(r.error).isEqualTo(AppendError.NOT_LEADER);
                     assertThat(r.leaderId).isEqualTo(leader.id);
                 });
+        }
+    }
+
+    @Test
+    void aLeaderWhoseDiskFailsStopsTakingPartAndTheOthersCarryOn() throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node broken = awaitLeader(cluster);
+            byte[] payload = "before".getBytes(StandardCharsets.UTF_8);
+            assertThat(broken.append(7, 1, payload).get(10, TimeUnit.SECONDS)).isNotNull();
+
+            broken.disk.failWrites = true;
+            CompletableFuture<Ack> refused = broken.append(7, 2, "after".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(Refused.class).hasMessageContaining("NOT_LEADER");
+            assertThat(broken.halted).as("the listener learns the node halted").isNotNull()
+                .hasMessageContaining("injected journal write failure");
+
+            // Fail-stop: the halted node answers no one, so the other two elect a leader and keep committing.
+            Await.until("a leader other than the halted node", WAIT,
+                () -> cluster.nodes().stream().anyMatch(n -> n != broken && n.status().role() == Role.LEADER));
+            Node next = cluster.nodes().stream().filter(n -> n != broken && n.status().role() == Role.LEADER)
+                .findFirst().orElseThrow();
+            assertThat(next.append(7, 2, "after".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS))
+                .isNotNull();
+            CompletableFuture<Ack> toHalted = broken.append(8, 1, payload);
+            assertThatThrownBy(() -> toHalted.get(10, TimeUnit.SECONDS)).hasMessageContaining("NOT_LEADER");
         }
     }
 
