@@ -3,6 +3,7 @@ package io.raftlog.net.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.raftlog.journal.CompactedException;
 import io.raftlog.journal.Journal;
@@ -10,8 +11,10 @@ import io.raftlog.journal.JournalReader;
 import io.raftlog.net.codec.CompactedFrame;
 import io.raftlog.net.codec.EndOfLogFrame;
 import io.raftlog.net.codec.EntriesEncoder;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.transport.Connection;
-import io.raftlog.pipeline.NodeStatus;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * them as ENTRIES frames; a following fetch stays subscribed and is pushed new entries as the commit index
  * moves. A slow consumer whose outbound ring is full is simply not served until it has room: its
  * subscription waits at its next index, costing no memory.
+ *
+ * <p>A frame carries up to the subscription's {@code maxBytes} of payload, but always at least one entry
+ * (as {@link Journal#read} promises), however large, so an entry above a consumer's {@code maxBytes} never
+ * stalls it. Only an entry too large for any frame this connection can carry ends the fetch, with an ERROR
+ * (TOO_LARGE) naming it.
  */
 final class FetchService implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
@@ -57,21 +65,23 @@ final class FetchService implements Runnable, AutoCloseable {
     }
 
     private final Journal journal;
-    private final NodeStatus status;
+    private final LongSupplier commitIndex;
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final EntriesEncoder entries = new EntriesEncoder();
     private final EndOfLogFrame endOfLog = new EndOfLogFrame();
     private final CompactedFrame compacted = new CompactedFrame();
+    private final ErrorFrame error = new ErrorFrame();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EntriesEncoder.FIXED_LENGTH + MAX_FRAME_PAYLOAD
         + MAX_ENTRIES_PER_FRAME * EntriesEncoder.ENTRY_HEADER_LENGTH]);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean hasSubscribers;
 
-    FetchService(Journal journal, NodeStatus status, int nodeId) {
+    /** @param commitIndex this node's commit index (read on the fetch thread): entries up to it are served */
+    FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
         this.journal = journal;
-        this.status = status;
+        this.commitIndex = commitIndex;
         this.thread = new Thread(this, "raftlog-fetch-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -106,7 +116,7 @@ final class FetchService implements Runnable, AutoCloseable {
         try (JournalReader reader = journal.newReader()) {
             while (running) {
                 int work = drainCommands();
-                long commit = status.commitIndex();
+                long commit = commitIndex.getAsLong();
                 for (int i = subscriptions.size() - 1; i >= 0; i--) {
                     Subscription s = subscriptions.get(i);
                     int done = serve(reader, s, commit);
@@ -147,17 +157,23 @@ final class FetchService implements Runnable, AutoCloseable {
             return -1;
         }
         int sent = 0;
+        // The frame's room is what the connection can carry, not maxBytes: maxBytes bounds the read (after
+        // its first entry), the room only decides whether that first entry can be sent at all.
+        int room = Math.min(scratch.capacity(), c.maxSendLength());
         while (s.nextIndex <= commit && sent < FRAMES_PER_ROUND) {
-            entries.wrap(scratch, 0, Math.min(scratch.capacity(), EntriesEncoder.FIXED_LENGTH + s.maxBytes
-                + MAX_ENTRIES_PER_FRAME * EntriesEncoder.ENTRY_HEADER_LENGTH), s.requestId, s.nextIndex);
+            entries.wrap(scratch, 0, room, s.requestId, s.nextIndex);
+            int read;
             try {
-                reader.read(s.nextIndex, commit, MAX_ENTRIES_PER_FRAME, s.maxBytes, entries);
+                read = reader.read(s.nextIndex, commit, MAX_ENTRIES_PER_FRAME, s.maxBytes, entries);
             } catch (CompactedException e) {
                 int len = compacted.encode(scratch, 0, s.requestId, e.firstIndex());
                 return c.offer(scratch, 0, len) ? -1 : sent; // not sent: try again next round
             }
             if (entries.nextIndex() == s.nextIndex) {
-                break; // nothing readable yet (should not happen below the commit index): try again later
+                if (read == 0) {
+                    break; // nothing readable yet (should not happen below the commit index): try again later
+                }
+                return tooLarge(s, room) ? -1 : sent; // the first entry alone does not fit: it never will
             }
             if (entries.count() > 0 && !c.offer(scratch, 0, entries.frameLength())) {
                 return sent; // the consumer's ring is full: wait here, at the same index
@@ -178,6 +194,18 @@ final class FetchService implements Runnable, AutoCloseable {
             }
         }
         return sent;
+    }
+
+    /** Ends the fetch with an ERROR naming the entry that cannot be sent; false if the ring had no room yet. */
+    private boolean tooLarge(Subscription s, int room) {
+        String why = "entry " + s.nextIndex + " is larger than the largest ENTRIES frame of " + room
+            + " bytes this connection carries; the fetch cannot go past it";
+        int len = error.encode(scratch, 0, ErrorCode.TOO_LARGE, FrameType.FETCH, 0, s.requestId, 0, null, why);
+        if (!s.connection.offer(scratch, 0, len)) {
+            return false;
+        }
+        LOG.warn("fetch {} ended: {}", s.requestId, why);
+        return true;
     }
 
     @Override

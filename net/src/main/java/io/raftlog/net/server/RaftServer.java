@@ -90,7 +90,7 @@ public final class RaftServer implements AutoCloseable {
         PeerMessageCodec decoder = new PeerMessageCodec(maxFrame); // used only by the raft thread
         this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState,
             decoder::decode, peers, responses, listener);
-        this.fetch = new FetchService(journal, pipeline.status(), nodeId);
+        this.fetch = new FetchService(journal, pipeline.status()::commitIndex, nodeId);
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
             new ClientResponses(clients, addressById), maxFrame);

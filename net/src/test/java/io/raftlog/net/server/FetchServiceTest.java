@@ -1,0 +1,137 @@
+package io.raftlog.net.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.raftlog.journal.InMemoryJournal;
+import io.raftlog.net.codec.EntriesDecoder;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.Connection;
+import io.raftlog.net.transport.FrameHandler;
+import io.raftlog.net.transport.Transport;
+import io.raftlog.net.transport.TransportConfig;
+import io.raftlog.pipeline.Await;
+import io.raftlog.pipeline.DataEntry;
+import io.raftlog.raft.EntryType;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A fetch always moves: every frame carries at least one entry, and an entry no frame can carry is an error. */
+class FetchServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long CLUSTER = 9;
+
+    private record Frame(int type, byte[] bytes) {
+    }
+
+    private final List<Frame> received = new CopyOnWriteArrayList<>();
+    private final List<Connection> clients = new CopyOnWriteArrayList<>();
+    private final InMemoryJournal journal = new InMemoryJournal();
+    private final AtomicLong commit = new AtomicLong();
+    private Transport node;
+    private Transport client;
+    private FetchService fetch;
+
+    @AfterEach
+    void close() {
+        if (fetch != null) {
+            fetch.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void entriesLargerThanTheConsumersMaxBytesStillGoOneByOneAndAnUnsendableOneEndsTheFetchWithAnError() {
+        // The node's rings towards clients are 64 KiB: its largest frame to a client is 8 KiB.
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        append(1, 1000);
+        append(2, 0);      // a NOOP, skipped
+        append(3, 3000);
+        append(4, 20_000); // no 8 KiB frame can carry it
+        append(5, 10);
+        commit.set(5);
+        fetch = new FetchService(journal, commit::get, 1);
+        fetch.start();
+
+        assertThat(fetch.fetch(consumer, 7, 1, 100, false)).isTrue(); // every entry is above 100 bytes
+        Await.until("two ENTRIES and an ERROR", WAIT, () -> received.size() >= 3);
+
+        EntriesDecoder entries = EntriesDecoder.forMaxFrameLength(1 << 16);
+        long[][] expected = {{1, 1000}, {3, 3000}};
+        for (int i = 0; i < 2; i++) {
+            Frame f = received.get(i);
+            assertThat(f.type()).isEqualTo(FrameType.ENTRIES);
+            assertThat(entries.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+            assertThat(entries.requestId()).isEqualTo(7);
+            assertThat(entries.count()).isEqualTo(1);
+            assertThat(entries.index(0)).isEqualTo(expected[i][0]);
+            assertThat(entries.payloadLength(0)).isEqualTo((int) expected[i][1]);
+        }
+        Frame last = received.get(2);
+        assertThat(last.type()).isEqualTo(FrameType.ERROR);
+        ErrorFrame error = new ErrorFrame();
+        assertThat(error.wrap(new UnsafeBuffer(last.bytes()), 0, last.bytes().length)).isNull();
+        assertThat(error.code()).isEqualTo(ErrorCode.TOO_LARGE);
+        assertThat(error.failedType()).isEqualTo(FrameType.FETCH);
+        assertThat(error.correlationId()).isEqualTo(7);
+        assertThat(error.message()).contains("entry 4", "8192");
+
+        // The fetch is over: a later fetch from 5 is served (so the node kept serving), nothing more for 7.
+        assertThat(fetch.fetch(consumer, 8, 5, 100, false)).isTrue();
+        Await.until("the second fetch ends", WAIT, () -> received.size() >= 5);
+        assertThat(received.subList(3, 5)).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG);
+        assertThat(received).hasSize(5);
+    }
+
+    private void append(long index, int userBytes) {
+        if (userBytes == 0) {
+            journal.append(index, 1, EntryType.NOOP, new UnsafeBuffer(new byte[0]), 0, 0);
+            return;
+        }
+        UnsafeBuffer stored = new UnsafeBuffer(new byte[DataEntry.HEADER_LENGTH + userBytes]);
+        DataEntry.writeHeader(stored, 0, 42, index);
+        journal.append(index, 1, EntryType.DATA, stored, 0, stored.capacity());
+    }
+
+    /** The node side of a client connection: what the fetch thread sends on. */
+    private Connection connect(TransportConfig nodeConfig) {
+        node = new Transport(nodeConfig, new FrameHandler() {
+            @Override
+            public void onFrame(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
+            }
+
+            @Override
+            public void onConnected(Connection c) {
+                clients.add(c);
+            }
+        }).start();
+        InetSocketAddress address = node.bind(new InetSocketAddress("127.0.0.1", 0));
+        client = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT),
+            (c, type, flags, buffer, offset, length) -> {
+                byte[] copy = new byte[length];
+                buffer.getBytes(offset, copy);
+                received.add(new Frame(type, copy));
+            }).start();
+        Connection toNode = client.connect(address, false);
+        Await.until("client connected", WAIT, () -> toNode.isActive() && clients.size() == 1);
+        Connection c = clients.get(0);
+        Await.until("node side active", WAIT, c::isActive);
+        assertThat(c.maxSendLength()).isEqualTo(8 * 1024);
+        return c;
+    }
+}
