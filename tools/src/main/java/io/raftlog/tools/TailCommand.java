@@ -181,6 +181,9 @@ public final class TailCommand implements Callable<Integer> {
         @Override
         public void endOfBatch() {
             out.flush();
+            if (out.checkError()) {
+                reachedMax.complete(null); // the reader went away (e.g. `| head`): stop like tail -f would
+            }
         }
     }
 }
