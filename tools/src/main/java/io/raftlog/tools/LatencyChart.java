@@ -70,6 +70,10 @@ public final class LatencyChart {
         if (logLatency) {
             LogAxis log = new LogAxis("latency (" + unit + ")");
             log.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+            // One tick per decade (1, 10, 100...): the automatic units put ticks at odd powers like 398.1.
+            log.setAutoTickUnitSelection(false);
+            log.setTickUnit(new NumberTickUnit(1), false, false);
+            log.setMinorTickMarksVisible(true);
             y = log;
         } else {
             NumberAxis lin = new NumberAxis("latency (" + unit + ")");
