@@ -625,8 +625,10 @@ public final class RaftNode {
             sendProbe(pr);
             return;
         }
-        // prevLogIndex = match always matches, so the follower can learn the commit index from it.
-        sendAppendMessage(pr.peerId, Math.max(pr.match, log.firstIndex() - 1), 0);
+        // prevLogIndex = the last index sent: a follower missing it lost the tail of the stream (nothing
+        // after it would reveal the hole) and rejects at once, so the leader probes after one heartbeat
+        // instead of a stall timeout. A follower holding it verifies everything sent in one step.
+        sendAppendMessage(pr.peerId, Math.max(pr.next - 1, log.firstIndex() - 1), 0);
         sendWhileOpen(pr);
     }
 

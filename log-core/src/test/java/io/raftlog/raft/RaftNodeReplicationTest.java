@@ -302,6 +302,7 @@ class RaftNodeReplicationTest {
 
     @Test
     void lostAppendIsResentWhenAFollowerMakesNoProgressForAnElectionTimeout() {
+        // The backstop when even the heartbeats' answers are lost.
         RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
         propose(leader, 1);
         leader.replicate();
@@ -309,6 +310,29 @@ class RaftNodeReplicationTest {
         Nodes.tick(leader, ELECTION + HEARTBEAT);
         // Back to probing at the acknowledged index: an empty append, answered at once.
         assertThat(to(2, out.take(MessageType.APPEND))).anySatisfy(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(1);
+            assertThat(m.entryCount).isZero();
+        });
+        leader.step(ack(2, 1, 1, 1));
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).isEqualTo(1);
+            assertThat(m.entryCount).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void lostLastAppendIsFoundByTheNextHeartbeatNotAStallTimeout() {
+        RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
+        propose(leader, 1);
+        leader.replicate();
+        out.take(); // entry 2, the last one sent, is lost: no later append would reveal the hole
+        Nodes.tick(leader, HEARTBEAT);
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
+            assertThat(m.prevLogIndex).as("the heartbeat names the last index sent").isEqualTo(2);
+            assertThat(m.entryCount).isZero();
+        });
+        leader.step(reject(2, 1, 1, 2, 0, 2)); // the follower's log ends at 1
+        assertThat(to(2, out.take(MessageType.APPEND))).singleElement().satisfies(m -> {
             assertThat(m.prevLogIndex).isEqualTo(1);
             assertThat(m.entryCount).isZero();
         });
