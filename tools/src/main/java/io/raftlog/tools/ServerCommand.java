@@ -95,6 +95,13 @@ public final class ServerCommand implements Callable<Integer> {
         ServerConfig c = b.build();
 
         RaftServer server = RaftServer.start(c);
+        server.onHalt(cause -> new Thread(() -> {
+            // Fail-stop: the node's state can no longer be trusted; exit so that a supervisor restarts it and
+            // recovery starts from the journal. The shutdown hook still closes (flushes) what it can.
+            System.err.println("raftlog server: node " + c.nodeId() + " halted after an internal failure: "
+                + Cli.describe(cause) + "; exiting");
+            System.exit(Cli.FAILURE);
+        }, "raftlog-halt").start());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.raftlog.journal.HardStateStore;
 import io.raftlog.journal.Journal;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * finish, flushes the journal and closes everything (the shutdown hook of the server command calls it).
  */
 public final class RaftServer implements AutoCloseable {
+    private volatile Consumer<Throwable> onHalt = cause -> { };
     private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
     private static final int MAX_CLIENT_CONNECTIONS = 4096;
 
@@ -85,6 +87,11 @@ public final class RaftServer implements AutoCloseable {
             @Override
             public void roleChanged(Role role, long term, int leaderId) {
                 // The pipeline logs the line; nothing else to do here yet.
+            }
+
+            @Override
+            public void halted(Throwable cause) {
+                onHalt.accept(cause);
             }
         };
         PeerMessageCodec decoder = new PeerMessageCodec(maxFrame); // used only by the raft thread
@@ -156,6 +163,15 @@ public final class RaftServer implements AutoCloseable {
         LOG.info("node {} listening on {} (cluster {}, data {}, fsync {})", config.nodeId(),
             ServerConfig.hostPort(server.bound), ServerConfig.formatCluster(config.cluster()), dir, config.fsync());
         return server;
+    }
+
+    /**
+     * What to do when the raft thread halts after an internal failure (see RaftDriver): the command line
+     * exits the process so that a supervisor restarts it; in-process users may close the server. Called on
+     * the raft thread: return quickly.
+     */
+    public void onHalt(Consumer<Throwable> action) {
+        this.onHalt = action;
     }
 
     public ServerConfig config() {
