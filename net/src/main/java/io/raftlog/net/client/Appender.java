@@ -73,6 +73,11 @@ final class Appender implements AutoCloseable {
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(WRITE_BATCH_BYTES + 64 * 1024);
     private final long timeoutNanos;
     private final long requestTimeoutNanos;
+    /**
+     * A blocked appender is woken only once this many slots are free, not for every ack: it then adds a
+     * burst that the send thread takes as one batch, instead of ping-ponging one entry per wake-up.
+     */
+    private final int refillSlots;
 
     // All below guarded by lock.
     private Thread sender;
@@ -100,6 +105,7 @@ final class Appender implements AutoCloseable {
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
         this.maxAppendBytes = settings.maxAppendBytes();
+        this.refillSlots = Math.max(1, settings.window() / 8);
     }
 
     /**
@@ -471,7 +477,7 @@ final class Appender implements AutoCloseable {
                 failedAttempts = 0;
                 backoffNanos = MIN_BACKOFF_NANOS;
                 sentFrames.dropBelow(window.lowest());
-                if (appendersWaiting > 0) {
+                if (appendersWaiting > 0 && window.capacity() - window.outstanding() >= refillSlots) {
                     notFull.signalAll();
                 }
                 if (senderWaiting && window.hasUnsent()) {
