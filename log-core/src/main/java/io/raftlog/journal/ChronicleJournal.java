@@ -129,7 +129,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.queue = buildQueue(dir, options, false, new StoreFileListener() {
             @Override
             public void onAcquired(int cycle, File file) {
-                cycleFiles.put(cycle, file);
+                // Chronicle runs this on a background thread, some time after the file was acquired, so it is
+                // only a backstop: the files are registered synchronously at start-up and on every roll.
+                cycleFiles.putIfAbsent(cycle, file);
             }
 
             @Override
@@ -170,6 +172,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             // recovers the journal hands it to the raft thread. Chronicle pins an appender to the first thread
             // that touches it and throws on any other, so its check cannot express a hand-over.
             appender.singleThreadedCheckDisabled(true);
+            if (queue.firstCycle() != Integer.MAX_VALUE) {
+                for (long cycle : queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle())) {
+                    registerCycle((int) cycle);
+                }
+            }
             for (int cycle : cycleFiles.keySet()) {
                 lastWrittenCycle = Math.max(lastWrittenCycle, cycle);
             }
@@ -345,6 +352,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long queueIndex = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(queueIndex);
         if (cycle != lastWrittenCycle) {
+            // Known before the flusher can see the new cycle: a flush must force every file written to.
+            registerCycle(cycle);
             lastWrittenCycle = cycle;
             writtenCycle = cycle;
         }
@@ -572,6 +581,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } catch (IOException ignored) {
             // closing a channel we only used to fsync; nothing to lose
         }
+    }
+
+    private void registerCycle(int cycle) {
+        cycleFiles.computeIfAbsent(cycle, c -> dir.resolve(fileNameOf(rollCycle, c)).toFile());
     }
 
     String fileName(int cycle) {
