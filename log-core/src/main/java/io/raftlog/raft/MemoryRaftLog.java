@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 /**
  * An in-memory {@link RaftLog} that models a page cache: appends and truncations are visible at once but
@@ -15,7 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class MemoryRaftLog implements RaftLog {
 
-    private record Entry(long term, byte type, byte[] payload) {
+    /** The payload buffer has exactly the payload's length as capacity and is never written after append. */
+    private record Entry(long term, byte type, ExpandableArrayBuffer payload) {
     }
 
     private final List<Entry> entries = new ArrayList<>(); // entries.get(i) has index firstIndex + i
@@ -50,12 +51,12 @@ public final class MemoryRaftLog implements RaftLog {
 
     /** A copy of the payload at {@code index}. */
     public byte[] payloadAt(long index) {
-        return entry(index).payload.clone();
+        return entry(index).payload.byteArray().clone();
     }
 
     /** A read-only view of the payload at {@code index}, without copying. */
     public DirectBuffer payloadView(long index) {
-        return new UnsafeBuffer(entry(index).payload);
+        return entry(index).payload;
     }
 
     private Entry entry(long index) {
@@ -73,8 +74,8 @@ public final class MemoryRaftLog implements RaftLog {
         if (index > firstIndex && term < termAt(index - 1)) {
             throw new IllegalStateException("term " + term + " at " + index + " below previous term " + termAt(index - 1));
         }
-        byte[] payload = new byte[length];
-        buffer.getBytes(offset, payload);
+        ExpandableArrayBuffer payload = new ExpandableArrayBuffer(length);
+        payload.putBytes(0, buffer, offset, length);
         entries.add(new Entry(term, type, payload));
     }
 
@@ -96,7 +97,7 @@ public final class MemoryRaftLog implements RaftLog {
         int n = 0;
         long bytes = 0;
         for (long i = fromIndex; i <= lastIndex() && n < maxCount; i++) {
-            bytes += entry(i).payload.length;
+            bytes += entry(i).payload.capacity();
             if (n > 0 && bytes > maxBytes) {
                 break;
             }
