@@ -111,7 +111,10 @@ public final class PipelineEvent {
             if (capacity <= retainBytes) {
                 buffer.checkLimit(capacity); // grows the retained buffer, once
             } else {
-                ExpandableArrayBuffer large = new ExpandableArrayBuffer(capacity);
+                // Grow geometrically: a client batch is added one payload at a time, and growing to the exact
+                // size re-copied the whole batch per payload (quadratic; 13% of a W1 profile).
+                int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) capacity, 2L * buffer.capacity()));
+                ExpandableArrayBuffer large = new ExpandableArrayBuffer(grown);
                 large.putBytes(0, buffer, 0, length);
                 buffer = large;
             }
