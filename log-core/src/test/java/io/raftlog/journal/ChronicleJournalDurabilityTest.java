@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +13,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+
+import io.raftlog.pipeline.Await;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -117,7 +120,7 @@ class ChronicleJournalDurabilityTest {
                 }
             }
             long before = flushes.get(); // two full flushes that started after the last append
-            assertThat(AwaitCondition.until(() -> flushes.get() >= before + 2, 30_000)).isTrue();
+            Await.until("two full flushes after the last append", Duration.ofSeconds(30), () -> flushes.get() >= before + 2);
             stop.set(true);
             flusher.join(30_000);
             assertThat(failure.get()).isNull();
@@ -133,8 +136,8 @@ class ChronicleJournalDurabilityTest {
                 Entries.append(j, i, 1, 0);
             }
             assertThat(j.flush()).isEqualTo(100); // counts at once, as Kafka's flush.ms
-            assertThat(AwaitCondition.until(() -> j.forceCount() >= forcesAtOpen + 2, 30_000))
-                .as("the background thread forced within 30 s").isTrue();
+            Await.until("the background thread to force twice", Duration.ofSeconds(30),
+                () -> j.forceCount() >= forcesAtOpen + 2);
         }
     }
 }
