@@ -3,6 +3,7 @@ package io.raftlog.sim;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
+import io.raftlog.raft.MemoryLogSlice;
 import io.raftlog.raft.Message;
 
 /**
@@ -12,7 +13,7 @@ import io.raftlog.raft.Message;
  */
 final class SimNetwork {
 
-    record Envelope(long due, long seq, Message message, SimEntries entries) {
+    record Envelope(long due, long seq, Message message, MemoryLogSlice entries) {
     }
 
     /**
@@ -42,7 +43,7 @@ final class SimNetwork {
         }
     }
 
-    void send(long now, Message m, SimEntries entries, SplittableRandom rng) {
+    void send(long now, Message m, MemoryLogSlice entries, SplittableRandom rng) {
         sent++;
         if (lossRate > 0 && rng.nextDouble() < lossRate) {
             dropped++;
@@ -55,7 +56,7 @@ final class SimNetwork {
         }
     }
 
-    private void enqueue(long now, Message m, SimEntries entries, SplittableRandom rng) {
+    private void enqueue(long now, Message m, MemoryLogSlice entries, SplittableRandom rng) {
         long due = now + 1 + rng.nextInt(maxDelay);
         dueAt[(int) (due % dueAt.length)].addLast(new Envelope(due, seq++, new Message().copyFrom(m), entries));
     }

@@ -3,6 +3,7 @@ package io.raftlog.sim;
 import java.util.SplittableRandom;
 
 import io.raftlog.raft.EntryType;
+import io.raftlog.raft.MemoryLogSlice;
 import io.raftlog.raft.Message;
 import io.raftlog.raft.MessageType;
 import io.raftlog.raft.RaftConfig;
@@ -410,8 +411,8 @@ public final class Simulation {
         if (m.type == MessageType.APPEND_RESPONSE && m.success) {
             invariants.onAcknowledgementSent(from, m.to, m.term, m.matchIndex);
         }
-        SimEntries entries = m.type == MessageType.APPEND && m.entryCount > 0
-            ? new SimEntries(from.storage, m.prevLogIndex + 1, m.entryCount)
+        MemoryLogSlice entries = m.type == MessageType.APPEND && m.entryCount > 0
+            ? new MemoryLogSlice(from.storage, m.prevLogIndex + 1, m.entryCount)
             : null;
         network.send(step, m, entries, rng);
     }

@@ -3,9 +3,6 @@ package io.raftlog.raft;
 import java.util.ArrayDeque;
 import java.util.function.UnaryOperator;
 
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
 /**
  * A few nodes wired to a lossless, in-order network for behaviour tests that need whole elections. Nodes
  * can be isolated (their messages in both directions are dropped). Every step: tick all, deliver
@@ -14,54 +11,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class TestCluster {
 
     private record Envelope(Message message, EntrySource entries) {
-    }
-
-    /** Entries copied from the sender's log at send time. */
-    private static final class CopiedEntries implements EntrySource {
-        private final long[] terms;
-        private final byte[] types;
-        private final DirectBuffer[] payloads;
-
-        CopiedEntries(MemoryRaftLog log, long from, int count) {
-            terms = new long[count];
-            types = new byte[count];
-            payloads = new DirectBuffer[count];
-            for (int i = 0; i < count; i++) {
-                terms[i] = log.termAt(from + i);
-                types[i] = log.typeAt(from + i);
-                payloads[i] = new UnsafeBuffer(log.payloadAt(from + i));
-            }
-        }
-
-        @Override
-        public int count() {
-            return terms.length;
-        }
-
-        @Override
-        public long term(int i) {
-            return terms[i];
-        }
-
-        @Override
-        public byte type(int i) {
-            return types[i];
-        }
-
-        @Override
-        public DirectBuffer buffer(int i) {
-            return payloads[i];
-        }
-
-        @Override
-        public int offset(int i) {
-            return 0;
-        }
-
-        @Override
-        public int length(int i) {
-            return payloads[i].capacity();
-        }
     }
 
     final RaftNode[] nodes;
@@ -85,7 +34,7 @@ final class TestCluster {
                 @Override
                 public void send(Message m) {
                     EntrySource entries = m.type == MessageType.APPEND && m.entryCount > 0
-                        ? new CopiedEntries(logs[sender], m.prevLogIndex + 1, m.entryCount) : null;
+                        ? new MemoryLogSlice(logs[sender], m.prevLogIndex + 1, m.entryCount) : null;
                     queue.add(new Envelope(new Message().copyFrom(m), entries));
                 }
             };

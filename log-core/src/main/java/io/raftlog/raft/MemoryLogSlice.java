@@ -1,16 +1,18 @@
-package io.raftlog.sim;
+package io.raftlog.raft;
 
-import io.raftlog.raft.EntrySource;
-import io.raftlog.raft.MemoryRaftLog;
 import org.agrona.DirectBuffer;
 
-/** The entries of one AppendEntries in flight: a copy taken from the sender's log when it was sent. */
-final class SimEntries implements EntrySource {
+/**
+ * Entries of a {@link MemoryRaftLog} taken as an {@link EntrySource}, as an AppendEntries in flight carries
+ * them: what the sender's log held when it sent, whatever that log does afterwards (payload buffers are
+ * never written after append, so sharing them is a copy in effect). Used by the simulator and the tests.
+ */
+public final class MemoryLogSlice implements EntrySource {
     private final long[] terms;
     private final byte[] types;
     private final DirectBuffer[] payloads;
 
-    SimEntries(MemoryRaftLog log, long fromIndex, int count) {
+    public MemoryLogSlice(MemoryRaftLog log, long fromIndex, int count) {
         terms = new long[count];
         types = new byte[count];
         payloads = new DirectBuffer[count];
