@@ -9,8 +9,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * One preallocated slot of the ring. Network threads copy bytes into it (a peer frame, or a client's
  * payloads laid out as stored DATA entries) and the raft thread reads them in place: nothing is allocated
- * per event or per entry. A slot keeps a buffer of up to {@code retainBytes}; a larger frame gets a one-off
- * buffer that is dropped once consumed, so a ring of thousands of slots never pins thousands of large frames.
+ * per event or per entry. A slot keeps a buffer of up to {@code retainBytes}; a larger event borrows one
+ * from the node's {@link SlotBufferPool} and gives it back once consumed, so a ring of thousands of slots
+ * never pins thousands of large frames and a busy node does not allocate one per frame either.
  *
  * <p>CLIENT_APPEND layout: {@code count} times {@code [int32 entryLength][clientId int64][sequence int64][payload]}.
  */
@@ -18,6 +19,7 @@ public final class PipelineEvent {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final int retainBytes;
+    private final SlotBufferPool pool;
     private final ExpandableArrayBuffer retained;
     private ExpandableArrayBuffer buffer;
 
@@ -32,8 +34,9 @@ public final class PipelineEvent {
     long index;
     long term;
 
-    PipelineEvent(int retainBytes) {
+    PipelineEvent(int retainBytes, SlotBufferPool pool) {
         this.retainBytes = retainBytes;
+        this.pool = pool;
         this.retained = new ExpandableArrayBuffer(Math.min(1024, retainBytes));
         this.buffer = retained;
     }
@@ -56,6 +59,19 @@ public final class PipelineEvent {
         connectionId = connection;
         clientId = client;
         firstSequence = sequence;
+        return this;
+    }
+
+    /**
+     * Makes room for {@code count} payloads of {@code payloadBytes} in total before they are added, so a large
+     * batch takes one buffer of the right size instead of growing payload by payload.
+     */
+    public PipelineEvent reservePayloads(int count, long payloadBytes) {
+        long needed = length + (long) count * (4 + DataEntry.HEADER_LENGTH) + payloadBytes;
+        if (needed > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(count + " payloads of " + payloadBytes + " bytes do not fit in a ring slot");
+        }
+        ensure((int) needed);
         return this;
     }
 
@@ -95,14 +111,22 @@ public final class PipelineEvent {
 
     /** Called by the raft thread once it is done with the slot. */
     void release() {
-        buffer = retained;
+        returnBorrowed();
     }
 
     private void reset(int newKind, int newLength) {
         kind = newKind;
         length = newLength;
         count = 0;
-        buffer = retained;
+        returnBorrowed();
+    }
+
+    private void returnBorrowed() {
+        if (buffer != retained) {
+            ExpandableArrayBuffer borrowed = buffer;
+            buffer = retained;
+            pool.release(borrowed);
+        }
     }
 
     /** Makes room for {@code capacity} bytes, keeping the {@code length} bytes already written. */
@@ -110,13 +134,13 @@ public final class PipelineEvent {
         if (capacity > buffer.capacity()) {
             if (capacity <= retainBytes) {
                 buffer.checkLimit(capacity); // grows the retained buffer, once
-            } else {
-                // Grow geometrically: a client batch is added one payload at a time, and growing to the exact
-                // size re-copied the whole batch per payload (quadratic; 13% of a W1 profile).
-                int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) capacity, 2L * buffer.capacity()));
-                ExpandableArrayBuffer large = new ExpandableArrayBuffer(grown);
+            } else if (buffer == retained) {
+                ExpandableArrayBuffer large = pool.acquire(capacity);
                 large.putBytes(0, buffer, 0, length);
                 buffer = large;
+            } else {
+                // Grows geometrically (ExpandableArrayBuffer), so adding payloads one at a time stays linear.
+                buffer.checkLimit(capacity);
             }
         }
         return buffer;

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPipeline.class);
+    private static final int LARGE_BUFFERS = 32;
 
     private final PipelineConfig config;
     private final int nodeId;
@@ -53,7 +54,10 @@ public final class RaftPipeline implements AutoCloseable {
         this.nodeId = raftConfig.nodeId();
         this.journal = journal;
         int retain = config.slotRetainBytes();
-        this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain), config.ringSize(),
+        // Enough buffers for the large events a busy ring holds at once (a few client batches and peer frames
+        // per batch of the raft thread); buffers that grew past an append's byte limit are not kept.
+        SlotBufferPool pool = new SlotBufferPool(LARGE_BUFFERS, config.maxAppendBytes() + (64 << 10));
+        this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain, pool), config.ringSize(),
             WaitStrategies.create(config.waitStrategy()));
         this.status = new NodeStatus(nodeId, raftConfig.members());
         this.flusher = RaftDriver.flushesInline(journal.policy()) ? null : new Flusher(journal, this);

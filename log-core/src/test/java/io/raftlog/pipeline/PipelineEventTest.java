@@ -17,9 +17,13 @@ class PipelineEventTest {
         return new UnsafeBuffer(b);
     }
 
+    private static PipelineEvent event(int retain) {
+        return new PipelineEvent(retain, new SlotBufferPool(4, 1 << 20));
+    }
+
     @Test
-    void aFrameLargerThanTheRetainedBufferGetsAOneOffBufferAndTheSlotShrinksBack() {
-        PipelineEvent e = new PipelineEvent(4096);
+    void aFrameLargerThanTheRetainedBufferBorrowsABufferAndTheSlotShrinksBack() {
+        PipelineEvent e = event(4096);
         UnsafeBuffer big = bytes(100_000, 1);
         e.peerMessage(big, 0, big.capacity());
         assertThat(e.length()).isEqualTo(100_000);
@@ -35,7 +39,7 @@ class PipelineEventTest {
 
     @Test
     void clientPayloadsAreLaidOutAsStoredDataEntriesEvenWhenTheyOutgrowTheSlot() {
-        PipelineEvent e = new PipelineEvent(1024).clientAppend(9, 77, 1000);
+        PipelineEvent e = event(1024).clientAppend(9, 77, 1000);
         for (int i = 0; i < 5; i++) {
             e.addPayload(bytes(700, i), 0, 700);
         }
@@ -50,5 +54,62 @@ class PipelineEventTest {
             pos += 4 + len;
         }
         assertThat(e.length()).isEqualTo(pos);
+    }
+
+    @Test
+    void aBorrowedBufferGoesBackToThePoolAndServesTheNextLargeEventWithoutAllocating() {
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        PipelineEvent a = new PipelineEvent(1024, pool);
+        PipelineEvent b = new PipelineEvent(1024, pool);
+        UnsafeBuffer big = bytes(50_000, 3);
+        a.peerMessage(big, 0, big.capacity());
+        org.agrona.DirectBuffer borrowed = a.buffer();
+        assertThat(pool.size()).isZero();
+        a.release();
+        assertThat(pool.size()).isEqualTo(1);
+        b.peerMessage(big, 0, 40_000);
+        assertThat(b.buffer()).isSameAs(borrowed);
+        assertThat(b.buffer().getByte(39_999)).isEqualTo(big.getByte(39_999));
+        // re-using a slot for a small event also gives back what it borrowed
+        b.control(EventKind.TICK);
+        assertThat(pool.size()).isEqualTo(1);
+    }
+
+    @Test
+    void buffersThatGrewBeyondThePoolsLimitAreDroppedNotPinned() {
+        SlotBufferPool pool = new SlotBufferPool(4, 64 * 1024);
+        PipelineEvent e = new PipelineEvent(1024, pool);
+        UnsafeBuffer huge = bytes(200_000, 4);
+        e.peerMessage(huge, 0, huge.capacity());
+        e.release();
+        assertThat(pool.size()).isZero();
+    }
+
+    @Test
+    void thePoolKeepsAtMostItsBoundOfBuffers() {
+        SlotBufferPool pool = new SlotBufferPool(2, 1 << 20);
+        PipelineEvent[] events = new PipelineEvent[5];
+        UnsafeBuffer big = bytes(10_000, 5);
+        for (int i = 0; i < events.length; i++) {
+            events[i] = new PipelineEvent(1024, pool);
+            events[i].peerMessage(big, 0, big.capacity());
+        }
+        for (PipelineEvent e : events) {
+            e.release();
+        }
+        assertThat(pool.size()).isEqualTo(2);
+    }
+
+    @Test
+    void reservingPayloadsUpFrontTakesOneBufferLargeEnoughForTheWholeBatch() {
+        PipelineEvent e = event(1024).clientAppend(1, 2, 3);
+        e.reservePayloads(100, 100 * 500);
+        org.agrona.DirectBuffer reserved = e.buffer();
+        assertThat(reserved.capacity()).isGreaterThanOrEqualTo(100 * (4 + DataEntry.HEADER_LENGTH + 500));
+        for (int i = 0; i < 100; i++) {
+            e.addPayload(bytes(500, i), 0, 500);
+        }
+        assertThat(e.buffer()).isSameAs(reserved);
+        assertThat(e.count).isEqualTo(100);
     }
 }

@@ -165,6 +165,7 @@ final class ServerHandler implements FrameHandler {
         }
         PipelineEvent slot = pipeline.slot(seq);
         try {
+            slot.reservePayloads(count, bytes);
             for (int i = 0; i < count; i++) {
                 slot.addPayload(buffer, append.payloadOffset(i), append.payloadLength(i));
             }

@@ -1,0 +1,47 @@
+package io.raftlog.pipeline;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
+/**
+ * Large buffers for ring slots whose event outgrows the slot's own buffer (a client batch of many payloads,
+ * an AppendEntries frame of hundreds of entries). Under load nearly every such event is large, so giving
+ * each one a fresh array made the network threads allocate a few hundred MB/s (a W1 profile: 97% of all
+ * allocation) and the raft thread copy into cold memory. Buffers go back here once the raft thread is done
+ * with the slot and are reused by whichever network thread needs one next.
+ *
+ * <p>Bounded twice: at most {@code maxBuffers} are kept, and a buffer that grew beyond {@code maxBufferBytes}
+ * (a rare huge frame) is dropped rather than pinned. An empty pool allocates, so a burst never waits.
+ */
+final class SlotBufferPool {
+    private final ManyToManyConcurrentArrayQueue<ExpandableArrayBuffer> free;
+    private final int maxBufferBytes;
+
+    SlotBufferPool(int maxBuffers, int maxBufferBytes) {
+        this.free = new ManyToManyConcurrentArrayQueue<>(maxBuffers);
+        this.maxBufferBytes = maxBufferBytes;
+    }
+
+    /** A buffer of at least {@code capacity} bytes, from the pool when it has one. Any thread. */
+    ExpandableArrayBuffer acquire(int capacity) {
+        ExpandableArrayBuffer b = free.poll();
+        if (b == null) {
+            return new ExpandableArrayBuffer(capacity);
+        }
+        if (b.capacity() < capacity) {
+            b.checkLimit(capacity); // grows once; the grown buffer is what comes back to the pool
+        }
+        return b;
+    }
+
+    /** Returns a buffer no longer referenced by any slot. Any thread. */
+    void release(ExpandableArrayBuffer b) {
+        if (b.capacity() <= maxBufferBytes) {
+            free.offer(b); // a full pool drops it
+        }
+    }
+
+    int size() {
+        return free.size();
+    }
+}
