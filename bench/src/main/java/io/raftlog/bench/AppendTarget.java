@@ -20,6 +20,14 @@ public interface AppendTarget extends AutoCloseable {
     /** How appends reach the log, for the RESULT line's {@code path} field (e.g. "in-process 3 nodes, loopback TCP"). */
     String path();
 
+    /**
+     * What the target saw during the run that explains its numbers (for an in-process cluster: each node's
+     * role, term and overload counters), or an empty string when it has nothing to add.
+     */
+    default String describe() {
+        return "";
+    }
+
     @Override
     void close();
 }

@@ -35,6 +35,11 @@ public final class ClientTarget implements AppendTarget {
         return path;
     }
 
+    @Override
+    public String describe() {
+        return owned instanceof InProcessCluster cluster ? cluster.describe() : "";
+    }
+
     public LogClient client() {
         return client;
     }

@@ -22,6 +22,7 @@ import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
+import io.raftlog.pipeline.NodeStatus;
 import io.raftlog.raft.Role;
 
 /**
@@ -73,6 +74,17 @@ public final class InProcessCluster implements AutoCloseable {
     /** A client of this cluster with room for {@code window} outstanding appends. */
     public LogClient newClient(int window) {
         return LogClient.builder(addresses()).window(window).build();
+    }
+
+    /** One line per node: role, term, commit index and the counters that show overload (busy, dropped). */
+    public String describe() {
+        StringJoiner j = new StringJoiner(System.lineSeparator());
+        for (RaftServer s : servers) {
+            NodeStatus st = s.status();
+            j.add(String.format("node %d  %-9s term %d  commit %,d  busy rejections %,d  dropped peer frames %,d",
+                st.nodeId(), st.role(), st.term(), st.commitIndex(), st.busyRejections(), s.droppedPeerFrames()));
+        }
+        return j.toString();
     }
 
     public List<RaftServer> servers() {

@@ -83,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
                 spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
             LoadResult result = new LoadGenerator(spec, target, out).run();
             result.printSummary(out);
+            String cluster = target.describe();
+            if (!cluster.isEmpty()) {
+                out.println(cluster);
+            }
             if (hgrm != null) {
                 try (PrintStream h = new PrintStream(Files.newOutputStream(hgrm), false, StandardCharsets.UTF_8)) {
                     result.writeHgrm(h);

@@ -187,6 +187,11 @@ public final class RaftServer implements AutoCloseable {
         return pipeline.status();
     }
 
+    /** Peer frames dropped because the ring was full (Raft resends them; a count that grows means overload). */
+    public long droppedPeerFrames() {
+        return pipeline.droppedPeerFrames();
+    }
+
     /** Stops the node: no new input, the raft thread drains and stops, the journal is flushed and closed. */
     @Override
     public synchronized void close() {
