@@ -64,27 +64,45 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         final RollCycle rollCycle;
         final TimeProvider timeProvider;
         final long lockTimeoutMillis;
+        final long pretouchAheadBytes;
 
-        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis) {
+        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, long pretouchAheadBytes) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
+            this.pretouchAheadBytes = pretouchAheadBytes;
         }
 
         public static Options defaults() {
             // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
-            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000);
+            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, defaultPretouchAheadBytes());
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, pretouchAheadBytes);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis);
+            return new Options(rollCycle, provider, lockTimeoutMillis, pretouchAheadBytes);
+        }
+
+        /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
+        public Options pretouchAheadBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
+            }
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes);
+        }
+
+        /**
+         * 32 MiB: several of the kernel's 8 MiB fault read-ahead windows, a quarter of a second of journal at
+         * W1's rate. {@code -Draftlog.journal.pretouchMiB=0} turns it off (to measure what it buys).
+         */
+        private static long defaultPretouchAheadBytes() {
+            return Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
         }
     }
 
@@ -95,6 +113,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final ExcerptAppender appender;
     private final LogState state = new LogState();
     private final ChronicleJournalReader ownReader;
+    private final JournalPretoucher pretoucher;
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
     private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
@@ -194,6 +213,14 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 intervalSyncer.start();
             } else {
                 intervalSyncer = null;
+            }
+            if (options.pretouchAheadBytes > 0) {
+                pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes);
+                if (lastWrittenCycle != Integer.MIN_VALUE) {
+                    pretoucher.writingTo(cycleFiles.get(lastWrittenCycle));
+                }
+            } else {
+                pretoucher = null;
             }
             ok = true;
         } finally {
@@ -346,16 +373,26 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
         }
         RecordFormat.encode(crc, scratch, kind, index, term, payload, offset, length);
+        long endPosition;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(scratch.byteArray(), 0, total);
+            endPosition = dc.wire().bytes().writePosition();
         }
         long queueIndex = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(queueIndex);
+        if (pretoucher != null) {
+            // Position before file: the pretoucher reads the file first, so it can never pair a new file with
+            // the previous file's larger position (and skip the new file's start).
+            pretoucher.wroteUpTo(endPosition);
+        }
         if (cycle != lastWrittenCycle) {
             // Known before the flusher can see the new cycle: a flush must force every file written to.
             registerCycle(cycle);
             lastWrittenCycle = cycle;
             writtenCycle = cycle;
+            if (pretoucher != null) {
+                pretoucher.writingTo(cycleFiles.get(cycle));
+            }
         }
         return queueIndex;
     }
@@ -559,6 +596,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         synchronized (forceLock) {
             channels.values().forEach(ChronicleJournal::closeQuietly);
             channels.clear();
+        }
+        if (pretoucher != null) {
+            pretoucher.close();
         }
         ownReader.close();
         appender.close();
