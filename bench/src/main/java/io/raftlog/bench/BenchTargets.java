@@ -15,7 +15,12 @@ public final class BenchTargets {
      * none), waits for a leader, and connects a client whose window is the spec's.
      */
     public static ClientTarget inProcess(LoadSpec spec) {
-        InProcessCluster cluster = InProcessCluster.start(3, spec.durable() ? FsyncPolicy.BATCH : FsyncPolicy.NONE);
+        return inProcess(spec, io.raftlog.pipeline.WaitStrategies.DEFAULT);
+    }
+
+    /** As {@link #inProcess(LoadSpec)}, with the nodes' raft threads waiting the named way. */
+    public static ClientTarget inProcess(LoadSpec spec, String waitStrategy) {
+        InProcessCluster cluster = InProcessCluster.start(3, spec.durable() ? FsyncPolicy.BATCH : FsyncPolicy.NONE, waitStrategy);
         try {
             return new ClientTarget(cluster.newClient(spec.window()), IN_PROCESS_PATH, cluster);
         } catch (RuntimeException e) {

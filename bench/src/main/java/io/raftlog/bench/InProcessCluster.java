@@ -44,6 +44,11 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Starts {@code nodes} nodes with this durability policy and returns once one of them leads. */
     public static InProcessCluster start(int nodes, FsyncPolicy fsync) {
+        return start(nodes, fsync, io.raftlog.pipeline.WaitStrategies.DEFAULT);
+    }
+
+    /** As {@link #start(int, FsyncPolicy)}, with the raft threads waiting for events the named way. */
+    public static InProcessCluster start(int nodes, FsyncPolicy fsync, String waitStrategy) {
         Path dir;
         try {
             dir = Files.createTempDirectory("raftlog-bench-");
@@ -54,7 +59,7 @@ public final class InProcessCluster implements AutoCloseable {
         try {
             for (int id : c.members.keySet()) {
                 c.servers.add(RaftServer.start(ServerConfig.builder().nodeId(id).cluster(c.members)
-                    .dataDir(dir.resolve("node-" + id)).fsync(fsync).build()));
+                    .dataDir(dir.resolve("node-" + id)).fsync(fsync).waitStrategy(waitStrategy).build()));
             }
             c.awaitLeader();
         } catch (RuntimeException e) {

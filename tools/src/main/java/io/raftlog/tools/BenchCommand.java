@@ -14,6 +14,7 @@ import io.raftlog.bench.LoadResult;
 import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
 import io.raftlog.bench.Workload;
+import io.raftlog.pipeline.WaitStrategies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,6 +61,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "run against these running servers instead")
     String cluster;
 
+    @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = WaitStrategies.DEFAULT,
+        description = "how the in-process nodes' raft threads wait: phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
+    String waitStrategy;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -77,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         PrintStream out = System.out;
-        try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec) : BenchTargets.remote(cluster, spec)) {
+        try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy) : BenchTargets.remote(cluster, spec)) {
             out.printf("raftlog bench %s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(), spec.payloadBytes(),
                 spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
                 spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
