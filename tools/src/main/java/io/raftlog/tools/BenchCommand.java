@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = WaitStrategies.DEFAULT,
-        description = "how the in-process nodes' raft threads wait: phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
+        description = "how the in-process nodes' raft threads wait: lite, phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
     String waitStrategy;
 
     @Option(names = "--verbose", description = "print stack traces of errors")

@@ -60,7 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
     Integer heartbeatTicks;
 
     @Option(names = "--wait-strategy", paramLabel = "NAME",
-        description = "how the raft thread waits: phased (default), sleeping, blocking or yielding")
+        description = "how the raft thread waits: lite (default), phased, sleeping, blocking or yielding")
     String waitStrategy;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
