@@ -88,7 +88,7 @@ public final class PipelineEvent {
         return this;
     }
 
-    /** Gives up a claimed slot whose filling failed: it is still published, and the raft thread skips it. */
+    /** Empties this event (a staged append that will not be published, or a slot whose filling failed). */
     public void abandon() {
         reset(EventKind.NONE, 0);
     }
@@ -97,6 +97,36 @@ public final class PipelineEvent {
         reset(EventKind.PEER_MESSAGE, 0);
         ensure(frameLength).putBytes(0, src, offset, frameLength);
         length = frameLength;
+    }
+
+    /** A peer frame already copied into a buffer borrowed from the pool: the slot takes the buffer over. */
+    void peerMessage(ExpandableArrayBuffer borrowed, int frameLength) {
+        reset(EventKind.PEER_MESSAGE, 0);
+        buffer = borrowed;
+        length = frameLength;
+    }
+
+    /**
+     * Takes over what {@code staged} (an event filled outside the ring) holds: its fields, and its bytes
+     * either by taking its borrowed buffer (no copy) or, when they fit the slot's own buffer, by copying
+     * them. {@code staged} is left empty and ready for reuse.
+     */
+    void takeFrom(PipelineEvent staged) {
+        reset(staged.kind, 0);
+        connectionId = staged.connectionId;
+        clientId = staged.clientId;
+        firstSequence = staged.firstSequence;
+        count = staged.count;
+        index = staged.index;
+        term = staged.term;
+        if (staged.buffer != staged.retained) {
+            buffer = staged.buffer;
+            staged.buffer = staged.retained;
+        } else if (staged.length > 0) {
+            ensure(staged.length).putBytes(0, staged.buffer, 0, staged.length);
+        }
+        length = staged.length;
+        staged.reset(EventKind.NONE, 0);
     }
 
     void flushed(long flushedIndex, long flushedTerm) {

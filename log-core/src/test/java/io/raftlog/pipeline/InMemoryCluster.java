@@ -107,16 +107,13 @@ final class InMemoryCluster implements AutoCloseable {
         CompletableFuture<Ack> append(long clientId, long firstSequence, byte[]... payloads) {
             CompletableFuture<Ack> f = new CompletableFuture<>();
             answers.put(key(id, clientId, firstSequence), f);
-            long seq = pipeline.tryClaimClientAppend(id, clientId, firstSequence);
-            if (seq < 0) {
-                f.completeExceptionally(new Refused(AppendError.BUSY, 0, "ring full"));
-                return f;
-            }
-            PipelineEvent slot = pipeline.slot(seq);
+            PipelineEvent staged = pipeline.newStagingEvent().clientAppend(id, clientId, firstSequence);
             for (byte[] p : payloads) {
-                slot.addPayload(new UnsafeBuffer(p), 0, p.length);
+                staged.addPayload(new UnsafeBuffer(p), 0, p.length);
             }
-            pipeline.publish(seq);
+            if (!pipeline.publishClientAppend(staged)) {
+                f.completeExceptionally(new Refused(AppendError.BUSY, 0, "ring full"));
+            }
             return f;
         }
 

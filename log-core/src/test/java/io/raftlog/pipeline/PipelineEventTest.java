@@ -112,4 +112,55 @@ class PipelineEventTest {
         assertThat(e.buffer()).isSameAs(reserved);
         assertThat(e.count).isEqualTo(100);
     }
+
+    @Test
+    void aSlotTakesOverAStagedBatchsBorrowedBufferWithoutCopyingAndTheStagingEventIsReusable() {
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(5, 6, 70);
+        for (int i = 0; i < 20; i++) {
+            staged.addPayload(bytes(500, i), 0, 500);
+        }
+        org.agrona.DirectBuffer batch = staged.buffer();
+        int length = staged.length();
+        PipelineEvent slot = new PipelineEvent(1024, pool);
+        slot.takeFrom(staged);
+        assertThat(slot.buffer()).isSameAs(batch);
+        assertThat(slot.length()).isEqualTo(length);
+        assertThat(slot.kind()).isEqualTo(EventKind.CLIENT_APPEND);
+        assertThat(slot.connectionId).isEqualTo(5);
+        assertThat(slot.clientId).isEqualTo(6);
+        assertThat(slot.firstSequence).isEqualTo(70);
+        assertThat(slot.count).isEqualTo(20);
+        assertThat(staged.kind()).isEqualTo(EventKind.NONE);
+        assertThat(staged.buffer()).isNotSameAs(batch);
+        assertThat(staged.buffer().capacity()).isLessThanOrEqualTo(1024);
+        slot.release();
+        assertThat(pool.size()).as("the batch buffer went back to the pool").isEqualTo(1);
+    }
+
+    @Test
+    void aSmallStagedAppendIsCopiedIntoTheSlotsOwnBuffer() {
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(1, 2, 3);
+        staged.addPayload(bytes(100, 9), 0, 100);
+        PipelineEvent slot = new PipelineEvent(1024, pool);
+        slot.takeFrom(staged);
+        assertThat(slot.buffer()).isNotSameAs(staged.buffer());
+        assertThat(slot.length()).isEqualTo(4 + DataEntry.HEADER_LENGTH + 100);
+        assertThat(slot.buffer().getByte(4 + DataEntry.HEADER_LENGTH + 99)).isEqualTo(bytes(100, 9).getByte(99));
+        assertThat(pool.size()).isZero();
+    }
+
+    @Test
+    void aPeerFrameCopiedIntoAPooledBufferBeforeClaimingIsAdoptedBySlotAndReturnedOnRelease() {
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        org.agrona.ExpandableArrayBuffer copy = pool.acquire(30_000);
+        copy.putBytes(0, bytes(30_000, 7), 0, 30_000);
+        PipelineEvent slot = new PipelineEvent(1024, pool);
+        slot.peerMessage(copy, 30_000);
+        assertThat(slot.kind()).isEqualTo(EventKind.PEER_MESSAGE);
+        assertThat(slot.buffer()).isSameAs(copy);
+        slot.release();
+        assertThat(pool.size()).isEqualTo(1);
+    }
 }

@@ -36,6 +36,8 @@ final class ServerHandler implements FrameHandler {
     private final int[] members;
     private final RaftPipeline pipeline;
     private final NodeStatus status;
+    /** Client appends are built here, outside the ring, then handed over whole (transport thread only). */
+    private final PipelineEvent staged;
     private final FetchService fetch;
     private final ClientConnections clients;
     private final ClientResponses errors; // transport thread's own instance (it has a scratch buffer)
@@ -53,6 +55,7 @@ final class ServerHandler implements FrameHandler {
         this.members = members.clone();
         this.pipeline = pipeline;
         this.status = pipeline.status();
+        this.staged = pipeline.newStagingEvent();
         this.fetch = fetch;
         this.clients = clients;
         this.errors = errors;
@@ -158,22 +161,22 @@ final class ServerHandler implements FrameHandler {
                 io.raftlog.pipeline.AppendError.NOT_LEADER, status.leaderId(), null);
             return;
         }
-        long seq = pipeline.tryClaimClientAppend((Long) c.attachment(), clientId, firstSequence);
-        if (seq < 0) {
+        if (!pipeline.hasRoomForClientAppend()) {
             reply(c, ErrorCode.BUSY, clientId, firstSequence, "node " + nodeId + " is busy; retry later");
             return;
         }
-        PipelineEvent slot = pipeline.slot(seq);
+        staged.clientAppend((Long) c.attachment(), clientId, firstSequence);
         try {
-            slot.reservePayloads(count, bytes);
+            staged.reservePayloads(count, bytes);
             for (int i = 0; i < count; i++) {
-                slot.addPayload(buffer, append.payloadOffset(i), append.payloadLength(i));
+                staged.addPayload(buffer, append.payloadOffset(i), append.payloadLength(i));
             }
         } catch (RuntimeException e) {
-            slot.abandon(); // never half an append: the client gets no answer and retries
+            staged.abandon(); // never half an append: the client gets no answer and retries
             throw e;
-        } finally {
-            pipeline.publish(seq);
+        }
+        if (!pipeline.publishClientAppend(staged)) {
+            reply(c, ErrorCode.BUSY, clientId, firstSequence, "node " + nodeId + " is busy; retry later");
         }
     }
 
