@@ -54,6 +54,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+    /** countWithin's consumer where it reads from the files: the reader sums the lengths. */
+    private static final EntryConsumer COUNT_ONLY = (i, t, ty, b, o, l) -> true;
 
     /**
      * How the queue is built. The default roll cycle is hourly with 2^32 documents per cycle: about 1.19 M
@@ -61,30 +63,52 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * averaged), and hourly files give retention a fine grain.
      */
     public static final class Options {
+        /**
+         * The writer keeps the newest 16 MiB of records in memory ({@link RecentRecords}) for the leader's
+         * reads. A follower keeping up lags by what is in flight to it: at most a pipelining window of
+         * AppendEntries (a few thousand entries, a few MB even at 1 KiB entries), so 16 MiB serves it with
+         * room to spare (about 100 k entries of 128 B) for one heap array per node; a follower further behind
+         * (restarting, partitioned) is served from the files, as before.
+         */
+        public static final int DEFAULT_RECENT_RECORD_BYTES = 16 << 20;
+
         final RollCycle rollCycle;
         final TimeProvider timeProvider;
         final long lockTimeoutMillis;
+        final int recentRecordBytes;
 
-        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis) {
+        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
+            this.recentRecordBytes = recentRecordBytes;
         }
 
         public static Options defaults() {
             // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
-            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000);
+            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES);
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis);
+            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes);
+        }
+
+        /**
+         * Bytes of recent records the writer keeps in memory for its own reads (rounded up to a power of two;
+         * 0 keeps none). Records larger than a quarter of it are not kept.
+         */
+        public Options recentRecordBytes(int bytes) {
+            if (bytes < 0 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
+            }
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes);
         }
     }
 
@@ -98,6 +122,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
     private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
+    /** The newest entry records, for the writer's own reads; entries are encoded straight into it. */
+    private final RecentRecords recent;
+    /** Where records not kept in {@link #recent} (markers, oversized entries) are encoded. */
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     private final UnsafeBuffer compactPayload = new UnsafeBuffer(new byte[8]);
@@ -126,6 +153,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.dir = dir;
         this.policy = policy;
         this.rollCycle = options.rollCycle;
+        this.recent = new RecentRecords(options.recentRecordBytes);
         this.queue = buildQueue(dir, options, false, new StoreFileListener() {
             @Override
             public void onAcquired(int cycle, File file) {
@@ -184,6 +212,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             ownReader = new ChronicleJournalReader(this);
             publishedFirst = state.firstIndex;
             publishedLast.set(state.lastIndex);
+            recent.reset(state.lastIndex); // what earlier runs wrote is read from the files
             if (policy.mode() == FsyncPolicy.Mode.BATCH) {
                 forceWritten(); // what a previous run left in the page cache counts as durable only once forced
             }
@@ -301,8 +330,14 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (length < 0 || length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("entry " + index + " payload of " + length + " bytes, limit " + RecordFormat.MAX_PAYLOAD);
         }
-        long queueIndex = writeRecord(type, index, term, buffer, offset, length);
+        int at = recent.claim(RecordFormat.HEADER_LENGTH + length);
+        long queueIndex = writeRecord(type, index, term, buffer, offset, length, at);
         state.appended(index, term, queueIndex);
+        if (at >= 0) {
+            recent.commit(index);
+        } else {
+            recent.skip(index);
+        }
         publishedLast.lazySet(index);
     }
 
@@ -315,8 +350,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (index >= state.lastIndex) {
             return;
         }
-        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0);
+        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
         state.truncateAfter(index);
+        recent.truncateAfter(index);
         synchronized (flushLock) {
             publishedLast.set(index);
             truncatedTo = Math.min(truncatedTo, index);
@@ -331,23 +367,77 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (fromIndex > state.lastIndex) {
             return 0;
         }
-        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, (i, t, ty, b, o, l) -> true);
+        return readOwn(fromIndex, maxCount, maxBytes, null);
     }
 
     @Override
     public int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
-        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, consumer);
+        return readOwn(fromIndex, maxCount, maxBytes, consumer);
     }
 
-    /** Writes one record; holds Chronicle's writing context only for the copy of already-encoded bytes. */
-    private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length) {
-        int total = RecordFormat.HEADER_LENGTH + length;
-        if (total > scratch.capacity()) {
-            scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
+    /**
+     * The writer's reads: entries older than the recent records from the files (checked), the rest from
+     * {@link #recent} (bytes this thread wrote and checksummed itself, so not checked again). A null
+     * consumer only counts, which needs no more than each record's length.
+     */
+    private int readOwn(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
+        if (fromIndex < state.firstIndex) {
+            throw new CompactedException(fromIndex, state.firstIndex);
         }
-        RecordFormat.encode(crc, scratch, kind, index, term, payload, offset, length);
+        long last = state.lastIndex;
+        // recent.last() is the last index unless a write failed halfway; then trust the files alone
+        long cachedFrom = recent.last() == last ? Math.max(recent.first(), fromIndex) : last + 1;
+        int count = 0;
+        long bytes = 0;
+        long index = fromIndex;
+        if (index < cachedFrom && index <= last) {
+            long upTo = Math.min(last, cachedFrom - 1);
+            count = ownReader.read(index, upTo, maxCount, maxBytes, consumer == null ? COUNT_ONLY : consumer);
+            if (count < upTo - index + 1 || ownReader.lastReadStopped()) {
+                return count; // stopped by maxCount, maxBytes or the consumer before reaching the recent records
+            }
+            bytes = ownReader.lastReadBytes();
+            index = upTo + 1;
+        }
+        UnsafeBuffer ring = recent.buffer();
+        for (; index <= last && count < maxCount; index++) {
+            int at = recent.offsetOf(index);
+            int payload = ring.getInt(at + RecordFormat.LENGTH_OFFSET);
+            if (count > 0 && bytes + payload > maxBytes) {
+                break;
+            }
+            bytes += payload;
+            count++;
+            if (consumer != null && !consumer.accept(index, ring.getLong(at + RecordFormat.TERM_OFFSET),
+                ring.getByte(at + RecordFormat.KIND_OFFSET), ring, at + RecordFormat.HEADER_LENGTH, payload)) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Writes one record, encoded at {@code at} in the recent records' ring ({@link RecentRecords#claim}) or,
+     * if negative, in the scratch buffer; holds Chronicle's writing context only for the copy of the encoded
+     * bytes.
+     */
+    private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length, int at) {
+        int total = RecordFormat.HEADER_LENGTH + length;
+        UnsafeBuffer src;
+        int srcOffset;
+        if (at >= 0) {
+            src = recent.buffer();
+            srcOffset = at;
+        } else {
+            if (total > scratch.capacity()) {
+                scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
+            }
+            src = scratch;
+            srcOffset = 0;
+        }
+        RecordFormat.encode(crc, src, srcOffset, kind, index, term, payload, offset, length);
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(scratch.byteArray(), 0, total);
+            dc.wire().bytes().write(src.byteArray(), srcOffset, total);
         }
         long queueIndex = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(queueIndex);
@@ -393,6 +483,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     @Override
     public long durableIndex() {
         return durable.get();
+    }
+
+    /** For tests: which entries the writer's reads serve from memory. */
+    RecentRecords recentRecords() {
+        return recent;
     }
 
     /** How many times files were forced (for tests and metrics). */
@@ -509,9 +604,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long termBefore = state.termAt(newFirst - 1);
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
-        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8);
+        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);
         forceWritten();
         state.compact(newFirst, termBefore);
+        recent.dropBefore(newFirst);
         publishedFirst = newFirst;
         final int keep = keepCycle;
         cycleFiles.entrySet().removeIf(e -> {
