@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.raftlog.raft.EntryType;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -76,28 +78,31 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         final TimeProvider timeProvider;
         final long lockTimeoutMillis;
         final int recentRecordBytes;
+        final long blockSize;
 
-        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes) {
+        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes,
+                        long blockSize) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
             this.recentRecordBytes = recentRecordBytes;
+            this.blockSize = blockSize;
         }
 
         public static Options defaults() {
             // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
-            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES);
+            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES, 0);
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes);
+            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize);
         }
 
         /**
@@ -108,7 +113,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0 || bytes > 1 << 30) {
                 throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize);
+        }
+
+        /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
+        Options blockSize(long bytes) {
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes);
         }
     }
 
@@ -126,6 +136,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final RecentRecords recent;
     /** Where records not kept in {@link #recent} (markers, oversized entries) are encoded. */
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
+    /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
+    private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
+    /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
+    private long contiguousCopies;
+    private long overlapCopies;
+    private long chunkedCopies;
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     private final UnsafeBuffer compactPayload = new UnsafeBuffer(new byte[8]);
     private int lastWrittenCycle = Integer.MIN_VALUE;
@@ -295,6 +311,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (listener != null) {
             b.storeFileListener(listener);
         }
+        if (options.blockSize > 0) {
+            b.blockSize(options.blockSize);
+        }
         return b.build();
     }
 
@@ -437,7 +456,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
         RecordFormat.encode(crc, src, srcOffset, kind, index, term, payload, offset, length);
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(src.byteArray(), srcOffset, total);
+            copyInto(dc.wire().bytes(), src, srcOffset, total);
         }
         long queueIndex = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(queueIndex);
@@ -448,6 +467,37 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             writtenCycle = cycle;
         }
         return queueIndex;
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code src} to the document being written. Chronicle's own write of a
+     * heap array copies with a Java loop of 8-byte moves (UnsafeMemory.copyMemoryLoop); one
+     * {@code Unsafe.copyMemory} (Agrona's putBytes) is faster.
+     *
+     * <p>Why one copy is safe: a mapped store maps {@code [start, start + chunk + overlap)} of the file as one
+     * range of memory (one mmap, the file grown to cover it first), and Chronicle's own write copies in one
+     * piece into the current store exactly when the write position lies in the store's chunk
+     * ({@code inside(wp)}) and the bytes end within its mapping ({@code inside(wp, length)}); only then is the
+     * one copy made here, into the same memory. Chronicle keeps both true for every document: opening one
+     * moves the store to the chunk holding its position, and a document may not exceed the overlap (the
+     * write limit). Anything else (a store that is not a mapping, a position left in the overlap) takes
+     * Chronicle's write, which handles chunks itself.
+     */
+    void copyInto(Bytes<?> bytes, UnsafeBuffer src, int srcOffset, int length) {
+        long wp = bytes.writePosition();
+        if (bytes.bytesStore() instanceof MappedBytesStore store && length <= bytes.writeRemaining()
+            && store.inside(wp) && store.inside(wp, length)) {
+            mappedRecord.wrap(store.addressForWrite(wp), length);
+            mappedRecord.putBytes(0, src, srcOffset, length);
+            bytes.writeSkip(length);
+            contiguousCopies++;
+            if (wp + length > store.safeLimit()) {
+                overlapCopies++;
+            }
+        } else {
+            bytes.write(src.byteArray(), srcOffset, length);
+            chunkedCopies++;
+        }
     }
 
     // ---------------------------------------------------------------- durability (flusher thread)
@@ -488,6 +538,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** For tests: which entries the writer's reads serve from memory. */
     RecentRecords recentRecords() {
         return recent;
+    }
+
+    /** Records copied into the map in one piece, and through Chronicle's chunked write (for tests). */
+    long contiguousCopies() {
+        return contiguousCopies;
+    }
+
+    long overlapCopies() {
+        return overlapCopies;
+    }
+
+    long chunkedCopies() {
+        return chunkedCopies;
     }
 
     /** How many times files were forced (for tests and metrics). */

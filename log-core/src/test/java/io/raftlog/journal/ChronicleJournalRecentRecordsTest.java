@@ -19,7 +19,8 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * The writer's reads served from its recent records: where the ring ends and the files begin, a ring that
- * wraps, records too large for it, truncation, compaction and reopening. Every read is compared with what was written, and the
+ * wraps, records too large for it, truncation, compaction and reopening; and the one-piece copy into the
+ * mapped file across Chronicle's chunk boundaries. Every read is compared with what was written, and the
  * test knows for each entry whether it came from the ring (the buffer handed out is the ring itself).
  */
 class ChronicleJournalRecentRecordsTest {
@@ -247,5 +248,69 @@ class ChronicleJournalRecentRecordsTest {
         List<Got> got = read(1, 100, Long.MAX_VALUE);
         assertEntries(got, 1, 1, 0);
         assertThat(got).hasSize(20).noneMatch(Got::fromRing);
+    }
+
+    /**
+     * With small mapping chunks, records of all sizes meet chunk boundaries often: each goes in one copy
+     * (those reaching past a chunk into the overlap too: Chronicle keeps every document within one mapping),
+     * and every record reads back whole and checked (another reader, and a reopen that scans every record's
+     * checksum).
+     */
+    @Test
+    void recordsCopiedInOnePieceOrByChronicleAcrossChunkBoundariesAllReadBackWhole() {
+        // a small roll cycle's index lets Chronicle accept its smallest block size; the clock never rolls
+        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
+            .timeProvider(new SetTimeProvider("2026-01-01T00:00:00")).blockSize(1 << 16).recentRecordBytes(1 << 16);
+        journal = ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.NONE, options);
+        int n = 30_000;
+        for (long i = 1; i <= n; i++) {
+            append(journal, i, 1, (int) ((i * 7919) % 3000));
+        }
+        assertThat(journal.contiguousCopies()).isEqualTo(n);
+        assertThat(journal.overlapCopies()).as("records reaching past their chunk").isGreaterThan(10);
+        assertThat(journal.chunkedCopies()).isZero();
+        try (JournalReader reader = journal.newReader()) {
+            long from = 1;
+            while (from <= n) {
+                long start = from;
+                int got = reader.read(from, n, 1000, Long.MAX_VALUE, (i, t, ty, b, o, l) -> {
+                    assertThat(l).isEqualTo((int) ((i * 7919) % 3000));
+                    for (int k = 0; k < l; k += 61) {
+                        assertThat(b.getByte(o + k)).as("byte %d of %d", k, i).isEqualTo((byte) (i * 13 + k));
+                    }
+                    return true;
+                });
+                assertThat(got).as("read from %d", start).isPositive();
+                from += got;
+            }
+        }
+        journal.close();
+        journal = ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.NONE, options);
+        assertThat(journal.lastIndex()).isEqualTo(n);
+    }
+
+    /** Where the destination is not a mapped store, Chronicle's own write copies (and the bytes are the same). */
+    @Test
+    void bytesThatAreNotAMappingTakeChronicleWrite() {
+        journal = open(1024);
+        UnsafeBuffer src = new UnsafeBuffer(new byte[100]);
+        for (int i = 0; i < 100; i++) {
+            src.putByte(i, (byte) (i * 3));
+        }
+        for (net.openhft.chronicle.bytes.Bytes<?> dst : List.of(net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(16),
+            net.openhft.chronicle.bytes.Bytes.allocateElasticDirect(16))) {
+            try {
+                dst.writeSkip(5);
+                journal.copyInto(dst, src, 10, 60);
+                assertThat(dst.writePosition()).isEqualTo(65);
+                for (int i = 0; i < 60; i++) {
+                    assertThat(dst.readByte(5 + i)).isEqualTo((byte) ((10 + i) * 3));
+                }
+            } finally {
+                dst.releaseLast();
+            }
+        }
+        assertThat(journal.chunkedCopies()).isEqualTo(2);
+        assertThat(journal.contiguousCopies()).isZero();
     }
 }
