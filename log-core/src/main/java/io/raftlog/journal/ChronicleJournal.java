@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.raftlog.raft.EntryType;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -54,6 +56,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+    /** countWithin's consumer where it reads from the files: the reader sums the lengths. */
+    private static final EntryConsumer COUNT_ONLY = (i, t, ty, b, o, l) -> true;
 
     /**
      * How the queue is built. The default roll cycle is hourly with 2^32 documents per cycle: about 1.19 M
@@ -61,15 +65,29 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * averaged), and hourly files give retention a fine grain.
      */
     public static final class Options {
+        /**
+         * The writer keeps the newest 16 MiB of records in memory ({@link RecentRecords}) for the leader's
+         * reads. A follower keeping up lags by what is in flight to it: at most a pipelining window of
+         * AppendEntries (a few thousand entries, a few MB even at 1 KiB entries), so 16 MiB serves it with
+         * room to spare (about 100 k entries of 128 B) for one heap array per node; a follower further behind
+         * (restarting, partitioned) is served from the files, as before.
+         */
+        public static final int DEFAULT_RECENT_RECORD_BYTES = 16 << 20;
+
         final RollCycle rollCycle;
         final TimeProvider timeProvider;
         final long lockTimeoutMillis;
+        final int recentRecordBytes;
+        final long blockSize;
         final long pretouchAheadBytes;
 
-        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, long pretouchAheadBytes) {
+        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes,
+                        long blockSize, long pretouchAheadBytes) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
+            this.recentRecordBytes = recentRecordBytes;
+            this.blockSize = blockSize;
             this.pretouchAheadBytes = pretouchAheadBytes;
         }
 
@@ -77,16 +95,33 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
-            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, defaultPretouchAheadBytes());
+            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES, 0,
+                defaultPretouchAheadBytes());
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis, pretouchAheadBytes);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis, pretouchAheadBytes);
+            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes);
+        }
+
+        /**
+         * Bytes of recent records the writer keeps in memory for its own reads (rounded up to a power of two;
+         * 0 keeps none). Records larger than a quarter of it are not kept.
+         */
+        public Options recentRecordBytes(int bytes) {
+            if (bytes < 0 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
+            }
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes);
+        }
+
+        /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
+        Options blockSize(long bytes) {
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes);
         }
 
         /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
@@ -94,7 +129,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0) {
                 throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes);
         }
 
         /**
@@ -117,7 +152,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
     private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
+    /** The newest entry records, for the writer's own reads; entries are encoded straight into it. */
+    private final RecentRecords recent;
+    /** Where records not kept in {@link #recent} (markers, oversized entries) are encoded. */
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
+    /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
+    private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
+    /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
+    private long contiguousCopies;
+    private long overlapCopies;
+    private long chunkedCopies;
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     private final UnsafeBuffer compactPayload = new UnsafeBuffer(new byte[8]);
     private int lastWrittenCycle = Integer.MIN_VALUE;
@@ -145,6 +189,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.dir = dir;
         this.policy = policy;
         this.rollCycle = options.rollCycle;
+        this.recent = new RecentRecords(options.recentRecordBytes);
         this.queue = buildQueue(dir, options, false, new StoreFileListener() {
             @Override
             public void onAcquired(int cycle, File file) {
@@ -203,6 +248,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             ownReader = new ChronicleJournalReader(this);
             publishedFirst = state.firstIndex;
             publishedLast.set(state.lastIndex);
+            recent.reset(state.lastIndex); // what earlier runs wrote is read from the files
             if (policy.mode() == FsyncPolicy.Mode.BATCH) {
                 forceWritten(); // what a previous run left in the page cache counts as durable only once forced
             }
@@ -293,6 +339,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (listener != null) {
             b.storeFileListener(listener);
         }
+        if (options.blockSize > 0) {
+            b.blockSize(options.blockSize);
+        }
         return b.build();
     }
 
@@ -328,8 +377,14 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (length < 0 || length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("entry " + index + " payload of " + length + " bytes, limit " + RecordFormat.MAX_PAYLOAD);
         }
-        long queueIndex = writeRecord(type, index, term, buffer, offset, length);
+        int at = recent.claim(RecordFormat.HEADER_LENGTH + length);
+        long queueIndex = writeRecord(type, index, term, buffer, offset, length, at);
         state.appended(index, term, queueIndex);
+        if (at >= 0) {
+            recent.commit(index);
+        } else {
+            recent.skip(index);
+        }
         publishedLast.lazySet(index);
     }
 
@@ -342,8 +397,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (index >= state.lastIndex) {
             return;
         }
-        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0);
+        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
         state.truncateAfter(index);
+        recent.truncateAfter(index);
         synchronized (flushLock) {
             publishedLast.set(index);
             truncatedTo = Math.min(truncatedTo, index);
@@ -358,24 +414,78 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (fromIndex > state.lastIndex) {
             return 0;
         }
-        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, (i, t, ty, b, o, l) -> true);
+        return readOwn(fromIndex, maxCount, maxBytes, null);
     }
 
     @Override
     public int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
-        return ownReader.read(fromIndex, state.lastIndex, maxCount, maxBytes, consumer);
+        return readOwn(fromIndex, maxCount, maxBytes, consumer);
     }
 
-    /** Writes one record; holds Chronicle's writing context only for the copy of already-encoded bytes. */
-    private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length) {
-        int total = RecordFormat.HEADER_LENGTH + length;
-        if (total > scratch.capacity()) {
-            scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
+    /**
+     * The writer's reads: entries older than the recent records from the files (checked), the rest from
+     * {@link #recent} (bytes this thread wrote and checksummed itself, so not checked again). A null
+     * consumer only counts, which needs no more than each record's length.
+     */
+    private int readOwn(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
+        if (fromIndex < state.firstIndex) {
+            throw new CompactedException(fromIndex, state.firstIndex);
         }
-        RecordFormat.encode(crc, scratch, kind, index, term, payload, offset, length);
+        long last = state.lastIndex;
+        // recent.last() is the last index unless a write failed halfway; then trust the files alone
+        long cachedFrom = recent.last() == last ? Math.max(recent.first(), fromIndex) : last + 1;
+        int count = 0;
+        long bytes = 0;
+        long index = fromIndex;
+        if (index < cachedFrom && index <= last) {
+            long upTo = Math.min(last, cachedFrom - 1);
+            count = ownReader.read(index, upTo, maxCount, maxBytes, consumer == null ? COUNT_ONLY : consumer);
+            if (count < upTo - index + 1 || ownReader.lastReadStopped()) {
+                return count; // stopped by maxCount, maxBytes or the consumer before reaching the recent records
+            }
+            bytes = ownReader.lastReadBytes();
+            index = upTo + 1;
+        }
+        UnsafeBuffer ring = recent.buffer();
+        for (; index <= last && count < maxCount; index++) {
+            int at = recent.offsetOf(index);
+            int payload = ring.getInt(at + RecordFormat.LENGTH_OFFSET);
+            if (count > 0 && bytes + payload > maxBytes) {
+                break;
+            }
+            bytes += payload;
+            count++;
+            if (consumer != null && !consumer.accept(index, ring.getLong(at + RecordFormat.TERM_OFFSET),
+                ring.getByte(at + RecordFormat.KIND_OFFSET), ring, at + RecordFormat.HEADER_LENGTH, payload)) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Writes one record, encoded at {@code at} in the recent records' ring ({@link RecentRecords#claim}) or,
+     * if negative, in the scratch buffer; holds Chronicle's writing context only for the copy of the encoded
+     * bytes.
+     */
+    private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length, int at) {
+        int total = RecordFormat.HEADER_LENGTH + length;
+        UnsafeBuffer src;
+        int srcOffset;
+        if (at >= 0) {
+            src = recent.buffer();
+            srcOffset = at;
+        } else {
+            if (total > scratch.capacity()) {
+                scratch = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]);
+            }
+            src = scratch;
+            srcOffset = 0;
+        }
+        RecordFormat.encode(crc, src, srcOffset, kind, index, term, payload, offset, length);
         long endPosition;
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(scratch.byteArray(), 0, total);
+            copyInto(dc.wire().bytes(), src, srcOffset, total);
             endPosition = dc.wire().bytes().writePosition();
         }
         long queueIndex = appender.lastIndexAppended();
@@ -395,6 +505,37 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
         }
         return queueIndex;
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code src} to the document being written. Chronicle's own write of a
+     * heap array copies with a Java loop of 8-byte moves (UnsafeMemory.copyMemoryLoop); one
+     * {@code Unsafe.copyMemory} (Agrona's putBytes) is faster.
+     *
+     * <p>Why one copy is safe: a mapped store maps {@code [start, start + chunk + overlap)} of the file as one
+     * range of memory (one mmap, the file grown to cover it first), and Chronicle's own write copies in one
+     * piece into the current store exactly when the write position lies in the store's chunk
+     * ({@code inside(wp)}) and the bytes end within its mapping ({@code inside(wp, length)}); only then is the
+     * one copy made here, into the same memory. Chronicle keeps both true for every document: opening one
+     * moves the store to the chunk holding its position, and a document may not exceed the overlap (the
+     * write limit). Anything else (a store that is not a mapping, a position left in the overlap) takes
+     * Chronicle's write, which handles chunks itself.
+     */
+    void copyInto(Bytes<?> bytes, UnsafeBuffer src, int srcOffset, int length) {
+        long wp = bytes.writePosition();
+        if (bytes.bytesStore() instanceof MappedBytesStore store && length <= bytes.writeRemaining()
+            && store.inside(wp) && store.inside(wp, length)) {
+            mappedRecord.wrap(store.addressForWrite(wp), length);
+            mappedRecord.putBytes(0, src, srcOffset, length);
+            bytes.writeSkip(length);
+            contiguousCopies++;
+            if (wp + length > store.safeLimit()) {
+                overlapCopies++;
+            }
+        } else {
+            bytes.write(src.byteArray(), srcOffset, length);
+            chunkedCopies++;
+        }
     }
 
     // ---------------------------------------------------------------- durability (flusher thread)
@@ -430,6 +571,24 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     @Override
     public long durableIndex() {
         return durable.get();
+    }
+
+    /** For tests: which entries the writer's reads serve from memory. */
+    RecentRecords recentRecords() {
+        return recent;
+    }
+
+    /** Records copied into the map in one piece, and through Chronicle's chunked write (for tests). */
+    long contiguousCopies() {
+        return contiguousCopies;
+    }
+
+    long overlapCopies() {
+        return overlapCopies;
+    }
+
+    long chunkedCopies() {
+        return chunkedCopies;
     }
 
     /** How many times files were forced (for tests and metrics). */
@@ -546,9 +705,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long termBefore = state.termAt(newFirst - 1);
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
-        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8);
+        writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);
         forceWritten();
         state.compact(newFirst, termBefore);
+        recent.dropBefore(newFirst);
         publishedFirst = newFirst;
         final int keep = keepCycle;
         cycleFiles.entrySet().removeIf(e -> {

@@ -27,6 +27,9 @@ final class ChronicleJournalReader implements JournalReader {
     private final ExcerptTailer tailer;
     private final RecordBuffer rec = new RecordBuffer();
     private long nextQueueIndex = -1;
+    /** Of the last read: payload bytes delivered, and whether the consumer asked to stop. */
+    private long lastReadBytes;
+    private boolean lastReadStopped;
 
     ChronicleJournalReader(Source journal) {
         this.journal = journal;
@@ -46,6 +49,8 @@ final class ChronicleJournalReader implements JournalReader {
         PositionMap.Snapshot positions = journal.positions().snapshot();
         int count = 0;
         long bytes = 0;
+        lastReadBytes = 0;
+        lastReadStopped = false;
         for (long index = fromIndex; index <= last && count < maxCount; index++) {
             long queueIndex = positions.queueIndexOf(index);
             if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
@@ -73,13 +78,25 @@ final class ChronicleJournalReader implements JournalReader {
                 }
                 bytes += payload;
                 count++;
+                lastReadBytes = bytes;
                 nextQueueIndex = queueIndex + 1;
                 if (!consumer.accept(index, rec.term(), rec.kind(), rec.buffer, RecordFormat.HEADER_LENGTH, payload)) {
+                    lastReadStopped = true;
                     break;
                 }
             }
         }
         return count;
+    }
+
+    /** Payload bytes the last {@link #read} delivered (the journal continues a read from its recent records). */
+    long lastReadBytes() {
+        return lastReadBytes;
+    }
+
+    /** Whether the consumer of the last {@link #read} returned false. */
+    boolean lastReadStopped() {
+        return lastReadStopped;
     }
 
     @Override

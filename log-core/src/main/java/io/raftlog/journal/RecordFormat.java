@@ -59,21 +59,24 @@ final class RecordFormat {
         };
     }
 
-    /** Writes header and payload into {@code dst} at 0 and seals it with the checksum; returns the record length. */
-    static int encode(CRC32C crc, MutableDirectBuffer dst, byte kind, long index, long term,
+    /**
+     * Writes header and payload into the heap buffer {@code dst} at {@code at} and seals it with the checksum;
+     * returns the record length.
+     */
+    static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
                       DirectBuffer payload, int offset, int length) {
-        dst.putByte(KIND_OFFSET, kind);
-        dst.putByte(VERSION_OFFSET, VERSION);
-        dst.putShort(6, (short) 0);
-        dst.putLong(INDEX_OFFSET, index);
-        dst.putLong(TERM_OFFSET, term);
-        dst.putInt(LENGTH_OFFSET, length);
-        dst.putInt(28, 0);
+        dst.putByte(at + KIND_OFFSET, kind);
+        dst.putByte(at + VERSION_OFFSET, VERSION);
+        dst.putShort(at + 6, (short) 0);
+        dst.putLong(at + INDEX_OFFSET, index);
+        dst.putLong(at + TERM_OFFSET, term);
+        dst.putInt(at + LENGTH_OFFSET, length);
+        dst.putInt(at + 28, 0);
         if (length > 0) {
-            dst.putBytes(HEADER_LENGTH, payload, offset, length);
+            dst.putBytes(at + HEADER_LENGTH, payload, offset, length);
         }
         int total = HEADER_LENGTH + length;
-        dst.putInt(CRC_OFFSET, checksum(crc, dst, total));
+        dst.putInt(at + CRC_OFFSET, checksum(crc, dst, at, total));
         return total;
     }
 
@@ -83,8 +86,13 @@ final class RecordFormat {
      * less than the checksum itself.
      */
     static int checksum(CRC32C crc, DirectBuffer heapRecord, int recordLength) {
+        return checksum(crc, heapRecord, 0, recordLength);
+    }
+
+    /** The checksum of the record at {@code at} in a heap buffer. */
+    static int checksum(CRC32C crc, DirectBuffer heapRecord, int at, int recordLength) {
         crc.reset();
-        crc.update(heapRecord.byteArray(), 4, recordLength - 4);
+        crc.update(heapRecord.byteArray(), heapRecord.wrapAdjustment() + at + 4, recordLength - 4);
         return (int) crc.getValue();
     }
 

@@ -1,40 +1,48 @@
 package io.raftlog.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * Random sequences of append, truncate, flush, file roll, compaction and reopen on the Chronicle journal and
- * on {@link InMemoryJournal} (the model); after every step both must hold the same entries. Seeded; a failure
- * names the seed and the step (-Djournal.seed=N replays it).
+ * on {@link InMemoryJournal} (the model); after every step both must hold the same entries, and a random
+ * partial read and count (any start, count and byte limits, a consumer that stops early) must agree. Run with
+ * rings of recent records so small that most reads cross from the files into the ring, records often do
+ * not fit and the ring wraps every few entries, and with the default ring. Seeded; a failure names the seed
+ * and the step (-Djournal.seed=N replays it).
  */
 class ChronicleJournalPropertyTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void randomOperationsAgreeWithTheInMemoryModel() {
+    @ParameterizedTest(name = "recent record bytes {0}")
+    @ValueSource(ints = {512, 2048, ChronicleJournal.Options.DEFAULT_RECENT_RECORD_BYTES})
+    void randomOperationsAgreeWithTheInMemoryModel(int recentRecordBytes) {
         long seed = Long.getLong("journal.seed", System.nanoTime());
-        System.out.println("randomOperationsAgreeWithTheInMemoryModel seed=" + seed + " (-Djournal.seed to replay)");
+        System.out.println("randomOperationsAgreeWithTheInMemoryModel(" + recentRecordBytes + ") seed=" + seed
+            + " (-Djournal.seed to replay)");
         for (int run = 0; run < 3; run++) {
-            runOnce(seed + run, dir.resolve("run" + run));
+            runOnce(seed + run, dir.resolve("run" + run), recentRecordBytes);
         }
     }
 
-    private void runOnce(long seed, Path journalDir) {
+    private void runOnce(long seed, Path journalDir, int recentRecordBytes) {
         SplittableRandom random = new SplittableRandom(seed);
         SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
+            .timeProvider(clock).recentRecordBytes(recentRecordBytes);
         InMemoryJournal model = new InMemoryJournal();
         ChronicleJournal real = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options);
         long term = 1;
@@ -86,6 +94,9 @@ class ChronicleJournalPropertyTest {
                     assertThat(real.termAt(model.lastIndex())).as(context).isEqualTo(model.termAt(model.lastIndex()));
                     assertThat(real.termAt(model.firstIndex() - 1)).as(context).isEqualTo(model.termAt(model.firstIndex() - 1));
                 }
+                for (int q = 0; q < 3; q++) {
+                    assertSameSlice(model, real, random, context);
+                }
                 if (step % 10 == 9 || what.equals("reopen")) {
                     List<Entries.Read> expected = Entries.readAll(model);
                     List<Entries.Read> actual = Entries.readAll(real);
@@ -102,6 +113,52 @@ class ChronicleJournalPropertyTest {
             throw new AssertionError("seed " + seed + " failed after\n" + history, e);
         } finally {
             real.close();
+        }
+    }
+
+    /** One random read and count, from anywhere around the log, with random limits; both journals must agree. */
+    private static void assertSameSlice(Journal model, Journal real, SplittableRandom random, String context) {
+        long from = model.firstIndex() - 2 + random.nextLong(model.lastIndex() - model.firstIndex() + 5);
+        from = Math.max(from, 1);
+        int maxCount = 1 + random.nextInt(random.nextBoolean() ? 4 : 40);
+        long maxBytes = random.nextInt(4) == 0 ? Long.MAX_VALUE : random.nextInt(3000);
+        int stopAfter = random.nextInt(3) == 0 ? 1 + random.nextInt(10) : Integer.MAX_VALUE;
+        String what = context + "read(" + from + ", " + maxCount + ", " + maxBytes + ") stopping after " + stopAfter;
+        Slice expected = Slice.of(model, from, maxCount, maxBytes, stopAfter);
+        Slice actual = Slice.of(real, from, maxCount, maxBytes, stopAfter);
+        assertThat(actual.failure == null ? null : actual.failure.getClass()).as(what)
+            .isEqualTo(expected.failure == null ? null : expected.failure.getClass());
+        assertThat(actual.count).as(what).isEqualTo(expected.count);
+        assertThat(actual.counted).as(what + " countWithin").isEqualTo(expected.counted);
+        assertThat(actual.reads.size()).as(what).isEqualTo(expected.reads.size());
+        for (int i = 0; i < expected.reads.size(); i++) {
+            Entries.Read e = expected.reads.get(i);
+            Entries.Read a = actual.reads.get(i);
+            assertThat(a.index()).as(what).isEqualTo(e.index());
+            assertThat(a.term()).as(what + " term of " + e.index()).isEqualTo(e.term());
+            assertThat(a.type()).as(what + " type of " + e.index()).isEqualTo(e.type());
+            assertThat(a.payload()).as(what + " payload of " + e.index()).isEqualTo(e.payload());
+        }
+    }
+
+    /** What one read and one count of a journal returned, or what they threw. */
+    private static final class Slice {
+        final List<Entries.Read> reads = new java.util.ArrayList<>();
+        int count = -1;
+        int counted = -1;
+        Throwable failure;
+
+        static Slice of(Journal j, long from, int maxCount, long maxBytes, int stopAfter) {
+            Slice s = new Slice();
+            Entries.Collector collector = new Entries.Collector();
+            s.failure = catchThrowable(() -> s.count = j.read(from, maxCount, maxBytes,
+                (i, t, ty, b, o, l) -> collector.accept(i, t, ty, b, o, l) && collector.reads.size() < stopAfter));
+            s.reads.addAll(collector.reads);
+            Throwable countFailure = catchThrowable(() -> s.counted = j.countWithin(from, maxCount, maxBytes));
+            if (s.failure == null) {
+                s.failure = countFailure;
+            }
+            return s;
         }
     }
 }
