@@ -12,7 +12,8 @@ package io.raftlog.pipeline;
  * @param maxPendingAppends    client append requests waiting for their commit before new ones get BUSY
  * @param tickMillis           period of the ticker thread (the Raft core counts time in ticks)
  * @param waitStrategy         how the raft thread waits for events, see {@link WaitStrategies}
- * @param slotRetainBytes      a slot keeps a buffer up to this size; larger frames get a one-off buffer
+ * @param slotRetainBytes      each slot's own buffer, allocated once at this size; larger events borrow a
+ *                             pooled buffer (small: the ring's slots hold it all for the node's lifetime)
  * @param sessionClients       client sessions remembered for exactly-once (least recently used evicted)
  * @param sessionRuns          runs of consecutive sequences remembered per client
  * @param sessionRebuildEntries entries at the end of the journal scanned at start to rebuild the sessions
@@ -51,7 +52,7 @@ public record PipelineConfig(
     /** Defaults for a server: a 4,096-slot ring, 10 ms ticks, backoff waiting. */
     public static PipelineConfig defaults() {
         return new PipelineConfig(4096, 1024, 512, 4096, 4 << 20, 65536, 10, WaitStrategies.DEFAULT,
-            16 << 10, 8192, 1024, 1_000_000);
+            2 << 10, 8192, 1024, 1_000_000);
     }
 
     public PipelineConfig withTickMillis(long millis) {

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPipeline.class);
-    private static final int LARGE_BUFFERS = 32;
+    /** Pooled buffers for events larger than a slot: enough for what a busy ring holds at once. */
+    private static final int LARGE_BUFFERS = 256;
+    private static final long LARGE_BUFFER_BUDGET = 64L << 20;
 
     private final PipelineConfig config;
     private final int nodeId;
@@ -56,9 +58,8 @@ public final class RaftPipeline implements AutoCloseable {
         this.nodeId = raftConfig.nodeId();
         this.journal = journal;
         int retain = config.slotRetainBytes();
-        // Enough buffers for the large events a busy ring holds at once (a few client batches and peer frames
-        // per batch of the raft thread); buffers that grew past an append's byte limit are not kept.
-        this.pool = new SlotBufferPool(LARGE_BUFFERS, config.maxAppendBytes() + (64 << 10));
+        // Buffers that grew past an append's byte limit (plus framing) are not kept.
+        this.pool = new SlotBufferPool(LARGE_BUFFERS, config.maxAppendBytes() + (64 << 10), LARGE_BUFFER_BUDGET);
         this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain, pool), config.ringSize(),
             WaitStrategies.create(config.waitStrategy()));
         this.status = new NodeStatus(nodeId, raftConfig.members());

@@ -1,5 +1,7 @@
 package io.raftlog.pipeline;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
@@ -10,16 +12,20 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
  * allocation) and the raft thread copy into cold memory. Buffers go back here once the raft thread is done
  * with the slot and are reused by whichever network thread needs one next.
  *
- * <p>Bounded twice: at most {@code maxBuffers} are kept, and a buffer that grew beyond {@code maxBufferBytes}
- * (a rare huge frame) is dropped rather than pinned. An empty pool allocates, so a burst never waits.
+ * <p>Bounded three ways: at most {@code maxBuffers} are kept, holding at most {@code maxPooledBytes} in all,
+ * and a buffer that grew beyond {@code maxBufferBytes} (a rare huge frame) is dropped rather than pinned. An
+ * empty pool allocates, so a burst never waits.
  */
 final class SlotBufferPool {
     private final ManyToManyConcurrentArrayQueue<ExpandableArrayBuffer> free;
     private final int maxBufferBytes;
+    private final long maxPooledBytes;
+    private final AtomicLong pooledBytes = new AtomicLong();
 
-    SlotBufferPool(int maxBuffers, int maxBufferBytes) {
+    SlotBufferPool(int maxBuffers, int maxBufferBytes, long maxPooledBytes) {
         this.free = new ManyToManyConcurrentArrayQueue<>(maxBuffers);
         this.maxBufferBytes = maxBufferBytes;
+        this.maxPooledBytes = maxPooledBytes;
     }
 
     /** A buffer of at least {@code capacity} bytes, from the pool when it has one. Any thread. */
@@ -28,6 +34,7 @@ final class SlotBufferPool {
         if (b == null) {
             return new ExpandableArrayBuffer(capacity);
         }
+        pooledBytes.addAndGet(-b.capacity());
         if (b.capacity() < capacity) {
             b.checkLimit(capacity); // grows once; the grown buffer is what comes back to the pool
         }
@@ -36,12 +43,20 @@ final class SlotBufferPool {
 
     /** Returns a buffer no longer referenced by any slot. Any thread. */
     void release(ExpandableArrayBuffer b) {
-        if (b.capacity() <= maxBufferBytes) {
-            free.offer(b); // a full pool drops it
+        int bytes = b.capacity();
+        if (bytes > maxBufferBytes) {
+            return;
+        }
+        if (pooledBytes.addAndGet(bytes) > maxPooledBytes || !free.offer(b)) {
+            pooledBytes.addAndGet(-bytes); // over the budget or full: dropped
         }
     }
 
     int size() {
         return free.size();
+    }
+
+    long pooledBytes() {
+        return pooledBytes.get();
     }
 }

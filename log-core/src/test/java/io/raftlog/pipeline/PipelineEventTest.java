@@ -18,7 +18,7 @@ class PipelineEventTest {
     }
 
     private static PipelineEvent event(int retain) {
-        return new PipelineEvent(retain, new SlotBufferPool(4, 1 << 20));
+        return new PipelineEvent(retain, new SlotBufferPool(4, 1 << 20, 64 << 20));
     }
 
     @Test
@@ -58,7 +58,7 @@ class PipelineEventTest {
 
     @Test
     void aBorrowedBufferGoesBackToThePoolAndServesTheNextLargeEventWithoutAllocating() {
-        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
         PipelineEvent a = new PipelineEvent(1024, pool);
         PipelineEvent b = new PipelineEvent(1024, pool);
         UnsafeBuffer big = bytes(50_000, 3);
@@ -77,7 +77,7 @@ class PipelineEventTest {
 
     @Test
     void buffersThatGrewBeyondThePoolsLimitAreDroppedNotPinned() {
-        SlotBufferPool pool = new SlotBufferPool(4, 64 * 1024);
+        SlotBufferPool pool = new SlotBufferPool(4, 64 * 1024, 64 << 20);
         PipelineEvent e = new PipelineEvent(1024, pool);
         UnsafeBuffer huge = bytes(200_000, 4);
         e.peerMessage(huge, 0, huge.capacity());
@@ -87,7 +87,7 @@ class PipelineEventTest {
 
     @Test
     void thePoolKeepsAtMostItsBoundOfBuffers() {
-        SlotBufferPool pool = new SlotBufferPool(2, 1 << 20);
+        SlotBufferPool pool = new SlotBufferPool(2, 1 << 20, 64 << 20);
         PipelineEvent[] events = new PipelineEvent[5];
         UnsafeBuffer big = bytes(10_000, 5);
         for (int i = 0; i < events.length; i++) {
@@ -115,7 +115,7 @@ class PipelineEventTest {
 
     @Test
     void aSlotTakesOverAStagedBatchsBorrowedBufferWithoutCopyingAndTheStagingEventIsReusable() {
-        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
         PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(5, 6, 70);
         for (int i = 0; i < 20; i++) {
             staged.addPayload(bytes(500, i), 0, 500);
@@ -140,7 +140,7 @@ class PipelineEventTest {
 
     @Test
     void aSmallStagedAppendIsCopiedIntoTheSlotsOwnBuffer() {
-        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
         PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(1, 2, 3);
         staged.addPayload(bytes(100, 9), 0, 100);
         PipelineEvent slot = new PipelineEvent(1024, pool);
@@ -153,7 +153,7 @@ class PipelineEventTest {
 
     @Test
     void aPeerFrameCopiedIntoAPooledBufferBeforeClaimingIsAdoptedBySlotAndReturnedOnRelease() {
-        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20);
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
         org.agrona.ExpandableArrayBuffer copy = pool.acquire(30_000);
         copy.putBytes(0, bytes(30_000, 7), 0, 30_000);
         PipelineEvent slot = new PipelineEvent(1024, pool);
@@ -162,5 +162,24 @@ class PipelineEventTest {
         assertThat(slot.buffer()).isSameAs(copy);
         slot.release();
         assertThat(pool.size()).isEqualTo(1);
+    }
+
+    @Test
+    void thePoolKeepsNoMoreBytesThanItsBudget() {
+        SlotBufferPool pool = new SlotBufferPool(100, 1 << 20, 100_000);
+        PipelineEvent[] events = new PipelineEvent[5];
+        UnsafeBuffer big = bytes(40_000, 6);
+        for (int i = 0; i < events.length; i++) {
+            events[i] = new PipelineEvent(1024, pool);
+            events[i].peerMessage(big, 0, big.capacity());
+        }
+        for (PipelineEvent e : events) {
+            e.release();
+        }
+        assertThat(pool.size()).isEqualTo(2);
+        assertThat(pool.pooledBytes()).isLessThanOrEqualTo(100_000);
+        new PipelineEvent(1024, pool).peerMessage(big, 0, big.capacity());
+        assertThat(pool.size()).isEqualTo(1);
+        assertThat(pool.pooledBytes()).isLessThanOrEqualTo(50_000);
     }
 }
