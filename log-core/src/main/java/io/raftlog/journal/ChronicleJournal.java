@@ -34,7 +34,10 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The Raft log of a node on a Chronicle Queue (memory-mapped, append-only files, one per roll cycle).
  *
- * <p>Format: every record is one document, see {@link RecordFormat}. Truncation is a record; so is a
+ * <p>Format: appended entries are staged and written many records to a document at {@link #writePending()}
+ * (a record larger than the staging area, and every marker, gets a document of its own); see
+ * {@link RecordFormat}. Only written records are published to the flusher and to other threads' readers.
+ * Truncation is a record; so is a
  * compaction; a torn tail found at start-up is voided by a recovery record. At start-up every record is
  * read once, checked (CRC32C) and replayed into an in-memory {@link LogState}: where each Raft index lives
  * (a few segments, not a slot per entry) and the term runs, so reads are O(1) (a segment look-up plus
@@ -46,8 +49,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@code ChronicleJournalDurabilityTest} checks through the mapping's dirty-page count. It runs on the
  * flusher thread without touching Chronicle's appender, so the raft thread keeps appending meanwhile.
  *
- * <p>Threads: see {@link Journal}. The writer publishes its last index with a release store after each
- * append; truncation and the flusher's bookkeeping meet in one small lock that the append path never takes.
+ * <p>Threads: see {@link Journal}. The writer publishes its last written index with a release store in
+ * {@link #writePending()}; truncation and the flusher's bookkeeping meet in one small lock that the append path never takes.
  */
 public final class ChronicleJournal implements Journal, ChronicleJournalReader.Source {
 
@@ -74,21 +77,30 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          */
         public static final int DEFAULT_RECENT_RECORD_BYTES = 16 << 20;
 
+        /**
+         * Records staged for one document: 64 KiB holds a typical batch of the raft thread (64 entries of 1 KiB,
+         * hundreds of small ones) in a few pages, and bounds the copy made at {@link ChronicleJournal#writePending()}. A document
+         * must also stay well within Chronicle's mapping overlap, which this is, at its default block size.
+         */
+        public static final int DEFAULT_STAGING_BYTES = 64 * 1024;
+
         final RollCycle rollCycle;
         final TimeProvider timeProvider;
         final long lockTimeoutMillis;
         final int recentRecordBytes;
         final long blockSize;
         final long pretouchAheadBytes;
+        final int stagingBytes;
 
         private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes,
-                        long blockSize, long pretouchAheadBytes) {
+                        long blockSize, long pretouchAheadBytes, int stagingBytes) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
             this.recentRecordBytes = recentRecordBytes;
             this.blockSize = blockSize;
             this.pretouchAheadBytes = pretouchAheadBytes;
+            this.stagingBytes = stagingBytes;
         }
 
         public static Options defaults() {
@@ -96,16 +108,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
             return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES, 0,
-                defaultPretouchAheadBytes());
+                defaultPretouchAheadBytes(), DEFAULT_STAGING_BYTES);
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes);
+            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes);
         }
 
         /**
@@ -116,12 +128,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0 || bytes > 1 << 30) {
                 throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes, stagingBytes);
         }
 
         /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
         Options blockSize(long bytes) {
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes, stagingBytes);
         }
 
         /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
@@ -129,7 +141,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0) {
                 throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes, stagingBytes);
+        }
+
+        /**
+         * Bytes of records batched into one document before {@link ChronicleJournal#writePending()} (or a record that would
+         * not fit) writes them; a record larger than this goes alone in its own document. At least one header.
+         */
+        public Options stagingBytes(int bytes) {
+            if (bytes < RecordFormat.HEADER_LENGTH || bytes > RecordFormat.MAX_PAYLOAD) {
+                throw new IllegalArgumentException("staging bytes " + bytes + " outside [" + RecordFormat.HEADER_LENGTH
+                    + ", " + RecordFormat.MAX_PAYLOAD + "]");
+            }
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, bytes);
         }
 
         /**
@@ -152,8 +176,20 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
     private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
-    /** The newest entry records, for the writer's own reads; entries are encoded straight into it. */
+    /** The newest entry records, for the writer's own reads; each entry's record is copied in from the staging area. */
     private final RecentRecords recent;
+    /**
+     * Entry records appended but not yet written, back to back exactly as they will lie in their document
+     * ({@link #writePending()} copies them in one piece). {@code stagedStart[k]} is where the record of entry
+     * {@code stagedFirst + k} starts; a record is at least a header long, so the count is bounded too.
+     */
+    private final UnsafeBuffer staging;
+    private final int[] stagedStart;
+    private int stagedCount;
+    private int stagedBytes;
+    private long stagedFirst;
+    /** The last entry in a written document (the writer's own: readers see it once published). */
+    private long writtenLast;
     /** Where records not kept in {@link #recent} (markers, oversized entries) are encoded. */
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
@@ -190,6 +226,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.policy = policy;
         this.rollCycle = options.rollCycle;
         this.recent = new RecentRecords(options.recentRecordBytes);
+        this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
+        this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
         this.queue = buildQueue(dir, options, false, new StoreFileListener() {
             @Override
             public void onAcquired(int cycle, File file) {
@@ -228,8 +266,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                     : "Chronicle's last document is " + (chronicleLast == Long.MAX_VALUE ? "unknown" : describe(chronicleLast))
                         + " but records can only be read up to "
                         + (scan.lastSeenQueueIndex < 0 ? "none" : describe(scan.lastSeenQueueIndex));
-                throw new NeedsRepair(rollCycle.toCycle(from), scan.lastGoodQueueIndex, state.lastIndex,
-                    scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));
+                throw new NeedsRepair(rollCycle.toCycle(from), scan.lastGoodQueueIndex, scan.tornFrom, scan.tornKeepBytes,
+                    state.lastIndex, scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));
             }
             appender = queue.createAppender();
             // The journal has one writer at a time, but that writer changes once: the thread that opens and
@@ -248,6 +286,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             ownReader = new ChronicleJournalReader(this);
             publishedFirst = state.firstIndex;
             publishedLast.set(state.lastIndex);
+            writtenLast = state.lastIndex;
             recent.reset(state.lastIndex); // what earlier runs wrote is read from the files
             if (policy.mode() == FsyncPolicy.Mode.BATCH) {
                 forceWritten(); // what a previous run left in the page cache counts as durable only once forced
@@ -297,7 +336,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } catch (NeedsRepair r) {
             LOG.warn("journal {}: cutting back a torn tail after index {} ({} damaged record(s)): {}",
                 dir, r.lastIndex, r.tornRecords, r.why);
-            TornTailRepair.repair(dir, options, r.fromCycle, r.lastGoodQueueIndex, r.cycleFiles);
+            TornTailRepair.repair(dir, options, r.fromCycle, r.lastGoodQueueIndex, r.tornQueueIndex, r.keepBytesOfTorn, r.cycleFiles);
             try {
                 return new ChronicleJournal(dir, policy, options);
             } catch (NeedsRepair again) {
@@ -312,15 +351,20 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         private static final long serialVersionUID = 1L;
         final int fromCycle;
         final long lastGoodQueueIndex;
+        final long tornQueueIndex;
+        final int keepBytesOfTorn;
         final long lastIndex;
         final long tornRecords;
         final String why;
         final transient Map<Integer, File> cycleFiles;
 
-        NeedsRepair(int fromCycle, long lastGoodQueueIndex, long lastIndex, long tornRecords, String why, Map<Integer, File> cycleFiles) {
+        NeedsRepair(int fromCycle, long lastGoodQueueIndex, long tornQueueIndex, int keepBytesOfTorn, long lastIndex,
+                    long tornRecords, String why, Map<Integer, File> cycleFiles) {
             super(why, null, false, false);
             this.fromCycle = fromCycle;
             this.lastGoodQueueIndex = lastGoodQueueIndex;
+            this.tornQueueIndex = tornQueueIndex;
+            this.keepBytesOfTorn = keepBytesOfTorn;
             this.lastIndex = lastIndex;
             this.tornRecords = tornRecords;
             this.why = why;
@@ -377,15 +421,76 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (length < 0 || length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("entry " + index + " payload of " + length + " bytes, limit " + RecordFormat.MAX_PAYLOAD);
         }
+        int total = RecordFormat.HEADER_LENGTH + length;
+        if (total > staging.capacity()) {
+            appendAlone(index, term, type, buffer, offset, length);
+            return;
+        }
+        if (stagedBytes + total > staging.capacity()) {
+            writePending(); // bounded: the staged document is written before it would overflow
+        }
+        int at = stagedBytes;
+        RecordFormat.encode(crc, staging, at, type, index, term, buffer, offset, length);
+        if (stagedCount == 0) {
+            stagedFirst = index;
+        }
+        stagedStart[stagedCount++] = at;
+        stagedBytes = at + total;
+        state.staged(index, term);
+        int ringAt = recent.claim(total);
+        if (ringAt >= 0) {
+            recent.buffer().putBytes(ringAt, staging, at, total);
+            recent.commit(index);
+        } else {
+            recent.skip(index);
+        }
+    }
+
+    /**
+     * A record larger than the staging area goes alone in its own document, written now (after what is
+     * staged, to keep the order), encoded in the recent records' ring if it holds records that large. Like
+     * any written entry it is published by the next {@link #writePending()}.
+     */
+    private void appendAlone(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
+        writePending();
         int at = recent.claim(RecordFormat.HEADER_LENGTH + length);
         long queueIndex = writeRecord(type, index, term, buffer, offset, length, at);
-        state.appended(index, term, queueIndex);
+        state.staged(index, term);
+        state.positions.documentWritten(index, 1, queueIndex);
+        writtenLast = index;
         if (at >= 0) {
             recent.commit(index);
         } else {
             recent.skip(index);
         }
-        publishedLast.lazySet(index);
+    }
+
+    /**
+     * Writes every staged record as one document, and publishes everything written: to the flusher (which
+     * only ever forces and reports durable what was published) and to readers of other threads. Many records
+     * per document spare the per-document work Chronicle does on this thread (its header, index and the
+     * appender's document context) for all but one of them. The raft thread calls it at the end of each batch.
+     */
+    @Override
+    public void writePending() {
+        ensureOpen();
+        if (stagedCount > 0) {
+            long queueIndex = writeDocument(staging, 0, stagedBytes);
+            long last = stagedFirst + stagedCount - 1;
+            state.positions.documentWritten(stagedFirst, stagedCount, queueIndex);
+            writtenLast = last;
+            stagedCount = 0;
+            stagedBytes = 0;
+        }
+        if (publishedLast.get() != writtenLast) {
+            // Release: a reader or flusher that sees the index also sees the document and its position segment.
+            publishedLast.lazySet(writtenLast);
+        }
+    }
+
+    /** The last entry published by {@link #writePending()} (for tests). */
+    long writtenIndex() {
+        return publishedLast.get();
     }
 
     @Override
@@ -397,7 +502,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (index >= state.lastIndex) {
             return;
         }
+        if (index >= writtenLast) {
+            // Only staged entries go: they were never written, so there is nothing to void on file.
+            int keep = (int) (index - stagedFirst + 1);
+            stagedBytes = keep == 0 ? 0 : stagedStart[keep];
+            stagedCount = keep;
+            state.truncateAfter(index);
+            recent.truncateAfter(index);
+            return;
+        }
+        stagedCount = 0; // all above the written ones, so above index
+        stagedBytes = 0;
         writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
+        writtenLast = index;
         state.truncateAfter(index);
         recent.truncateAfter(index);
         synchronized (flushLock) {
@@ -439,6 +556,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long index = fromIndex;
         if (index < cachedFrom && index <= last) {
             long upTo = Math.min(last, cachedFrom - 1);
+            if (upTo > publishedLast.get()) {
+                writePending(); // the files (and our reader) must hold what the ring does not
+            }
             count = ownReader.read(index, upTo, maxCount, maxBytes, consumer == null ? COUNT_ONLY : consumer);
             if (count < upTo - index + 1 || ownReader.lastReadStopped()) {
                 return count; // stopped by maxCount, maxBytes or the consumer before reaching the recent records
@@ -464,9 +584,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     }
 
     /**
-     * Writes one record, encoded at {@code at} in the recent records' ring ({@link RecentRecords#claim}) or,
-     * if negative, in the scratch buffer; holds Chronicle's writing context only for the copy of the encoded
-     * bytes.
+     * Writes one record as its own document, encoded at {@code at} in the recent records' ring
+     * ({@link RecentRecords#claim}) or, if negative, in the scratch buffer.
      */
     private long writeRecord(byte kind, long index, long term, DirectBuffer payload, int offset, int length, int at) {
         int total = RecordFormat.HEADER_LENGTH + length;
@@ -483,9 +602,17 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             srcOffset = 0;
         }
         RecordFormat.encode(crc, src, srcOffset, kind, index, term, payload, offset, length);
+        return writeDocument(src, srcOffset, total);
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code src} (whole records) as one document and returns its queue index;
+     * holds Chronicle's writing context only for the copy.
+     */
+    private long writeDocument(UnsafeBuffer src, int srcOffset, int length) {
         long endPosition;
         try (DocumentContext dc = appender.writingDocument()) {
-            copyInto(dc.wire().bytes(), src, srcOffset, total);
+            copyInto(dc.wire().bytes(), src, srcOffset, length);
             endPosition = dc.wire().bytes().writePosition();
         }
         long queueIndex = appender.lastIndexAppended();
@@ -685,6 +812,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (index <= state.firstIndex) {
             return;
         }
+        writePending(); // positions of every entry are known, and the marker follows every entry it accounts for
         long target = Math.min(index, state.lastIndex + 1);
         int currentCycle = lastWrittenCycle == Integer.MIN_VALUE ? queue.cycle() : lastWrittenCycle;
         PositionMap.Snapshot snap = state.positions.snapshot();
@@ -739,6 +867,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     public void close() {
         if (closed) {
             return;
+        }
+        try {
+            writePending(); // what was appended is on file before the files close
+        } catch (RuntimeException e) {
+            LOG.error("journal {}: writing the staged records at close failed: {}", dir, e.toString());
         }
         closed = true;
         stopping = true;

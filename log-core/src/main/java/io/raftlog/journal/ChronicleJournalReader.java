@@ -5,9 +5,11 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Reads entries of a {@link ChronicleJournal} through its own tailer, so one instance serves one thread.
- * Each entry's position comes from the journal's position map; the tailer only moves when the next entry
- * is not the next document (a segment boundary, or the previous call left it elsewhere). Every record's
- * checksum is checked before its bytes reach the consumer: corrupt data is never served.
+ * Each entry's position (document and record in it) comes from the journal's position map; a document is
+ * copied out once and its records served in order, and the tailer only moves when the next entry is not in
+ * the next document (a segment boundary, or the previous call left it elsewhere). Every record's checksum
+ * is checked before its bytes reach the consumer: corrupt data is never served. Only what the journal has
+ * published ({@link Source#publishedLast()}: written documents) is read.
  */
 final class ChronicleJournalReader implements JournalReader {
     /** What the reader needs of its journal; the inspector supplies a read-only one. */
@@ -47,12 +49,25 @@ final class ChronicleJournalReader implements JournalReader {
         }
         long last = Math.min(toIndexInclusive, journal.publishedLast());
         PositionMap.Snapshot positions = journal.positions().snapshot();
+        int segments = positions.size;
         int count = 0;
         long bytes = 0;
         lastReadBytes = 0;
         lastReadStopped = false;
-        for (long index = fromIndex; index <= last && count < maxCount; index++) {
-            long queueIndex = positions.queueIndexOf(index);
+        long index = fromIndex;
+        while (index <= last && count < maxCount) {
+            int segment = positions.segmentOf(index, segments);
+            if (segment < 0) {
+                throw new IllegalStateException("entry " + index + " is not in the journal's position map");
+            }
+            long queueIndex = positions.queueIndexOf(segment, index);
+            int ordinal = positions.ordinalOf(segment, index);
+            // The records of this document that belong to the log: a dense run has one per document, a packed
+            // document holds its segment's entries (and maybe truncated ones after them, never served).
+            long docLast = Math.min(last, positions.ordinalStart[segment] == PositionMap.DENSE ? index
+                : positions.segmentEnd(segment, segments, last));
+            // Reading a document leaves the tailer at the next one; anything else (a segment boundary, a
+            // document left part-read, an earlier call elsewhere) moves it.
             if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
                 nextQueueIndex = -1;
                 if (index < journal.publishedFirst()) {
@@ -60,28 +75,43 @@ final class ChronicleJournalReader implements JournalReader {
                 }
                 throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
             }
+            nextQueueIndex = -1;
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    nextQueueIndex = -1;
                     throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
                 }
-                String damage = rec.load(dc.wire().bytes());
-                if (damage != null || rec.index() != index) {
-                    nextQueueIndex = -1;
-                    throw new JournalCorruptedException("entry " + index + " at " + journal.describe(queueIndex) + " is corrupt: "
-                        + (damage != null ? damage : "it holds index " + rec.index()));
+                String damage = rec.loadDocument(dc.wire().bytes());
+                if (damage == null && !rec.skip(ordinal)) {
+                    damage = "its document ends before record " + ordinal;
                 }
-                int payload = rec.payloadLength();
-                if (count > 0 && bytes + payload > maxBytes) {
-                    nextQueueIndex = -1; // this document was consumed; the next call moves back to it
-                    break;
+                boolean stop = false;
+                while (index <= docLast && count < maxCount) {
+                    if (damage == null) {
+                        damage = rec.next();
+                    }
+                    if (damage != null || rec.index() != index) {
+                        throw new JournalCorruptedException("entry " + index + " at "
+                            + (ordinal == 0 ? "" : "record " + ordinal + " of ") + journal.describe(queueIndex) + " is corrupt: "
+                            + (damage != null ? damage : "it holds index " + rec.index()));
+                    }
+                    int payload = rec.payloadLength();
+                    if (count > 0 && bytes + payload > maxBytes) {
+                        stop = true; // the next call reads this document again (it is not nextQueueIndex)
+                        break;
+                    }
+                    bytes += payload;
+                    count++;
+                    lastReadBytes = bytes;
+                    index++;
+                    ordinal++;
+                    if (!consumer.accept(index - 1, rec.term(), rec.kind(), rec.buffer, rec.payloadOffset(), payload)) {
+                        lastReadStopped = true;
+                        stop = true;
+                        break;
+                    }
                 }
-                bytes += payload;
-                count++;
-                lastReadBytes = bytes;
                 nextQueueIndex = queueIndex + 1;
-                if (!consumer.accept(index, rec.term(), rec.kind(), rec.buffer, RecordFormat.HEADER_LENGTH, payload)) {
-                    lastReadStopped = true;
+                if (stop) {
                     break;
                 }
             }

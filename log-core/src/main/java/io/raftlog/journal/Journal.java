@@ -8,6 +8,11 @@ import io.raftlog.raft.RaftLog;
  * written durable according to the node's {@link FsyncPolicy} and may run on its own thread (the leader
  * flushes in parallel with replication).
  *
+ * <p>Appends may be staged in memory: {@link #writePending()} writes them to the files. Until then they are
+ * the writer's alone: its own reads see them, but {@link #flush()} does not make them durable and readers of
+ * other threads do not see them. The writer calls it at the end of each batch of appends, and before anything
+ * that tells another thread about an index (a commit index, a flush request).
+ *
  * <p>Threads: one writer thread calls every method but {@link #flush()}, {@link #durableIndex()} and
  * {@link #newReader()}; one flusher thread may call {@link #flush()} concurrently with the writer;
  * readers for other threads come from {@link #newReader()}, each used by one thread.
@@ -24,7 +29,14 @@ public interface Journal extends RaftLog, AutoCloseable {
     int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer);
 
     /**
-     * Makes every entry appended before this call started durable as the policy demands (an fsync of the
+     * Writer thread: writes every staged entry to the files and publishes it to {@link #flush()} and to
+     * readers of other threads. A journal that writes each entry as it is appended has nothing to do.
+     */
+    default void writePending() {
+    }
+
+    /**
+     * Makes every entry written ({@link #writePending()}) before this call started durable as the policy demands (an fsync of the
      * written range for {@link FsyncPolicy.Mode#BATCH}), and returns the highest index that now counts as
      * durable. Under {@code NONE} and {@code INTERVAL} written entries count at once (as Kafka's
      * flush.ms), INTERVAL syncing in the background at its period.

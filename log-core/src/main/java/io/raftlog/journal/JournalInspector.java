@@ -52,7 +52,7 @@ public final class JournalInspector {
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, listener(files));
              ExcerptTailer tailer = queue.createTailer()) {
             scan = JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state,
-                (qi, kind, index, term, record, length) -> {
+                (qi, kind, index, term, document, offset, length) -> {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
                     }

@@ -27,7 +27,8 @@ final class JournalScan {
 
     /** Sees every whole record in queue order. */
     interface Visitor {
-        void record(long queueIndex, byte kind, long index, long term, UnsafeBuffer record, int length);
+        /** The record's bytes are {@code [offset, offset + length)} of {@code document}. */
+        void record(long queueIndex, byte kind, long index, long term, UnsafeBuffer document, int offset, int length);
     }
 
     static final class Result {
@@ -35,11 +36,13 @@ final class JournalScan {
         long entries;
         long payloadBytes;
         long superseded;
-        /** Queue index of the first record of a torn tail, or -1. */
+        /** Queue index of the document holding the first damaged record of a torn tail, or -1. */
         long tornFrom = -1;
+        /** Bytes of that document before its first damaged record: whole records the repair keeps. */
+        int tornKeepBytes;
         String tornReason;
         long tornRecords;
-        /** The last document read, whole or not, and the last whole one (-1 if none). */
+        /** The last document read, whole or not, and the last wholly good one before any damage (-1 if none). */
         long lastSeenQueueIndex = -1;
         long lastGoodQueueIndex = -1;
     }
@@ -51,21 +54,26 @@ final class JournalScan {
                        LogState state, Visitor visitor) {
         Result result = new Result();
         RecordBuffer rec = new RecordBuffer();
-        long markerAt = findLastCompaction(tailer, rec);
+        long[] marker = findLastCompaction(tailer, rec);
+        long markerAt = marker[0];
+        long markerOrdinal = marker[1];
         long markerFirst = 1;
         long markerLast = 0;
         if (markerAt >= 0) {
             tailer.moveToIndex(markerAt);
             try (DocumentContext dc = tailer.readingDocument()) {
-                rec.load(dc.wire().bytes());
+                rec.loadDocument(dc.wire().bytes());
+                rec.skip((int) markerOrdinal);
+                rec.next();
                 markerFirst = rec.index();
-                markerLast = rec.buffer.getLong(RecordFormat.HEADER_LENGTH);
+                markerLast = rec.buffer.getLong(rec.payloadOffset());
                 state.resetTo(markerFirst - 1);
                 state.termBeforeFirst = rec.term();
                 state.compacted = true;
             }
         }
         long firstBadIndex = -1;
+        int firstBadOrdinal = 0;
         long expectedAtBad = -1;
         String badReason = null;
         tailer.direction(TailerDirection.FORWARD);
@@ -76,65 +84,79 @@ final class JournalScan {
                     break;
                 }
                 long qi = dc.index();
-                String damage = rec.load(dc.wire().bytes());
-                result.records++;
                 result.lastSeenQueueIndex = qi;
-                if (damage != null) {
-                    if (firstBadIndex < 0) {
-                        firstBadIndex = qi;
-                        expectedAtBad = state.lastIndex + 1;
-                        badReason = damage;
+                String damage = rec.loadDocument(dc.wire().bytes());
+                boolean whole = true;
+                while (damage != null || rec.hasNext()) {
+                    if (damage == null) {
+                        damage = rec.next();
                     }
-                    result.tornRecords++;
-                    continue;
-                }
-                if (firstBadIndex >= 0) {
-                    throw corrupt(rollCycle, fileOfCycle, firstBadIndex, "record " + badReason
-                        + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
-                }
-                result.lastGoodQueueIndex = qi;
-                byte kind = rec.kind();
-                long index = rec.index();
-                long term = rec.term();
-                if (visitor != null) {
-                    visitor.record(qi, kind, index, term, rec.buffer, rec.length);
-                }
-                boolean beforeMarker = markerAt >= 0 && qi < markerAt;
-                if (beforeMarker) {
-                    replayBeforeMarker(state, result, kind, index, term, qi, markerFirst);
-                } else if (qi == markerAt) {
-                    if (state.lastIndex != markerLast || (!state.isEmpty() && state.firstIndex != markerFirst)) {
-                        throw corrupt(rollCycle, fileOfCycle, qi, "the compaction record says the log was [" + markerFirst + ", "
-                            + markerLast + "] but the files before it hold [" + state.firstIndex + ", " + state.lastIndex + "]");
+                    result.records++;
+                    if (damage != null) {
+                        // A document is written in one piece, so a damaged record leaves nothing after it in its
+                        // document to trust: the rest of the document goes with it.
+                        if (firstBadIndex < 0) {
+                            firstBadIndex = qi;
+                            firstBadOrdinal = Math.max(rec.ordinal, 0);
+                            result.tornKeepBytes = rec.at;
+                            expectedAtBad = state.lastIndex + 1;
+                            badReason = damage;
+                        }
+                        result.tornRecords++;
+                        whole = false;
+                        break;
                     }
-                } else {
-                    replay(state, result, kind, index, term, qi, rec.payloadLength(), rollCycle, fileOfCycle);
+                    if (firstBadIndex >= 0) {
+                        throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
+                            + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
+                    }
+                    byte kind = rec.kind();
+                    long index = rec.index();
+                    long term = rec.term();
+                    int ordinal = rec.ordinal;
+                    if (visitor != null) {
+                        visitor.record(qi, kind, index, term, rec.buffer, rec.at, rec.length);
+                    }
+                    boolean beforeMarker = markerAt >= 0 && (qi < markerAt || (qi == markerAt && ordinal < markerOrdinal));
+                    if (beforeMarker) {
+                        replayBeforeMarker(state, result, kind, index, term, qi, ordinal, markerFirst);
+                    } else if (qi == markerAt && ordinal == markerOrdinal) {
+                        if (state.lastIndex != markerLast || (!state.isEmpty() && state.firstIndex != markerFirst)) {
+                            throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "the compaction record says the log was [" + markerFirst + ", "
+                                + markerLast + "] but the files before it hold [" + state.firstIndex + ", " + state.lastIndex + "]");
+                        }
+                    } else {
+                        replay(state, result, kind, index, term, qi, ordinal, rec.payloadLength(), rollCycle, fileOfCycle);
+                    }
+                }
+                if (whole && firstBadIndex < 0) {
+                    result.lastGoodQueueIndex = qi;
                 }
             }
         }
         if (firstBadIndex >= 0) {
             result.tornFrom = firstBadIndex;
-            result.tornReason = badReason + " at " + describe(rollCycle, fileOfCycle, firstBadIndex);
+            result.tornReason = badReason + " at " + describe(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal);
         }
         return result;
     }
 
     /** Strict replay: the rules every record after the latest compaction (or of a never-compacted log) obeys. */
-    private static void replay(LogState state, Result result, byte kind, long index, long term, long qi, int payloadLength,
-                               RollCycle rollCycle, IntFunction<String> fileOfCycle) {
+    private static void replay(LogState state, Result result, byte kind, long index, long term, long qi, int ordinal,
+                               int payloadLength, RollCycle rollCycle, IntFunction<String> fileOfCycle) {
         switch (kind) {
             case RecordFormat.TRUNCATE -> {
                 if (index < state.firstIndex - 1 || index > state.lastIndex) {
-                    throw corrupt(rollCycle, fileOfCycle, qi, "truncate record to index " + index
+                    throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "truncate record to index " + index
                         + " outside the log [" + state.firstIndex + ", " + state.lastIndex + "]");
                 }
                 result.superseded += state.lastIndex - index;
                 state.truncateAfter(index);
             }
-            case RecordFormat.COMPACT -> throw corrupt(rollCycle, fileOfCycle, qi, "a compaction record after the latest one");
+            case RecordFormat.COMPACT -> throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "a compaction record after the latest one");
             default -> {
                 if (index > state.lastIndex + 1 || index < state.firstIndex) {
-                    throw corrupt(rollCycle, fileOfCycle, qi, "entry index " + index + " does not follow the log ["
+                    throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "entry index " + index + " does not follow the log ["
                         + state.firstIndex + ", " + state.lastIndex + "] (gap or below the first index)");
                 }
                 if (index <= state.lastIndex) {
@@ -143,10 +165,10 @@ final class JournalScan {
                 }
                 long prevTerm = state.termAt(index - 1);
                 if (term < prevTerm) {
-                    throw corrupt(rollCycle, fileOfCycle, qi, "entry " + index + " has term " + term
+                    throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "entry " + index + " has term " + term
                         + " below the previous entry's term " + prevTerm);
                 }
-                state.appended(index, term, qi);
+                state.appended(index, term, qi, ordinal);
                 result.entries++;
                 result.payloadBytes += payloadLength;
             }
@@ -158,7 +180,8 @@ final class JournalScan {
      * index are kept; anything reaching below it clears what was kept (it superseded those entries then).
      * The check at the marker catches a replay that does not end where the writer was.
      */
-    private static void replayBeforeMarker(LogState state, Result result, byte kind, long index, long term, long qi, long first) {
+    private static void replayBeforeMarker(LogState state, Result result, byte kind, long index, long term, long qi, int ordinal,
+                                           long first) {
         switch (kind) {
             case RecordFormat.TRUNCATE -> {
                 if (index < state.firstIndex) {
@@ -180,49 +203,61 @@ final class JournalScan {
                 } else if (index <= state.lastIndex) {
                     state.truncateAfter(index - 1);
                 }
-                state.appended(index, term, qi);
+                state.appended(index, term, qi, ordinal);
             }
         }
     }
 
     /**
-     * The queue index of the latest whole compaction record, or -1; reads backwards from the end, or forwards
-     * from the start when Chronicle cannot find the end of a damaged file (it fails an internal assertion).
+     * Where the latest whole compaction record is: {queue index, record in that document}, or {-1, 0}. Reads
+     * backwards from the end, or forwards from the start when Chronicle cannot find the end of a damaged file
+     * (it fails an internal assertion).
      */
-    private static long findLastCompaction(ExcerptTailer tailer, RecordBuffer rec) {
+    private static long[] findLastCompaction(ExcerptTailer tailer, RecordBuffer rec) {
+        long[] found = {-1, 0};
         try {
-            return findLastCompactionBackwards(tailer, rec);
+            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            try {
+                while (found[0] < 0) {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        if (!dc.isPresent()) {
+                            break;
+                        }
+                        lastCompactionIn(dc, rec, found);
+                    }
+                }
+            } finally {
+                tailer.direction(TailerDirection.FORWARD);
+            }
+            return found;
         } catch (AssertionError | RuntimeException e) {
-            long found = -1;
+            found[0] = -1;
+            found[1] = 0;
             tailer.direction(TailerDirection.FORWARD).toStart();
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
                         return found;
                     }
-                    if (rec.load(dc.wire().bytes()) == null && rec.kind() == RecordFormat.COMPACT) {
-                        found = dc.index();
-                    }
+                    lastCompactionIn(dc, rec, found);
                 }
             }
         }
     }
 
-    private static long findLastCompactionBackwards(ExcerptTailer tailer, RecordBuffer rec) {
-        tailer.direction(TailerDirection.BACKWARD).toEnd();
-        try {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        return -1;
-                    }
-                    if (rec.load(dc.wire().bytes()) == null && rec.kind() == RecordFormat.COMPACT) {
-                        return dc.index();
-                    }
-                }
+    /** Notes the last whole compaction record of the document, if any, in {@code found}. */
+    private static void lastCompactionIn(DocumentContext dc, RecordBuffer rec, long[] found) {
+        if (rec.loadDocument(dc.wire().bytes()) != null) {
+            return;
+        }
+        while (rec.hasNext()) {
+            if (rec.next() != null) {
+                return;
             }
-        } finally {
-            tailer.direction(TailerDirection.FORWARD);
+            if (rec.kind() == RecordFormat.COMPACT) {
+                found[0] = dc.index();
+                found[1] = rec.ordinal;
+            }
         }
     }
 
@@ -232,8 +267,15 @@ final class JournalScan {
             + " of file " + fileOfCycle.apply(cycle) + ")";
     }
 
-    private static JournalCorruptedException corrupt(RollCycle rollCycle, IntFunction<String> fileOfCycle, long qi, String what) {
-        return new JournalCorruptedException("journal corrupted: " + what + ", at " + describe(rollCycle, fileOfCycle, qi)
+    /** Names record {@code ordinal} of a document; legacy single-record documents read as before. */
+    static String describe(RollCycle rollCycle, IntFunction<String> fileOfCycle, long queueIndex, int ordinal) {
+        return ordinal == 0 ? describe(rollCycle, fileOfCycle, queueIndex)
+            : "record " + ordinal + " of " + describe(rollCycle, fileOfCycle, queueIndex);
+    }
+
+    private static JournalCorruptedException corrupt(RollCycle rollCycle, IntFunction<String> fileOfCycle, long qi, int ordinal,
+                                                     String what) {
+        return new JournalCorruptedException("journal corrupted: " + what + ", at " + describe(rollCycle, fileOfCycle, qi, ordinal)
             + "; refusing to open (restore this node from a peer)");
     }
 }

@@ -34,11 +34,20 @@ final class LogState {
         return terms.termAt(index);
     }
 
-    void appended(long index, long term, long queueIndex) {
+    /** Entry {@code index} is record {@code ordinal} of document {@code queueIndex} (the start-up scan). */
+    void appended(long index, long term, long queueIndex, int ordinal) {
+        staged(index, term);
+        positions.appended(index, queueIndex, ordinal);
+    }
+
+    /**
+     * Entry {@code index} is in the log but not yet in a document: the writer maps its position once it
+     * writes the document ({@link PositionMap#documentWritten}).
+     */
+    void staged(long index, long term) {
         if (isEmpty() && index != firstIndex) {
             firstIndex = index;
         }
-        positions.appended(index, queueIndex);
         terms.appended(index, term);
         lastIndex = index;
     }

@@ -7,43 +7,107 @@ import org.agrona.concurrent.UnsafeBuffer;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * A reusable heap copy of one record read from the queue, with its own checksum state: one per reading
- * thread. Grows (allocates) only when a record is larger than any before it.
+ * A reusable heap copy of one document read from the queue, walked record by record ({@link #next}), with
+ * its own checksum state: one per reading thread. A document holds one record (journals written before
+ * records were batched, large records, markers) or several; copying the whole document once costs the same
+ * bytes as copying its records one by one. Grows (allocates) only when a document is larger than any before it.
  */
 final class RecordBuffer {
     final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
     final CRC32C crc = new CRC32C();
+    /** Bytes of the loaded document. */
+    int docLength;
+    /** Offset of the current record in {@link #buffer}, its length (header and payload), its place in the document. */
+    int at;
     int length;
+    int ordinal;
 
-    /** Copies the unread bytes of a document in; returns why the record is damaged, or null if it is whole. */
-    String load(Bytes<?> bytes) {
+    /** Copies the unread bytes of a document in; returns why it cannot hold a record, or null. */
+    String loadDocument(Bytes<?> bytes) {
+        at = 0;
+        length = 0;
+        ordinal = -1;
         long remaining = bytes.readRemaining();
         if (remaining <= 0) {
-            length = 0;
+            docLength = 0;
             return "empty record";
         }
         if (remaining > RecordFormat.HEADER_LENGTH + (long) RecordFormat.MAX_PAYLOAD) {
-            length = 0;
+            docLength = 0;
             return "record of " + remaining + " bytes is larger than any the journal writes";
         }
-        length = (int) remaining;
-        if (length > buffer.capacity()) {
-            buffer.wrap(new byte[Math.max(length, buffer.capacity() * 2)]);
+        docLength = (int) remaining;
+        if (docLength > buffer.capacity()) {
+            buffer.wrap(new byte[Math.max(docLength, buffer.capacity() * 2)]);
         }
-        bytes.read(bytes.readPosition(), buffer.byteArray(), 0, length);
-        return RecordFormat.damage(crc, buffer, length);
+        bytes.read(bytes.readPosition(), buffer.byteArray(), 0, docLength);
+        return null;
+    }
+
+    /** Whether the loaded document holds bytes after the current record. */
+    boolean hasNext() {
+        return at + length < docLength;
+    }
+
+    /**
+     * Moves to the next record of the document; returns why it is damaged, or null if it is whole. A record
+     * whose length runs past the document takes the rest of it (nothing after it can be framed).
+     */
+    String next() {
+        at += length;
+        ordinal++;
+        int left = docLength - at;
+        if (left < RecordFormat.HEADER_LENGTH) {
+            length = left;
+            return "record of " + left + " bytes is shorter than its " + RecordFormat.HEADER_LENGTH + "-byte header";
+        }
+        int payload = buffer.getInt(at + RecordFormat.LENGTH_OFFSET);
+        if (payload < 0 || payload > left - RecordFormat.HEADER_LENGTH) {
+            length = left;
+            return "payload length field " + payload + " does not fit the " + left + " bytes left in its document";
+        }
+        length = RecordFormat.HEADER_LENGTH + payload;
+        return RecordFormat.damage(crc, buffer, at, length);
+    }
+
+    /** Skips {@code records} records without checking them (a reader starting inside a document); false if the document ends first. */
+    boolean skip(int records) {
+        for (int i = 0; i < records; i++) {
+            at += length;
+            ordinal++;
+            int left = docLength - at;
+            if (left < RecordFormat.HEADER_LENGTH) {
+                return false;
+            }
+            int payload = buffer.getInt(at + RecordFormat.LENGTH_OFFSET);
+            if (payload < 0 || payload > left - RecordFormat.HEADER_LENGTH) {
+                return false;
+            }
+            length = RecordFormat.HEADER_LENGTH + payload;
+        }
+        return true;
+    }
+
+    /** Loads a document and moves to its first record; returns why that record is damaged, or null. */
+    String load(Bytes<?> bytes) {
+        String damage = loadDocument(bytes);
+        return damage != null ? damage : next();
     }
 
     byte kind() {
-        return buffer.getByte(RecordFormat.KIND_OFFSET);
+        return buffer.getByte(at + RecordFormat.KIND_OFFSET);
     }
 
     long index() {
-        return buffer.getLong(RecordFormat.INDEX_OFFSET);
+        return buffer.getLong(at + RecordFormat.INDEX_OFFSET);
     }
 
     long term() {
-        return buffer.getLong(RecordFormat.TERM_OFFSET);
+        return buffer.getLong(at + RecordFormat.TERM_OFFSET);
+    }
+
+    int payloadOffset() {
+        return at + RecordFormat.HEADER_LENGTH;
     }
 
     int payloadLength() {

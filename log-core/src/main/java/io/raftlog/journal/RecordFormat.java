@@ -8,7 +8,9 @@ import org.agrona.MutableDirectBuffer;
 import io.raftlog.raft.EntryType;
 
 /**
- * The bytes of one journal record, stored as one Chronicle Queue document (little-endian):
+ * The bytes of one journal record (little-endian). A Chronicle Queue document holds one or more records back to
+ * back, each framed by its own header and sealed by its own checksum, so a document is read record by record
+ * and a damaged record is found (and named) on its own:
  *
  * <pre>
  *   0  int   crc32c over bytes [4, 32 + length)  (header after the checksum, then payload)
@@ -97,26 +99,19 @@ final class RecordFormat {
     }
 
     /**
-     * Why the record in {@code record} (a heap buffer) of {@code recordLength} bytes is not a whole, valid record, or null
-     * if it is one.
+     * Why the record at {@code at} in {@code doc} (a heap buffer), whose header says it is {@code recordLength}
+     * bytes long (already checked to lie within its document), is not a whole, valid record, or null if it is one.
      */
-    static String damage(CRC32C crc, DirectBuffer record, int recordLength) {
-        if (recordLength < HEADER_LENGTH) {
-            return "record of " + recordLength + " bytes is shorter than its " + HEADER_LENGTH + "-byte header";
-        }
-        int length = record.getInt(LENGTH_OFFSET);
-        if (length < 0 || length != recordLength - HEADER_LENGTH) {
-            return "payload length field " + length + " does not match the record size " + recordLength;
-        }
-        int stored = record.getInt(CRC_OFFSET);
-        int actual = checksum(crc, record, recordLength);
+    static String damage(CRC32C crc, DirectBuffer doc, int at, int recordLength) {
+        int stored = doc.getInt(at + CRC_OFFSET);
+        int actual = checksum(crc, doc, at, recordLength);
         if (stored != actual) {
             return String.format("checksum mismatch (stored %08x, computed %08x)", stored, actual);
         }
-        if (record.getByte(VERSION_OFFSET) != VERSION) {
-            return "unknown record version " + record.getByte(VERSION_OFFSET);
+        if (doc.getByte(at + VERSION_OFFSET) != VERSION) {
+            return "unknown record version " + doc.getByte(at + VERSION_OFFSET);
         }
-        byte kind = record.getByte(KIND_OFFSET);
+        byte kind = doc.getByte(at + KIND_OFFSET);
         if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT) {
             return "unknown record kind " + kind;
         }

@@ -18,7 +18,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * Cuts a journal back to its last whole record after a crash left a torn tail.
+ * Cuts a journal back to its last whole record after a crash left a torn tail (whole documents, then the
+ * whole records at the start of the document where the damage begins).
  *
  * <p>Why not just append after the damage: Chronicle resumes writing at the write position recorded in the
  * cycle file's header, which after a power loss may lie beyond pages that never reached the disk (zeros).
@@ -32,8 +33,13 @@ final class TornTailRepair {
     private TornTailRepair() {
     }
 
+    /**
+     * Keeps every document up to {@code lastGoodQueueIndex} and, if {@code keepBytesOfTorn} is positive, that
+     * many bytes (the whole records before the first damaged one) of document {@code tornQueueIndex}, which
+     * becomes a shorter document of its own.
+     */
     static void repair(Path dir, ChronicleJournal.Options options, int fromCycle, long lastGoodQueueIndex,
-                       Map<Integer, File> cycleFiles) {
+                       long tornQueueIndex, int keepBytesOfTorn, Map<Integer, File> cycleFiles) {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".repair");
         Path old = dir.resolveSibling(dir.getFileName() + ".torn");
         try {
@@ -54,15 +60,27 @@ final class TornTailRepair {
                  SingleChronicleQueue target = ChronicleJournal.buildQueue(tmp, options, false, null);
                  ExcerptTailer tailer = source.createTailer();
                  ExcerptAppender appender = target.createAppender()) {
-                if (lastGoodQueueIndex >= 0 && tailer.moveToCycle(fromCycle)) {
+                if ((lastGoodQueueIndex >= 0 || keepBytesOfTorn > 0) && tailer.moveToCycle(fromCycle)) {
                     while (true) {
                         try (DocumentContext dc = tailer.readingDocument()) {
-                            if (!dc.isPresent() || dc.index() > lastGoodQueueIndex) {
+                            if (!dc.isPresent()) {
+                                break;
+                            }
+                            long qi = dc.index();
+                            long keep;
+                            if (qi <= lastGoodQueueIndex) {
+                                keep = dc.wire().bytes().readRemaining();
+                            } else if (qi == tornQueueIndex && keepBytesOfTorn > 0) {
+                                keep = keepBytesOfTorn;
+                            } else {
                                 break;
                             }
                             Bytes<?> bytes = dc.wire().bytes();
                             try (DocumentContext out = appender.writingDocument()) {
-                                out.wire().bytes().write(bytes, bytes.readPosition(), bytes.readRemaining());
+                                out.wire().bytes().write(bytes, bytes.readPosition(), Math.min(keep, bytes.readRemaining()));
+                            }
+                            if (qi == tornQueueIndex) {
+                                break;
                             }
                         }
                     }

@@ -224,6 +224,9 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private void endBatch() {
         try {
             node.replicate();
+            // The batch's entries go to the files (as one document) before the flusher is asked to make them
+            // durable: it only ever forces what was written.
+            journal.writePending();
             requestFlush();
         } catch (RuntimeException ex) {
             halt("end of batch", ex);
@@ -259,6 +262,10 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     }
 
     private void publishStatus() {
+        // The commit index and last index below reach other threads (the fetch service reads up to the commit
+        // index); a follower may commit entries it staged in this very batch, so they must be written first.
+        // Normally endBatch already wrote them and this does nothing.
+        journal.writePending();
         long commit = node.commitIndex();
         status.update(commit, journal.firstIndex(), journal.lastIndex(), node.durableIndex());
         boolean leader = role == Role.LEADER;

@@ -240,6 +240,9 @@ public final class RaftPipeline implements AutoCloseable {
         }
         join(tickerThread);
         try {
+            // The raft thread has stopped: this thread is the writer now. Entries it staged without ending
+            // its batch (it halted) are written, so the final flush covers everything appended.
+            journal.writePending();
             journal.flush();
         } catch (RuntimeException e) {
             LOG.error("node {}: final flush failed: {}", nodeId, e.toString());

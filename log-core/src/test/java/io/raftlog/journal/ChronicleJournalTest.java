@@ -40,6 +40,7 @@ class ChronicleJournalTest {
         for (long i = from; i <= to; i++) {
             Entries.append(j, i, term, salt);
         }
+        j.writePending(); // one batch: written (to the current cycle's file) before the clock moves on
     }
 
     private List<Path> cycleFiles() throws IOException {
@@ -205,6 +206,7 @@ class ChronicleJournalTest {
         try (ChronicleJournal j = open()) {
             for (long i = 1; i <= count; i++) {
                 appendMarked(j, i);
+                j.writePending(); // one record per document, as journals written before batching
             }
             j.flush();
         }

@@ -60,6 +60,12 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
+    public void writePending() {
+        maybeFail();
+        delegate.writePending();
+    }
+
+    @Override
     public long flush() {
         return delegate.flush();
     }

@@ -119,6 +119,7 @@ public class JournalAppendBenchmark {
         for (int i = 0; i < BATCH; i++) {
             none.append(next + i, 1, EntryType.DATA, payload, 0, PAYLOAD);
         }
+        none.writePending(); // as the raft thread does at the end of its batch
         return none.flush();
     }
 
@@ -183,6 +184,7 @@ public class JournalAppendBenchmark {
         for (int i = 0; i < BATCH; i++) {
             batch.append(next + i, 1, EntryType.DATA, payload, 0, PAYLOAD);
         }
+        batch.writePending(); // the batch becomes one document, as on the raft thread
         return batch.flush();
     }
 }

@@ -94,6 +94,7 @@ public class JournalReadBenchmark {
         for (int i = 1; i <= HISTORY; i++) {
             journal.append(i, 1, EntryType.DATA, payload, 0, PAYLOAD);
         }
+        journal.writePending();
     }
 
     @TearDown(Level.Trial)
@@ -119,6 +120,7 @@ public class JournalReadBenchmark {
         for (int f = 0; f < FOLLOWERS; f++) {
             delivered += sizeAndCopy(from);
         }
+        journal.writePending(); // the raft thread's order: replicate, then write the batch
         return delivered;
     }
 
