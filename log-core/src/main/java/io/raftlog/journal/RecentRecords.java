@@ -7,8 +7,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * by the writer thread: the leader reads the entries it just appended once per follower to replicate them,
  * and serving those reads from here spares a Chronicle seek, a copy and a checksum per entry and follower.
  *
- * <p>The writer encodes each record straight into the ring ({@link #claim}) and copies it from there into
- * Chronicle, so the cache costs no extra copy. Positions are virtual and only grow (as Aeron's term
+ * <p>The writer encodes each entry's record into its staging area and copies it in here ({@link #claim}),
+ * so entries staged but not yet written to Chronicle are served too; large records that bypass the staging
+ * area are encoded straight into the ring. Positions are virtual and only grow (as Aeron's term
  * positions): a record whose bytes start at {@code p} is intact as long as {@code p >= writePosition -
  * capacity}. A record that does not fit before the ring's end starts again at its beginning (the rest is
  * padding). Per index the ring keeps the record's start in a circular array, so an index is served only
