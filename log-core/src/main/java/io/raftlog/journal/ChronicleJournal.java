@@ -488,11 +488,6 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
-    /** The last entry published by {@link #writePending()} (for tests). */
-    long writtenIndex() {
-        return publishedLast.get();
-    }
-
     @Override
     public void truncateAfter(long index) {
         ensureOpen();
@@ -820,8 +815,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         keepCycle = Math.min(keepCycle, currentCycle);
         long newFirst = state.lastIndex + 1;
         for (int s = 0; s < snap.size; s++) {
-            if (rollCycle.toCycle(snap.queueStart[s]) >= keepCycle) {
-                newFirst = Math.max(snap.raftStart[s], state.firstIndex);
+            if (rollCycle.toCycle(snap.queueStart(s)) >= keepCycle) {
+                newFirst = Math.max(snap.raftStart(s), state.firstIndex);
                 break;
             }
         }

@@ -64,7 +64,7 @@ final class ChronicleJournalReader implements JournalReader {
             int ordinal = positions.ordinalOf(segment, index);
             // The records of this document that belong to the log: a dense run has one per document, a packed
             // document holds its segment's entries (and maybe truncated ones after them, never served).
-            long docLast = Math.min(last, positions.ordinalStart[segment] == PositionMap.DENSE ? index
+            long docLast = Math.min(last, positions.isDense(segment) ? index
                 : positions.segmentEnd(segment, segments, last));
             // Reading a document leaves the tailer at the next one; anything else (a segment boundary, a
             // document left part-read, an earlier call elsewhere) moves it.

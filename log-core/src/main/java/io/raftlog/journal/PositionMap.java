@@ -1,7 +1,5 @@
 package io.raftlog.journal;
 
-import java.util.Arrays;
-
 /**
  * Maps Raft indexes to where their records live (a Chronicle Queue index and the record's place in that
  * document) without one slot per entry. The map is a list of segments, each starting at a Raft index, of
@@ -13,35 +11,59 @@ import java.util.Arrays;
  *     or restart, as before;</li>
  * <li>a packed document: entry {@code i} is record {@code ordinalStart + (i - raftStart)} of document
  *     {@code queueStart}. The writer batches many records per document, so this is one segment per document
- *     (20 bytes for what is typically tens of entries).</li>
+ *     (20 bytes for what is typically tens of entries: the map grows with the log until compaction).</li>
  * </ul>
  * A segment ends where the next one starts (the last one at the caller's last index): a document may hold
  * records past its segment's end (truncated ones), which are never served.
  *
- * <p>One writer thread changes it; any thread may read. A new segment is written into spare room of the
- * arrays and then published by a volatile store of the size, so appending allocates nothing until the
- * arrays fill up (then they double). Readers take {@link #snapshot()} and read its size once: every segment
- * below it is complete. Anything that would rewrite a published segment (truncation, compaction) copies the
- * arrays into a new snapshot instead, so a reader holding an old one never sees a segment change under it;
- * the only change made in place (a single-entry dense segment becoming a packed document at ordinal 0)
- * locates that entry exactly as before.
+ * <p>One writer thread changes it; any thread may read. Segments live in fixed-size pages (4,096 segments,
+ * 80 KiB), so the map grows without ever copying what it holds: a long-running node adds a segment per
+ * batch, and doubling flat arrays would stall the raft thread for the copy of all of them. A new segment is
+ * written into spare room of its page and then published by a volatile store of the size, so appending
+ * allocates nothing but a new page every 4,096 documents. Readers take {@link #snapshot()} and read its size
+ * once: every segment below it is complete. Anything that would rewrite a published segment (truncation,
+ * compaction) makes a new snapshot with its own copy of the page it changes (and no pages after it), so a
+ * reader holding an old snapshot never sees a segment change under it; the only change made in place (a
+ * single-entry dense segment becoming a packed document at ordinal 0) locates that entry exactly as before.
  */
 final class PositionMap {
     /** The ordinal start of a dense segment. */
     static final int DENSE = -1;
 
+    private static final int PAGE_BITS = 12;
+    private static final int PAGE = 1 << PAGE_BITS;
+    private static final int PAGE_MASK = PAGE - 1;
+
     static final class Snapshot {
-        final long[] raftStart;
-        final long[] queueStart;
-        final int[] ordinalStart;
+        /** Page tables: segment {@code s} is slot {@code s & PAGE_MASK} of page {@code s >>> PAGE_BITS}. Pages past the size may be null. */
+        final long[][] raftPages;
+        final long[][] queuePages;
+        final int[][] ordinalPages;
         /** Segments published so far; the writer appends in place behind it. */
         volatile int size;
 
-        Snapshot(long[] raftStart, long[] queueStart, int[] ordinalStart, int size) {
-            this.raftStart = raftStart;
-            this.queueStart = queueStart;
-            this.ordinalStart = ordinalStart;
+        Snapshot(long[][] raftPages, long[][] queuePages, int[][] ordinalPages, int size) {
+            this.raftPages = raftPages;
+            this.queuePages = queuePages;
+            this.ordinalPages = ordinalPages;
             this.size = size;
+        }
+
+        long raftStart(int segment) {
+            return raftPages[segment >>> PAGE_BITS][segment & PAGE_MASK];
+        }
+
+        long queueStart(int segment) {
+            return queuePages[segment >>> PAGE_BITS][segment & PAGE_MASK];
+        }
+
+        int ordinalStart(int segment) {
+            return ordinalPages[segment >>> PAGE_BITS][segment & PAGE_MASK];
+        }
+
+        /** Whether the segment is a dense run (one record per document). */
+        boolean isDense(int segment) {
+            return ordinalStart(segment) == DENSE;
         }
 
         /** The queue index of the document holding Raft index {@code index}, which the caller knows is held; -1 if none. */
@@ -51,23 +73,23 @@ final class PositionMap {
         }
 
         long queueIndexOf(int segment, long index) {
-            return ordinalStart[segment] == DENSE ? queueStart[segment] + (index - raftStart[segment]) : queueStart[segment];
+            return isDense(segment) ? queueStart(segment) + (index - raftStart(segment)) : queueStart(segment);
         }
 
         /** The record's place in its document. */
         int ordinalOf(int segment, long index) {
-            int o = ordinalStart[segment];
-            return o == DENSE ? 0 : (int) (o + (index - raftStart[segment]));
+            int o = ordinalStart(segment);
+            return o == DENSE ? 0 : (int) (o + (index - raftStart(segment)));
         }
 
         /** The last index of segment {@code segment} within a snapshot of {@code n} segments, or {@code last} for the final one. */
         long segmentEnd(int segment, int n, long last) {
-            return segment + 1 < n ? raftStart[segment + 1] - 1 : last;
+            return segment + 1 < n ? raftStart(segment + 1) - 1 : last;
         }
 
         /** The last segment (below {@code n}) whose first index is at or below {@code index}, or -1. */
         int segmentOf(long index, int n) {
-            if (n > 0 && raftStart[n - 1] <= index) {
+            if (n > 0 && raftStart(n - 1) <= index) {
                 return n - 1; // the common case: reading what was written last
             }
             int lo = 0;
@@ -75,7 +97,7 @@ final class PositionMap {
             int found = -1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                if (raftStart[mid] <= index) {
+                if (raftStart(mid) <= index) {
                     found = mid;
                     lo = mid + 1;
                 } else {
@@ -88,18 +110,39 @@ final class PositionMap {
         int segmentOf(long index) {
             return segmentOf(index, size);
         }
+
+        /**
+         * A copy of {@code size} segments sharing this one's pages below the page of segment {@code size}, with its own copy of that
+         * page and none after it: what a change to published segments starts from.
+         */
+        Snapshot detached(int size) {
+            int tables = raftPages.length;
+            long[][] r = new long[tables][];
+            long[][] q = new long[tables][];
+            int[][] o = new int[tables][];
+            int lastPage = size >>> PAGE_BITS;
+            for (int page = 0; page < Math.min(lastPage, tables); page++) {
+                r[page] = raftPages[page];
+                q[page] = queuePages[page];
+                o[page] = ordinalPages[page];
+            }
+            if (lastPage < tables && raftPages[lastPage] != null) {
+                r[lastPage] = raftPages[lastPage].clone();
+                q[lastPage] = queuePages[lastPage].clone();
+                o[lastPage] = ordinalPages[lastPage].clone();
+            }
+            return new Snapshot(r, q, o, size);
+        }
     }
 
-    private static final int INITIAL_CAPACITY = 16;
-
-    private volatile Snapshot snapshot = empty(INITIAL_CAPACITY);
+    private volatile Snapshot snapshot = empty();
     /** Writer-only: the last index mapped (the end of the final segment), and where its record is. */
     private long lastMapped = -1;
     private long lastQueueIndex = -1;
     private int lastOrdinal = -1;
 
-    private static Snapshot empty(int capacity) {
-        return new Snapshot(new long[capacity], new long[capacity], new int[capacity], 0);
+    private static Snapshot empty() {
+        return new Snapshot(new long[4][], new long[4][], new int[4][], 0);
     }
 
     Snapshot snapshot() {
@@ -124,26 +167,26 @@ final class PositionMap {
     /** Records that entry {@code index} is record {@code ordinal} of document {@code queueIndex}. */
     void appended(long index, long queueIndex, int ordinal) {
         Snapshot s = snapshot;
-        int n = s.size;
-        int last = n - 1;
+        int last = s.size - 1;
         boolean follows = last >= 0 && index == lastMapped + 1;
         try {
             if (follows) {
-                int o = s.ordinalStart[last];
+                int o = s.ordinalStart(last);
                 if (o == DENSE) {
-                    if (ordinal == 0 && queueIndex == s.queueStart[last] + (index - s.raftStart[last])) {
+                    if (ordinal == 0 && queueIndex == s.queueStart(last) + (index - s.raftStart(last))) {
                         return; // the next document of a dense run
                     }
                     if (ordinal == 1 && queueIndex == lastQueueIndex && lastOrdinal == 0) {
                         // The previous entry starts this document: it becomes a packed segment.
-                        if (s.raftStart[last] == lastMapped) {
-                            s.ordinalStart[last] = 0; // a single-entry run: same position either way
+                        if (s.raftStart(last) == lastMapped) {
+                            // a single-entry run: the same position either way
+                            s.ordinalPages[last >>> PAGE_BITS][last & PAGE_MASK] = 0;
                         } else {
                             add(lastMapped, queueIndex, 0);
                         }
                         return;
                     }
-                } else if (queueIndex == s.queueStart[last] && ordinal == o + (index - s.raftStart[last])) {
+                } else if (queueIndex == s.queueStart(last) && ordinal == o + (index - s.raftStart(last))) {
                     return; // the next record of the current packed document
                 }
             }
@@ -158,15 +201,23 @@ final class PositionMap {
     private void add(long raftStart, long queueStart, int ordinalStart) {
         Snapshot s = snapshot;
         int n = s.size;
-        if (n == s.raftStart.length) {
-            int capacity = n * 2;
-            s = new Snapshot(Arrays.copyOf(s.raftStart, capacity), Arrays.copyOf(s.queueStart, capacity),
-                Arrays.copyOf(s.ordinalStart, capacity), n);
+        int page = n >>> PAGE_BITS;
+        if (page == s.raftPages.length) {
+            // A longer page table sharing every page: only the references are copied.
+            int tables = s.raftPages.length * 2;
+            s = new Snapshot(java.util.Arrays.copyOf(s.raftPages, tables), java.util.Arrays.copyOf(s.queuePages, tables),
+                java.util.Arrays.copyOf(s.ordinalPages, tables), n);
             snapshot = s;
         }
-        s.raftStart[n] = raftStart;
-        s.queueStart[n] = queueStart;
-        s.ordinalStart[n] = ordinalStart;
+        if (s.raftPages[page] == null) {
+            s.raftPages[page] = new long[PAGE];
+            s.queuePages[page] = new long[PAGE];
+            s.ordinalPages[page] = new int[PAGE];
+        }
+        int at = n & PAGE_MASK;
+        s.raftPages[page][at] = raftStart;
+        s.queuePages[page][at] = queueStart;
+        s.ordinalPages[page][at] = ordinalStart;
         s.size = n + 1; // publishes the segment's fields
     }
 
@@ -174,14 +225,12 @@ final class PositionMap {
     void truncateAfter(long lastKept) {
         Snapshot s = snapshot;
         int keep = s.size;
-        while (keep > 0 && s.raftStart[keep - 1] > lastKept) {
+        while (keep > 0 && s.raftStart(keep - 1) > lastKept) {
             keep--;
         }
         if (keep != s.size) {
-            // A copy: the dropped segments' slots are reused by later appends, which readers of the old snapshot must not see.
-            snapshot = new Snapshot(Arrays.copyOf(s.raftStart, Math.max(keep, INITIAL_CAPACITY)),
-                Arrays.copyOf(s.queueStart, Math.max(keep, INITIAL_CAPACITY)),
-                Arrays.copyOf(s.ordinalStart, Math.max(keep, INITIAL_CAPACITY)), keep);
+            // Detached: the dropped segments' slots are reused by later appends, which readers of the old snapshot must not see.
+            snapshot = s.detached(keep);
         }
         if (lastMapped > lastKept) {
             // The next entry cannot extend the cut segment; it starts a new one (lastMapped no longer +1 of it).
@@ -199,27 +248,41 @@ final class PositionMap {
             return;
         }
         int from = 0;
-        while (from + 1 < n && s.raftStart[from + 1] <= firstKept) {
+        while (from + 1 < n && s.raftStart(from + 1) <= firstKept) {
             from++;
         }
+        // A fresh copy of what stays (compaction is rare and drops most of the map).
         int size = n - from;
-        int capacity = Math.max(size, INITIAL_CAPACITY);
-        long[] r = Arrays.copyOf(Arrays.copyOfRange(s.raftStart, from, n), capacity);
-        long[] q = Arrays.copyOf(Arrays.copyOfRange(s.queueStart, from, n), capacity);
-        int[] o = Arrays.copyOf(Arrays.copyOfRange(s.ordinalStart, from, n), capacity);
-        if (r[0] < firstKept) {
-            if (o[0] == DENSE) {
-                q[0] += firstKept - r[0];
-            } else {
-                o[0] += (int) (firstKept - r[0]);
+        int tables = Math.max(4, Integer.highestOneBit(Math.max(1, (size + PAGE - 1) >>> PAGE_BITS)) << 1);
+        Snapshot fresh = new Snapshot(new long[tables][], new long[tables][], new int[tables][], 0);
+        for (int k = 0; k < size; k++) {
+            int page = k >>> PAGE_BITS;
+            if (fresh.raftPages[page] == null) {
+                fresh.raftPages[page] = new long[PAGE];
+                fresh.queuePages[page] = new long[PAGE];
+                fresh.ordinalPages[page] = new int[PAGE];
             }
-            r[0] = firstKept;
+            long r = s.raftStart(from + k);
+            long q = s.queueStart(from + k);
+            int o = s.ordinalStart(from + k);
+            if (k == 0 && r < firstKept) {
+                if (o == DENSE) {
+                    q += firstKept - r;
+                } else {
+                    o += (int) (firstKept - r);
+                }
+                r = firstKept;
+            }
+            fresh.raftPages[page][k & PAGE_MASK] = r;
+            fresh.queuePages[page][k & PAGE_MASK] = q;
+            fresh.ordinalPages[page][k & PAGE_MASK] = o;
         }
-        snapshot = new Snapshot(r, q, o, size);
+        fresh.size = size;
+        snapshot = fresh;
     }
 
     void clear() {
-        snapshot = empty(INITIAL_CAPACITY);
+        snapshot = empty();
         lastMapped = -1;
         lastQueueIndex = -1;
         lastOrdinal = -1;

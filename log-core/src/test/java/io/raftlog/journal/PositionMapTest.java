@@ -71,4 +71,33 @@ class PositionMapTest {
         map.appended(212, 543, 0);
         assertAt(map, 212, 543, 0);
     }
+
+    @Test
+    void manyDocumentsSpanPagesAndTruncationAcrossAPageKeepsOldSnapshotsIntact() {
+        PositionMap map = new PositionMap();
+        int documents = 10_000; // more than two pages of segments
+        for (int d = 0; d < documents; d++) {
+            map.documentWritten(1 + d * 3L, 3, d);
+        }
+        assertThat(map.snapshot().size).isEqualTo(documents);
+        for (int d = 0; d < documents; d += 37) {
+            assertAt(map, 1 + d * 3L + 2, d, 2);
+        }
+        PositionMap.Snapshot before = map.snapshot();
+        long cut = 1 + 4096 * 3L + 1; // the second record of the first document of the second page
+        map.truncateAfter(cut);
+        for (int d = 0; d < 5_000; d++) { // rewrites the slots the old snapshot still reads
+            map.documentWritten(cut + 1 + d * 2L, 2, 20_000 + d);
+        }
+        assertAt(map, cut, 4096, 1);
+        assertAt(map, cut + 1, 20_000, 0);
+        assertAt(map, cut + 10, 20_004, 1);
+        for (int d = 4096; d < documents; d += 13) {
+            long index = 1 + d * 3L;
+            assertThat(before.queueIndexOf(before.segmentOf(index), index)).as("old snapshot at %d", index).isEqualTo(d);
+        }
+        map.dropBefore(cut - 30);
+        assertAt(map, cut - 30, (cut - 30 - 1) / 3, (int) ((cut - 30 - 1) % 3));
+        assertAt(map, cut + 10, 20_004, 1);
+    }
 }
