@@ -60,6 +60,7 @@ public final class JournalCrashChild {
             for (long i = first; i < first + count; i++) {
                 Entries.append(journal, i, term, term);
             }
+            journal.writePending(); // the end of a batch, as on the raft thread: one document for the flusher
         }
     }
 }
