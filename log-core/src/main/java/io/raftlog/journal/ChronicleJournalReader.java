@@ -29,6 +29,12 @@ final class ChronicleJournalReader implements JournalReader {
     private final ExcerptTailer tailer;
     private final RecordBuffer rec = new RecordBuffer();
     private long nextQueueIndex = -1;
+    /**
+     * The document {@link #rec} holds. Documents never change once written, so a read that starts inside the
+     * document the previous one stopped in (a frame-sized read of a large batch) takes it from memory instead
+     * of copying the whole document out again.
+     */
+    private long loadedQueueIndex = -1;
     /** Of the last read: payload bytes delivered, and whether the consumer asked to stop. */
     private long lastReadBytes;
     private boolean lastReadStopped;
@@ -66,57 +72,75 @@ final class ChronicleJournalReader implements JournalReader {
             // document holds its segment's entries (and maybe truncated ones after them, never served).
             long docLast = Math.min(last, positions.isDense(segment) ? index
                 : positions.segmentEnd(segment, segments, last));
-            // Reading a document leaves the tailer at the next one; anything else (a segment boundary, a
-            // document left part-read, an earlier call elsewhere) moves it.
-            if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
-                nextQueueIndex = -1;
-                if (index < journal.publishedFirst()) {
-                    throw new CompactedException(index, journal.publishedFirst());
-                }
-                throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+            String damage = null;
+            if (queueIndex == loadedQueueIndex) {
+                rec.rewind();
+            } else {
+                damage = load(index, queueIndex);
             }
-            nextQueueIndex = -1;
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+            if (damage == null && !rec.skip(ordinal)) {
+                damage = "its document ends before record " + ordinal;
+            }
+            boolean stop = false;
+            while (index <= docLast && count < maxCount) {
+                if (damage == null) {
+                    damage = rec.next();
                 }
-                String damage = rec.loadDocument(dc.wire().bytes());
-                if (damage == null && !rec.skip(ordinal)) {
-                    damage = "its document ends before record " + ordinal;
+                if (damage != null || rec.index() != index) {
+                    loadedQueueIndex = -1;
+                    throw new JournalCorruptedException("entry " + index + " at "
+                        + (ordinal == 0 ? "" : "record " + ordinal + " of ") + journal.describe(queueIndex) + " is corrupt: "
+                        + (damage != null ? damage : "it holds index " + rec.index()));
                 }
-                boolean stop = false;
-                while (index <= docLast && count < maxCount) {
-                    if (damage == null) {
-                        damage = rec.next();
-                    }
-                    if (damage != null || rec.index() != index) {
-                        throw new JournalCorruptedException("entry " + index + " at "
-                            + (ordinal == 0 ? "" : "record " + ordinal + " of ") + journal.describe(queueIndex) + " is corrupt: "
-                            + (damage != null ? damage : "it holds index " + rec.index()));
-                    }
-                    int payload = rec.payloadLength();
-                    if (count > 0 && bytes + payload > maxBytes) {
-                        stop = true; // the next call reads this document again (it is not nextQueueIndex)
-                        break;
-                    }
-                    bytes += payload;
-                    count++;
-                    lastReadBytes = bytes;
-                    index++;
-                    ordinal++;
-                    if (!consumer.accept(index - 1, rec.term(), rec.kind(), rec.buffer, rec.payloadOffset(), payload)) {
-                        lastReadStopped = true;
-                        stop = true;
-                        break;
-                    }
+                int payload = rec.payloadLength();
+                if (count > 0 && bytes + payload > maxBytes) {
+                    stop = true; // the next call starts here again, in the document already loaded
+                    break;
                 }
-                nextQueueIndex = queueIndex + 1;
-                if (stop) {
+                bytes += payload;
+                count++;
+                lastReadBytes = bytes;
+                index++;
+                ordinal++;
+                if (!consumer.accept(index - 1, rec.term(), rec.kind(), rec.buffer, rec.payloadOffset(), payload)) {
+                    lastReadStopped = true;
+                    stop = true;
                     break;
                 }
             }
+            if (stop) {
+                break;
+            }
         }
         return count;
+    }
+
+    /**
+     * Copies document {@code queueIndex} into {@link #rec}; returns why it cannot hold a record, or null.
+     * Reading a document leaves the tailer at the next one; anything else (a segment boundary, an earlier
+     * call elsewhere) moves it.
+     */
+    private String load(long index, long queueIndex) {
+        loadedQueueIndex = -1;
+        if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
+            nextQueueIndex = -1;
+            if (index < journal.publishedFirst()) {
+                throw new CompactedException(index, journal.publishedFirst());
+            }
+            throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+        }
+        nextQueueIndex = -1;
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+            }
+            String damage = rec.loadDocument(dc.wire().bytes());
+            nextQueueIndex = queueIndex + 1;
+            if (damage == null) {
+                loadedQueueIndex = queueIndex;
+            }
+            return damage;
+        }
     }
 
     /** Payload bytes the last {@link #read} delivered (the journal continues a read from its recent records). */

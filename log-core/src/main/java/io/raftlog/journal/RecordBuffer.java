@@ -44,6 +44,13 @@ final class RecordBuffer {
         return null;
     }
 
+    /** Back to before the first record of the loaded document (it is read again from memory). */
+    void rewind() {
+        at = 0;
+        length = 0;
+        ordinal = -1;
+    }
+
     /** Whether the loaded document holds bytes after the current record. */
     boolean hasNext() {
         return at + length < docLength;
