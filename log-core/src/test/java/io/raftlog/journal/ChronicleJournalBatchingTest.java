@@ -1,5 +1,10 @@
 package io.raftlog.journal;
 
+import static io.raftlog.journal.MarkedPayloads.MARK;
+import static io.raftlog.journal.MarkedPayloads.appendMarked;
+import static io.raftlog.journal.MarkedPayloads.flipByteAt;
+import static io.raftlog.journal.MarkedPayloads.offsetOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -264,41 +269,11 @@ class ChronicleJournalBatchingTest {
 
     // ------------------------------------------------------------------ damage inside a document
 
-    private static final String MARK = "batched-payload-";
-
-    private void appendMarked(long index) {
-        byte[] p = (MARK + String.format("%06d", index) + "-abcdefghijklmnopqrstuvwxyz").getBytes(StandardCharsets.US_ASCII);
-        journal.append(index, 1, EntryType.DATA, new UnsafeBuffer(p), 0, p.length);
-    }
-
-    private static long offsetOf(byte[] file, long index) {
-        byte[] needle = (MARK + String.format("%06d", index)).getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + needle.length <= file.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (file[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("payload of " + index + " not found in the file");
-    }
-
-    private static void flipByteAt(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0x5A);
-        }
-    }
-
     /** Two documents, 1..10 and 11..20, in one file; returns it. */
     private Path writeTwoMarkedDocuments() throws IOException {
         journal = open();
         for (long i = 1; i <= 20; i++) {
-            appendMarked(i);
+            appendMarked(journal, i);
             if (i % 10 == 0) {
                 journal.writePending();
             }
@@ -325,8 +300,8 @@ class ChronicleJournalBatchingTest {
         for (Entries.Read r : all) {
             assertThat(new String(r.payload(), StandardCharsets.US_ASCII)).startsWith(MARK + String.format("%06d", r.index()));
         }
-        appendMarked(15);
-        appendMarked(16);
+        appendMarked(journal, 15);
+        appendMarked(journal, 16);
         journal.close();
 
         journal = open();

@@ -1,5 +1,10 @@
 package io.raftlog.journal;
 
+import static io.raftlog.journal.MarkedPayloads.MARK;
+import static io.raftlog.journal.MarkedPayloads.appendMarked;
+import static io.raftlog.journal.MarkedPayloads.flipByteAt;
+import static io.raftlog.journal.MarkedPayloads.offsetOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +17,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,27 +185,6 @@ class ChronicleJournalTest {
 
     // ------------------------------------------------------------------ damaged files
 
-    private static final String MARK = "entry-payload-";
-
-    private static void appendMarked(Journal j, long index) {
-        byte[] p = (MARK + String.format("%06d", index) + "-abcdefghijklmnopqrstuvwxyz").getBytes(StandardCharsets.US_ASCII);
-        j.append(index, 1, EntryType.DATA, new UnsafeBuffer(p), 0, p.length);
-    }
-
-    private static long offsetOf(byte[] file, long index) {
-        byte[] needle = (MARK + String.format("%06d", index)).getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + needle.length <= file.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (file[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("payload of " + index + " not found in the file");
-    }
-
     private Path writeMarked(int count) throws IOException {
         try (ChronicleJournal j = open()) {
             for (long i = 1; i <= count; i++) {
@@ -211,15 +194,6 @@ class ChronicleJournalTest {
             j.flush();
         }
         return cycleFiles().get(0);
-    }
-
-    private static void flipByteAt(Path file, long offset) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(offset);
-            int b = f.read();
-            f.seek(offset);
-            f.write(b ^ 0x5A);
-        }
     }
 
     @Test
