@@ -48,6 +48,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * pages dirtied through the mapping (the mapping and the file share the page cache), which
  * {@code ChronicleJournalDurabilityTest} checks through the mapping's dirty-page count. It runs on the
  * flusher thread without touching Chronicle's appender, so the raft thread keeps appending meanwhile.
+ * Under {@link FsyncPolicy.Mode#BATCH} (unless {@link Options#tailWal} is off) a flush instead copies the newly
+ * written entries into plain tail files and forces those, which is several times faster than forcing a
+ * mapping; a checkpoint thread forces the cycle files in the background and the tail files are replayed at
+ * open over whatever the cycle files lost ({@link TailWal}).
  *
  * <p>Threads: see {@link Journal}. The writer publishes its last written index with a release store in
  * {@link #writePending()}; truncation and the flusher's bookkeeping meet in one small lock that the append path never takes.
@@ -83,6 +87,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * must also stay well within Chronicle's mapping overlap, which this is, at its default block size.
          */
         public static final int DEFAULT_STAGING_BYTES = 64 * 1024;
+        /**
+         * 64 MiB tail files: a checkpoint about every second at W1's rate with fsync, and a replay at start of
+         * at most about two of them.
+         */
+        static final long DEFAULT_TAIL_FILE_BYTES = 64L << 20;
 
         final RollCycle rollCycle;
         final TimeProvider timeProvider;
@@ -91,9 +100,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         final long blockSize;
         final long pretouchAheadBytes;
         final int stagingBytes;
+        final boolean tailWal;
+        final long tailFileBytes;
 
         private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes,
-                        long blockSize, long pretouchAheadBytes, int stagingBytes) {
+                        long blockSize, long pretouchAheadBytes, int stagingBytes, boolean tailWal, long tailFileBytes) {
             this.rollCycle = rollCycle;
             this.timeProvider = timeProvider;
             this.lockTimeoutMillis = lockTimeoutMillis;
@@ -101,6 +112,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             this.blockSize = blockSize;
             this.pretouchAheadBytes = pretouchAheadBytes;
             this.stagingBytes = stagingBytes;
+            this.tailWal = tailWal;
+            this.tailFileBytes = tailFileBytes;
         }
 
         public static Options defaults() {
@@ -108,16 +121,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
             // and only one process writes a node's journal, so a short timeout only speeds up restarts.
             return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES, 0,
-                defaultPretouchAheadBytes(), DEFAULT_STAGING_BYTES);
+                defaultPretouchAheadBytes(), DEFAULT_STAGING_BYTES, defaultTailWal(), DEFAULT_TAIL_FILE_BYTES);
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes);
+            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes);
+            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
         }
 
         /**
@@ -128,12 +141,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0 || bytes > 1 << 30) {
                 throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes, stagingBytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
         }
 
         /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
         Options blockSize(long bytes) {
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes, stagingBytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
         }
 
         /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
@@ -141,7 +154,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0) {
                 throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes, stagingBytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes, stagingBytes, tailWal, tailFileBytes);
         }
 
         /**
@@ -153,17 +166,44 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 throw new IllegalArgumentException("staging bytes " + bytes + " outside [" + RecordFormat.HEADER_LENGTH
                     + ", " + RecordFormat.MAX_PAYLOAD + "]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, bytes);
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, bytes, tailWal, tailFileBytes);
         }
 
         /**
          * 32 MiB: several of the kernel's 8 MiB fault read-ahead windows, a quarter of a second of journal at
          * W1's rate. {@code -Draftlog.journal.pretouchMiB=0} turns it off (to measure what it buys).
          */
+        /**
+         * Under {@link FsyncPolicy.Mode#BATCH}, whether flushes force a plain copy of the newest records
+         * ({@link TailWal}) instead of the mapped cycle files. {@code -Draftlog.journal.tailWal=false} turns it off
+         * (to measure what it buys).
+         */
+        public Options tailWal(boolean on) {
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, on, tailFileBytes);
+        }
+
+        /**
+         * Size of each of the two tail files: a checkpoint (a force of the cycle files) comes every three
+         * quarters of it. Tests make it small to switch files often.
+         */
+        Options tailFileBytes(long bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("tail file bytes " + bytes + " below 4096");
+            }
+            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, bytes);
+        }
+
+        private static boolean defaultTailWal() {
+            return Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
+        }
+
         private static long defaultPretouchAheadBytes() {
             return Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
         }
     }
+
+    /** Entries copied into the tail file per read of the journal (bounds one read; the copy loops). */
+    private static final int TAIL_COPY_ENTRIES = 4096;
 
     private final Path dir;
     private final FsyncPolicy policy;
@@ -212,8 +252,20 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** Lowest index truncated to since the current flush started (guarded by flushLock). */
     private long truncatedTo = Long.MAX_VALUE;
 
+    /**
+     * The entries up to here (as the log holds them now) are in the tail file; guarded by flushLock. A
+     * truncation lowers it, so the next flush copies the replacing entries.
+     */
+    private long tailLast;
+
     // Flusher-owned (guarded by forceLock: the flusher, the interval thread and compaction may force).
     private final Object forceLock = new Object();
+    /** BATCH's durable copy of the newest entries (null: flushes force the cycle files); used under tailLock. */
+    private final TailWal tailWal;
+    private final Object tailLock = new Object();
+    /** The flusher's reader, copying written entries into the tail file. */
+    private ChronicleJournalReader tailReader;
+    private final EntryConsumer copyToTail = this::copyToTail;
     private final Map<Integer, FileChannel> channels = new TreeMap<>();
     private int lastForcedCycle = Integer.MIN_VALUE;
     private long forces;
@@ -288,9 +340,24 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             publishedLast.set(state.lastIndex);
             writtenLast = state.lastIndex;
             recent.reset(state.lastIndex); // what earlier runs wrote is read from the files
-            if (policy.mode() == FsyncPolicy.Mode.BATCH) {
+            boolean replayed = TailWal.exists(dir);
+            if (replayed) {
+                replayTail();
+            }
+            if (policy.mode() == FsyncPolicy.Mode.BATCH || replayed) {
                 forceWritten(); // what a previous run left in the page cache counts as durable only once forced
             }
+            // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
+            if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
+                tailWal = new TailWal(dir, options.tailFileBytes, this::forceWritten,
+                    "raftlog-journal-checkpoint-" + dir.getFileName());
+            } else {
+                tailWal = null;
+                if (replayed) {
+                    deleteTailFiles();
+                }
+            }
+            tailLast = state.lastIndex;
             durable.set(state.lastIndex);
             if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
                 intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync");
@@ -311,6 +378,47 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } finally {
             if (!ok) {
                 queue.close();
+            }
+        }
+    }
+
+    /**
+     * Writer thread, while opening: brings back entries the tail file holds and the cycle files lost (pages a
+     * power loss kept from the disk), or that replace entries there. Entries the cycle files hold in the same
+     * term are the same entries (at most one leader per term, which never changes its own) and are skipped.
+     */
+    private void replayTail() {
+        long[] restored = new long[2];
+        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
+            restored[1]++;
+            if (index < state.firstIndex) {
+                return; // compacted since: those files were forced before they went
+            }
+            if (index <= state.lastIndex) {
+                if (state.termAt(index) == term) {
+                    return;
+                }
+                truncateAfter(index - 1);
+            } else if (index > state.lastIndex + 1) {
+                throw new JournalCorruptedException("journal " + dir + ": its tail files hold entry " + index
+                    + " but the cycle files end at entry " + state.lastIndex + " (entries in between are lost); refusing to open");
+            }
+            append(index, term, kind, buffer, offset, length);
+            restored[0]++;
+        });
+        writePending();
+        if (restored[0] > 0) {
+            LOG.warn("journal {}: restored {} of {} entries from its tail files that the cycle files had lost or held differently",
+                dir, restored[0], restored[1]);
+        }
+    }
+
+    private void deleteTailFiles() {
+        for (String name : TailWal.FILE_NAMES) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + dir.resolve(name) + ": " + e.getMessage(), e);
             }
         }
     }
@@ -515,6 +623,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         synchronized (flushLock) {
             publishedLast.set(index);
             truncatedTo = Math.min(truncatedTo, index);
+            tailLast = Math.min(tailLast, index);
             if (durable.get() > index) {
                 durable.set(index);
             }
@@ -671,18 +780,25 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
         }
         long target;
+        long copyFrom;
         synchronized (flushLock) {
             target = publishedLast.get();
             if (target <= durable.get()) {
                 return durable.get(); // nothing new (a truncation lowers durable, so re-appends do not hide here)
             }
             truncatedTo = Long.MAX_VALUE;
+            copyFrom = tailLast + 1;
         }
-        forceWritten();
+        if (tailWal == null) {
+            forceWritten();
+        } else {
+            forceThroughTail(copyFrom, target);
+        }
         synchronized (flushLock) {
             // An entry truncated away while we forced is not durable however it was forced; the log below the
             // truncation point was written before we started and is.
             target = Math.min(target, truncatedTo);
+            tailLast = target;
             if (target > durable.get()) {
                 durable.set(target);
             }
@@ -713,11 +829,45 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         return chunkedCopies;
     }
 
+    /** How many times the tail files switched (for tests). */
+    long tailTurns() {
+        synchronized (tailLock) {
+            return tailWal == null ? 0 : tailWal.turns();
+        }
+    }
+
     /** How many times files were forced (for tests and metrics). */
     public long forceCount() {
-        synchronized (forceLock) {
-            return forces;
+        long tailForces;
+        synchronized (tailLock) {
+            tailForces = tailWal == null ? 0 : tailWal.forces();
         }
+        synchronized (forceLock) {
+            return forces + tailForces;
+        }
+    }
+
+    /** Copies the written entries {@code [from, to]} into the tail files and forces them. */
+    private void forceThroughTail(long from, long to) {
+        synchronized (tailLock) {
+            if (tailReader == null) {
+                tailReader = new ChronicleJournalReader(this);
+            }
+            long index = Math.max(from, publishedFirst); // below it: compacted, and forced before that
+            while (index <= to) {
+                int n = tailReader.read(index, to, TAIL_COPY_ENTRIES, Long.MAX_VALUE, copyToTail);
+                if (n == 0) {
+                    break; // truncated below `to` meanwhile: the caller counts only up to the truncation
+                }
+                index += n;
+            }
+            tailWal.force();
+        }
+    }
+
+    private boolean copyToTail(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
+        tailWal.append(type, index, term, buffer, offset, length);
+        return true;
     }
 
     /** Forces every cycle file written since the last force, and the directory when a new file appeared. */
@@ -880,6 +1030,18 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
         if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
             forceWritten();
+        }
+        if (tailWal != null) {
+            synchronized (tailLock) {
+                try {
+                    tailWal.close(true); // a clean close leaves nothing to replay: the cycle files hold it all, forced
+                } catch (RuntimeException e) {
+                    LOG.error("journal {}: forcing at close failed (the tail files are kept for the next start): {}", dir, e.toString());
+                }
+                if (tailReader != null) {
+                    tailReader.close();
+                }
+            }
         }
         synchronized (forceLock) {
             channels.values().forEach(ChronicleJournal::closeQuietly);

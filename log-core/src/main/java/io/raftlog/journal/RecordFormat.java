@@ -20,7 +20,7 @@ import io.raftlog.raft.EntryType;
  *   8  long  index     Raft index (markers: see below)
  *  16  long  term
  *  24  int   length    payload bytes
- *  28  int   reserved  0
+ *  28  int   tag       0 in the journal; the tail file's generation ({@link TailFile})
  *  32  payload
  * </pre>
  *
@@ -42,6 +42,7 @@ final class RecordFormat {
     static final int INDEX_OFFSET = 8;
     static final int TERM_OFFSET = 16;
     static final int LENGTH_OFFSET = 24;
+    static final int TAG_OFFSET = 28;
 
     /** Largest payload a record may carry; bounds the scratch buffer and rejects absurd lengths early. */
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;
@@ -67,13 +68,19 @@ final class RecordFormat {
      */
     static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
                       DirectBuffer payload, int offset, int length) {
+        return encode(crc, dst, at, kind, index, term, payload, offset, length, 0);
+    }
+
+    /** As {@link #encode(CRC32C, MutableDirectBuffer, int, byte, long, long, DirectBuffer, int, int)}, with a tag. */
+    static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
+                      DirectBuffer payload, int offset, int length, int tag) {
         dst.putByte(at + KIND_OFFSET, kind);
         dst.putByte(at + VERSION_OFFSET, VERSION);
         dst.putShort(at + 6, (short) 0);
         dst.putLong(at + INDEX_OFFSET, index);
         dst.putLong(at + TERM_OFFSET, term);
         dst.putInt(at + LENGTH_OFFSET, length);
-        dst.putInt(at + 28, 0);
+        dst.putInt(at + TAG_OFFSET, tag);
         if (length > 0) {
             dst.putBytes(at + HEADER_LENGTH, payload, offset, length);
         }

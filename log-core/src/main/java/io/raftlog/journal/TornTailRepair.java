@@ -48,12 +48,13 @@ final class TornTailRepair {
             Files.createDirectories(tmp);
             for (Map.Entry<Integer, File> e : cycleFiles.entrySet()) {
                 if (e.getKey() < fromCycle && e.getValue().exists()) {
-                    Path target = tmp.resolve(e.getValue().getName());
-                    try {
-                        Files.createLink(target, e.getValue().toPath());
-                    } catch (UnsupportedOperationException | FileAlreadyExistsException ex) {
-                        Files.copy(e.getValue().toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    linkOrCopy(e.getValue().toPath(), tmp.resolve(e.getValue().getName()));
+                }
+            }
+            // The tail files may hold exactly what the torn cycle lost: the journal replays them once repaired.
+            for (String name : TailWal.FILE_NAMES) {
+                if (Files.exists(dir.resolve(name))) {
+                    linkOrCopy(dir.resolve(name), tmp.resolve(name));
                 }
             }
             try (SingleChronicleQueue source = ChronicleJournal.buildQueue(dir, options, true, null);
@@ -98,6 +99,14 @@ final class TornTailRepair {
             deleteRecursively(old);
         } catch (IOException e) {
             throw new UncheckedIOException("repairing the torn tail of journal " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (UnsupportedOperationException | FileAlreadyExistsException ex) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

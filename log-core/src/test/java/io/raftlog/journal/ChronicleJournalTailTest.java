@@ -1,0 +1,202 @@
+package io.raftlog.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tail files ({@link TailWal}) under fsync=batch: a flush forces them rather than the mapped cycle files,
+ * so they must bring back at the next open whatever the cycle files lost.
+ *
+ * <p>How to lose what a power cut loses without pulling the power: the cycle files are copied aside after a
+ * clean close (a forced state); the same journal then appends and flushes more, and its tail files are
+ * copied next to the old cycle files. Opening that copy is opening a journal whose cycle files never got
+ * the pages written after their last force, which is what the kernel may leave on disk.
+ */
+class ChronicleJournalTailTest {
+
+    @TempDir
+    Path dir;
+
+    private Path live;
+    private Path lost;
+
+    /**
+     * Journal {@code live} gets entries 1..last (term 1, salt 0), forced by a clean close; {@code lost} is a copy
+     * of its files then: the cycle files a power cut would leave if nothing after this point got to disk.
+     */
+    private void startWithForcedCopy(long last) throws IOException {
+        live = dir.resolve("live");
+        lost = dir.resolve("lost");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 1, last, 1, 0);
+            j.flush();
+        }
+        copyDirectory(live, lost);
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void copyTailFiles(Path from, Path to) throws IOException {
+        for (String name : TailWal.FILE_NAMES) {
+            if (Files.exists(from.resolve(name))) {
+                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void append(ChronicleJournal j, long from, long to, long term, long salt) {
+        for (long i = from; i <= to; i++) {
+            Entries.append(j, i, term, salt);
+        }
+        j.writePending();
+    }
+
+    private static void assertHolds(List<Entries.Read> reads, long from, long to, long term, long salt) {
+        for (long i = from; i <= to; i++) {
+            Entries.Read r = reads.get((int) (i - 1));
+            assertThat(r.index()).isEqualTo(i);
+            assertThat(r.term()).as("term of %d", i).isEqualTo(term);
+            assertThat(r.payload()).as("payload of %d", i).isEqualTo(Entries.payload(i, salt));
+        }
+    }
+
+    @Test
+    void entriesOnlyTheTailFilesHoldComeBackWhenTheCycleFilesLostThem() throws IOException {
+        startWithForcedCopy(100);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 300, 1, 0);
+            assertThat(j.flush()).isEqualTo(300);
+            copyTailFiles(live, lost); // what the flush made durable, beside cycle files that never got it
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(300);
+            assertThat(j.durableIndex()).isEqualTo(300);
+            assertHolds(Entries.readAll(j), 1, 300, 1, 0);
+        }
+        // and the restored entries are in the cycle files now: a third open needs no tail files
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.NONE)) {
+            assertThat(j.lastIndex()).isEqualTo(300);
+        }
+        for (String name : TailWal.FILE_NAMES) {
+            assertThat(lost.resolve(name)).as("dropped once replayed under fsync=none").doesNotExist();
+        }
+    }
+
+    @Test
+    void aSuffixTheTailFilesReplacedIsReplacedAgainOverTheCycleFilesThatStillHoldTheOldOne() throws IOException {
+        startWithForcedCopy(100);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            j.truncateAfter(50); // a new leader replaced 51..100
+            append(j, 51, 120, 2, 9);
+            assertThat(j.flush()).isEqualTo(120);
+            copyTailFiles(live, lost);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(120);
+            List<Entries.Read> reads = Entries.readAll(j);
+            assertHolds(reads, 1, 50, 1, 0);
+            assertHolds(reads, 51, 120, 2, 9);
+        }
+    }
+
+    @Test
+    void aTornLastRecordEndsTheReplayThere() throws IOException {
+        startWithForcedCopy(10);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 11, 20, 1, 0);
+            j.flush();
+            copyTailFiles(live, lost);
+        }
+        // Cut the last record (entry 20) short, as a crash during its write would.
+        long wholeRecords = 0;
+        for (long i = 11; i <= 20; i++) {
+            wholeRecords += RecordFormat.HEADER_LENGTH + Entries.payload(i, 0).length;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(lost.resolve(TailWal.FILE_NAMES[0]).toFile(), "rw")) {
+            f.setLength(wholeRecords - 3);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(19);
+            assertHolds(Entries.readAll(j), 1, 19, 1, 0);
+        }
+    }
+
+    @Test
+    void tailFilesThatStartPastTheEndOfTheCycleFilesRefuseToOpenNamingTheGap() throws IOException {
+        startWithForcedCopy(100);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 200, 1, 0);
+            j.flush();
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 201, 250, 1, 0);
+            j.flush();
+            copyTailFiles(live, lost); // 201..250, while the lost cycle files end at 100
+        }
+        assertThatThrownBy(() -> ChronicleJournal.open(lost, FsyncPolicy.BATCH))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("tail files hold entry 201")
+            .hasMessageContaining("end at entry 100");
+    }
+
+    @Test
+    void aCleanCloseLeavesNothingToReplay() {
+        Path live = dir.resolve("live");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 1, 500, 1, 0);
+            long forces = j.forceCount();
+            assertThat(j.flush()).isEqualTo(500);
+            assertThat(j.forceCount()).isGreaterThan(forces);
+            assertThat(TailFile.read(live.resolve(TailWal.FILE_NAMES[0]), null).records()).isEqualTo(500);
+        }
+        for (String name : TailWal.FILE_NAMES) {
+            assertThat(TailFile.read(live.resolve(name), null).records()).isZero();
+        }
+    }
+
+    @Test
+    void withSmallFilesTheTwoTakeTurnsAndACrashCopyStillHoldsEveryEntry() throws IOException {
+        Path live = dir.resolve("live");
+        Path crashed = dir.resolve("crashed");
+        ChronicleJournal.Options small = ChronicleJournal.Options.defaults().tailFileBytes(16 * 1024);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, small)) {
+            long next = 1;
+            long term = 1;
+            for (int round = 0; round < 60; round++) {
+                append(j, next, next + 49, term, term);
+                next += 50;
+                if (round % 20 == 19) { // now and then a new leader replaces the last 10
+                    term++;
+                    j.truncateAfter(next - 11);
+                    next -= 10;
+                }
+                assertThat(j.flush()).isEqualTo(next - 1);
+            }
+            assertThat(j.tailTurns()).as("times the tail files took turns").isGreaterThanOrEqualTo(4);
+            copyDirectory(live, crashed); // as a killed process leaves it: nothing closed, both kinds of file
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH, small);
+             ChronicleJournal original = ChronicleJournal.open(live, FsyncPolicy.NONE)) {
+            assertThat(j.lastIndex()).isEqualTo(original.lastIndex());
+            assertThat(Entries.readAll(j)).usingRecursiveComparison().isEqualTo(Entries.readAll(original));
+        }
+    }
+}
