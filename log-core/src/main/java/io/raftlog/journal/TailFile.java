@@ -107,19 +107,26 @@ final class TailFile implements AutoCloseable {
         }
     }
 
-    /** Grows the file with zeros to at least {@code bytes}, durably (allocated and written blocks). */
-    void extendWithZeros(long bytes) {
-        try {
-            long size = channel.size();
+    /**
+     * Grows the file with zeros to at least {@code bytes}, durably (allocated and written blocks), stopping
+     * early once {@code stop} says so. Safe while another thread writes records into the file: the zeros are
+     * appended ({@code O_APPEND}: the kernel places each write at the file's size at that moment, under the
+     * inode's lock), and a record writer never writes past the end of what it wrote itself, which is at or
+     * below the size. So zeros never land on a record, and a record may land on zeros.
+     */
+    void extendWithZeros(long bytes, java.util.function.BooleanSupplier stop) {
+        try (FileChannel append = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+            long size = append.size();
             if (size >= bytes) {
                 return;
             }
-            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-            while (size < bytes) {
+            while (size < bytes && !stop.getAsBoolean()) {
                 zeros.clear().limit((int) Math.min(ZERO_CHUNK, bytes - size));
-                size += channel.write(zeros, size);
+                append.write(zeros);
+                size = append.size();
             }
-            channel.force(true);
+            append.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("preallocating " + path + " failed: " + e.getMessage(), e);
         }

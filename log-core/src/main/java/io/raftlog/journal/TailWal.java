@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * crash during a write that was never forced, so never acknowledged) ends a file's replay.
  *
  * <p>Threads: the journal's flusher calls {@link #append} and {@link #force}; the checkpoint thread is this
- * class's own; opening and {@link #close} happen while no flusher runs.
+ * class's own (it also fills the files with zeros ahead of use); opening and {@link #close} happen while no
+ * flusher runs.
  */
 final class TailWal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TailWal.class);
@@ -74,6 +75,8 @@ final class TailWal implements AutoCloseable {
      * a journal that never writes much (a test, an idle node) never writes the second file at all.
      */
     private boolean standbyUnprepared = true;
+    /** The checkpoint thread's first task: fill the first file with zeros ahead of the flusher. */
+    private volatile boolean firstUnprepared = true;
 
     /**
      * Opens the tail files of journal directory {@code dir}, emptied: the caller has replayed them
@@ -179,6 +182,17 @@ final class TailWal implements AutoCloseable {
 
     private void runCheckpoints() {
         while (!closed) {
+            if (firstUnprepared) {
+                // Beside the flusher's first records (see TailFile#extendWithZeros for why that is safe): its
+                // forces then rarely need to allocate blocks or grow the file (W2, one entry per force).
+                try {
+                    files[0].extendWithZeros(fileBytes, () -> closed);
+                } catch (RuntimeException e) {
+                    LOG.warn("filling {} with zeros failed (harmless; its forces stay slower): {}", files[0].path(), e.toString());
+                }
+                firstUnprepared = false;
+                continue;
+            }
             int file = retiring;
             if (file < 0) {
                 LockSupport.park(this);
@@ -191,7 +205,7 @@ final class TailWal implements AutoCloseable {
                     forceCycleFiles.run();
                 }
                 files[file].clearHead();
-                files[file].extendWithZeros(fileBytes);
+                files[file].extendWithZeros(fileBytes, () -> closed);
                 files[file].begin(files[file].generation());
                 retiring = -1;
                 standbyReady = true;

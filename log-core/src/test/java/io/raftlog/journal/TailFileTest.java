@@ -57,7 +57,7 @@ class TailFileTest {
     void aClearedFileHoldsNothingAndZerosAreNotRecords() {
         Path path = dir.resolve("t.wal");
         try (TailFile f = TailFile.open(path)) {
-            f.extendWithZeros(64 * 1024);
+            f.extendWithZeros(64 * 1024, () -> false);
             assertThat(indexes(path)).isEmpty();
             f.begin(7);
             f.write(records(1, 10, 7, 100));
