@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -65,6 +66,13 @@ public class JournalAppendBenchmark {
     private final byte[] bytes = new byte[PAYLOAD];
     private final UnsafeBuffer payload = new UnsafeBuffer(bytes);
 
+    /**
+     * Whether the fsync=batch journal forces its plain tail files (the default) or, as before them, the
+     * mapped cycle files; only {@code journalBatchFsync} and {@code forceLatency} use it.
+     */
+    @Param({"true", "false"})
+    public boolean tailFiles;
+
     private Path dir;
     private ChronicleJournal none;
     private ChronicleJournal batch;
@@ -82,7 +90,8 @@ public class JournalAppendBenchmark {
         }
         dir = Files.createTempDirectory("journal-bench");
         none = ChronicleJournal.open(dir.resolve("none"), FsyncPolicy.NONE);
-        batch = ChronicleJournal.open(dir.resolve("batch"), FsyncPolicy.BATCH);
+        batch = ChronicleJournal.open(dir.resolve("batch"), FsyncPolicy.BATCH,
+            ChronicleJournal.Options.defaults().tailWal(tailFiles));
         raw = SingleChronicleQueueBuilder.binary(dir.resolve("raw")).rollCycle(LargeRollCycles.LARGE_HOURLY).build();
         rawAppender = raw.createAppender();
         msynced = SingleChronicleQueueBuilder.binary(dir.resolve("msync")).rollCycle(LargeRollCycles.LARGE_HOURLY)
