@@ -199,4 +199,54 @@ class ChronicleJournalTailTest {
             assertThat(Entries.readAll(j)).usingRecursiveComparison().isEqualTo(Entries.readAll(original));
         }
     }
+
+    /**
+     * The flusher copies into the tail files on its own thread while the writer appends and truncates: the
+     * tail files must still end up holding the log exactly (replacing suffixes included), so that cycle files
+     * that lost everything since the start of the run come back whole from them.
+     */
+    @Test
+    void tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly() throws Exception {
+        long seed = Long.getLong("tail.seed", System.nanoTime());
+        System.out.println("tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly seed=" + seed
+            + " (-Dtail.seed to replay)");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        startWithForcedCopy(10);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Entries.Read> expected;
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            Thread flusher = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        j.flush();
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "test-flusher");
+            flusher.start();
+            long term = 1;
+            for (int round = 0; round < 60; round++) {
+                long last = j.lastIndex();
+                append(j, last + 1, last + 1 + random.nextInt(200), term, term);
+                if (random.nextInt(4) == 0) { // a new leader replaces a suffix (never below the forced 10)
+                    term++;
+                    j.truncateAfter(Math.max(10, j.lastIndex() - random.nextInt(150)));
+                    j.writePending();
+                }
+            }
+            append(j, j.lastIndex() + 1, j.lastIndex() + 5, term, term); // the log ends on appends
+            stop.set(true);
+            flusher.join(30_000);
+            assertThat(failure.get()).as("flusher (seed %d)", seed).isNull();
+            assertThat(j.flush()).isEqualTo(j.lastIndex());
+            assertThat(j.tailTurns()).as("no checkpoint: the lost cycle files must rely on the tail alone").isZero();
+            expected = Entries.readAll(j);
+            copyTailFiles(live, lost);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            assertThat(Entries.readAll(j)).as("seed %d", seed).usingRecursiveComparison().isEqualTo(expected);
+        }
+    }
 }
