@@ -625,9 +625,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         stagedBytes = 0;
         writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
         writtenLast = index;
-        state.truncateAfter(index);
         recent.truncateAfter(index);
         synchronized (flushLock) {
+            // The position map and the published index change together, under the lock the flusher holds while
+            // it copies into the tail files: it never pairs a map without the dropped entries with an index
+            // that still counts them (it would read them from the wrong document).
+            state.truncateAfter(index);
             publishedLast.set(index);
             truncatedTo = Math.min(truncatedTo, index);
             tailLast = Math.min(tailLast, index);
@@ -787,25 +790,22 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
         }
         long target;
-        long copyFrom;
         synchronized (flushLock) {
             target = publishedLast.get();
             if (target <= durable.get()) {
                 return durable.get(); // nothing new (a truncation lowers durable, so re-appends do not hide here)
             }
             truncatedTo = Long.MAX_VALUE;
-            copyFrom = tailLast + 1;
         }
         if (tailWal == null) {
             forceWritten();
         } else {
-            forceThroughTail(copyFrom, target);
+            forceThroughTail(target);
         }
         synchronized (flushLock) {
             // An entry truncated away while we forced is not durable however it was forced; the log below the
             // truncation point was written before we started and is.
             target = Math.min(target, truncatedTo);
-            tailLast = target;
             if (target > durable.get()) {
                 durable.set(target);
             }
@@ -854,19 +854,33 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
-    /** Copies the written entries {@code [from, to]} into the tail files and forces them. */
-    private void forceThroughTail(long from, long to) {
+    /**
+     * Copies the written entries after {@link #tailLast}, up to {@code target}, into the tail files and forces
+     * them.
+     *
+     * <p>The copy holds the flush lock, so no truncation happens during it (the writer's
+     * {@link #truncateAfter} waits, which only a follower whose log conflicts ever calls): it is one view of
+     * the log that continues exactly what the tail files already hold. Without the lock a truncation between
+     * two reads would leave the tail files with old entries followed by entries of the replacing suffix, a
+     * log that never existed, which a crash before the next flush would then replay. The force runs
+     * without it; a truncation during the force lowers {@link #tailLast} and the durable index.
+     */
+    private void forceThroughTail(long target) {
         synchronized (tailLock) {
             if (tailReader == null) {
                 tailReader = new ChronicleJournalReader(this);
             }
-            long index = Math.max(from, publishedFirst); // below it: compacted, and forced before that
-            while (index <= to) {
-                int n = tailReader.read(index, to, TAIL_COPY_ENTRIES, Long.MAX_VALUE, copyToTail);
-                if (n == 0) {
-                    break; // truncated below `to` meanwhile: the caller counts only up to the truncation
+            synchronized (flushLock) {
+                long to = Math.min(target, publishedLast.get()); // a truncation since the flush began lowered it
+                long index = Math.max(tailLast + 1, publishedFirst); // below it: compacted, and forced before that
+                while (index <= to) {
+                    int n = tailReader.read(index, to, TAIL_COPY_ENTRIES, Long.MAX_VALUE, copyToTail);
+                    if (n == 0) {
+                        throw new IllegalStateException("entries " + index + ".." + to + " could not be read from " + dir);
+                    }
+                    index += n;
                 }
-                index += n;
+                tailLast = Math.max(tailLast, to);
             }
             tailWal.force();
         }

@@ -8,7 +8,13 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +49,22 @@ class ChronicleJournalTailTest {
             j.flush();
         }
         copyDirectory(live, lost);
+    }
+
+    /** A flusher thread as the node's: flushes in a loop until {@code stop}; what it throws lands in {@code failure}. */
+    private static Thread flushUntilStopped(ChronicleJournal j, AtomicBoolean stop,
+                                            AtomicReference<Throwable> failure) {
+        Thread flusher = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    j.flush();
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }, "test-flusher");
+        flusher.start();
+        return flusher;
     }
 
     private static void copyDirectory(Path from, Path to) throws IOException {
@@ -183,7 +205,7 @@ class ChronicleJournalTailTest {
             for (int round = 0; round < 60; round++) {
                 append(j, next, next + 49, term, term);
                 next += 50;
-                if (round % 20 == 19) { // now and then a new leader replaces the last 10
+                if (round % 40 == 39) { // now and then a new leader replaces the last 10
                     term++;
                     j.truncateAfter(next - 11);
                     next -= 10;
@@ -210,22 +232,13 @@ class ChronicleJournalTailTest {
         long seed = Long.getLong("tail.seed", System.nanoTime());
         System.out.println("tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly seed=" + seed
             + " (-Dtail.seed to replay)");
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         startWithForcedCopy(10);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Entries.Read> expected;
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
-            Thread flusher = new Thread(() -> {
-                try {
-                    while (!stop.get()) {
-                        j.flush();
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }, "test-flusher");
-            flusher.start();
+            Thread flusher = flushUntilStopped(j, stop, failure);
             long term = 1;
             for (int round = 0; round < 60; round++) {
                 long last = j.lastIndex();
@@ -247,6 +260,74 @@ class ChronicleJournalTailTest {
         }
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             assertThat(Entries.readAll(j)).as("seed %d", seed).usingRecursiveComparison().isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A crash may come at any moment of a flush, also while the flusher copies and the writer truncates: the
+     * tail files as they are at that moment (copied while being written, so maybe with a torn last record)
+     * must replay to a log the writer really had, never to old entries followed by part of the suffix that
+     * replaced them. Entries here are fully determined by (index, term), and each term's entries start at
+     * one index, so "a log the writer had" means: every entry's payload matches its term, and an entry of
+     * term T is preceded by entries of term T back to where T started.
+     */
+    @Test
+    void tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad() throws Exception {
+        long seed = Long.getLong("tail.seed", System.nanoTime());
+        System.out.println("tailFilesCopiedAtAnyMoment... seed=" + seed + " (-Dtail.seed to replay)");
+        SplittableRandom random = new SplittableRandom(seed);
+        startWithForcedCopy(10);
+        Map<Long, Long> termStart = new ConcurrentHashMap<>();
+        termStart.put(1L, 1L);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Path> crashes = new ArrayList<>();
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            Thread flusher = flushUntilStopped(j, stop, failure);
+            long term = 1;
+            for (int round = 0; round < 200; round++) {
+                long last = j.lastIndex();
+                for (long i = last + 1; i <= last + 1 + random.nextInt(100); i++) {
+                    Entries.append(j, i, term, term);
+                    if (random.nextInt(50) == 0) {
+                        j.writePending(); // sometimes mid-batch, so copies and truncations interleave finely
+                    }
+                }
+                j.writePending();
+                if (random.nextInt(3) == 0) {
+                    term++;
+                    long keep = Math.max(10, j.lastIndex() - random.nextInt(120));
+                    j.truncateAfter(keep);
+                    termStart.put(term, keep + 1);
+                }
+                if (round % 40 == 39) {
+                    Path crash = dir.resolve("crash-" + round);
+                    copyDirectory(lost, crash); // the forced cycle files of before the run
+                    copyTailFiles(live, crash); // and the tail files as they are right now, mid-flush perhaps
+                    crashes.add(crash);
+                }
+            }
+            stop.set(true);
+            flusher.join(30_000);
+            assertThat(failure.get()).as("flusher (seed %d)", seed).isNull();
+        }
+        for (Path crash : crashes) {
+            try (ChronicleJournal j = ChronicleJournal.open(crash, FsyncPolicy.NONE)) {
+                List<Entries.Read> reads = Entries.readAll(j);
+                for (Entries.Read r : reads) {
+                    assertThat(r.payload()).as("payload of %d (seed %d, %s)", r.index(), seed, crash.getFileName())
+                        .isEqualTo(Entries.payload(r.index(), r.index() <= 10 ? 0 : r.term()));
+                    long start = termStart.get(r.term());
+                    assertThat(r.index()).as("entry %d of term %d starts at %d (seed %d)", r.index(), r.term(), start, seed)
+                        .isGreaterThanOrEqualTo(start);
+                    if (r.index() > start && r.index() > 11) {
+                        assertThat(reads.get((int) (r.index() - 2)).term())
+                            .as("entry before %d, of term %d which started at %d (seed %d, %s)", r.index(), r.term(), start,
+                                seed, crash.getFileName())
+                            .isEqualTo(r.term());
+                    }
+                }
+            }
         }
     }
 }
