@@ -35,6 +35,22 @@ final class Entries {
     record Read(long index, long term, byte type, byte[] payload) {
     }
 
+    /** The same entries in the same order: index, term, type and payload bytes (records compare arrays by identity). */
+    static void assertSameEntries(List<Read> actual, List<Read> expected, String what) {
+        if (actual.size() != expected.size()) {
+            throw new AssertionError(what + ": " + actual.size() + " entries, expected " + expected.size());
+        }
+        for (int k = 0; k < actual.size(); k++) {
+            Read a = actual.get(k);
+            Read e = expected.get(k);
+            if (a.index() != e.index() || a.term() != e.term() || a.type() != e.type()
+                || !java.util.Arrays.equals(a.payload(), e.payload())) {
+                throw new AssertionError(what + ": entry " + e.index() + " (term " + e.term() + ") read as entry "
+                    + a.index() + " (term " + a.term() + ", " + a.payload().length + " bytes)");
+            }
+        }
+    }
+
     static final class Collector implements EntryConsumer {
         final List<Read> reads = new ArrayList<>();
 
