@@ -150,6 +150,15 @@ final class TailFile implements AutoCloseable {
      * in order, stopping at the first record that is not whole and valid or is of another generation.
      */
     static Contents read(Path path, TailWal.RecordVisitor visitor) {
+        return read(path, visitor, Long.MAX_VALUE);
+    }
+
+    /** The generation of the file's first record (null: it holds none), reading no further than that record. */
+    static Integer firstGeneration(Path path) {
+        return read(path, null, 1).generation();
+    }
+
+    private static Contents read(Path path, TailWal.RecordVisitor visitor, long maxRecords) {
         if (!path.toFile().exists()) {
             return new Contents(0, null);
         }
@@ -162,7 +171,7 @@ final class TailFile implements AutoCloseable {
             long pos = 0;
             long records = 0;
             int firstTag = 0;
-            while (pos + RecordFormat.HEADER_LENGTH <= fileSize) {
+            while (records < maxRecords && pos + RecordFormat.HEADER_LENGTH <= fileSize) {
                 int at = (int) (pos - bufStart);
                 if (at + RecordFormat.HEADER_LENGTH > bufLength) {
                     bufStart = pos;

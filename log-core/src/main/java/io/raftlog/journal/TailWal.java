@@ -104,8 +104,8 @@ final class TailWal implements AutoCloseable {
     /** Hands the records of the tail files of {@code dir} to {@code visitor}, the older generation's first. */
     static void replay(Path dir, RecordVisitor visitor) {
         Path[] paths = {dir.resolve(FILE_NAMES[0]), dir.resolve(FILE_NAMES[1])};
-        Integer g0 = TailFile.read(paths[0], null).generation();
-        Integer g1 = TailFile.read(paths[1], null).generation();
+        Integer g0 = TailFile.firstGeneration(paths[0]);
+        Integer g1 = TailFile.firstGeneration(paths[1]);
         if (g0 != null && g1 != null) {
             boolean firstIsOlder = g0 - g1 < 0; // wrap-safe
             TailFile.read(firstIsOlder ? paths[0] : paths[1], visitor);
