@@ -22,6 +22,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class TailFile implements AutoCloseable {
     private static final int ZERO_CHUNK = 1 << 20;
+    /**
+     * Never written to; every user takes its own {@code duplicate()} (position and limit). One per process rather
+     * than a direct megabyte per call: the checkpoint thread fills files twice a second under load.
+     */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
     private final Path path;
     private final FileChannel channel;
@@ -83,7 +88,7 @@ final class TailFile implements AutoCloseable {
     /** Durably voids every record in the file, by zeroing the first one's header. */
     void clearHead() {
         try {
-            ByteBuffer zeros = ByteBuffer.allocate(RecordFormat.HEADER_LENGTH);
+            ByteBuffer zeros = ZEROS.duplicate().limit(RecordFormat.HEADER_LENGTH);
             while (zeros.hasRemaining()) {
                 channel.write(zeros, zeros.position());
             }
@@ -116,7 +121,7 @@ final class TailFile implements AutoCloseable {
      */
     void extendWithZeros(long bytes, java.util.function.BooleanSupplier stop) {
         try (FileChannel append = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+            ByteBuffer zeros = ZEROS.duplicate();
             long size = append.size();
             if (size >= bytes) {
                 return;
