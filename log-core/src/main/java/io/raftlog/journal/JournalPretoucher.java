@@ -2,9 +2,6 @@ package io.raftlog.journal;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -20,17 +17,16 @@ import org.slf4j.LoggerFactory;
  * fault path reads ahead a large window of the file, zero-filling every page of it, while the writer waits.
  * On the benchmark machine that came as an 18 ms stall of the raft thread every 8 MiB of journal (perf:
  * {@code filemap_fault -> page_cache_ra_order -> ext4_mpage_readpages -> memset}), which alone put W1's p99
- * near 40 ms. Reading the same range with {@code pread} runs that zero-fill here instead; the writer's fault
- * then only maps a page that is already cached.
+ * near 40 ms. Loading the range here (see {@link PageCacheLoader} for how, in small steps) runs that
+ * zero-fill on this thread instead; the writer's fault then only maps a page that is already cached.
  *
- * <p>Safety: this thread only ever reads, through its own file channel, so however it races with the writer,
+ * <p>Safety: this thread never reads or writes the journal's bytes, so however it races with the writer,
  * a roll or a compaction it cannot change the journal's contents. It stays within the file's current size
  * and at most {@code aheadBytes} beyond the writer. Failures (a file compacted away under it) are ignored:
  * the worst outcome is the stall it exists to avoid.
  */
 final class JournalPretoucher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalPretoucher.class);
-    private static final int CHUNK = 256 * 1024;
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final long aheadBytes;
@@ -43,9 +39,8 @@ final class JournalPretoucher implements AutoCloseable {
     private volatile long reportedTo;
 
     // pretouch thread only
-    private final ByteBuffer sink = ByteBuffer.allocateDirect(CHUNK);
     private File touchingFile;
-    private FileChannel channel;
+    private PageCacheLoader loader;
     private long touchedTo;
 
     JournalPretoucher(String name, long aheadBytes) {
@@ -75,13 +70,13 @@ final class JournalPretoucher implements AutoCloseable {
                 touched = touchAhead();
             } catch (IOException | RuntimeException e) {
                 LOG.debug("pretouch of {} failed (harmless): {}", touchingFile, e.toString());
-                closeChannel();
+                closeLoader();
             }
             if (!touched) {
                 LockSupport.parkNanos(this, IDLE_NANOS);
             }
         }
-        closeChannel();
+        closeLoader();
     }
 
     /** Reads one chunk ahead of the writer if one is due; false when there is nothing to do yet. */
@@ -92,25 +87,20 @@ final class JournalPretoucher implements AutoCloseable {
         }
         long writer = writerPosition.get();
         if (file != touchingFile) {
-            closeChannel();
+            closeLoader();
             if (!file.exists()) {
                 return false;
             }
-            channel = FileChannel.open(file.toPath(), StandardOpenOption.READ);
+            loader = PageCacheLoader.open(file);
             touchingFile = file;
             touchedTo = writer;
         }
-        if (channel == null) {
+        if (loader == null) {
             return false;
         }
         touchedTo = Math.max(touchedTo, writer); // fell behind: what the writer passed is already in memory
-        long limit = Math.min(writer + aheadBytes, channel.size());
-        if (touchedTo >= limit) {
-            return false;
-        }
-        sink.clear();
-        sink.limit((int) Math.min(CHUNK, limit - touchedTo));
-        int n = channel.read(sink, touchedTo);
+        long limit = Math.min(writer + aheadBytes, loader.size());
+        int n = loader.load(touchedTo, limit);
         if (n <= 0) {
             return false;
         }
@@ -120,15 +110,11 @@ final class JournalPretoucher implements AutoCloseable {
         return true;
     }
 
-    private void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // a read-only channel: nothing to lose
-            }
+    private void closeLoader() {
+        if (loader != null) {
+            loader.close();
         }
-        channel = null;
+        loader = null;
         touchingFile = null;
     }
 
