@@ -95,44 +95,62 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          */
         static final long DEFAULT_TAIL_FILE_BYTES = 32L << 20;
 
-        final RollCycle rollCycle;
-        final TimeProvider timeProvider;
-        final long lockTimeoutMillis;
-        final int recentRecordBytes;
-        final long blockSize;
-        final long pretouchAheadBytes;
-        final int stagingBytes;
-        final boolean tailWal;
-        final long tailFileBytes;
+        // Set only while an Options is being derived (copy(), then one field), never after it is returned.
+        RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
+        TimeProvider timeProvider;
+        /*
+         * A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the next
+         * appender for this long before Chronicle recovers it. Our writer holds both for one memcpy, and only one
+         * process writes a node's journal, so a short timeout only speeds up restarts.
+         */
+        long lockTimeoutMillis = 1_000;
+        int recentRecordBytes = DEFAULT_RECENT_RECORD_BYTES;
+        long blockSize;
+        long pretouchAheadBytes = Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
+        int stagingBytes = DEFAULT_STAGING_BYTES;
+        boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
+        long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
+        boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
 
-        private Options(RollCycle rollCycle, TimeProvider timeProvider, long lockTimeoutMillis, int recentRecordBytes,
-                        long blockSize, long pretouchAheadBytes, int stagingBytes, boolean tailWal, long tailFileBytes) {
-            this.rollCycle = rollCycle;
-            this.timeProvider = timeProvider;
-            this.lockTimeoutMillis = lockTimeoutMillis;
-            this.recentRecordBytes = recentRecordBytes;
-            this.blockSize = blockSize;
-            this.pretouchAheadBytes = pretouchAheadBytes;
-            this.stagingBytes = stagingBytes;
-            this.tailWal = tailWal;
-            this.tailFileBytes = tailFileBytes;
+        private Options() {
         }
 
+        private Options copy() {
+            Options o = new Options();
+            o.rollCycle = rollCycle;
+            o.timeProvider = timeProvider;
+            o.lockTimeoutMillis = lockTimeoutMillis;
+            o.recentRecordBytes = recentRecordBytes;
+            o.blockSize = blockSize;
+            o.pretouchAheadBytes = pretouchAheadBytes;
+            o.stagingBytes = stagingBytes;
+            o.tailWal = tailWal;
+            o.tailFileBytes = tailFileBytes;
+            o.releaseWrittenPages = releaseWrittenPages;
+            return o;
+        }
+
+        /**
+         * The defaults, some of which system properties change for A/B measurements:
+         * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
+         * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
+         * {@code raftlog.journal.tailFileMiB} and {@code raftlog.journal.releaseWrittenPages}.
+         */
         public static Options defaults() {
-            // A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the
-            // next appender for this long before Chronicle recovers it. Our writer holds both for one memcpy,
-            // and only one process writes a node's journal, so a short timeout only speeds up restarts.
-            return new Options(LargeRollCycles.LARGE_HOURLY, null, 1_000, DEFAULT_RECENT_RECORD_BYTES, 0,
-                defaultPretouchAheadBytes(), DEFAULT_STAGING_BYTES, defaultTailWal(), defaultTailFileBytes());
+            return new Options();
         }
 
         public Options rollCycle(RollCycle cycle) {
-            return new Options(cycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.rollCycle = cycle;
+            return o;
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            return new Options(rollCycle, provider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.timeProvider = provider;
+            return o;
         }
 
         /**
@@ -143,12 +161,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0 || bytes > 1 << 30) {
                 throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, bytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.recentRecordBytes = bytes;
+            return o;
         }
 
         /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
         Options blockSize(long bytes) {
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, bytes, pretouchAheadBytes, stagingBytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.blockSize = bytes;
+            return o;
         }
 
         /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
@@ -156,7 +178,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0) {
                 throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, bytes, stagingBytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.pretouchAheadBytes = bytes;
+            return o;
         }
 
         /**
@@ -168,20 +192,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 throw new IllegalArgumentException("staging bytes " + bytes + " outside [" + RecordFormat.HEADER_LENGTH
                     + ", " + RecordFormat.MAX_PAYLOAD + "]");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, bytes, tailWal, tailFileBytes);
+            Options o = copy();
+            o.stagingBytes = bytes;
+            return o;
         }
 
         /**
-         * 32 MiB: several of the kernel's 8 MiB fault read-ahead windows, a quarter of a second of journal at
-         * W1's rate. {@code -Draftlog.journal.pretouchMiB=0} turns it off (to measure what it buys).
-         */
-        /**
          * Under {@link FsyncPolicy.Mode#BATCH}, whether flushes force a plain copy of the newest records
-         * ({@link TailWal}) instead of the mapped cycle files. {@code -Draftlog.journal.tailWal=false} turns it off
-         * (to measure what it buys).
+         * ({@link TailWal}) instead of the mapped cycle files.
          */
         public Options tailWal(boolean on) {
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, on, tailFileBytes);
+            Options o = copy();
+            o.tailWal = on;
+            return o;
         }
 
         /**
@@ -192,20 +215,20 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 4096) {
                 throw new IllegalArgumentException("tail file bytes " + bytes + " below 4096");
             }
-            return new Options(rollCycle, timeProvider, lockTimeoutMillis, recentRecordBytes, blockSize, pretouchAheadBytes, stagingBytes, tailWal, bytes);
+            Options o = copy();
+            o.tailFileBytes = bytes;
+            return o;
         }
 
-        /** {@code -Draftlog.journal.tailFileMiB=N} sizes the tail files (to measure what checkpoints cost). */
-        private static long defaultTailFileBytes() {
-            return Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
-        }
-
-        private static boolean defaultTailWal() {
-            return Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
-        }
-
-        private static long defaultPretouchAheadBytes() {
-            return Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
+        /**
+         * Whether the writer drops its mapping of what it finished writing ({@link WrittenPageRelease}); off, the
+         * pages stay mapped until Chronicle moves to its next chunk (tests that observe dirty pages through the
+         * mapping turn it off).
+         */
+        Options releaseWrittenPages(boolean on) {
+            Options o = copy();
+            o.releaseWrittenPages = on;
+            return o;
         }
     }
 
@@ -241,6 +264,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
     private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
+    /** Unmaps what the writer finished, so write-back needs no TLB shoot-down per page; null where unsupported. */
+    private final WrittenPageRelease pageRelease;
     /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
     private long contiguousCopies;
     private long overlapCopies;
@@ -284,6 +309,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.dir = dir;
         this.policy = policy;
         this.rollCycle = options.rollCycle;
+        this.pageRelease = options.releaseWrittenPages ? WrittenPageRelease.create() : null;
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
@@ -770,6 +796,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             mappedRecord.putBytes(0, src, srcOffset, length);
             bytes.writeSkip(length);
             contiguousCopies++;
+            if (pageRelease != null) {
+                pageRelease.wrote(store, wp + length);
+            }
             if (wp + length > store.safeLimit()) {
                 overlapCopies++;
             }
