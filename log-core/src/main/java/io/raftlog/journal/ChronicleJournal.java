@@ -111,6 +111,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
         long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
         boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
+        boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
 
         private Options() {
         }
@@ -127,6 +128,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.tailWal = tailWal;
             o.tailFileBytes = tailFileBytes;
             o.releaseWrittenPages = releaseWrittenPages;
+            o.writeBehind = writeBehind;
             return o;
         }
 
@@ -134,7 +136,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * The defaults, some of which system properties change for A/B measurements:
          * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
          * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
-         * {@code raftlog.journal.tailFileMiB} and {@code raftlog.journal.releaseWrittenPages}.
+         * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages} and
+         * {@code raftlog.journal.writeBehind}.
          */
         public static Options defaults() {
             return new Options();
@@ -228,6 +231,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         Options releaseWrittenPages(boolean on) {
             Options o = copy();
             o.releaseWrittenPages = on;
+            return o;
+        }
+
+        /**
+         * Under fsync=batch with tail files, whether the pretoucher thread also writes the cycle files back a
+         * megabyte at a time behind the writer, so a checkpoint finds little left to force.
+         */
+        Options writeBehind(boolean on) {
+            Options o = copy();
+            o.writeBehind = on;
             return o;
         }
     }
@@ -400,7 +413,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 intervalSyncer = null;
             }
             if (options.pretouchAheadBytes > 0) {
-                pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes);
+                pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes,
+                    policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal && options.writeBehind);
                 if (lastWrittenCycle != Integer.MIN_VALUE) {
                     pretoucher.writingTo(cycleFiles.get(lastWrittenCycle));
                 }

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +37,7 @@ class JournalPretoucherTest {
     @Test
     void readsAheadOfTheWriterByItsDistanceAndNoFurtherThanTheFileEnds() throws IOException {
         File file = sparse("a.cq4", 4 * MIB);
-        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB)) {
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false)) {
             p.writingTo(file);
             Await.until("touched to the first MiB", WAIT, () -> p.touchedTo(file) == MIB);
 
@@ -46,10 +51,37 @@ class JournalPretoucherTest {
     }
 
     @Test
+    void writesBackWhatTheWriterLeftBehindInWholeSteps() throws IOException {
+        Assumptions.assumeTrue(MappedPages.observable(), "needs Linux /proc/self/smaps");
+        File file = sparse("wb.cq4", 16 * MIB);
+        try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, 16 * MIB);
+            byte[] page = new byte[4096];
+            Arrays.fill(page, (byte) 7);
+            for (int at = 0; at < 8 * MIB; at += page.length) {
+                map.put(at, page); // dirty through a mapping, like Chronicle's writer
+            }
+            String name = file.getName();
+            assertThat(MappedPages.dirtyKilobytes(name)).as("dirty before write-behind").isGreaterThanOrEqualTo(8 * 1024);
+            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true)) {
+                p.wroteUpTo(0);
+                p.writingTo(file);
+                Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB); // from position 0 on
+                p.wroteUpTo(8 * MIB);
+                long expected = 8 * MIB - JournalPretoucher.WRITE_BEHIND_BYTES;
+                Await.until("written back to " + expected, WAIT, () -> p.writtenBackTo() == expected);
+                // Written back means clean: only the part the writer may still be in stays dirty.
+                assertThat(MappedPages.dirtyKilobytes(name)).as("dirty after write-behind")
+                    .isLessThanOrEqualTo(JournalPretoucher.WRITE_BEHIND_BYTES / 1024 + 64);
+            }
+        }
+    }
+
+    @Test
     void followsTheWriterToTheNextFileAndSurvivesFilesThatDisappear() throws IOException {
         File first = sparse("first.cq4", 2 * MIB);
         File second = sparse("second.cq4", 2 * MIB);
-        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB);
+        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false);
         try {
             p.writingTo(first);
             Await.until("touched the first file", WAIT, () -> p.touchedTo(first) == MIB);

@@ -11,8 +11,9 @@ import net.openhft.posix.PosixAPI;
 import net.openhft.posix.PosixRuntimeException;
 
 /**
- * Brings a range of one file into the page cache, for {@link JournalPretoucher}, in steps short enough that
- * the kernel work of each call cannot hold a core for long.
+ * The page cache of one cycle file, for {@link JournalPretoucher}: brings ranges ahead of the writer in
+ * ({@link #load}) and writes ranges behind it back to disk ({@link #writeBack}), in steps short enough that
+ * neither holds a core or the disk for long.
  *
  * <p>Why not just {@code read}: a sequential reader makes the kernel read ahead, and on a sparse file that
  * means zero-filling the whole read-ahead window (8 MiB with the benchmark machine's {@code read_ahead_kb})
@@ -23,15 +24,19 @@ import net.openhft.posix.PosixRuntimeException;
  * memory (so a file shrunk under it cannot fault this thread). Where that is unavailable (no native posix
  * binding, not Linux), a plain {@code pread} into a small buffer is the fallback.
  */
-abstract class PageCacheLoader implements AutoCloseable {
+abstract class CycleFilePages implements AutoCloseable {
     /** Largest range one call brings in: 32 pages, a fraction of a millisecond of zero-filling. */
     static final int STEP_BYTES = 128 * 1024;
 
-    /** The best loader this platform has for {@code file}. */
-    static PageCacheLoader open(File file) throws IOException {
+    /**
+     * The best implementation this platform has for {@code file}; {@code writable} opens it for writing, which
+     * {@link #writeBack} needs (the kernel ignores msync on a shared mapping of a file opened read-only). Nothing
+     * here ever writes the file's bytes.
+     */
+    static CycleFilePages open(File file, boolean writable) throws IOException {
         if (OS.isLinux()) {
             try {
-                return new Advised(file);
+                return new Advised(file, writable);
             } catch (PosixRuntimeException | UnsatisfiedLinkError | NoClassDefFoundError e) {
                 // no native binding here: fall through to reading
             }
@@ -48,16 +53,28 @@ abstract class PageCacheLoader implements AutoCloseable {
      */
     abstract int load(long position, long limit) throws IOException;
 
+    /**
+     * Writes back, and waits for, the dirty pages of up to {@link #WRITE_BACK_STEP_BYTES} starting at
+     * {@code position}; returns how many bytes that covered, or 0 when this cannot (the caller then leaves all
+     * of it to the next full force).
+     */
+    abstract int writeBack(long position, long limit) throws IOException;
+
     @Override
     public abstract void close();
 
+    /** Largest range one write-back covers: about 2 ms of the disk, so a flush waits at most that long behind it. */
+    static final int WRITE_BACK_STEP_BYTES = 1 << 20;
+
     /** madvise(MADV_WILLNEED) over a read-only shared mapping of a window of the file. */
-    private static final class Advised extends PageCacheLoader {
+    private static final class Advised extends CycleFilePages {
         private static final int O_RDONLY = 0;
+        private static final int O_RDWR = 2;
         private static final int SEEK_END = 2;
         private static final int PROT_READ = 1;
         private static final int MAP_SHARED = 1;
         private static final int MADV_WILLNEED = 3;
+        private static final int MS_SYNC = 4;
         /** Mapped at a time; address space only, nothing is ever read through it. */
         private static final long WINDOW_BYTES = 256L << 20;
 
@@ -68,9 +85,12 @@ abstract class PageCacheLoader implements AutoCloseable {
         private long windowStart = -1;
         private long windowAddress;
 
-        Advised(File file) throws IOException {
+        private final boolean writable;
+
+        Advised(File file, boolean writable) throws IOException {
             this.file = file;
-            this.fd = posix.open(file.getPath(), O_RDONLY, 0);
+            this.writable = writable;
+            this.fd = posix.open(file.getPath(), writable ? O_RDWR : O_RDONLY, 0);
             if (fd < 0) {
                 throw new IOException("cannot open " + file + ": " + posix.lastErrorStr());
             }
@@ -90,6 +110,32 @@ abstract class PageCacheLoader implements AutoCloseable {
             if (position >= limit) {
                 return 0;
             }
+            long start = mapWindowHolding(position);
+            long end = Math.min(Math.min(limit, position + STEP_BYTES), start + WINDOW_BYTES);
+            long from = position - position % pageSize; // madvise wants a page-aligned address
+            if (posix.madvise(windowAddress + (from - start), end - from, MADV_WILLNEED) != 0) {
+                throw new IOException("madvise on " + file + " at " + from + ": " + posix.lastErrorStr());
+            }
+            return (int) (end - position);
+        }
+
+        @Override
+        int writeBack(long position, long limit) throws IOException {
+            if (!writable || position >= limit) {
+                return 0;
+            }
+            long start = mapWindowHolding(position);
+            long end = Math.min(Math.min(limit, position + WRITE_BACK_STEP_BYTES), start + WINDOW_BYTES);
+            long from = position - position % pageSize;
+            // msync(MS_SYNC) of a shared mapping writes that range of the file back (whoever dirtied it) and waits.
+            if (posix.msync(windowAddress + (from - start), end - from, MS_SYNC) != 0) {
+                throw new IOException("msync on " + file + " at " + from + ": " + posix.lastErrorStr());
+            }
+            return (int) (end - position);
+        }
+
+        /** Maps the window of the file that holds {@code position}, unless it is mapped; returns its start. */
+        private long mapWindowHolding(long position) throws IOException {
             long start = position - position % WINDOW_BYTES;
             if (start != windowStart) {
                 unmap();
@@ -100,12 +146,7 @@ abstract class PageCacheLoader implements AutoCloseable {
                 windowStart = start;
                 windowAddress = address;
             }
-            long end = Math.min(Math.min(limit, position + STEP_BYTES), start + WINDOW_BYTES);
-            long from = position - position % pageSize; // madvise wants a page-aligned address
-            if (posix.madvise(windowAddress + (from - start), end - from, MADV_WILLNEED) != 0) {
-                throw new IOException("madvise on " + file + " at " + from + ": " + posix.lastErrorStr());
-            }
-            return (int) (end - position);
+            return start;
         }
 
         private void unmap() {
@@ -123,7 +164,7 @@ abstract class PageCacheLoader implements AutoCloseable {
     }
 
     /** pread into a scratch buffer: portable, but lets the kernel read ahead as it likes. */
-    private static final class Reading extends PageCacheLoader {
+    private static final class Reading extends CycleFilePages {
         private final FileChannel channel;
         private final ByteBuffer sink = ByteBuffer.allocateDirect(STEP_BYTES);
 
@@ -144,6 +185,11 @@ abstract class PageCacheLoader implements AutoCloseable {
             sink.clear();
             sink.limit((int) Math.min(STEP_BYTES, limit - position));
             return Math.max(0, channel.read(sink, position));
+        }
+
+        @Override
+        int writeBack(long position, long limit) {
+            return 0; // a FileChannel can only force the whole file
         }
 
         @Override
