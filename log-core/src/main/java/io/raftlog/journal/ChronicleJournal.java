@@ -435,28 +435,21 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * term are the same entries (at most one leader per term, which never changes its own) and are skipped.
      */
     private void replayTail() {
-        long[] restored = new long[2];
-        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
-            restored[1]++;
-            if (index < state.firstIndex) {
-                return; // compacted since: those files were forced before they went
+        TailReplay.Outcome outcome = TailReplay.apply(dir, state, new TailReplay.Changes() {
+            @Override
+            public void truncateAfter(long index) {
+                ChronicleJournal.this.truncateAfter(index);
             }
-            if (index <= state.lastIndex) {
-                if (state.termAt(index) == term) {
-                    return;
-                }
-                truncateAfter(index - 1);
-            } else if (index > state.lastIndex + 1) {
-                throw new JournalCorruptedException("journal " + dir + ": its tail files hold entry " + index
-                    + " but the cycle files end at entry " + state.lastIndex + " (entries in between are lost); refusing to open");
+
+            @Override
+            public void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length) {
+                ChronicleJournal.this.append(index, term, kind, payload, offset, length);
             }
-            append(index, term, kind, buffer, offset, length);
-            restored[0]++;
         });
         writePending();
-        if (restored[0] > 0) {
+        if (outcome.restored() > 0) {
             LOG.warn("journal {}: restored {} of {} entries from its tail files that the cycle files had lost or held differently",
-                dir, restored[0], restored[1]);
+                dir, outcome.restored(), outcome.records());
         }
     }
 

@@ -27,9 +27,15 @@ public final class JournalInspector {
         ChronicleSettings.apply();
     }
 
-    /** What verify found. {@code problems} is empty for a healthy journal. */
+    /**
+     * What verify found. {@code problems} is empty for a healthy journal. The counts describe the cycle files;
+     * {@code tailRecords} is what the tail files hold (fsync=batch), {@code tailRestored} how many of those a
+     * node's next open lays over the cycle files (entries they lost after a power cut, or hold differently),
+     * and {@code lastIndexAfterReplay} where its log then ends.
+     */
     public record Report(long firstIndex, long lastIndex, long entries, long noops, long payloadBytes, long records,
-                         long superseded, int files, long firstTerm, long lastTerm, String tornTail, List<String> problems) {
+                         long superseded, int files, long firstTerm, long lastTerm, String tornTail, List<String> problems,
+                         long tailRecords, long tailRestored, long lastIndexAfterReplay) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -62,13 +68,40 @@ public final class JournalInspector {
         } catch (RuntimeException e) {
             problems.add("cannot read the queue in " + journalDir + ": " + e);
         }
+        long firstTerm = state.isEmpty() ? 0 : state.termAt(state.firstIndex);
+        long lastIndex = state.lastIndex;
+        long lastTerm = state.lastTerm();
+        TailReplay.Outcome tail = new TailReplay.Outcome(0, 0);
+        if (problems.isEmpty()) {
+            try {
+                tail = TailReplay.apply(journalDir, state, previewOf(state));
+            } catch (JournalCorruptedException e) {
+                problems.add(e.getMessage());
+            } catch (RuntimeException e) {
+                problems.add("cannot read the tail files in " + journalDir + ": " + e);
+            }
+        }
         String torn = scan != null && scan.tornFrom >= 0
             ? scan.tornRecords + " damaged record(s) at the tail (" + scan.tornReason + "); the node cuts them back at its next start"
             : null;
-        long firstTerm = state.isEmpty() ? 0 : state.termAt(state.firstIndex);
-        return new Report(state.firstIndex, state.lastIndex, state.isEmpty() ? 0 : state.lastIndex - state.firstIndex + 1,
+        return new Report(state.firstIndex, lastIndex, Math.max(0, lastIndex - state.firstIndex + 1),
             noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,
-            files.size(), firstTerm, state.lastTerm(), torn, problems);
+            files.size(), firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex);
+    }
+
+    /** Plays a tail replay on the scan's log state only: nothing on disk changes. */
+    private static TailReplay.Changes previewOf(LogState state) {
+        return new TailReplay.Changes() {
+            @Override
+            public void truncateAfter(long index) {
+                state.truncateAfter(index);
+            }
+
+            @Override
+            public void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length) {
+                state.staged(index, term);
+            }
+        };
     }
 
     /** Receives the entries {@link #dump} lists. */
@@ -157,6 +190,12 @@ public final class JournalInspector {
             r.payloadBytes(), r.superseded());
         if (r.tornTail() != null) {
             out.printf("  torn tail %s%n", r.tornTail());
+        }
+        if (r.tailRestored() > 0) {
+            out.printf("  tail files %d record(s); the node's next start restores %d entries the cycle files lack or hold"
+                + " differently, ending at index %d%n", r.tailRecords(), r.tailRestored(), r.lastIndexAfterReplay());
+        } else if (r.tailRecords() > 0) {
+            out.printf("  tail files %d record(s), all already in the cycle files%n", r.tailRecords());
         }
         for (String p : r.problems()) {
             out.printf("  problem   %s%n", p);

@@ -108,6 +108,13 @@ class ChronicleJournalTailTest {
             assertThat(j.flush()).isEqualTo(300);
             copyTailFiles(live, lost); // what the flush made durable, beside cycle files that never got it
         }
+        // `raftlog journal verify` (read-only) tells what the next open will restore, and changes nothing
+        JournalInspector.Report before = JournalInspector.verify(lost);
+        assertThat(before.ok()).as(before.problems().toString()).isTrue();
+        assertThat(before.lastIndex()).as("the cycle files alone").isEqualTo(100);
+        assertThat(before.tailRestored()).isEqualTo(200);
+        assertThat(before.lastIndexAfterReplay()).isEqualTo(300);
+        assertThat(JournalInspector.verify(lost)).isEqualTo(before);
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).isEqualTo(300);
             assertThat(j.durableIndex()).isEqualTo(300);
@@ -131,6 +138,9 @@ class ChronicleJournalTailTest {
             assertThat(j.flush()).isEqualTo(120);
             copyTailFiles(live, lost);
         }
+        JournalInspector.Report report = JournalInspector.verify(lost);
+        assertThat(report.tailRestored()).as("51..120 replace the cycle files' 51..100").isEqualTo(70);
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).isEqualTo(120);
             List<Entries.Read> reads = Entries.readAll(j);
@@ -173,6 +183,8 @@ class ChronicleJournalTailTest {
             j.flush();
             copyTailFiles(live, lost); // 201..250, while the lost cycle files end at 100
         }
+        assertThat(JournalInspector.verify(lost).problems()).singleElement().asString()
+            .contains("tail files hold entry 201").contains("end at entry 100");
         assertThatThrownBy(() -> ChronicleJournal.open(lost, FsyncPolicy.BATCH))
             .isInstanceOf(JournalCorruptedException.class)
             .hasMessageContaining("tail files hold entry 201")
