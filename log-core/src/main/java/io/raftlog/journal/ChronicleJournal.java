@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -116,6 +117,13 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         private Options() {
         }
 
+        /** A copy of these options with one change applied. */
+        private Options with(Consumer<Options> change) {
+            Options o = copy();
+            change.accept(o);
+            return o;
+        }
+
         private Options copy() {
             Options o = new Options();
             o.rollCycle = rollCycle;
@@ -144,16 +152,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
 
         public Options rollCycle(RollCycle cycle) {
-            Options o = copy();
-            o.rollCycle = cycle;
-            return o;
+            return with(o -> o.rollCycle = cycle);
         }
 
         /** Tests roll files on demand with a settable clock. */
         public Options timeProvider(TimeProvider provider) {
-            Options o = copy();
-            o.timeProvider = provider;
-            return o;
+            return with(o -> o.timeProvider = provider);
         }
 
         /**
@@ -164,16 +168,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0 || bytes > 1 << 30) {
                 throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
             }
-            Options o = copy();
-            o.recentRecordBytes = bytes;
-            return o;
+            return with(o -> o.recentRecordBytes = bytes);
         }
 
         /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
         Options blockSize(long bytes) {
-            Options o = copy();
-            o.blockSize = bytes;
-            return o;
+            return with(o -> o.blockSize = bytes);
         }
 
         /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
@@ -181,9 +181,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 0) {
                 throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
             }
-            Options o = copy();
-            o.pretouchAheadBytes = bytes;
-            return o;
+            return with(o -> o.pretouchAheadBytes = bytes);
         }
 
         /**
@@ -195,9 +193,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 throw new IllegalArgumentException("staging bytes " + bytes + " outside [" + RecordFormat.HEADER_LENGTH
                     + ", " + RecordFormat.MAX_PAYLOAD + "]");
             }
-            Options o = copy();
-            o.stagingBytes = bytes;
-            return o;
+            return with(o -> o.stagingBytes = bytes);
         }
 
         /**
@@ -205,9 +201,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * ({@link TailWal}) instead of the mapped cycle files.
          */
         public Options tailWal(boolean on) {
-            Options o = copy();
-            o.tailWal = on;
-            return o;
+            return with(o -> o.tailWal = on);
         }
 
         /**
@@ -218,9 +212,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (bytes < 4096) {
                 throw new IllegalArgumentException("tail file bytes " + bytes + " below 4096");
             }
-            Options o = copy();
-            o.tailFileBytes = bytes;
-            return o;
+            return with(o -> o.tailFileBytes = bytes);
         }
 
         /**
@@ -229,9 +221,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * mapping turn it off).
          */
         Options releaseWrittenPages(boolean on) {
-            Options o = copy();
-            o.releaseWrittenPages = on;
-            return o;
+            return with(o -> o.releaseWrittenPages = on);
         }
 
         /**
@@ -239,9 +229,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * megabyte at a time behind the writer, so a checkpoint finds little left to force.
          */
         Options writeBehind(boolean on) {
-            Options o = copy();
-            o.writeBehind = on;
-            return o;
+            return with(o -> o.writeBehind = on);
         }
     }
 
