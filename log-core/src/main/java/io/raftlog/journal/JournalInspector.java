@@ -6,15 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.agrona.DirectBuffer;
 
 import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
@@ -49,13 +46,12 @@ public final class JournalInspector {
     }
 
     public static Report verify(Path journalDir, ChronicleJournal.Options options) {
-        requireJournal(journalDir);
-        Map<Integer, File> files = new TreeMap<>();
+        int files = requireJournal(journalDir);
         List<String> problems = new ArrayList<>();
         LogState state = new LogState();
         long[] noops = {0};
         JournalScan.Result scan = null;
-        try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, listener(files));
+        try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null);
              ExcerptTailer tailer = queue.createTailer()) {
             scan = JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state,
                 (qi, kind, index, term, document, offset, length) -> {
@@ -86,7 +82,7 @@ public final class JournalInspector {
             : null;
         return new Report(state.firstIndex, lastIndex, Math.max(0, lastIndex - state.firstIndex + 1),
             noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,
-            files.size(), firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex);
+            files, firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex);
     }
 
     /** Plays a tail replay on the scan's log state only: nothing on disk changes. */
@@ -202,20 +198,11 @@ public final class JournalInspector {
         }
     }
 
-    private static StoreFileListener listener(Map<Integer, File> files) {
-        return new StoreFileListener() {
-            @Override
-            public void onAcquired(int cycle, File file) {
-                files.put(cycle, file);
-            }
-
-            @Override
-            public void onReleased(int cycle, File file) {
-            }
-        };
-    }
-
-    private static void requireJournal(Path dir) {
+    /**
+     * Returns how many cycle files the directory holds. Counted from the directory, not from Chronicle's
+     * StoreFileListener: that runs on a background thread some time after a file is acquired.
+     */
+    private static int requireJournal(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("no journal directory " + dir);
         }
@@ -226,5 +213,6 @@ public final class JournalInspector {
         if (cq4 == null || cq4.length == 0) {
             throw new IllegalArgumentException("no journal files (*" + SingleChronicleQueue.SUFFIX + ") in " + dir);
         }
+        return cq4.length;
     }
 }
