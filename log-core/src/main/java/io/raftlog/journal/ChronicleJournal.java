@@ -346,6 +346,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             } catch (AssertionError | RuntimeException e) {
                 chronicleLast = Long.MAX_VALUE; // Chronicle cannot find its own end: treat it as a hole, repair
             }
+            String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(dir), scan, this::describe);
+            if (sealBroken != null) {
+                throw new JournalCorruptedException("journal " + dir + " is damaged: " + sealBroken
+                    + "; refusing to open (restore this node from a peer)");
+            }
             if (scan.tornFrom >= 0 || (chronicleLast >= 0 && chronicleLast != scan.lastSeenQueueIndex)) {
                 long from = scan.tornFrom >= 0 ? scan.tornFrom : Math.max(scan.lastSeenQueueIndex, 0);
                 String why = scan.tornFrom >= 0 ? scan.tornReason
@@ -988,6 +993,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
+    /** After the close forced every document: damage found at or below the last one is then corruption. */
+    private void seal() {
+        try {
+            long last = queue.lastIndex();
+            if (last >= 0) {
+                CleanCloseSeal.write(dir, last, state.lastIndex);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only a check is lost: the next start treats damage at the tail as torn, as after a crash.
+            LOG.warn("journal {}: cannot write {}: {}", dir, CleanCloseSeal.FILE_NAME, e.toString());
+        }
+    }
+
     // ---------------------------------------------------------------- readers, retention, lifecycle
 
     @Override
@@ -1073,13 +1091,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 Thread.currentThread().interrupt();
             }
         }
-        if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
-            forceWritten();
-        }
+        boolean forced = false;
         if (tailWal != null) {
             synchronized (tailLock) {
                 try {
                     tailWal.close(true); // a clean close leaves nothing to replay: the cycle files hold it all, forced
+                    forced = true;
                 } catch (RuntimeException e) {
                     LOG.error("journal {}: forcing at close failed (the tail files are kept for the next start): {}", dir, e.toString());
                 }
@@ -1087,6 +1104,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                     tailReader.close();
                 }
             }
+        } else if (policy.mode() != FsyncPolicy.Mode.NONE) {
+            try {
+                forceWritten();
+                forced = true;
+            } catch (RuntimeException e) {
+                LOG.error("journal {}: forcing at close failed: {}", dir, e.toString());
+            }
+        }
+        if (forced) {
+            seal();
         }
         synchronized (forceLock) {
             channels.values().forEach(ChronicleJournal::closeQuietly);

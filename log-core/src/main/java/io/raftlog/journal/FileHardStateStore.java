@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 import io.raftlog.raft.HardState;
@@ -29,13 +26,11 @@ public final class FileHardStateStore implements HardStateStore {
     private static final int SIZE = 24;
 
     private final Path file;
-    private final Path temp;
     private final ByteBuffer buffer = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
 
     public FileHardStateStore(Path file) {
         this.file = file;
-        this.temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -76,16 +71,7 @@ public final class FileHardStateStore implements HardStateStore {
         crc.update(buffer.array(), 0, 20);
         buffer.putInt(20, (int) crc.getValue());
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-                buffer.position(0).limit(SIZE);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            ChronicleJournal.forceDirectory(file.toAbsolutePath().getParent());
+            DurableFiles.replace(file, buffer.position(0).limit(SIZE));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save hard state " + state + " to " + file + ": " + e.getMessage(), e);
         }

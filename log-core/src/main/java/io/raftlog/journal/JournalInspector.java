@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import org.agrona.DirectBuffer;
 
@@ -28,11 +29,12 @@ public final class JournalInspector {
      * What verify found. {@code problems} is empty for a healthy journal. The counts describe the cycle files;
      * {@code tailRecords} is what the tail files hold (fsync=batch), {@code tailRestored} how many of those a
      * node's next open lays over the cycle files (entries they lost after a power cut, or hold differently),
-     * and {@code lastIndexAfterReplay} where its log then ends.
+     * and {@code lastIndexAfterReplay} where its log then ends. {@code cleanCloseIndex} is the Raft index the
+     * log ended at when the journal was last closed cleanly ({@link CleanCloseSeal}), or -1.
      */
     public record Report(long firstIndex, long lastIndex, long entries, long noops, long payloadBytes, long records,
                          long superseded, int files, long firstTerm, long lastTerm, String tornTail, List<String> problems,
-                         long tailRecords, long tailRestored, long lastIndexAfterReplay) {
+                         long tailRecords, long tailRestored, long lastIndexAfterReplay, long cleanCloseIndex) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -51,9 +53,10 @@ public final class JournalInspector {
         LogState state = new LogState();
         long[] noops = {0};
         JournalScan.Result scan = null;
+        IntFunction<String> fileOfCycle = c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null);
              ExcerptTailer tailer = queue.createTailer()) {
-            scan = JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state,
+            scan = JournalScan.scan(tailer, options.rollCycle, fileOfCycle, state,
                 (qi, kind, index, term, document, offset, length) -> {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
@@ -63,6 +66,12 @@ public final class JournalInspector {
             problems.add(e.getMessage());
         } catch (RuntimeException e) {
             problems.add("cannot read the queue in " + journalDir + ": " + e);
+        }
+        CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir);
+        String sealBroken = scan == null ? null : CleanCloseSeal.contradiction(seal, scan,
+            qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi));
+        if (sealBroken != null) {
+            problems.add(sealBroken + "; the node refuses to open this journal (restore it from a peer)");
         }
         long firstTerm = state.isEmpty() ? 0 : state.termAt(state.firstIndex);
         long lastIndex = state.lastIndex;
@@ -77,12 +86,13 @@ public final class JournalInspector {
                 problems.add("cannot read the tail files in " + journalDir + ": " + e);
             }
         }
-        String torn = scan != null && scan.tornFrom >= 0
+        String torn = scan != null && scan.tornFrom >= 0 && sealBroken == null
             ? scan.tornRecords + " damaged record(s) at the tail (" + scan.tornReason + "); the node cuts them back at its next start"
             : null;
         return new Report(state.firstIndex, lastIndex, Math.max(0, lastIndex - state.firstIndex + 1),
             noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,
-            files, firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex);
+            files, firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex,
+            seal == null ? -1 : seal.lastIndex());
     }
 
     /** Plays a tail replay on the scan's log state only: nothing on disk changes. */
@@ -184,6 +194,10 @@ public final class JournalInspector {
             r.lastIndex(), r.firstTerm(), r.lastTerm());
         out.printf("  records   %d in %d file(s), %d payload bytes, %d superseded by truncations%n", r.records(), r.files(),
             r.payloadBytes(), r.superseded());
+        if (r.cleanCloseIndex() >= 0) {
+            out.printf("  closed    cleanly at index %d, everything forced (damage up to there is corruption, not a torn tail)%n",
+                r.cleanCloseIndex());
+        }
         if (r.tornTail() != null) {
             out.printf("  torn tail %s%n", r.tornTail());
         }

@@ -3,6 +3,7 @@ package io.raftlog.journal;
 import static io.raftlog.journal.MarkedPayloads.MARK;
 import static io.raftlog.journal.MarkedPayloads.appendMarked;
 import static io.raftlog.journal.MarkedPayloads.flipByteAt;
+import static io.raftlog.journal.MarkedPayloads.forgetCleanClose;
 import static io.raftlog.journal.MarkedPayloads.offsetOf;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -281,6 +282,7 @@ class ChronicleJournalBatchingTest {
         journal.flush();
         journal.close();
         journal = null;
+        forgetCleanClose(dir.resolve("journal")); // the damage tests model what a crash after the flush leaves
         try (Stream<Path> s = Files.list(dir.resolve("journal"))) {
             return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }

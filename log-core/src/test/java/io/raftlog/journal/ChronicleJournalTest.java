@@ -3,6 +3,7 @@ package io.raftlog.journal;
 import static io.raftlog.journal.MarkedPayloads.MARK;
 import static io.raftlog.journal.MarkedPayloads.appendMarked;
 import static io.raftlog.journal.MarkedPayloads.flipByteAt;
+import static io.raftlog.journal.MarkedPayloads.forgetCleanClose;
 import static io.raftlog.journal.MarkedPayloads.offsetOf;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -193,6 +194,7 @@ class ChronicleJournalTest {
             }
             j.flush();
         }
+        forgetCleanClose(dir); // the damage tests below model what a crash after the flush leaves
         return cycleFiles().get(0);
     }
 

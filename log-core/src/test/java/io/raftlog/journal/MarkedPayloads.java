@@ -3,6 +3,7 @@ package io.raftlog.journal;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -41,6 +42,15 @@ final class MarkedPayloads {
             return i;
         }
         throw new AssertionError("payload of " + index + " not found in the file");
+    }
+
+    /**
+     * Makes a journal that was closed cleanly look like one whose process died after its last flush: the
+     * files hold the same bytes either way, but only a clean close leaves a {@link CleanCloseSeal}, which
+     * turns damage at the tail from a torn write into corruption.
+     */
+    static void forgetCleanClose(Path journalDir) throws IOException {
+        Files.deleteIfExists(journalDir.resolve(CleanCloseSeal.FILE_NAME));
     }
 
     static void flipByteAt(Path file, long offset) throws IOException {

@@ -1,0 +1,138 @@
+package io.raftlog.journal;
+
+import static io.raftlog.journal.MarkedPayloads.appendMarked;
+import static io.raftlog.journal.MarkedPayloads.flipByteAt;
+import static io.raftlog.journal.MarkedPayloads.forgetCleanClose;
+import static io.raftlog.journal.MarkedPayloads.offsetOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A journal closed cleanly knows its documents were complete and forced, so damage there is corruption the
+ * node must not cut back as a torn write (that would silently drop entries it acknowledged). After a crash
+ * the same damage is still a torn tail.
+ */
+class CleanCloseSealTest {
+    @TempDir
+    Path dir;
+
+    private void writeAndClose(FsyncPolicy policy, int count) {
+        writeAndClose(dir, policy, count);
+    }
+
+    private static void writeAndClose(Path journalDir, FsyncPolicy policy, int count) {
+        try (ChronicleJournal j = ChronicleJournal.open(journalDir, policy)) {
+            for (long i = 1; i <= count; i++) {
+                appendMarked(j, i);
+                j.writePending(); // a document per entry: the last one holds only the last entry
+            }
+            j.flush();
+        }
+    }
+
+    private Path cycleFile(Path journalDir) throws IOException {
+        try (Stream<Path> s = Files.list(journalDir)) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aDamagedLastRecordAfterACleanCloseRefusesToOpenAndVerifySaysWhy() throws IOException {
+        writeAndClose(FsyncPolicy.BATCH, 50);
+        Path file = cycleFile(dir);
+        flipByteAt(file, offsetOf(Files.readAllBytes(file), 50) + 5);
+
+        JournalInspector.Report report = JournalInspector.verify(dir);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.tornTail()).isNull();
+        assertThat(report.cleanCloseIndex()).isEqualTo(50);
+        assertThat(report.problems()).singleElement().asString()
+            .contains("checksum").contains("closed cleanly").contains("Raft index 50").contains("not a torn write");
+        assertThatThrownBy(() -> ChronicleJournal.open(dir, FsyncPolicy.BATCH))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining(file.getFileName().toString())
+            .hasMessageContaining("not a torn write")
+            .hasMessageContaining("refusing to open");
+
+        forgetCleanClose(dir); // the same bytes after a crash: a torn tail, cut back
+        assertThat(JournalInspector.verify(dir).tornTail()).contains("checksum");
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(49);
+        }
+    }
+
+    @Test
+    void aJournalCutShortOfItsCleanCloseRefusesToOpen() throws IOException {
+        writeAndClose(FsyncPolicy.interval(50), 50);
+        Path file = cycleFile(dir);
+        byte[] bytes = Files.readAllBytes(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(offsetOf(bytes, 40)); // documents 40..50, forced before the close, are gone
+        }
+        assertThatThrownBy(() -> ChronicleJournal.open(dir, FsyncPolicy.interval(50)))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("closed cleanly")
+            .hasMessageContaining("refusing to open");
+        assertThat(JournalInspector.verify(dir).ok()).isFalse();
+    }
+
+    @Test
+    void aCloseThatForcedNothingLeavesNoSeal() {
+        writeAndClose(FsyncPolicy.NONE, 10);
+        assertThat(dir.resolve(CleanCloseSeal.FILE_NAME)).doesNotExist();
+        Path batch = dir.resolve("batch");
+        writeAndClose(batch, FsyncPolicy.BATCH, 10);
+        assertThat(CleanCloseSeal.read(batch).lastIndex()).isEqualTo(10);
+    }
+
+    @Test
+    void aSealFromAnEarlierCloseStaysTrueAfterACrashLater() throws IOException {
+        writeAndClose(FsyncPolicy.BATCH, 20);
+        Path crashed = dir.resolveSibling(dir.getFileName() + "-crashed");
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH)) {
+            for (long i = 21; i <= 30; i++) {
+                appendMarked(j, i);
+                j.writePending();
+            }
+            j.flush();
+            copyDirectory(dir, crashed); // what a crash now leaves: the old seal (20) beside 30 entries
+        }
+        Path file = cycleFile(crashed);
+        flipByteAt(file, offsetOf(Files.readAllBytes(file), 30) + 5);
+        // Damage above the old seal is a torn tail: cut back, and the tail files the flush wrote bring 30 back.
+        try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(30);
+            assertThat(Entries.readAll(j).get(29).payload()).isEqualTo(MarkedPayloads.payload(30));
+        }
+    }
+
+    @Test
+    void aDamagedSealOnlyLosesItsCheck() throws IOException {
+        writeAndClose(FsyncPolicy.BATCH, 20);
+        Files.write(dir.resolve(CleanCloseSeal.FILE_NAME), new byte[] {1, 2, 3});
+        assertThat(CleanCloseSeal.read(dir)).isNull();
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(20);
+        }
+        assertThat(CleanCloseSeal.read(dir).lastIndex()).as("rewritten by the clean close").isEqualTo(20);
+    }
+
+    private static void copyDirectory(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
