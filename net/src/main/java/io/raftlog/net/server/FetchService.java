@@ -39,6 +39,8 @@ final class FetchService implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
     /** The most payload bytes one ENTRIES frame carries, whatever the client asks. */
     static final int MAX_FRAME_PAYLOAD = 256 * 1024;
+    /** Only a safety net: with no subscriptions every reason to run comes with an unpark. */
+    private static final long IDLE_WITHOUT_SUBSCRIBERS_NANOS = 100_000_000;
     private static final int MAX_ENTRIES_PER_FRAME = 4096;
     /** Frames per subscription per round, so one far-behind consumer does not starve the others. */
     private static final int FRAMES_PER_ROUND = 8;
@@ -127,7 +129,14 @@ final class FetchService implements Runnable, AutoCloseable {
                     }
                 }
                 hasSubscribers = !subscriptions.isEmpty();
-                idle.idle(work);
+                if (work == 0 && !hasSubscribers) {
+                    // Nothing can become due without an unpark (a FETCH or CANCEL arriving, or close): sleep
+                    // until then instead of waking a thousand times a second on a machine short of cores.
+                    idle.reset();
+                    LockSupport.parkNanos(this, IDLE_WITHOUT_SUBSCRIBERS_NANOS);
+                } else {
+                    idle.idle(work);
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("fetch thread failed; consumers of this node will time out and move on", e);

@@ -25,7 +25,7 @@ public final class TransportConfig {
     String threadName = "raftlog-transport";
     int idleSpins = 20;
     int idleYields = 10;
-    long idleBlockNs = 1_000_000L;
+    long idleBlockNs = 10_000_000L;
 
     /** The cluster id both sides of every handshake must share. */
     public TransportConfig clusterId(long clusterId) {
@@ -141,7 +141,8 @@ public final class TransportConfig {
      * {@code blockNs} (at least 1 ms granularity). Blocking in the selector (not parking) means a frame
      * from the network wakes it at once; a frame offered by another thread wakes it with
      * {@code Selector.wakeup()} only while it sleeps. A busy transport never blocks; an idle one wakes
-     * about 1000 times a second instead of spinning a core.
+     * for its own timers only (reconnects, handshakes; by default every 10 ms at most) instead of spinning
+     * a core.
      */
     public TransportConfig idle(int spins, int yields, long blockNs) {
         this.idleSpins = spins;
