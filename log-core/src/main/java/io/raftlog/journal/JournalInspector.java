@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -112,11 +113,19 @@ public final class JournalInspector {
 
     /** Receives the entries {@link #dump} lists. */
     public interface DumpLine {
-        void entry(long index, long term, byte type, DirectBuffer buffer, int offset, int length);
+        /** {@code fromTailFile}: not in the cycle files; the node's next start restores it from a tail file. */
+        void entry(long index, long term, byte type, DirectBuffer buffer, int offset, int length, boolean fromTailFile);
+    }
+
+    /** An entry the tail files hold and the next start lays over the cycle files (bounded by the tail files' size). */
+    private record Restored(long index, long term, byte kind, UnsafeBuffer payload) {
     }
 
     /**
-     * Lists up to {@code count} live entries from {@code fromIndex} (clamped to the first index) in index order.
+     * Lists up to {@code count} live entries from {@code fromIndex} (clamped to the first index) in index order:
+     * the log a node opening this journal would serve. That includes what its start restores from the tail
+     * files (fsync=batch, after a crash or power cut), by the rule {@link TailReplay} applies at open: cycle-file
+     * entries a restored one replaces are not listed.
      *
      * @return how many were listed
      * @throws JournalCorruptedException if the journal would not open on a node
@@ -128,10 +137,34 @@ public final class JournalInspector {
     public static long dump(Path journalDir, ChronicleJournal.Options options, long fromIndex, long count, DumpLine out) {
         requireJournal(journalDir);
         LogState state = new LogState();
+        IntFunction<String> fileOfCycle = c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
-                JournalScan.scan(tailer, options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), state, null);
+                JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileOfCycle, state, null);
+                String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan,
+                    qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi));
+                if (sealBroken != null) {
+                    throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);
+                }
             }
+            long[] cycleLast = {state.lastIndex};
+            List<Restored> restored = new ArrayList<>();
+            TailReplay.apply(journalDir, state, new TailReplay.Changes() {
+                @Override
+                public void truncateAfter(long index) {
+                    state.truncateAfter(index);
+                    cycleLast[0] = Math.min(cycleLast[0], index);
+                    restored.removeIf(r -> r.index() > index);
+                }
+
+                @Override
+                public void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length) {
+                    state.staged(index, term);
+                    byte[] copy = new byte[length];
+                    payload.getBytes(offset, copy);
+                    restored.add(new Restored(index, term, kind, new UnsafeBuffer(copy)));
+                }
+            });
             ChronicleJournalReader.Source source = new ChronicleJournalReader.Source() {
                 @Override
                 public ChronicleQueue queue() {
@@ -145,7 +178,7 @@ public final class JournalInspector {
 
                 @Override
                 public long publishedLast() {
-                    return state.lastIndex;
+                    return cycleLast[0];
                 }
 
                 @Override
@@ -155,20 +188,29 @@ public final class JournalInspector {
 
                 @Override
                 public String describe(long queueIndex) {
-                    return JournalScan.describe(options.rollCycle, c -> ChronicleJournal.fileNameOf(options.rollCycle, c), queueIndex);
+                    return JournalScan.describe(options.rollCycle, fileOfCycle, queueIndex);
                 }
             };
             long listed = 0;
             long next = Math.max(fromIndex, state.firstIndex);
             try (ChronicleJournalReader reader = new ChronicleJournalReader(source)) {
-                while (listed < count && next <= state.lastIndex) {
-                    int n = reader.read(next, state.lastIndex, (int) Math.min(1024, count - listed), Long.MAX_VALUE,
+                while (listed < count && next <= cycleLast[0]) {
+                    int n = reader.read(next, cycleLast[0], (int) Math.min(1024, count - listed), Long.MAX_VALUE,
                         (index, term, type, buffer, offset, length) -> {
-                            out.entry(index, term, type, buffer, offset, length);
+                            out.entry(index, term, type, buffer, offset, length, false);
                             return true;
                         });
                     listed += n;
                     next += n;
+                }
+            }
+            for (Restored r : restored) {
+                if (listed >= count) {
+                    break;
+                }
+                if (r.index() >= next) {
+                    out.entry(r.index(), r.term(), r.kind(), r.payload(), 0, r.payload().capacity(), true);
+                    listed++;
                 }
             }
             return listed;

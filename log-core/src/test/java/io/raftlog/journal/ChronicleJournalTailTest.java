@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,19 @@ class ChronicleJournalTailTest {
         return flusher;
     }
 
+    private record Dumped(long index, long term, boolean fromTailFile, byte[] payload) {
+    }
+
+    private static List<Dumped> dump(Path journalDir) {
+        List<Dumped> lines = new ArrayList<>();
+        JournalInspector.dump(journalDir, 1, Long.MAX_VALUE, (index, term, type, buffer, offset, length, fromTail) -> {
+            byte[] payload = new byte[length];
+            buffer.getBytes(offset, payload);
+            lines.add(new Dumped(index, term, fromTail, payload));
+        });
+        return lines;
+    }
+
     private static void copyDirectory(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(from)) {
@@ -115,6 +129,13 @@ class ChronicleJournalTailTest {
         assertThat(before.tailRestored()).isEqualTo(200);
         assertThat(before.lastIndexAfterReplay()).isEqualTo(300);
         assertThat(JournalInspector.verify(lost)).isEqualTo(before);
+        // `raftlog journal dump` lists the log the next open will serve, marking what comes from the tail files
+        List<Dumped> dumped = dump(lost);
+        assertThat(dumped).hasSize(300);
+        for (Dumped d : dumped) {
+            assertThat(d.fromTailFile()).as("entry %d from a tail file", d.index()).isEqualTo(d.index() > 100);
+            assertThat(d.payload()).isEqualTo(Entries.payload(d.index(), 0));
+        }
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).isEqualTo(300);
             assertThat(j.durableIndex()).isEqualTo(300);
@@ -141,6 +162,13 @@ class ChronicleJournalTailTest {
         JournalInspector.Report report = JournalInspector.verify(lost);
         assertThat(report.tailRestored()).as("51..120 replace the cycle files' 51..100").isEqualTo(70);
         assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
+        List<Dumped> dumped = dump(lost);
+        assertThat(dumped).extracting(Dumped::index).containsExactlyElementsOf(LongStream.rangeClosed(1, 120).boxed().toList());
+        for (Dumped d : dumped) {
+            assertThat(d.fromTailFile()).isEqualTo(d.index() > 50);
+            assertThat(d.term()).isEqualTo(d.index() > 50 ? 2 : 1);
+            assertThat(d.payload()).isEqualTo(Entries.payload(d.index(), d.index() > 50 ? 9 : 0));
+        }
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).isEqualTo(120);
             List<Entries.Read> reads = Entries.readAll(j);

@@ -67,7 +67,9 @@ public final class JournalCommand implements Runnable {
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Print entries in index order: index, term, type, size and a payload preview",
-            "(printable bytes as is, others as '.'). No-op entries are internal, marked 'noop'."})
+            "(printable bytes as is, others as '.'). No-op entries are internal, marked 'noop'.",
+            "Entries the node's next start restores from its tail files (fsync=batch, after a crash) are marked",
+            "'(tail file)'; cycle-file entries they replace are not listed."})
     static final class Dump implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "the node's data directory")
         Path data;
@@ -90,9 +92,9 @@ public final class JournalCommand implements Runnable {
             PrintStream out = System.out;
             long printed;
             try {
-                printed = JournalInspector.dump(dir, from, count, (index, term, type, buffer, offset, length) ->
-                    out.printf("%d\tterm=%d\t%s\t%d B\t%s%n", index, term, type == EntryType.NOOP ? "noop" : EntryType.name(type),
-                        length, JournalInspector.preview(buffer, offset, length, preview)));
+                printed = JournalInspector.dump(dir, from, count, (index, term, type, buffer, offset, length, fromTail) ->
+                    out.printf("%d\tterm=%d\t%s\t%d B\t%s%s%n", index, term, type == EntryType.NOOP ? "noop" : EntryType.name(type),
+                        length, JournalInspector.preview(buffer, offset, length, preview), fromTail ? "\t(tail file)" : ""));
             } catch (IllegalArgumentException e) {
                 throw failure(e);
             }

@@ -56,7 +56,8 @@ class JournalCommandTest {
         writeJournal();
         Run r = run("journal", "verify", "--data", data.toString());
         assertThat(r.status()).as(r.err()).isEqualTo(0);
-        assertThat(r.out()).contains("OK").contains("10 (1 no-op) from index 1 to 10").contains("terms 1..3");
+        assertThat(r.out()).contains("OK").contains("10 (1 no-op) from index 1 to 10").contains("terms 1..3")
+            .contains("closed    cleanly at index 10");
     }
 
     @Test
