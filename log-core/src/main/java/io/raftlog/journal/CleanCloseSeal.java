@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * open instead (the node is restored from a peer). Without a seal (a crash, fsync=none) nothing changes.
  *
  * <p>The seal is never removed: documents are only ever appended after it, and a torn tail cut back at a
- * later start lies above it, so an old seal stays true.
+ * later start lies above it, so an old seal stays true. A torn-tail repair ({@link TornTailRepair}) rebuilds the
+ * directory without it: Chronicle may place the rewritten documents in another cycle, so the check lapses until
+ * the next clean close rather than compare queue indexes that moved.
  *
  * <pre>  0 int magic 'RLCC' | 4 int version 1 | 8 long queue index | 16 long Raft last index | 24 int crc32c of 0..23</pre>
  */
