@@ -43,25 +43,25 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
      * define, in their order, then extras (p90_us, rate, errors). Latencies are µs with one decimal.
      */
     public String resultLine() {
-        StringBuilder b = new StringBuilder(320).append("RESULT {");
-        field(b, "system", SYSTEM);
-        field(b, "workload", spec.workload().name());
-        b.append(",\"durable\":").append(spec.durable());
-        number(b, "payload", spec.payloadBytes());
-        number(b, "window", spec.window());
-        number(b, "ops", ops);
-        decimal(b, "seconds", seconds, 3);
-        decimal(b, "ops_per_s", opsPerSecond(), 1);
-        decimal(b, "mb_per_s", mbPerSecond(), 3);
-        decimal(b, "p50_us", percentileMicros(50), 1);
-        decimal(b, "p99_us", percentileMicros(99), 1);
-        decimal(b, "p999_us", percentileMicros(99.9), 1);
-        decimal(b, "max_us", maxMicros(), 1);
-        field(b, "path", path);
-        decimal(b, "p90_us", percentileMicros(90), 1);
-        number(b, "rate", spec.ratePerSec());
-        number(b, "errors", errors);
-        return b.append('}').toString();
+        return new JsonLine("RESULT")
+            .text("system", SYSTEM)
+            .text("workload", spec.workload().name())
+            .bool("durable", spec.durable())
+            .number("payload", spec.payloadBytes())
+            .number("window", spec.window())
+            .number("ops", ops)
+            .decimal("seconds", seconds, 3)
+            .decimal("ops_per_s", opsPerSecond(), 1)
+            .decimal("mb_per_s", mbPerSecond(), 3)
+            .decimal("p50_us", percentileMicros(50), 1)
+            .decimal("p99_us", percentileMicros(99), 1)
+            .decimal("p999_us", percentileMicros(99.9), 1)
+            .decimal("max_us", maxMicros(), 1)
+            .text("path", path)
+            .decimal("p90_us", percentileMicros(90), 1)
+            .number("rate", spec.ratePerSec())
+            .number("errors", errors)
+            .toString();
     }
 
     /** The summary table people read after the progress lines. */
@@ -83,35 +83,5 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
     public void writeHgrm(PrintStream out) {
         latencyNanos.outputPercentileDistribution(out, 5, HGRM_SCALE_NANOS_PER_UNIT);
         out.flush();
-    }
-
-    private static void field(StringBuilder b, String name, String value) {
-        key(b, name).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        b.append('"');
-    }
-
-    private static void number(StringBuilder b, String name, long value) {
-        key(b, name).append(value);
-    }
-
-    private static void decimal(StringBuilder b, String name, double value, int decimals) {
-        key(b, name).append(String.format(Locale.ROOT, "%." + decimals + "f", value));
-    }
-
-    private static StringBuilder key(StringBuilder b, String name) {
-        if (b.charAt(b.length() - 1) != '{') {
-            b.append(',');
-        }
-        return b.append('"').append(name).append("\":");
     }
 }

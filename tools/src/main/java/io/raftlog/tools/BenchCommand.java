@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.raftlog.bench.AppendTarget;
@@ -13,6 +15,7 @@ import io.raftlog.bench.LoadGenerator;
 import io.raftlog.bench.LoadResult;
 import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
+import io.raftlog.bench.RunSeries;
 import io.raftlog.bench.Workload;
 import io.raftlog.pipeline.WaitStrategies;
 import picocli.CommandLine.Command;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code raftlog bench}: runs one of the shared workloads (W1, W1k, W2 of the design notes) against an
  * in-process 3-node cluster over loopback TCP, or against running servers, and reports throughput and
- * commit latency: a progress line a second, a summary table, optionally the RESULT line and a .hgrm file.
+ * commit latency: a progress line a second, a summary table, optionally the RESULT line and a .hgrm file;
+ * with {@code --runs N}, N such runs and the median and range of each figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchPlotCommand.class,
     description = {"Measure committed appends/s and commit latency with a shared workload:",
@@ -52,6 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "open loop at N appends/s, latency from each append's intended send time (default: closed loop)")
     long rate;
 
+    @Option(names = "--runs", defaultValue = "1", paramLabel = "N",
+        description = {"run the workload N times (in-process: each on a fresh cluster), then print the median and",
+            "range of each figure, and with --json a MEDIAN {json} line (default: ${DEFAULT-VALUE})"})
+    int runs;
+
     @Option(names = "--json", description = "also print the one-line RESULT {json}")
     boolean json;
 
@@ -70,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be at least 1, not " + runs);
+        }
         LoadSpec spec = spec();
         // The in-process nodes log every start, election and stop at INFO: noise between the progress lines.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -82,28 +94,41 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         PrintStream out = System.out;
-        try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy) : BenchTargets.remote(cluster, spec)) {
-            out.printf("raftlog bench %s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(), spec.payloadBytes(),
-                spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
-                spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
-            LoadResult result = new LoadGenerator(spec, target, out).run();
-            result.printSummary(out);
-            String cluster = target.describe();
-            if (!cluster.isEmpty()) {
-                out.println(cluster);
-            }
-            if (hgrm != null) {
-                try (PrintStream h = new PrintStream(Files.newOutputStream(hgrm), false, StandardCharsets.UTF_8)) {
-                    result.writeHgrm(h);
+        List<LoadResult> results = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy) : BenchTargets.remote(cluster, spec)) {
+                out.printf("raftlog bench %s%s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(),
+                    runs > 1 ? " (run " + run + " of " + runs + ")" : "", spec.payloadBytes(),
+                    spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
+                    spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
+                LoadResult result = new LoadGenerator(spec, target, out).run();
+                result.printSummary(out);
+                String described = target.describe();
+                if (!described.isEmpty()) {
+                    out.println(described);
                 }
-                out.println("wrote " + hgrm);
+                if (json) {
+                    out.println(result.resultLine());
+                }
+                out.flush();
+                results.add(result);
             }
-            if (json) {
-                out.println(result.resultLine());
-            }
-            out.flush();
-            return result.errors() == 0 ? Cli.OK : Cli.FAILURE;
         }
+        RunSeries series = new RunSeries(results);
+        if (runs > 1) {
+            series.printSummary(out);
+            if (json) {
+                out.println(series.medianLine());
+            }
+        }
+        if (hgrm != null) {
+            try (PrintStream h = new PrintStream(Files.newOutputStream(hgrm), false, StandardCharsets.UTF_8)) {
+                series.writeHgrm(h);
+            }
+            out.println("wrote " + hgrm + (runs > 1 ? " (all " + runs + " runs)" : ""));
+        }
+        out.flush();
+        return series.errors() == 0 ? Cli.OK : Cli.FAILURE;
     }
 
     LoadSpec spec() {

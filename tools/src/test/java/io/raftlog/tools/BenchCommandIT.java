@@ -33,7 +33,7 @@ class BenchCommandIT {
         Path w1 = dir.resolve("w1-not-durable.hgrm");
 
         Run a = raftlog("bench", "--workload", "W2", "--durable", "true", "--warmup", "0s", "--duration", "1s",
-            "--json", "--hgrm", w2.toString());
+            "--runs", "2", "--json", "--hgrm", w2.toString());
         Run b = raftlog("bench", "--workload", "W1", "--durable", "false", "--warmup", "0s", "--duration", "1s",
             "--json", "--hgrm", w1.toString());
 
@@ -44,6 +44,10 @@ class BenchCommandIT {
         assertThat(result(a)).contains("\"workload\":\"W2\"", "\"durable\":true", "\"window\":1", "\"errors\":0");
         assertThat(result(b)).contains("\"workload\":\"W1\"", "\"durable\":false", "\"window\":1024", "\"errors\":0");
         assertThat(ops(result(a))).isPositive();
+        assertThat(a.out.lines().filter(l -> l.startsWith("RESULT {"))).as("a RESULT line per run").hasSize(2);
+        assertThat(a.out).contains("series      2 runs");
+        assertThat(a.out.lines().filter(l -> l.startsWith("MEDIAN {")).findFirst()).get().asString()
+            .contains("\"runs\":2", "\"errors\":0");
         assertThat(ops(result(b))).isPositive();
 
         Path png = dir.resolve("chart.png");
@@ -58,6 +62,9 @@ class BenchCommandIT {
 
         assertThat(r.exit).isEqualTo(Cli.USAGE);
         assertThat(r.err.strip()).startsWith("raftlog bench: ").contains("'W9'").doesNotContain("Exception");
+        Run none = raftlog("bench", "--runs", "0");
+        assertThat(none.exit).isNotZero();
+        assertThat(none.err.strip()).isEqualTo("raftlog bench: --runs must be at least 1, not 0");
     }
 
     private static String result(Run r) {

@@ -1,0 +1,103 @@
+package io.raftlog.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Several runs of one workload, each on a fresh cluster, summarised the way numbers from a shared machine
+ * should be quoted: the median of each figure with its range. On the 2-core benchmark machine single runs of
+ * the same build differ by 20% and more (docs/BENCHMARKS.md), so one run says little about a change.
+ */
+public record RunSeries(List<LoadResult> runs) {
+
+    /** One figure over the runs. */
+    public record Spread(double median, double min, double max) {
+        static Spread of(List<LoadResult> runs, ToDoubleFunction<LoadResult> figure) {
+            double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+            int n = v.length;
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            return new Spread(median, v[0], v[n - 1]);
+        }
+    }
+
+    public RunSeries {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("a series needs at least one run");
+        }
+        runs = List.copyOf(runs);
+    }
+
+    public Spread opsPerSecond() {
+        return Spread.of(runs, LoadResult::opsPerSecond);
+    }
+
+    public Spread percentileMicros(double percentile) {
+        return Spread.of(runs, r -> r.percentileMicros(percentile));
+    }
+
+    public Spread maxMicros() {
+        return Spread.of(runs, LoadResult::maxMicros);
+    }
+
+    public long errors() {
+        return runs.stream().mapToLong(LoadResult::errors).sum();
+    }
+
+    /** Every run's latencies in one histogram (what {@code --hgrm} writes for a series). */
+    public Histogram mergedLatencyNanos() {
+        Histogram all = runs.get(0).latencyNanos().copy();
+        for (int i = 1; i < runs.size(); i++) {
+            all.add(runs.get(i).latencyNanos());
+        }
+        return all;
+    }
+
+    /** Writes every run's latencies as one HdrHistogram percentile distribution (µs), for {@code bench plot}. */
+    public void writeHgrm(PrintStream out) {
+        mergedLatencyNanos().outputPercentileDistribution(out, 5, LoadResult.HGRM_SCALE_NANOS_PER_UNIT);
+        out.flush();
+    }
+
+    public void printSummary(PrintStream out) {
+        out.printf(Locale.ROOT, "%nseries      %d runs: median [min - max] of the runs%n", runs.size());
+        Spread ops = opsPerSecond();
+        out.printf(Locale.ROOT, "throughput  %,.0f appends/s [%,.0f - %,.0f]%n", ops.median(), ops.min(), ops.max());
+        line(out, "p50", percentileMicros(50));
+        line(out, "p99", percentileMicros(99));
+        line(out, "p99.9", percentileMicros(99.9));
+        line(out, "max", maxMicros());
+        out.flush();
+    }
+
+    private static void line(PrintStream out, String name, Spread s) {
+        out.printf(Locale.ROOT, "latency us  %-6s %,10.1f [%,.1f - %,.1f]%n", name, s.median(), s.min(), s.max());
+    }
+
+    /** {@code MEDIAN {json}}: the RESULT fields as medians over the runs, plus the throughput's range. */
+    public String medianLine() {
+        LoadResult first = runs.get(0);
+        LoadSpec spec = first.spec();
+        Spread ops = opsPerSecond();
+        return new JsonLine("MEDIAN")
+            .text("system", LoadResult.SYSTEM)
+            .text("workload", spec.workload().name())
+            .bool("durable", spec.durable())
+            .number("payload", spec.payloadBytes())
+            .number("window", spec.window())
+            .number("runs", runs.size())
+            .decimal("ops_per_s", ops.median(), 1)
+            .decimal("ops_per_s_min", ops.min(), 1)
+            .decimal("ops_per_s_max", ops.max(), 1)
+            .decimal("p50_us", percentileMicros(50).median(), 1)
+            .decimal("p99_us", percentileMicros(99).median(), 1)
+            .decimal("p999_us", percentileMicros(99.9).median(), 1)
+            .decimal("max_us", maxMicros().median(), 1)
+            .text("path", first.path())
+            .number("errors", errors())
+            .toString();
+    }
+}

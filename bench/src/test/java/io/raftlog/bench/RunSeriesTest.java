@@ -1,0 +1,61 @@
+package io.raftlog.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class RunSeriesTest {
+
+    /** A run of {@code ops} appends in one second whose latencies are all {@code latencyMicros}. */
+    private static LoadResult run(long ops, long latencyMicros, long errors) {
+        Histogram h = LoadGenerator.newHistogram();
+        h.recordValueWithCount(latencyMicros * 1_000L, 100);
+        return new LoadResult(LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h);
+    }
+
+    @Test
+    void eachFigureIsTheMedianOfTheRunsWithItsRange() {
+        RunSeries series = new RunSeries(List.of(run(600_000, 900, 0), run(500_000, 2_000, 0), run(700_000, 1_000, 0)));
+
+        assertThat(series.opsPerSecond()).isEqualTo(new RunSeries.Spread(600_000, 500_000, 700_000));
+        assertThat(series.percentileMicros(99).median()).isCloseTo(1_000, within(2.0));
+        assertThat(series.percentileMicros(99).min()).isCloseTo(900, within(2.0));
+        assertThat(series.percentileMicros(99).max()).isCloseTo(2_000, within(3.0));
+    }
+
+    @Test
+    void anEvenNumberOfRunsTakesTheMeanOfTheMiddleTwo() {
+        RunSeries series = new RunSeries(List.of(run(400_000, 1, 0), run(800_000, 1, 0), run(500_000, 1, 0), run(600_000, 1, 0)));
+        assertThat(series.opsPerSecond().median()).isEqualTo(550_000);
+    }
+
+    @Test
+    void theMedianLineCarriesTheRunsAndTheThroughputRangeAndSumsErrors() {
+        String line = new RunSeries(List.of(run(600_000, 900, 1), run(500_000, 2_000, 2), run(700_000, 1_000, 0))).medianLine();
+        assertThat(line).startsWith("MEDIAN {").endsWith("}").doesNotContain("\n")
+            .contains("\"workload\":\"W1\"", "\"durable\":false", "\"runs\":3", "\"ops_per_s\":600000.0",
+                "\"ops_per_s_min\":500000.0", "\"ops_per_s_max\":700000.0", "\"errors\":3");
+    }
+
+    @Test
+    void theSummaryAndTheHistogramCoverEveryRun() {
+        RunSeries series = new RunSeries(List.of(run(600_000, 900, 0), run(500_000, 2_000, 0)));
+        assertThat(series.mergedLatencyNanos().getTotalCount()).isEqualTo(200);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("2 runs", "550,000 appends/s [500,000 - 600,000]");
+    }
+
+    @Test
+    void aSeriesNeedsARun() {
+        assertThatThrownBy(() -> new RunSeries(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+}
