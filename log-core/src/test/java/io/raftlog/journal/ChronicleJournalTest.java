@@ -55,6 +55,16 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void writeBehindRunsWhereNoForceOfItsOwnWritesTheCycleFilesBack() {
+        ChronicleJournal.Options on = ChronicleJournal.Options.defaults().writeBehind(true);
+        assertThat(ChronicleJournal.writesBehind(FsyncPolicy.NONE, on)).isTrue();
+        assertThat(ChronicleJournal.writesBehind(FsyncPolicy.BATCH, on)).as("checkpoints stay short").isTrue();
+        assertThat(ChronicleJournal.writesBehind(FsyncPolicy.BATCH, on.tailWal(false))).as("every flush forces").isFalse();
+        assertThat(ChronicleJournal.writesBehind(FsyncPolicy.interval(50), on)).as("forced every 50 ms").isFalse();
+        assertThat(ChronicleJournal.writesBehind(FsyncPolicy.NONE, on.writeBehind(false))).isFalse();
+    }
+
+    @Test
     void readsCrossRolledFilesAndSurviveReopen() throws IOException {
         try (ChronicleJournal j = open()) {
             for (int file = 0; file < 4; file++) {
