@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -54,10 +55,9 @@ public final class JournalInspector {
         LogState state = new LogState();
         long[] noops = {0};
         JournalScan.Result scan = null;
-        IntFunction<String> fileOfCycle = c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null);
              ExcerptTailer tailer = queue.createTailer()) {
-            scan = JournalScan.scan(tailer, options.rollCycle, fileOfCycle, state,
+            scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state,
                 (qi, kind, index, term, document, offset, length) -> {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
@@ -69,8 +69,7 @@ public final class JournalInspector {
             problems.add("cannot read the queue in " + journalDir + ": " + e);
         }
         CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir);
-        String sealBroken = scan == null ? null : CleanCloseSeal.contradiction(seal, scan,
-            qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi));
+        String sealBroken = scan == null ? null : CleanCloseSeal.contradiction(seal, scan, describer(options));
         if (sealBroken != null) {
             problems.add(sealBroken + "; the node refuses to open this journal (restore it from a peer)");
         }
@@ -137,12 +136,11 @@ public final class JournalInspector {
     public static long dump(Path journalDir, ChronicleJournal.Options options, long fromIndex, long count, DumpLine out) {
         requireJournal(journalDir);
         LogState state = new LogState();
-        IntFunction<String> fileOfCycle = c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
+        LongFunction<String> describe = describer(options);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
-                JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileOfCycle, state, null);
-                String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan,
-                    qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi));
+                JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null);
+                String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);
                 }
@@ -188,7 +186,7 @@ public final class JournalInspector {
 
                 @Override
                 public String describe(long queueIndex) {
-                    return JournalScan.describe(options.rollCycle, fileOfCycle, queueIndex);
+                    return describe.apply(queueIndex);
                 }
             };
             long listed = 0;
@@ -252,6 +250,17 @@ public final class JournalInspector {
         for (String p : r.problems()) {
             out.printf("  problem   %s%n", p);
         }
+    }
+
+    /** The file name of each cycle under {@code options}' roll cycle, for messages. */
+    private static IntFunction<String> fileNames(ChronicleJournal.Options options) {
+        return c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
+    }
+
+    /** Names a queue index as its document and file, as the node's own messages do. */
+    private static LongFunction<String> describer(ChronicleJournal.Options options) {
+        IntFunction<String> fileOfCycle = fileNames(options);
+        return qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi);
     }
 
     /**
