@@ -2,6 +2,10 @@ package io.raftlog.bench;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.client.LogClient;
+import io.raftlog.net.client.LogClientException;
+import io.raftlog.net.client.NodeStatus;
+
+import java.util.List;
 
 /** Builds the targets {@code raftlog bench} runs against. */
 public final class BenchTargets {
@@ -29,9 +33,22 @@ public final class BenchTargets {
         }
     }
 
-    /** Connects a client (window as the spec says) to running servers, {@code host:port,...}. */
+    /**
+     * Connects a client (window as the spec says) to running servers, {@code host:port,...}. Fails at once,
+     * naming each node's problem, when none of them answers a STATUS request, instead of letting the load
+     * generator wait out its ten seconds without progress.
+     */
     public static ClientTarget remote(String addresses, LoadSpec spec) {
         LogClient client = LogClient.builder(addresses).window(spec.window()).build();
+        try {
+            List<NodeStatus> nodes = client.status();
+            if (nodes.stream().noneMatch(NodeStatus::reachable)) {
+                throw new LogClientException("no node of " + addresses + " answered (" + NodeStatus.problems(nodes) + ")");
+            }
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
         return new ClientTarget(client, "TCP to " + addresses + ", LogClient", null);
     }
 }

@@ -12,6 +12,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -108,16 +109,14 @@ public final class TailCommand implements Callable<Integer> {
             return from.index;
         }
         long commit = -1;
-        StringBuilder problems = new StringBuilder();
-        for (NodeStatus s : client.status()) {
+        List<NodeStatus> nodes = client.status();
+        for (NodeStatus s : nodes) {
             if (s.reachable()) {
                 commit = Math.max(commit, s.commitIndex());
-            } else {
-                problems.append(problems.length() == 0 ? "" : "; ").append(s.address()).append(": ").append(s.error());
             }
         }
         if (commit < 0) {
-            throw new LogClientException("cannot find the end of the log: no node answered (" + problems + ")");
+            throw new LogClientException("cannot find the end of the log: no node answered (" + NodeStatus.problems(nodes) + ")");
         }
         return commit + 1;
     }

@@ -87,4 +87,13 @@ class CliErrorsIT {
         assertThat(String.join("\n", p.out())).contains(a).contains("unreachable: connection refused");
         assertOneLineError(p, "status", "no node of " + a + " answered");
     }
+
+    @Test
+    void benchAgainstAnUnreachableClusterFailsAtOnceNamingTheNodes() throws Exception {
+        String a = closedAddress();
+        RaftlogProcess p = RaftlogProcess.run(60, "bench", "--cluster", a, "--warmup", "0s", "--duration", "30s");
+        assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
+        assertOneLineError(p, "bench", "no node of " + a + " answered", a + ": connection refused");
+        assertThat(String.join("\n", p.out())).as("no load was generated").doesNotContain("committed/s");
+    }
 }

@@ -21,6 +21,17 @@ public record NodeStatus(NodeAddress address, String error, int nodeId, String r
         return error == null;
     }
 
+    /** Why each node that did not answer said nothing, {@code "host:port: reason; ..."}; empty if all answered. */
+    public static String problems(List<NodeStatus> nodes) {
+        StringBuilder out = new StringBuilder();
+        for (NodeStatus s : nodes) {
+            if (!s.reachable()) {
+                out.append(out.length() == 0 ? "" : "; ").append(s.address()).append(": ").append(s.error());
+            }
+        }
+        return out.toString();
+    }
+
     public boolean isLeader() {
         return reachable() && "leader".equals(role);
     }
