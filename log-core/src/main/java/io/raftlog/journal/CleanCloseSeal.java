@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The seal is never removed: documents are only ever appended after it, and a torn tail cut back at a
  * later start lies above it, so an old seal stays true. A torn-tail repair ({@link TornTailRepair}) rebuilds the
- * directory without it: Chronicle may place the rewritten documents in another cycle, so the check lapses until
- * the next clean close rather than compare queue indexes that moved.
+ * directory and may place the rewritten documents in another cycle, so it writes the seal again with the sealed
+ * document's new queue index.
  *
  * <pre>  0 int magic 'RLCC' | 4 int version 1 | 8 long queue index | 16 long Raft last index | 24 int crc32c of 0..23</pre>
  */

@@ -27,6 +27,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Instead the damaged cycle is rebuilt: a sibling directory gets hard links to every earlier cycle file and
  * a fresh copy of the whole records from the damaged cycle on; it replaces the journal directory by rename.
  * A crash during repair leaves the original directory untouched (the sibling is discarded at the next try).
+ * A clean-close seal is carried over, pointing at the sealed document's place in the rebuilt journal.
  * It costs a copy of at most the files from the damaged one on, and happens only after a crash tore a write.
  */
 final class TornTailRepair {
@@ -42,6 +43,11 @@ final class TornTailRepair {
                        long tornQueueIndex, int keepBytesOfTorn, Map<Integer, File> cycleFiles) {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".repair");
         Path old = dir.resolveSibling(dir.getFileName() + ".torn");
+        CleanCloseSeal.Seal seal = CleanCloseSeal.read(dir);
+        // Where the sealed document lives in the rebuilt journal: unchanged in a linked earlier cycle, found
+        // while copying otherwise (the copy may land in another cycle). The open refused damage at or below
+        // the seal before asking for this repair, so the sealed document is always kept.
+        long sealedQueueIndex = seal != null && options.rollCycle.toCycle(seal.queueIndex()) < fromCycle ? seal.queueIndex() : -1;
         try {
             deleteRecursively(tmp);
             deleteRecursively(old);
@@ -80,12 +86,20 @@ final class TornTailRepair {
                             try (DocumentContext out = appender.writingDocument()) {
                                 out.wire().bytes().write(bytes, bytes.readPosition(), Math.min(keep, bytes.readRemaining()));
                             }
+                            if (seal != null && qi == seal.queueIndex()) {
+                                sealedQueueIndex = appender.lastIndexAppended();
+                            }
                             if (qi == tornQueueIndex) {
                                 break;
                             }
                         }
                     }
                 }
+            }
+            if (sealedQueueIndex >= 0) {
+                // Everything up to the sealed document is still forced (the linked files were, the copies are
+                // below), so the check against damage there carries over instead of lapsing until the next close.
+                CleanCloseSeal.write(tmp, sealedQueueIndex, seal.lastIndex());
             }
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path p : files.toList()) {

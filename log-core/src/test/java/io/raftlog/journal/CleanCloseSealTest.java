@@ -12,10 +12,14 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A journal closed cleanly knows its documents were complete and forced, so damage there is corruption the
@@ -113,6 +117,51 @@ class CleanCloseSealTest {
         try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).isEqualTo(30);
             assertThat(Entries.readAll(j).get(29).payload()).isEqualTo(MarkedPayloads.payload(30));
+        }
+    }
+
+    @ParameterizedTest(name = "repair an hour later: {0}")
+    @ValueSource(booleans = {false, true})
+    void theSealOutlivesTheRepairOfATornTailAboveIt(boolean anHourLater) throws IOException {
+        SetTimeProvider clock = new SetTimeProvider("2026-01-01T10:00:00");
+        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().timeProvider(clock);
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH, options)) {
+            for (long i = 1; i <= 20; i++) {
+                appendMarked(j, i);
+                j.writePending();
+            }
+        } // a clean close: sealed at 20
+        Path crashed = dir.resolveSibling(dir.getFileName() + "-crashed");
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH, options)) {
+            appendMarked(j, 21);
+            j.writePending(); // written, never flushed: a crash may tear it
+            copyDirectory(dir, crashed);
+        }
+        Path file = cycleFile(crashed);
+        flipByteAt(file, offsetOf(Files.readAllBytes(file), 21) + 5);
+        long sealedBefore = CleanCloseSeal.read(crashed).queueIndex();
+        if (anHourLater) {
+            clock.advanceMillis(TimeUnit.HOURS.toMillis(1)); // the rebuilt cycle is a later one: indexes move
+        }
+        Path crashedAgain = dir.resolveSibling(dir.getFileName() + "-crashed-again");
+        try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH, options)) {
+            assertThat(j.lastIndex()).as("the torn entry above the seal is cut back").isEqualTo(20);
+            copyDirectory(crashed, crashedAgain); // a second crash before any clean close
+        }
+        CleanCloseSeal.Seal carried = CleanCloseSeal.read(crashedAgain);
+        assertThat(carried).as("the seal in the rebuilt journal").isNotNull();
+        assertThat(carried.lastIndex()).isEqualTo(20);
+        assertThat(carried.queueIndex() != sealedBefore).as("the sealed document moved to another cycle").isEqualTo(anHourLater);
+        Path again = cycleFile(crashedAgain);
+        flipByteAt(again, offsetOf(Files.readAllBytes(again), 20) + 5);
+        assertThatThrownBy(() -> ChronicleJournal.open(crashedAgain, FsyncPolicy.BATCH, options))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("Raft index 20")
+            .hasMessageContaining("not a torn write");
+
+        forgetCleanClose(crashedAgain); // without the carried seal the same damage would be cut back
+        try (ChronicleJournal j = ChronicleJournal.open(crashedAgain, FsyncPolicy.BATCH, options)) {
+            assertThat(j.lastIndex()).isEqualTo(19);
         }
     }
 
