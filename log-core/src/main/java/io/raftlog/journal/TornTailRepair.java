@@ -97,8 +97,8 @@ final class TornTailRepair {
                 }
             }
             if (sealedQueueIndex >= 0) {
-                // Everything up to the sealed document is still forced (the linked files were, the copies are
-                // below), so the check against damage there carries over instead of lapsing until the next close.
+                // Everything up to the sealed document is durable again once the loop below forces the copies (the
+                // linked files were forced before), so the check carries over instead of lapsing until the next close.
                 CleanCloseSeal.write(tmp, sealedQueueIndex, seal.lastIndex());
             }
             try (Stream<Path> files = Files.list(tmp)) {
