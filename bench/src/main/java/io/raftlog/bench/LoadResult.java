@@ -43,12 +43,7 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
      * define, in their order, then extras (p90_us, rate, errors). Latencies are µs with one decimal.
      */
     public String resultLine() {
-        return new JsonLine("RESULT")
-            .text("system", SYSTEM)
-            .text("workload", spec.workload().name())
-            .bool("durable", spec.durable())
-            .number("payload", spec.payloadBytes())
-            .number("window", spec.window())
+        return jsonHead("RESULT", spec)
             .number("ops", ops)
             .decimal("seconds", seconds, 3)
             .decimal("ops_per_s", opsPerSecond(), 1)
@@ -83,5 +78,15 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
     public void writeHgrm(PrintStream out) {
         latencyNanos.outputPercentileDistribution(out, 5, HGRM_SCALE_NANOS_PER_UNIT);
         out.flush();
+    }
+
+    /** {@code PREFIX {"system", "workload", "durable", "payload", "window"}: how every result line starts. */
+    static JsonLine jsonHead(String prefix, LoadSpec spec) {
+        return new JsonLine(prefix)
+            .text("system", SYSTEM)
+            .text("workload", spec.workload().name())
+            .bool("durable", spec.durable())
+            .number("payload", spec.payloadBytes())
+            .number("window", spec.window());
     }
 }

@@ -82,12 +82,7 @@ public record RunSeries(List<LoadResult> runs) {
         LoadResult first = runs.get(0);
         LoadSpec spec = first.spec();
         Spread ops = opsPerSecond();
-        return new JsonLine("MEDIAN")
-            .text("system", LoadResult.SYSTEM)
-            .text("workload", spec.workload().name())
-            .bool("durable", spec.durable())
-            .number("payload", spec.payloadBytes())
-            .number("window", spec.window())
+        return LoadResult.jsonHead("MEDIAN", spec)
             .number("runs", runs.size())
             .decimal("ops_per_s", ops.median(), 1)
             .decimal("ops_per_s_min", ops.min(), 1)
