@@ -22,13 +22,29 @@ final class MappedPages {
      * mapping, the pages written through it and not yet written back ({@code Private_Dirty}/{@code Shared_Dirty}).
      */
     static long dirtyKilobytes(String fileName) throws IOException {
+        return sumKilobytes(fileName, "Private_Dirty:", "Shared_Dirty:");
+    }
+
+    /**
+     * Kilobytes of files named {@code fileName} that this process's page tables map ({@code Rss}). Unlike the
+     * dirty count this does not change when the kernel writes pages back, only when a mapping lets go of them.
+     */
+    static long residentKilobytes(String fileName) throws IOException {
+        return sumKilobytes(fileName, "Rss:");
+    }
+
+    private static long sumKilobytes(String fileName, String... fields) throws IOException {
         long kb = 0;
         boolean inMapping = false;
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
             if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
                 inMapping = line.endsWith(fileName);
-            } else if (inMapping && (line.startsWith("Private_Dirty:") || line.startsWith("Shared_Dirty:"))) {
-                kb += Long.parseLong(line.replaceAll("\\D", ""));
+            } else if (inMapping) {
+                for (String field : fields) {
+                    if (line.startsWith(field)) {
+                        kb += Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
             }
         }
         return kb;
