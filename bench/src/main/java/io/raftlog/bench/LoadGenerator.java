@@ -42,6 +42,7 @@ public final class LoadGenerator {
 
     private final LoadSpec spec;
     private final AppendTarget target;
+    private final GeneratorClock clock;
     private final PrintStream progress;
     private final UnsafeBuffer payload;
     private final ManyToOneConcurrentArrayQueue<Slot> free;
@@ -61,8 +62,14 @@ public final class LoadGenerator {
      * @param progress where the once-a-second progress line goes; null for none
      */
     public LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress) {
+        this(spec, target, progress, GeneratorClock.SYSTEM);
+    }
+
+    /** With the time source a test controls. */
+    LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress, GeneratorClock clock) {
         this.spec = spec;
         this.target = target;
+        this.clock = clock;
         this.progress = progress;
         byte[] bytes = new byte[spec.payloadBytes()];
         new SplittableRandom(42).nextBytes(bytes); // incompressible, and the same for every run
@@ -77,7 +84,7 @@ public final class LoadGenerator {
         for (int i = 0; i < spec.window(); i++) {
             free.offer(new Slot());
         }
-        final long start = System.nanoTime();
+        final long start = clock.nanoTime();
         lastCompletionNanos.set(start);
         final double periodNanos = spec.openLoop() ? 1e9 / spec.ratePerSec() : 0;
         final Histogram warmupTotal = newHistogram();
@@ -93,7 +100,7 @@ public final class LoadGenerator {
         long scheduled = 0;
 
         while (true) {
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             if (now >= nextReport) {
                 warmupInterval = warmupRecorder.getIntervalHistogram(warmupInterval);
                 warmupTotal.add(warmupInterval);
@@ -119,7 +126,7 @@ public final class LoadGenerator {
             if (spec.openLoop()) {
                 due = start + (long) (scheduled * periodNanos);
                 if (due > now) {
-                    LockSupport.parkNanos(this, Math.min(due, nextReport) - now);
+                    clock.park(this, Math.min(due, nextReport) - now);
                     continue;
                 }
             }
@@ -155,17 +162,17 @@ public final class LoadGenerator {
     private void awaitFreeSlot() {
         waiting = true;
         if (free.isEmpty()) {
-            LockSupport.parkNanos(this, MAX_PARK_NANOS);
+            clock.park(this, MAX_PARK_NANOS);
         }
         waiting = false;
     }
 
     /** Waits for every outstanding append; returns how many did not complete in time. */
     private long drain() {
-        long deadline = System.nanoTime() + DRAIN_NANOS;
-        while (free.size() < spec.window() && System.nanoTime() < deadline) {
-            checkHealth(System.nanoTime());
-            LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        long deadline = clock.nanoTime() + DRAIN_NANOS;
+        while (free.size() < spec.window() && clock.nanoTime() < deadline) {
+            checkHealth(clock.nanoTime());
+            clock.park(this, MAX_PARK_NANOS);
         }
         return spec.window() - free.size();
     }
@@ -215,7 +222,7 @@ public final class LoadGenerator {
 
         @Override
         public void onAppended(long sequence, long index) {
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             long latency = Math.min(now - dueNanos, HIGHEST_TRACKABLE_NANOS);
             (measured ? measuredRecorder : warmupRecorder).recordValue(latency);
             if (measured) {
@@ -232,7 +239,7 @@ public final class LoadGenerator {
             if (measured) {
                 measuredFailed.incrementAndGet();
             }
-            release(System.nanoTime());
+            release(clock.nanoTime());
         }
 
         private void release(long now) {

@@ -24,19 +24,14 @@ final class FakeTarget implements AppendTarget {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger maxOutstanding = new AtomicInteger();
     private final LongPredicate fails;
-    private final long stallFirstMillis;
 
-    /**
-     * @param fails            which indexes fail instead of committing
-     * @param stallFirstMillis how long the acknowledgement of the very first append is held back
-     */
-    FakeTarget(LongPredicate fails, long stallFirstMillis) {
+    /** @param fails which indexes fail instead of committing */
+    FakeTarget(LongPredicate fails) {
         this.fails = fails;
-        this.stallFirstMillis = stallFirstMillis;
     }
 
     FakeTarget() {
-        this(i -> false, 0);
+        this(i -> false);
     }
 
     @Override
@@ -44,9 +39,6 @@ final class FakeTarget implements AppendTarget {
         maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
         long index = nextIndex.getAndIncrement();
         completer.execute(() -> {
-            if (index == 1 && stallFirstMillis > 0) {
-                pause(stallFirstMillis); // simulates a slow commit, it synchronises nothing
-            }
             outstanding.decrementAndGet();
             if (fails.test(index)) {
                 callback.onFailed(index, new IllegalStateException("append " + index + " rejected"));
@@ -70,14 +62,6 @@ final class FakeTarget implements AppendTarget {
         completer.shutdownNow();
         try {
             completer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.TimeUnit;
 
+import io.raftlog.net.client.AppendCallback;
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 class LoadGeneratorTest {
@@ -29,7 +31,7 @@ class LoadGeneratorTest {
 
     @Test
     void failedAppendsAreCountedAsErrorsNotAsCommitted() {
-        try (FakeTarget target = new FakeTarget(index -> index % 10 == 0, 0)) {
+        try (FakeTarget target = new FakeTarget(index -> index % 10 == 0)) {
             LoadResult r = new LoadGenerator(counted(1, 10, 100), target, null).run();
 
             // window 1 keeps the order: warm-up is indexes 1-10, measured 11-110, of which 20,30,...,110 fail
@@ -40,26 +42,25 @@ class LoadGeneratorTest {
 
     @Test
     void openLoopChargesAStallToEveryAppendThatWasDueDuringIt() {
-        long stallMillis = 30;
-        // 2,000 appends/s: during a 30 ms stall about 60 appends fall due. With one append outstanding the
-        // generator cannot send them on time; measured from their due time they all show the stall.
-        LoadSpec open = counted(1, 0, 200).withRate(2_000);
-        LoadSpec closed = counted(1, 0, 200);
-        long slowOpen;
-        long slowClosed;
-        try (FakeTarget target = new FakeTarget(i -> false, stallMillis)) {
-            slowOpen = slowerThan(new LoadGenerator(open, target, null).run(), stallMillis / 3);
-        }
-        try (FakeTarget target = new FakeTarget(i -> false, stallMillis)) {
-            slowClosed = slowerThan(new LoadGenerator(closed, target, null).run(), stallMillis / 3);
-        }
-        assertThat(slowClosed).isEqualTo(1); // coordinated omission: only the stalled append itself
-        assertThat(slowOpen).isGreaterThan(10);
+        // 2,000 appends/s, so one falls due every 0.5 ms, and the first takes 30 ms to commit. Open loop: the 60
+        // appends due during the stall are sent late and measured from their due time, 29.5, 29, ... 0.5 ms; the
+        // stalled one and the 39 due in the first 19.5 ms of the stall are slower than 10.2 ms. Closed loop:
+        // coordinated omission hides the stall in every append but the stalled one.
+        long stall = TimeUnit.MILLISECONDS.toNanos(30);
+        long limit = TimeUnit.MICROSECONDS.toNanos(10_200);
+        LoadResult open = runStalled(counted(1, 0, 200).withRate(2_000), stall);
+        LoadResult closed = runStalled(counted(1, 0, 200), stall);
+
+        assertThat(slowerThan(open, limit)).isEqualTo(40);
+        assertThat(slowerThan(closed, limit)).isEqualTo(1);
+        assertThat(open.latencyNanos().getMaxValue()).isEqualTo(open.latencyNanos().highestEquivalentValue(stall));
+        assertThat(open.ops()).isEqualTo(200);
+        assertThat(closed.ops()).isEqualTo(200);
     }
 
     @Test
     void aTargetThatRejectsEverythingStopsTheRunWithTheFirstError() {
-        try (FakeTarget target = new FakeTarget(index -> true, 0)) {
+        try (FakeTarget target = new FakeTarget(index -> true)) {
             LoadSpec spec = counted(16, 0, 1_000_000);
             assertThatThrownBy(() -> new LoadGenerator(spec, target, null).run())
                 .isInstanceOf(IllegalStateException.class)
@@ -68,8 +69,34 @@ class LoadGeneratorTest {
         }
     }
 
-    private static long slowerThan(LoadResult r, long millis) {
-        long limit = TimeUnit.MILLISECONDS.toNanos(millis);
-        return r.latencyNanos().getCountBetweenValues(limit, r.latencyNanos().getMaxValue());
+    private static long slowerThan(LoadResult r, long nanos) {
+        return r.latencyNanos().getCountBetweenValues(nanos, r.latencyNanos().getMaxValue());
+    }
+
+    /** Runs {@code spec} against a target that commits on the caller's thread, the first append after {@code stall}. */
+    private static LoadResult runStalled(LoadSpec spec, long stall) {
+        VirtualClock clock = new VirtualClock();
+        AppendTarget stallsFirst = new AppendTarget() {
+            private long next = 1;
+
+            @Override
+            public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
+                long index = next++;
+                if (index == 1) {
+                    clock.advance(stall);
+                }
+                callback.onAppended(index, index);
+            }
+
+            @Override
+            public String path() {
+                return "stalls its first append";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        return new LoadGenerator(spec, stallsFirst, null, clock).run();
     }
 }

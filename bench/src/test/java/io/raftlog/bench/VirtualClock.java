@@ -1,0 +1,24 @@
+package io.raftlog.bench;
+
+/**
+ * A {@link GeneratorClock} that moves only when told to or when the generator parks (a park passes the whole
+ * time asked for at once). For a generator whose target completes appends on the calling thread, so one thread
+ * reads and moves it.
+ */
+final class VirtualClock implements GeneratorClock {
+    private long now = 1_000_000_000L;
+
+    @Override
+    public long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public void park(Object blocker, long nanos) {
+        now += Math.max(nanos, 0);
+    }
+
+    void advance(long nanos) {
+        now += nanos;
+    }
+}
