@@ -43,7 +43,7 @@ class ChronicleJournalDurabilityTest {
 
     @Test
     void flushUnderBatchWithoutTailFilesWritesTheMappedPagesBackAndUnderNoneItDoesNot() throws IOException {
-        Assumptions.assumeTrue(MappedPages.observable(), "needs Linux /proc/self/smaps");
+        Assumptions.assumeTrue(MappedPages.observable(dir), "needs Linux /proc/self/smaps and a temp dir that is not tmpfs");
         // The writer's page release takes finished pages out of the mapping this test looks through, and under
         // fsync=none the pretoucher's write-behind cleans pages at its own pace: both off here.
         try (ChronicleJournal none = ChronicleJournal.open(dir.resolve("none"), FsyncPolicy.NONE,

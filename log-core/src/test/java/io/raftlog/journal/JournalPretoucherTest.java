@@ -52,7 +52,7 @@ class JournalPretoucherTest {
 
     @Test
     void writesBackWhatTheWriterLeftBehindInWholeSteps() throws IOException {
-        Assumptions.assumeTrue(MappedPages.observable(), "needs Linux /proc/self/smaps");
+        Assumptions.assumeTrue(MappedPages.observable(dir), "needs Linux /proc/self/smaps and a temp dir that is not tmpfs");
         File file = sparse("wb.cq4", 16 * MIB);
         try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, 16 * MIB);
@@ -62,7 +62,9 @@ class JournalPretoucherTest {
                 map.put(at, page); // dirty through a mapping, like Chronicle's writer
             }
             String name = file.getName();
-            assertThat(MappedPages.dirtyKilobytes(name)).as("dirty before write-behind").isGreaterThanOrEqualTo(8 * 1024);
+            // A precondition, not the claim: the kernel's own write-back (when the machine's dirty memory is past
+            // its background threshold) may already have cleaned some of it, and then there is nothing to see.
+            Assumptions.assumeTrue(MappedPages.dirtyKilobytes(name) >= 8 * 1024, "the kernel already wrote part back");
             try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true)) {
                 p.wroteUpTo(0);
                 p.writingTo(file);

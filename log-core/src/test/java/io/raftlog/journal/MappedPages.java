@@ -13,8 +13,12 @@ final class MappedPages {
     private MappedPages() {
     }
 
-    static boolean observable() {
-        return Files.isReadable(Path.of("/proc/self/smaps"));
+    /**
+     * Whether files in {@code dir} show their dirty pages here: Linux's smaps, and a file system that writes
+     * back (on tmpfs a page stays dirty whatever is forced, so nothing about write-back can be seen).
+     */
+    static boolean observable(Path dir) throws IOException {
+        return Files.isReadable(Path.of("/proc/self/smaps")) && !"tmpfs".equals(Files.getFileStore(dir).type());
     }
 
     /**

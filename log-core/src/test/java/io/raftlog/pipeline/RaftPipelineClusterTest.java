@@ -32,7 +32,11 @@ import org.junit.jupiter.api.Test;
 class RaftPipelineClusterTest {
     private static final long SEED = Long.getLong("raftlog.seed", System.nanoTime());
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final PipelineConfig CONFIG = PipelineConfig.defaults().withTickMillis(5).withRing(1024, 256, 64);
+    /**
+     * Elections after 10-20 ticks (InMemoryCluster): at 20 ms a tick, a stall of the shared 2-core CI machine
+     * must last 200 ms before a follower gives up on a leader, which these tests assume stays put between steps.
+     */
+    private static final PipelineConfig CONFIG = PipelineConfig.defaults().withTickMillis(20).withRing(1024, 256, 64);
 
     /** One produced batch: who sent it and what, and the index it was acknowledged at. */
     private record Batch(long clientId, long firstSequence, byte[][] payloads) {
@@ -102,6 +106,7 @@ class RaftPipelineClusterTest {
 
     @Test
     void aFollowerRefusesAppendsNamingTheLeader() throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.NONE, SEED)) {
             Node leader = awaitLeader(cluster);
             Node follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();

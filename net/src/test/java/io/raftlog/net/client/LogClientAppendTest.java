@@ -190,7 +190,8 @@ class LogClientAppendTest {
     @Test
     void fullWindowBlocksTheAppenderUntilRoomIsFreed() throws Exception {
         FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
-        LogClient client = client(LogClient.builder(List.of(hung.address())).window(2).timeout(Duration.ofMillis(500)));
+        // The deadline must outlast starting the appender thread on a busy machine, or f1 and f2 fail first.
+        LogClient client = client(LogClient.builder(List.of(hung.address())).window(2).timeout(Duration.ofSeconds(2)));
         CompletableFuture<Long> f1 = client.append(bytes("1"));
         CompletableFuture<Long> f2 = client.append(bytes("2"));
         AtomicReference<CompletableFuture<Long>> f3 = new AtomicReference<>();
