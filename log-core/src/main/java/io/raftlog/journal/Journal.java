@@ -1,5 +1,7 @@
 package io.raftlog.journal;
 
+import java.nio.file.Path;
+
 import io.raftlog.raft.RaftLog;
 
 /**
@@ -56,6 +58,11 @@ public interface Journal extends RaftLog, AutoCloseable {
     void compactBefore(long index);
 
     FsyncPolicy policy();
+
+    /** The directory holding the journal's files, for messages about them; null for a journal without files. */
+    default Path directory() {
+        return null;
+    }
 
     @Override
     void close();

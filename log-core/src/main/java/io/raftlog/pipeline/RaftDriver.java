@@ -91,23 +91,27 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             onEventWhileHalted(e);
             return;
         }
+        // Errors too, and around the release: a fault in a write through the journal's memory map (a full disk)
+        // surfaces as an InternalError at some later point of this thread, possibly in the release.
         try {
-            switch (e.kind) {
-                case EventKind.PEER_MESSAGE -> onPeerMessage(e);
-                case EventKind.CLIENT_APPEND -> onClientAppend(e);
-                case EventKind.FLUSHED -> node.persisted(e.index, e.term);
-                case EventKind.TICK -> node.tick();
-                case EventKind.SHUTDOWN -> shutdownRequested = true;
-                case EventKind.NONE -> { }
-                default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
+            try {
+                switch (e.kind) {
+                    case EventKind.PEER_MESSAGE -> onPeerMessage(e);
+                    case EventKind.CLIENT_APPEND -> onClientAppend(e);
+                    case EventKind.FLUSHED -> node.persisted(e.index, e.term);
+                    case EventKind.TICK -> node.tick();
+                    case EventKind.SHUTDOWN -> shutdownRequested = true;
+                    case EventKind.NONE -> { }
+                    default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
+                }
+            } finally {
+                e.release();
             }
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | Error ex) {
             halt(EventKind.name(e.kind) + " event", ex);
             if (e.kind == EventKind.CLIENT_APPEND) {
                 responder.appendFailed(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
             }
-        } finally {
-            e.release();
         }
         if (endOfBatch && haltedBy == null) {
             endBatch();
@@ -195,7 +199,9 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
      * leadership, so it stops taking part instead: the others elect a leader without it, and a restart
      * recovers it from its journal, where everything it ever acknowledged is durable.
      */
-    private void halt(String what, RuntimeException cause) {
+    private void halt(String what, Throwable failure) {
+        RuntimeException explained = MappedWriteFault.explain(failure, journal.directory());
+        Throwable cause = explained != null ? explained : failure;
         haltedBy = cause;
         LOG.error("node " + nodeId + ": " + what + " failed; the node stops taking part in the cluster and must be"
             + " restarted", cause);
@@ -228,7 +234,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             // durable: it only ever forces what was written.
             journal.writePending();
             requestFlush();
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | Error ex) {
             halt("end of batch", ex);
             return;
         }

@@ -244,7 +244,8 @@ public final class RaftPipeline implements AutoCloseable {
             // its batch (it halted) are written, so the final flush covers everything appended.
             journal.writePending();
             journal.flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: after a faulted write through the journal's map (a full disk) the next one faults again.
             LOG.error("node {}: final flush failed: {}", nodeId, e.toString());
         }
     }

@@ -1,5 +1,7 @@
 package io.raftlog.pipeline;
 
+import java.nio.file.Path;
+
 import org.agrona.DirectBuffer;
 
 import io.raftlog.journal.EntryConsumer;
@@ -9,16 +11,31 @@ import io.raftlog.journal.JournalReader;
 
 /** A journal whose writes can be made to fail, as a full or broken disk would. Delegates everything else. */
 final class FaultyJournal implements Journal {
+    /** How a write fails once the disk is broken. */
+    enum Failure {
+        NONE,
+        /** A storage exception, as a failed write or fsync of a file is reported. */
+        EXCEPTION,
+        /**
+         * What the JVM throws when a write through a memory map faults (SIGBUS), as Chronicle's writes do when
+         * the disk is full: an InternalError with this message, and nothing about the disk.
+         */
+        MAPPED_FAULT
+    }
+
     private final Journal delegate;
-    volatile boolean failWrites;
+    volatile Failure failWrites = Failure.NONE;
 
     FaultyJournal(Journal delegate) {
         this.delegate = delegate;
     }
 
     private void maybeFail() {
-        if (failWrites) {
-            throw new IllegalStateException("injected journal write failure (disk full)");
+        switch (failWrites) {
+            case EXCEPTION -> throw new IllegalStateException("injected journal write failure (disk full)");
+            case MAPPED_FAULT -> throw new InternalError("a fault occurred in a recent unsafe memory access operation"
+                + " in compiled Java code");
+            case NONE -> { }
         }
     }
 
@@ -83,6 +100,11 @@ final class FaultyJournal implements Journal {
     @Override
     public void compactBefore(long index) {
         delegate.compactBefore(index);
+    }
+
+    @Override
+    public Path directory() {
+        return delegate.directory();
     }
 
     @Override
