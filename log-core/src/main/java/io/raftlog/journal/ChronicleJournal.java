@@ -238,6 +238,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private static final int TAIL_COPY_ENTRIES = 4096;
 
     private final Path dir;
+    /**
+     * A document write failed (a full disk faults a write through the map): the files may end in a torn record,
+     * so the close is not a clean one. Set by the writer, read by whichever thread closes.
+     */
+    private volatile boolean writeFailed;
     private final FsyncPolicy policy;
     private final RollCycle rollCycle;
     private final SingleChronicleQueue queue;
@@ -772,6 +777,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         try (DocumentContext dc = appender.writingDocument()) {
             copyInto(dc.wire().bytes(), src, srcOffset, length);
             endPosition = dc.wire().bytes().writePosition();
+        } catch (RuntimeException | Error e) {
+            writeFailed = true;
+            throw e;
         }
         long queueIndex = appender.lastIndexAppended();
         int cycle = rollCycle.toCycle(queueIndex);
@@ -1018,7 +1026,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (last >= 0) {
                 CleanCloseSeal.write(dir, last, state.lastIndex);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             // Only a check is lost: the next start treats damage at the tail as torn, as after a crash.
             LOG.warn("journal {}: cannot write {}: {}", dir, CleanCloseSeal.FILE_NAME, e.toString());
         }
@@ -1094,10 +1102,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (closed) {
             return;
         }
+        // What was appended goes on file before the files close. If that fails (an Error too: a write through the
+        // map faults when the disk is full), the files may end in a torn record: no clean close then, so the tail
+        // files stay for the next start to replay and no seal vouches for the end of the files.
+        boolean written = false;
         try {
-            writePending(); // what was appended is on file before the files close
-        } catch (RuntimeException e) {
-            LOG.error("journal {}: writing the staged records at close failed: {}", dir, e.toString());
+            writePending();
+            written = !writeFailed;
+        } catch (RuntimeException | Error e) {
+            LOG.error("journal {}: writing the staged records at close failed (closing without the clean-close seal): {}",
+                dir, e.toString());
         }
         closed = true;
         stopping = true;
@@ -1113,8 +1127,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (tailWal != null) {
             synchronized (tailLock) {
                 try {
-                    tailWal.close(true); // a clean close leaves nothing to replay: the cycle files hold it all, forced
-                    forced = true;
+                    tailWal.close(written); // a clean close leaves nothing to replay: the cycle files hold it all, forced
+                    forced = written;
                 } catch (RuntimeException e) {
                     LOG.error("journal {}: forcing at close failed (the tail files are kept for the next start): {}", dir, e.toString());
                 }
@@ -1122,7 +1136,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                     tailReader.close();
                 }
             }
-        } else if (policy.mode() != FsyncPolicy.Mode.NONE) {
+        } else if (policy.mode() != FsyncPolicy.Mode.NONE && written) {
             try {
                 forceWritten();
                 forced = true;
@@ -1141,10 +1155,21 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             pretoucher.close();
         }
         ownReader.close();
-        appender.close();
-        queue.close();
+        // After a faulted write Chronicle's own close writes through the map again (end-of-file and header
+        // updates) and faults the same way: nothing more can reach the disk then, so report it and go on.
+        closeChronicle(appender::close, "appender");
+        closeChronicle(queue::close, "queue");
     }
 
+    private void closeChronicle(Runnable close, String what) {
+        try {
+            close.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("journal {}: closing Chronicle's {} failed: {}", dir, what, e.toString());
+        }
+    }
+
+    @Override
     public Path directory() {
         return dir;
     }
