@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * through the memory map fault (SIGBUS) and its file writes fail with ENOSPC, as on a full disk. Needs Linux and
  * the right to mount (root); {@link #mount} answers null where that is missing, for the test to skip.
  */
-final class SmallFileSystem implements AutoCloseable {
+public final class SmallFileSystem implements AutoCloseable {
     private final Path dir;
 
     private SmallFileSystem(Path dir) {
@@ -17,13 +17,13 @@ final class SmallFileSystem implements AutoCloseable {
     }
 
     /** Mounts {@code megabytes} of tmpfs at {@code dir} (an existing, empty directory), or returns null. */
-    static SmallFileSystem mount(Path dir, int megabytes) {
+    public static SmallFileSystem mount(Path dir, int megabytes) {
         return run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString())
             ? new SmallFileSystem(dir) : null;
     }
 
     /** Makes room, as an operator would after the disk filled up. */
-    void resize(int megabytes) {
+    public void resize(int megabytes) {
         if (!run("mount", "-o", "remount,size=" + megabytes + "m", dir.toString())) {
             throw new IllegalStateException("could not resize the tmpfs at " + dir);
         }
