@@ -243,6 +243,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * so the close is not a clean one. Set by the writer, read by whichever thread closes.
      */
     private volatile boolean writeFailed;
+    /** The interval policy's background fsync failed: every flush() from then on reports it. */
+    private volatile Throwable periodicSyncFailure;
     private final FsyncPolicy policy;
     private final RollCycle rollCycle;
     private final SingleChronicleQueue queue;
@@ -838,6 +840,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     @Override
     public long flush() {
+        Throwable syncFailure = periodicSyncFailure;
+        if (syncFailure != null) {
+            throw new IllegalStateException("journal " + dir + ": the periodic fsync failed: " + syncFailure, syncFailure);
+        }
         if (policy.mode() != FsyncPolicy.Mode.BATCH) {
             synchronized (flushLock) {
                 durable.set(publishedLast.get());
@@ -998,8 +1004,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (!stopping) {
                 try {
                     forceWritten();
-                } catch (RuntimeException e) {
-                    LOG.error("journal {}: periodic fsync failed", dir, e);
+                } catch (RuntimeException | Error e) {
+                    // Not retried: after a failed fsync a second one may succeed without the pages the kernel
+                    // could not write. The next flush() throws it to the owner, which halts the node.
+                    LOG.error("journal {}: periodic fsync failed; no further periodic fsyncs", dir, e);
+                    periodicSyncFailure = e;
+                    return;
                 }
             }
         }

@@ -14,6 +14,8 @@ public final class EventKind {
     public static final int TICK = 4;
     /** Stop the raft thread after this batch. */
     public static final int SHUTDOWN = 5;
+    /** The flusher's force failed ({@link Flusher#failure()}): the node halts. */
+    public static final int FLUSH_FAILED = 6;
 
     private EventKind() {
     }
@@ -25,6 +27,7 @@ public final class EventKind {
             case FLUSHED -> "flushed";
             case TICK -> "tick";
             case SHUTDOWN -> "shutdown";
+            case FLUSH_FAILED -> "flush-failed";
             case NONE -> "none";
             default -> "unknown(" + kind + ")";
         };

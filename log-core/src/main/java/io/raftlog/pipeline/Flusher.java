@@ -28,6 +28,7 @@ final class Flusher implements Runnable {
     private boolean requested;
     private volatile boolean running = true;
     private volatile Thread thread;
+    private volatile Throwable failure;
 
     Flusher(Journal journal, RaftPipeline pipeline) {
         this.journal = journal;
@@ -88,9 +89,21 @@ final class Flusher implements Runnable {
                 } else {
                     LOG.warn("journal flush reached only index {} of requested {}", durable, index);
                 }
-            } catch (RuntimeException e) {
-                LOG.error("journal flush failed (will retry with the next batch): {}", e.toString());
+            } catch (RuntimeException | Error e) {
+                // Never retried. After a failed fsync the kernel may have dropped the dirty pages it could not
+                // write, and a second fsync then succeeds without them (PostgreSQL's "fsyncgate"): reporting
+                // that as durable could acknowledge entries that are not on disk. The node halts instead and a
+                // restart recovers from what is on file.
+                LOG.error("journal flush up to index {} failed; no further flushes, the node halts: {}", index, e.toString());
+                failure = e;
+                running = false;
+                pipeline.publishFlushFailed();
             }
         }
+    }
+
+    /** Why the last flush failed, once it did (then the flusher has stopped); null before. */
+    Throwable failure() {
+        return failure;
     }
 }

@@ -101,6 +101,8 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
                     case EventKind.FLUSHED -> node.persisted(e.index, e.term);
                     case EventKind.TICK -> node.tick();
                     case EventKind.SHUTDOWN -> shutdownRequested = true;
+                    case EventKind.FLUSH_FAILED -> throw new IllegalStateException("making the journal durable failed: "
+                        + flusher.failure(), flusher.failure());
                     case EventKind.NONE -> { }
                     default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
                 }

@@ -214,6 +214,13 @@ public final class RaftPipeline implements AutoCloseable {
         ring.publish(seq);
     }
 
+    /** Flusher thread, once: its force failed, which the raft thread turns into a halt. */
+    void publishFlushFailed() {
+        long seq = ring.next();
+        ring.get(seq).control(EventKind.FLUSH_FAILED);
+        ring.publish(seq);
+    }
+
     /** Stops the ticker, drains the ring, stops the raft thread and the flusher, and flushes the journal. */
     @Override
     public void close() {

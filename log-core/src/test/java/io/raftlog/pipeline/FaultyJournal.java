@@ -9,7 +9,7 @@ import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.Journal;
 import io.raftlog.journal.JournalReader;
 
-/** A journal whose writes can be made to fail, as a full or broken disk would. Delegates everything else. */
+/** A journal whose writes or forces can be made to fail, as a full or broken disk would. Delegates everything else. */
 final class FaultyJournal implements Journal {
     /** How a write fails once the disk is broken. */
     enum Failure {
@@ -20,7 +20,9 @@ final class FaultyJournal implements Journal {
          * What the JVM throws when a write through a memory map faults (SIGBUS), as Chronicle's writes do when
          * the disk is full: an InternalError with this message, and nothing about the disk.
          */
-        MAPPED_FAULT
+        MAPPED_FAULT,
+        /** Writes work, but forcing them to disk fails (an fsync that returned EIO). */
+        FSYNC
     }
 
     private final Journal delegate;
@@ -35,7 +37,7 @@ final class FaultyJournal implements Journal {
             case EXCEPTION -> throw new IllegalStateException("injected journal write failure (disk full)");
             case MAPPED_FAULT -> throw new InternalError("a fault occurred in a recent unsafe memory access operation"
                 + " in compiled Java code");
-            case NONE -> { }
+            case NONE, FSYNC -> { }
         }
     }
 
@@ -84,6 +86,9 @@ final class FaultyJournal implements Journal {
 
     @Override
     public long flush() {
+        if (failWrites == Failure.FSYNC) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("injected fsync failure (EIO)"));
+        }
         return delegate.flush();
     }
 

@@ -154,6 +154,32 @@ class RaftPipelineClusterTest {
         }
     }
 
+    @Test
+    void aNodeWhoseFsyncFailsHaltsInsteadOfRetryingAndTheOthersCarryOn() throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = awaitLeader(cluster);
+            Node broken = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            assertThat(leader.append(7, 1, "before".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)).isNotNull();
+            long durableBefore = broken.journal.durableIndex();
+
+            broken.disk.failWrites = FaultyJournal.Failure.FSYNC;
+            // Committed all the same, by the leader and the other follower.
+            assertThat(appendUntilAcked(cluster, new Batch(7, 2, new byte[][] {"after".getBytes(StandardCharsets.UTF_8)})))
+                .isNotNull();
+            Await.until("the node whose fsync failed halts", WAIT, () -> broken.halted != null);
+            assertThat(broken.halted).hasMessageContaining("making the journal durable failed")
+                .hasMessageContaining("injected fsync failure (EIO)");
+            // Halted, never retried: it reports nothing more as durable, however often it is asked.
+            assertThat(broken.journal.durableIndex()).isEqualTo(durableBefore);
+            Node next = awaitLeader(cluster);
+            assertThat(next).isNotSameAs(broken);
+            assertThat(appendUntilAcked(cluster, new Batch(7, 3, new byte[][] {"later".getBytes(StandardCharsets.UTF_8)})))
+                .isNotNull();
+            assertThat(broken.status().commitIndex()).as("the halted node learns no commits").isLessThan(next.status().commitIndex());
+        }
+    }
+
     private static void produce(InMemoryCluster cluster, Node leader, SplittableRandom random, List<Batch> batches,
         Map<Batch, Ack> acked, long clientA, long clientB, long[] next, int count) throws Exception {
         List<Batch> mine = new ArrayList<>();
