@@ -1137,8 +1137,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (tailWal != null) {
             synchronized (tailLock) {
                 try {
-                    tailWal.close(written); // a clean close leaves nothing to replay: the cycle files hold it all, forced
-                    forced = written;
+                    // A clean close leaves nothing to replay: the cycle files hold it all, forced.
+                    forced = tailWal.close(written);
                 } catch (RuntimeException e) {
                     LOG.error("journal {}: forcing at close failed (the tail files are kept for the next start): {}", dir, e.toString());
                 }

@@ -55,6 +55,8 @@ final class TailWal implements AutoCloseable {
     private final Runnable forceCycleFiles;
     private final CRC32C crc = new CRC32C();
     private final Thread checkpointer;
+    /** The checkpoint's force of the cycle files failed; the flusher's next {@link #force()} throws it. */
+    private volatile Throwable checkpointFailure;
     private volatile boolean closed;
 
     // flusher thread
@@ -141,6 +143,10 @@ final class TailWal implements AutoCloseable {
      * other one is ready, switches to it and has the checkpoint thread retire this one.
      */
     void force() {
+        Throwable failed = checkpointFailure;
+        if (failed != null) {
+            throw new IllegalStateException("the checkpoint could not force the journal's cycle files: " + failed, failed);
+        }
         writeEncoded();
         TailFile file = files[active];
         file.force();
@@ -204,6 +210,16 @@ final class TailWal implements AutoCloseable {
                     // a force that starts now makes all of it durable there.
                     forceCycleFiles.run();
                 }
+            } catch (RuntimeException | Error e) {
+                // Not retried: a second force may succeed without the pages the kernel could not write, and
+                // clearing this file would then drop the only durable copy of what it holds. It is kept for the
+                // next start to replay; the flusher's next force reports the failure and the node halts.
+                LOG.error("checkpoint: forcing the cycle files failed, {} is kept and no checkpoint runs again: {}",
+                    files[file].path(), e.toString());
+                checkpointFailure = e;
+                return;
+            }
+            try {
                 files[file].clearHead();
                 files[file].extendWithZeros(fileBytes, () -> closed);
                 files[file].begin(files[file].generation());
@@ -219,9 +235,10 @@ final class TailWal implements AutoCloseable {
 
     /**
      * Stops the checkpoint thread and closes the files. With {@code clean}, first forces the cycle files and
-     * clears both tail files, so the next open has nothing to replay.
+     * clears both tail files, so the next open has nothing to replay; not after a checkpoint's force failed
+     * (a second force proves nothing then). Returns whether it cleared them.
      */
-    void close(boolean clean) {
+    boolean close(boolean clean) {
         closed = true;
         LockSupport.unpark(checkpointer);
         try {
@@ -229,16 +246,19 @@ final class TailWal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        boolean cleared = false;
         try {
-            if (clean) {
+            if (clean && checkpointFailure == null) {
                 forceCycleFiles.run();
                 files[0].clearHead();
                 files[1].clearHead();
+                cleared = true;
             }
         } finally {
             files[0].close();
             files[1].close();
         }
+        return cleared;
     }
 
     @Override
