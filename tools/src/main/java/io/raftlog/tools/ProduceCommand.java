@@ -112,8 +112,10 @@ public final class ProduceCommand implements Callable<Integer> {
             long intended = count != null ? count : submitted;
             String notSent = count != null && submitted < count ? " (" + (count - submitted) + " never sent: stopped at the first failure)"
                 : count == null ? " (stopped reading input at the first failure)" : "";
+            // The first failure says why (a rejection, or which deadline passed): no "within" here, which read as
+            // a timeout for entries a node refused at once.
             throw new LogClientException((intended - producer.acknowledged()) + " of " + intended
-                + " entries were not acknowledged within " + timeout + notSent + (t == null ? "" : ": " + t.getMessage()));
+                + " entries were not acknowledged" + notSent + (t == null ? "" : ": " + t.getMessage()));
         }
         return Cli.OK;
     }

@@ -56,8 +56,8 @@ class CliErrorsIT {
         assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
         // The summary line comes first, then the one-line error.
         String error = p.err().get(p.err().size() - 1);
-        assertThat(error).startsWith("raftlog produce: 3 of 3 entries were not acknowledged within 1s")
-            .contains("no leader among " + a).contains("connection refused");
+        assertThat(error).startsWith("raftlog produce: 3 of 3 entries were not acknowledged: ")
+            .contains("no leader among " + a + " within 1s").contains("connection refused");
         assertThat(String.join("\n", p.err())).doesNotContain("\tat ");
     }
 
@@ -67,8 +67,18 @@ class CliErrorsIT {
         RaftlogProcess p = RaftlogProcess.run(60, "produce", "--cluster", a, "--count", "100000", "--timeout", "1s");
         assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
         assertThat(p.err().get(p.err().size() - 1))
-            .startsWith("raftlog produce: 100000 of 100000 entries were not acknowledged within 1s (")
+            .startsWith("raftlog produce: 100000 of 100000 entries were not acknowledged (")
             .contains("never sent: stopped at the first failure").contains("no leader among " + a);
+    }
+
+    @Test
+    void anEntryLargerThanAFrameIsRefusedBeforeSendingNamingTheLimit() throws Exception {
+        String a = closedAddress();
+        RaftlogProcess p = RaftlogProcess.run(60, "produce", "--cluster", a, "--count", "3", "--size", "5000000");
+        assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
+        assertThat(p.err().get(p.err().size() - 1))
+            .startsWith("raftlog produce: 3 of 3 entries were not acknowledged (2 never sent: stopped at the first failure): ")
+            .contains("payload of 5000000 bytes is larger than the maximum");
     }
 
     @Test
