@@ -80,7 +80,7 @@ final class FrameConnection implements AutoCloseable {
 
     private void handshake(long clusterId, int timeoutMillis) throws IOException {
         ExpandableArrayBuffer buf = new ExpandableArrayBuffer(HandshakeFrame.LENGTH);
-        int len = new HandshakeFrame().encode(buf, 0, FrameType.HANDSHAKE, clusterId, 0, Roles.CLIENT);
+        int len = new HandshakeFrame().encode(buf, 0, FrameType.HANDSHAKE, clusterId, 0, Roles.CLIENT, 0);
         write(buf.byteArray(), 0, len);
         int saved = socket.getSoTimeout();
         socket.setSoTimeout(timeoutMillis);

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import io.raftlog.journal.HardStateStore;
 import io.raftlog.journal.Journal;
 import io.raftlog.journal.NodeStorage;
+import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.PeerMessageCodec;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.Connection;
@@ -66,6 +67,7 @@ public final class RaftServer implements AutoCloseable {
         cluster.forEach((id, a) -> addressById[id] = ServerConfig.hostPort(a));
 
         TransportConfig tc = new TransportConfig().clusterId(config.clusterId()).nodeId(nodeId).role(Roles.NODE)
+            .membersDigest(HandshakeFrame.membersDigest(config.members()))
             .threadName("raftlog-transport-" + nodeId);
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);

@@ -67,7 +67,15 @@ final class Admission {
         if (role != Roles.NODE && role != Roles.CLIENT) {
             return new Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME, "unknown role " + role);
         }
+        if (role == Roles.NODE && handshake.members() != config.membersDigest) {
+            return new Refusal(ErrorCode.WRONG_CLUSTER, type, Counter.WRONG_CLUSTER, membersDiffer(nodeId, config));
+        }
         return null;
+    }
+
+    private static String membersDiffer(int peer, TransportConfig config) {
+        return "node " + peer + " was started with other cluster members than node " + config.nodeId
+            + " (member digests differ): every node needs the same node ids in --cluster";
     }
 
     /** The connecting side's check of the node's answer (an ERROR answer is handled before this). */
@@ -81,6 +89,9 @@ final class Admission {
         }
         if (bad == null && (handshake.role() != Roles.NODE || handshake.nodeId() == 0)) {
             bad = "the acceptor must be a node with an id, said role " + handshake.role() + " id " + handshake.nodeId();
+        }
+        if (bad == null && config.role == Roles.NODE && handshake.members() != config.membersDigest) {
+            bad = membersDiffer(handshake.nodeId(), config);
         }
         return bad == null ? null : new Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME, bad);
     }

@@ -518,7 +518,8 @@ public final class Transport implements Agent, AutoCloseable {
     private void startHandshake(Connection c) {
         c.state(Connection.HANDSHAKING);
         MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
-        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE, config.clusterId, config.nodeId, config.role);
+        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE, config.clusterId, config.nodeId, config.role,
+            config.membersDigest);
     }
 
     private void read(Connection c) {
@@ -657,7 +658,8 @@ public final class Transport implements Agent, AutoCloseable {
         c.remoteRole = handshake.role();
         c.remoteNodeId = c.remoteRole == Roles.NODE ? handshake.nodeId() : 0;
         MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
-        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE_ACCEPT, config.clusterId, config.nodeId, Roles.NODE);
+        c.writeEnd += handshake.encode(out, c.writeEnd, FrameType.HANDSHAKE_ACCEPT, config.clusterId, config.nodeId, Roles.NODE,
+            config.membersDigest);
         activate(c);
     }
 

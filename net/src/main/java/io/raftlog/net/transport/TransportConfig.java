@@ -9,6 +9,8 @@ import io.raftlog.net.codec.Roles;
  */
 public final class TransportConfig {
     long clusterId;
+    /** 0 (the default) for a client, or a transport in tests that does not care. */
+    long membersDigest;
     int nodeId;
     int role = Roles.NODE;
     int maxFrameLength = Protocol.DEFAULT_MAX_FRAME_LENGTH;
@@ -30,6 +32,12 @@ public final class TransportConfig {
     /** The cluster id both sides of every handshake must share. */
     public TransportConfig clusterId(long clusterId) {
         this.clusterId = clusterId;
+        return this;
+    }
+
+    /** A node's {@link io.raftlog.net.codec.HandshakeFrame#membersDigest}; peers with another one are refused. */
+    public TransportConfig membersDigest(long digest) {
+        this.membersDigest = digest;
         return this;
     }
 

@@ -187,7 +187,7 @@ final class FakeNode implements AutoCloseable {
                         throw new IOException("expected a client HANDSHAKE first");
                     }
                     handshakeGate.await();
-                    int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE);
+                    int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE, 0);
                     send(out, reply, n);
                     handshaken = true;
                     continue;

@@ -25,15 +25,27 @@ class CodecRoundTripTest {
     void handshakeAndAcceptRoundTrip() {
         HandshakeFrame frame = new HandshakeFrame();
         for (int type : new int[] {FrameType.HANDSHAKE, FrameType.HANDSHAKE_ACCEPT}) {
-            int length = frame.encode(buffer, AT, type, 0xC0FFEEL, 3, Roles.NODE);
+            long members = HandshakeFrame.membersDigest(new int[] {3, 1, 2});
+            int length = frame.encode(buffer, AT, type, 0xC0FFEEL, 3, Roles.NODE, members);
             HandshakeFrame read = new HandshakeFrame();
             assertThat(read.wrap(buffer, AT, length)).isNull();
             assertThat(read.type()).isEqualTo(type);
             assertThat(read.clusterId()).isEqualTo(0xC0FFEEL);
             assertThat(read.nodeId()).isEqualTo(3);
             assertThat(read.role()).isEqualTo(Roles.NODE);
+            assertThat(read.members()).isEqualTo(members);
             assertThat(Protocol.checkHeader(buffer, AT, Protocol.DEFAULT_MAX_FRAME_LENGTH)).isNull();
         }
+    }
+
+    @Test
+    void theMembersDigestDependsOnTheSetOfIdsOnly() {
+        long digest = HandshakeFrame.membersDigest(new int[] {1, 2, 3});
+        assertThat(HandshakeFrame.membersDigest(new int[] {3, 2, 1})).isEqualTo(digest);
+        assertThat(HandshakeFrame.membersDigest(new int[] {1, 2, 3, 4})).isNotEqualTo(digest);
+        assertThat(HandshakeFrame.membersDigest(new int[] {1, 2})).isNotEqualTo(digest);
+        assertThat(HandshakeFrame.membersDigest(new int[] {1, 2, 4})).isNotEqualTo(digest);
+        assertThat(digest).as("0 is what a client sends").isNotZero();
     }
 
     @Test

@@ -53,7 +53,7 @@ final class RawClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
-        int len = new HandshakeFrame().encode(send, 0, FrameType.HANDSHAKE, clusterId, 0, Roles.CLIENT);
+        int len = new HandshakeFrame().encode(send, 0, FrameType.HANDSHAKE, clusterId, 0, Roles.CLIENT, 0);
         write(len);
         int type = readFrame();
         if (type != FrameType.HANDSHAKE_ACCEPT) {

@@ -11,6 +11,7 @@ import io.raftlog.net.codec.ClientAppendEncoder;
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
@@ -151,6 +152,14 @@ class BadInputTest {
     @Test
     void wrongCluster() throws IOException {
         refused(RawPeer.handshake(1, CLUSTER + 1, 0, Roles.CLIENT), ErrorCode.WRONG_CLUSTER, Counter.WRONG_CLUSTER, "cluster id 6");
+    }
+
+    @Test
+    void aPeerStartedWithOtherMembers() throws IOException {
+        // This node's transport was given no member digest (0); a peer that knows four members is refused.
+        long fourMembers = HandshakeFrame.membersDigest(new int[] {1, 2, 3, 4});
+        refused(RawPeer.handshake(1, CLUSTER, 2, Roles.NODE, fourMembers), ErrorCode.WRONG_CLUSTER, Counter.WRONG_CLUSTER,
+            "node 2 was started with other cluster members than node 1");
     }
 
     @Test

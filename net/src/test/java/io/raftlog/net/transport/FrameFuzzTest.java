@@ -99,7 +99,7 @@ class FrameFuzzTest {
                         sent++;
                     } else {
                         int role = random.nextBoolean() ? Roles.NODE : Roles.CLIENT;
-                        at = new HandshakeFrame().encode(out, 0, FrameType.HANDSHAKE, CLUSTER, role == Roles.NODE ? 2 + random.nextInt(5) : 0, role);
+                        at = new HandshakeFrame().encode(out, 0, FrameType.HANDSHAKE, CLUSTER, role == Roles.NODE ? 2 + random.nextInt(5) : 0, role, 0);
                         int frames = 1 + random.nextInt(5000);
                         for (int f = 0; f < frames && sent < FRAMES; f++) {
                             if (at > batch.capacity() - FrameGenerator.MAX_VALID_LENGTH - 128) {

@@ -82,7 +82,7 @@ final class FrameGenerator {
         SplittableRandom r = random;
         return switch (type) {
             case FrameType.HANDSHAKE, FrameType.HANDSHAKE_ACCEPT ->
-                handshake.encode(buffer, offset, type, r.nextLong(), r.nextInt(), 1 + r.nextInt(2));
+                handshake.encode(buffer, offset, type, r.nextLong(), r.nextInt(), 1 + r.nextInt(2), r.nextLong());
             case FrameType.ERROR -> error.encode(buffer, offset, 1 + r.nextInt(10), r.nextInt(256), r.nextInt(), r.nextLong(),
                 r.nextLong(), r.nextBoolean() ? "" : "host:" + r.nextInt(65536), "m" + r.nextLong());
             case FrameType.PRE_VOTE, FrameType.VOTE -> voteRequest.encode(buffer, offset, type, r.nextInt(), r.nextInt(),

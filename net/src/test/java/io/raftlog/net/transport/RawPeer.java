@@ -26,8 +26,12 @@ final class RawPeer implements AutoCloseable {
     }
 
     static byte[] handshake(int version, long clusterId, int nodeId, int role) {
+        return handshake(version, clusterId, nodeId, role, 0);
+    }
+
+    static byte[] handshake(int version, long clusterId, int nodeId, int role, long members) {
         UnsafeBuffer b = new UnsafeBuffer(new byte[HandshakeFrame.LENGTH]);
-        new HandshakeFrame().encode(b, 0, FrameType.HANDSHAKE, clusterId, nodeId, role);
+        new HandshakeFrame().encode(b, 0, FrameType.HANDSHAKE, clusterId, nodeId, role, members);
         b.putByte(Protocol.VERSION_OFFSET, (byte) version);
         return b.byteArray();
     }

@@ -163,7 +163,7 @@ class TransportTest {
             stuck.setReceiveBufferSize(16 * 1024);
             OutputStream out = stuck.getOutputStream();
             byte[] hello = new byte[HandshakeFrame.LENGTH];
-            new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT);
+            new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT, 0);
             out.write(hello);
             InputStream in = stuck.getInputStream();
             in.readNBytes(HandshakeFrame.LENGTH); // the accept; then it never reads again
