@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Where a node keeps its state inside its data directory, in one place so the server, the tools and the
  * tests agree: {@code DATA/journal/} holds the Chronicle Queue journal, {@code DATA/hardstate} the term and
- * vote. Everything else in the data directory belongs to other components.
+ * vote, {@code DATA/node-identity} which node it is ({@link NodeIdentity}). Everything else in the data
+ * directory belongs to other components.
  */
 public final class NodeStorage {
     public static final String JOURNAL_DIR = "journal";

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.raftlog.journal.NodeIdentity;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 
@@ -81,6 +82,22 @@ class ServerCommandTest {
             assertOneLine(run("server", "--id", "1", "--cluster", "1=" + address, "--data", dir.resolve("n1").toString()),
                 Cli.FAILURE, "cannot listen on " + address);
         }
+    }
+
+    @Test
+    void anotherNodesDataDirectoryIsAFailureNamingBothNodes() throws Exception {
+        Path data = dir.resolve("node1");
+        ServerConfig c = ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build();
+        try (RaftServer first = RaftServer.start(c)) {
+            assertThat(first.boundAddress().getPort()).isPositive();
+        }
+        assertOneLine(run("server", "--id", "2", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:0", "--data", data.toString()),
+            Cli.FAILURE, "data directory " + data + " belongs to node 1 of cluster id 0, not to node 2");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--cluster-id", "7", "--data", data.toString()),
+            Cli.FAILURE, "not to node 1 of cluster id 7");
+        Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
+        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
+            Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import io.raftlog.journal.HardStateStore;
 import io.raftlog.journal.Journal;
+import io.raftlog.journal.NodeIdentity;
 import io.raftlog.journal.NodeStorage;
 import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.PeerMessageCodec;
@@ -145,6 +146,7 @@ public final class RaftServer implements AutoCloseable {
         HardStateStore hardState = null;
         RaftServer server;
         try {
+            NodeIdentity.claim(dir, config.nodeId(), config.clusterId());
             journal = NodeStorage.openJournal(dir, config.fsync());
             hardState = NodeStorage.openHardState(dir);
             server = new RaftServer(config, journal, hardState);
