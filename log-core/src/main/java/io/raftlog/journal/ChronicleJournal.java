@@ -239,8 +239,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     private final Path dir;
     /**
-     * A document write failed (a full disk faults a write through the map): the files may end in a torn record,
-     * so the close is not a clean one. Set by the writer, read by whichever thread closes.
+     * A document write failed (a full disk faults a write through the map), or the owner abandoned the journal:
+     * the files may end in a torn record, so nothing more is written and the close is not a clean one. Set by the
+     * writer, read by whichever thread closes.
      */
     private volatile boolean writeFailed;
     /** The interval policy's background fsync failed: every flush() from then on reports it. */
@@ -775,6 +776,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * holds Chronicle's writing context only for the copy.
      */
     private long writeDocument(UnsafeBuffer src, int srcOffset, int length) {
+        if (writeFailed) {
+            // Chronicle's appender after a fault (a full disk) is in no state to write: once it wrote a document
+            // whose index entry pointed elsewhere, and after a restart that document could not be read back.
+            throw new IllegalStateException("journal " + dir + ": an earlier write failed or its owner stopped;"
+                + " nothing more is written until it is opened again");
+        }
         long endPosition;
         try (DocumentContext dc = appender.writingDocument()) {
             copyInto(dc.wire().bytes(), src, srcOffset, length);
@@ -1177,6 +1184,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } catch (RuntimeException | Error e) {
             LOG.error("journal {}: closing Chronicle's {} failed: {}", dir, what, e.toString());
         }
+    }
+
+    @Override
+    public void abandon() {
+        writeFailed = true;
     }
 
     @Override

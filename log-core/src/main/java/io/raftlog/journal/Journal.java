@@ -59,6 +59,14 @@ public interface Journal extends RaftLog, AutoCloseable {
 
     FsyncPolicy policy();
 
+    /**
+     * The owner stopped after a failure (a halted node): nothing more is written, so a writer left broken by a
+     * faulted write cannot add a half-written document, and the close is not a clean one (what is on file is
+     * recovered at the next open, as after a crash). Owner thread.
+     */
+    default void abandon() {
+    }
+
     /** The directory holding the journal's files, for messages about them; null for a journal without files. */
     default Path directory() {
         return null;

@@ -19,6 +19,9 @@ final class Flusher implements Runnable {
     /** Only a safety net: every request unparks this thread (a lost permit cannot happen with park/unpark). */
     private static final long IDLE_PARK_NANOS = 100_000_000;
     private static final long SLOW_FLUSH_MS = 100;
+    /** Failures to read entries back (nothing forced yet) tolerated in a row before the node halts anyway. */
+    private static final int MAX_READ_FAILURES = 10;
+    private static final long RETRY_PAUSE_NANOS = 10_000_000;
 
     private final Journal journal;
     private final RaftPipeline pipeline;
@@ -29,6 +32,8 @@ final class Flusher implements Runnable {
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile Throwable failure;
+    /** Flusher thread only: read-back failures in a row (see run). */
+    private int consecutiveReadFailures;
 
     Flusher(Journal journal, RaftPipeline pipeline) {
         this.journal = journal;
@@ -89,17 +94,45 @@ final class Flusher implements Runnable {
                 } else {
                     LOG.warn("journal flush reached only index {} of requested {}", durable, index);
                 }
+                consecutiveReadFailures = 0;
             } catch (RuntimeException | Error e) {
-                // Never retried. After a failed fsync the kernel may have dropped the dirty pages it could not
-                // write, and a second fsync then succeeds without them (PostgreSQL's "fsyncgate"): reporting
-                // that as durable could acknowledge entries that are not on disk. The node halts instead and a
-                // restart recovers from what is on file.
+                if (!isStorageFailure(e) && ++consecutiveReadFailures < MAX_READ_FAILURES) {
+                    // Reading the new entries back (for the tail files) failed before anything was forced, so
+                    // nothing was made or reported durable and trying again is safe; one that persists halts.
+                    LOG.warn("journal flush up to index {} failed before forcing (retrying): {}", index, e.toString());
+                    synchronized (lock) {
+                        if (!requested) { // a newer request covers this one
+                            requestedIndex = index;
+                            requestedTerm = term;
+                            requested = true;
+                        }
+                    }
+                    LockSupport.parkNanos(this, RETRY_PAUSE_NANOS);
+                    continue;
+                }
+                // A failed write or fsync is never retried. After a failed fsync the kernel may have dropped the
+                // dirty pages it could not write, and a second fsync then succeeds without them (PostgreSQL's
+                // "fsyncgate"): reporting that as durable could acknowledge entries that are not on disk. The
+                // node halts instead and a restart recovers from what is on file.
                 LOG.error("journal flush up to index {} failed; no further flushes, the node halts: {}", index, e.toString());
                 failure = e;
                 running = false;
                 pipeline.publishFlushFailed();
             }
         }
+    }
+
+    /** A write or force of a file failed (an IOException somewhere in the chain), or the JVM failed. */
+    static boolean isStorageFailure(Throwable e) {
+        if (e instanceof Error) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why the last flush failed, once it did (then the flusher has stopped); null before. */

@@ -50,7 +50,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private long publishedCommit;
     private boolean shutdownRequested;
     /** Set after an internal failure: the node stops taking part (fail-stop) until it is restarted. */
-    private Throwable haltedBy;
+    private volatile Throwable haltedBy;
     private Runnable onShutdown = () -> { };
 
     RaftDriver(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardStateStore,
@@ -205,10 +205,16 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         RuntimeException explained = MappedWriteFault.explain(failure, journal.directory());
         Throwable cause = explained != null ? explained : failure;
         haltedBy = cause;
+        journal.abandon();
         LOG.error("node " + nodeId + ": " + what + " failed; the node stops taking part in the cluster and must be"
             + " restarted", cause);
         pending.failAll(AppendError.NOT_LEADER, 0, responder);
         listener.halted(cause);
+    }
+
+    /** Whether the node halted (safe from any thread once the raft thread has stopped). */
+    boolean halted() {
+        return haltedBy != null;
     }
 
     private void onEventWhileHalted(PipelineEvent e) {

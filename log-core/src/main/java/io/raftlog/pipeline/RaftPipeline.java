@@ -40,6 +40,7 @@ public final class RaftPipeline implements AutoCloseable {
     private final BatchEventProcessor<PipelineEvent> processor;
     private final NodeStatus status;
     private final Flusher flusher;
+    private final RaftDriver driver;
     private final Ticker ticker;
     private final Thread raftThread;
     private final Thread flusherThread;
@@ -64,7 +65,7 @@ public final class RaftPipeline implements AutoCloseable {
             WaitStrategies.create(config.waitStrategy()));
         this.status = new NodeStatus(nodeId, raftConfig.members());
         this.flusher = RaftDriver.flushesInline(journal.policy()) ? null : new Flusher(journal, this);
-        RaftDriver driver = new RaftDriver(config, raftConfig, journal, hardState, decoder, sender, responder,
+        this.driver = new RaftDriver(config, raftConfig, journal, hardState, decoder, sender, responder,
             listener, status, flusher);
         this.processor = new BatchEventProcessorBuilder().setMaxBatchSize(config.maxBatch())
             .build(ring, ring.newBarrier(), driver);
@@ -246,9 +247,12 @@ public final class RaftPipeline implements AutoCloseable {
             }
         }
         join(tickerThread);
+        if (driver.halted()) {
+            return; // it abandoned the journal: what is on file is recovered at the next start, as after a crash
+        }
         try {
             // The raft thread has stopped: this thread is the writer now. Entries it staged without ending
-            // its batch (it halted) are written, so the final flush covers everything appended.
+            // its batch (stopped by force after the join timeout) are written, so the final flush covers them.
             journal.writePending();
             journal.flush();
         } catch (RuntimeException | Error e) {

@@ -56,11 +56,16 @@ class ChronicleJournalDiskFullTest {
                     assertThat(r.index()).isEqualTo(k + 1);
                     assertThat(r.payload()).as("entry %d", k + 1).isEqualTo(Entries.payload(k + 1, 0));
                 }
-                // And it takes new entries where the old ones end.
+                // And it takes new entries where the old ones end, and makes them durable, many batches of them
+                // (as a follower catching up does).
                 long next = reopened.lastIndex() + 1;
-                Entries.append(reopened, next, 2, 1);
-                reopened.writePending();
-                assertThat(reopened.flush()).isEqualTo(next);
+                for (int batch = 0; batch < 50; batch++) {
+                    for (int k = 0; k < 100; k++) {
+                        Entries.append(reopened, next++, 2, 1);
+                    }
+                    reopened.writePending();
+                    assertThat(reopened.flush()).isEqualTo(next - 1);
+                }
             }
         }
     }

@@ -108,6 +108,11 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
+    public void abandon() {
+        delegate.abandon();
+    }
+
+    @Override
     public Path directory() {
         return delegate.directory();
     }
