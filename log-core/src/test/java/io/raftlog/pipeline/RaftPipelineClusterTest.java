@@ -46,7 +46,7 @@ class RaftPipelineClusterTest {
 
     @Test
     void electsCommitsAndKeepsEveryAcknowledgedAppendExactlyOnceAcrossALeaderStop() throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        printSeed();
         SplittableRandom random = new SplittableRandom(SEED);
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
             Node leader = awaitLeader(cluster);
@@ -108,10 +108,10 @@ class RaftPipelineClusterTest {
 
     @Test
     void aFollowerRefusesAppendsNamingTheLeader() throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.NONE, SEED)) {
             Node leader = awaitLeader(cluster);
-            Node follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            Node follower = aFollowerOf(cluster, leader);
             Await.until("follower learns the leader", WAIT, () -> follower.status().leaderId() == leader.id);
             CompletableFuture<Ack> f = follower.append(7, 1, "x".getBytes(StandardCharsets.UTF_8));
             assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
@@ -126,7 +126,7 @@ class RaftPipelineClusterTest {
     @ParameterizedTest
     @EnumSource(value = FaultyJournal.Failure.class, names = {"EXCEPTION", "MAPPED_FAULT"})
     void aLeaderWhoseDiskFailsStopsTakingPartAndTheOthersCarryOn(FaultyJournal.Failure failure) throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        printSeed();
         // The mapped fault is an Error, not an exception: it used to escape the driver, which then limped on.
         String named = failure == FaultyJournal.Failure.EXCEPTION ? "injected journal write failure"
             : "the file system could not supply the page, most likely because the disk is full";
@@ -156,10 +156,10 @@ class RaftPipelineClusterTest {
 
     @Test
     void aNodeWhoseFsyncFailsHaltsInsteadOfRetryingAndTheOthersCarryOn() throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
             Node leader = awaitLeader(cluster);
-            Node broken = cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+            Node broken = aFollowerOf(cluster, leader);
             assertThat(leader.append(7, 1, "before".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)).isNotNull();
             long durableBefore = broken.journal.durableIndex();
 
@@ -178,6 +178,14 @@ class RaftPipelineClusterTest {
                 .isNotNull();
             assertThat(broken.status().commitIndex()).as("the halted node learns no commits").isLessThan(next.status().commitIndex());
         }
+    }
+
+    private static void printSeed() {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+    }
+
+    private static Node aFollowerOf(InMemoryCluster cluster, Node leader) {
+        return cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
     }
 
     private static void produce(InMemoryCluster cluster, Node leader, SplittableRandom random, List<Batch> batches,
