@@ -777,8 +777,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      */
     private long writeDocument(UnsafeBuffer src, int srcOffset, int length) {
         if (writeFailed) {
-            // Chronicle's appender after a fault (a full disk) is in no state to write: once it wrote a document
-            // whose index entry pointed elsewhere, and after a restart that document could not be read back.
+            // Chronicle's appender after a fault (a full disk) is in no state to write: writing on once produced a
+            // document that could not be read back after the restart (DiskFullIT).
             throw new IllegalStateException("journal " + dir + ": an earlier write failed or its owner stopped;"
                 + " nothing more is written until it is opened again");
         }
@@ -1123,12 +1123,17 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         // map faults when the disk is full), the files may end in a torn record: no clean close then, so the tail
         // files stay for the next start to replay and no seal vouches for the end of the files.
         boolean written = false;
-        try {
-            writePending();
-            written = !writeFailed;
-        } catch (RuntimeException | Error e) {
-            LOG.error("journal {}: writing the staged records at close failed (closing without the clean-close seal): {}",
-                dir, e.toString());
+        if (writeFailed) {
+            LOG.warn("journal {}: closing without writing staged records or the clean-close seal: a write failed or"
+                + " its owner stopped; the next open recovers what is on file", dir);
+        } else {
+            try {
+                writePending();
+                written = !writeFailed;
+            } catch (RuntimeException | Error e) {
+                LOG.error("journal {}: writing the staged records at close failed (closing without the clean-close seal): {}",
+                    dir, e.toString());
+            }
         }
         closed = true;
         stopping = true;
