@@ -21,6 +21,7 @@ import io.raftlog.net.codec.PeerMessageCodec;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.Connection;
 import io.raftlog.net.transport.Transport;
+import io.raftlog.net.transport.TransportCounters;
 import io.raftlog.net.transport.TransportConfig;
 import io.raftlog.pipeline.DataEntry;
 import io.raftlog.pipeline.NodeStatus;
@@ -189,6 +190,11 @@ public final class RaftServer implements AutoCloseable {
 
     public NodeStatus status() {
         return pipeline.status();
+    }
+
+    /** What the node's transport counted: refused handshakes, malformed frames, reconnects. */
+    public TransportCounters transportCounters() {
+        return transport.counters();
     }
 
     /** Peer frames dropped because the ring was full (Raft resends them; a count that grows means overload). */

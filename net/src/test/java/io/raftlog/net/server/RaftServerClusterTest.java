@@ -21,6 +21,7 @@ import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.StatusFrame;
 import io.raftlog.net.server.RawClient.AppendAnswer;
 import io.raftlog.net.server.RawClient.Entry;
+import io.raftlog.net.transport.TransportCounters.Counter;
 import io.raftlog.pipeline.Await;
 import io.raftlog.raft.Role;
 
@@ -56,6 +57,21 @@ class RaftServerClusterTest {
         RaftServer s = RaftServer.start(config);
         servers.put(id, s);
         return s;
+    }
+
+    @Test
+    void nodesStartedWithDifferentMembersRefuseEachOther() throws IOException {
+        Map<Integer, InetSocketAddress> three = freeLoopbackCluster(3);
+        cluster = three;
+        RaftServer one = startNode(1);
+        // Node 2 is told the cluster is {1, 2}: one vote from node 1 would make it leader of its own two-node view
+        // while node 1 counts majorities of three.
+        cluster = Map.of(1, three.get(1), 2, three.get(2));
+        RaftServer two = startNode(2);
+        Await.until("each refuses the other's handshake", WAIT,
+            () -> one.transportCounters().get(Counter.WRONG_CLUSTER) > 0 && two.transportCounters().get(Counter.WRONG_CLUSTER) > 0);
+        Await.until("node 2 campaigns", WAIT, () -> two.status().role() == Role.PRE_CANDIDATE);
+        assertThat(leaders()).as("no vote crosses the two configurations").isEmpty();
     }
 
     private RaftServer awaitLeader() {
