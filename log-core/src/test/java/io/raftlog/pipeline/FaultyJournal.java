@@ -22,11 +22,15 @@ final class FaultyJournal implements Journal {
          */
         MAPPED_FAULT,
         /** Writes work, but forcing them to disk fails (an fsync that returned EIO). */
-        FSYNC
+        FSYNC,
+        /** A flush fails before it forces anything, reading the new entries back ({@link #readBackFailures} times). */
+        READ_BACK
     }
 
     private final Journal delegate;
     volatile Failure failWrites = Failure.NONE;
+    /** How many flushes fail under {@link Failure#READ_BACK}. */
+    final java.util.concurrent.atomic.AtomicInteger readBackFailures = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultyJournal(Journal delegate) {
         this.delegate = delegate;
@@ -37,7 +41,7 @@ final class FaultyJournal implements Journal {
             case EXCEPTION -> throw new IllegalStateException("injected journal write failure (disk full)");
             case MAPPED_FAULT -> throw new InternalError("a fault occurred in a recent unsafe memory access operation"
                 + " in compiled Java code");
-            case NONE, FSYNC -> { }
+            case NONE, FSYNC, READ_BACK -> { }
         }
     }
 
@@ -88,6 +92,9 @@ final class FaultyJournal implements Journal {
     public long flush() {
         if (failWrites == Failure.FSYNC) {
             throw new java.io.UncheckedIOException(new java.io.IOException("injected fsync failure (EIO)"));
+        }
+        if (failWrites == Failure.READ_BACK && readBackFailures.getAndDecrement() > 0) {
+            throw new IllegalStateException("injected read-back failure: entry missing from the journal");
         }
         return delegate.flush();
     }

@@ -180,6 +180,31 @@ class RaftPipelineClusterTest {
         }
     }
 
+    @Test
+    void aFlushThatFailsBeforeForcingIsRetriedAndOneThatKeepsFailingHalts() throws Exception {
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = awaitLeader(cluster);
+            Node follower = aFollowerOf(cluster, leader);
+            assertThat(leader.append(7, 1, "before".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)).isNotNull();
+
+            // A few failures in a row: retried, and the follower makes the next entry durable.
+            follower.disk.readBackFailures.set(3);
+            follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
+            Ack ack = appendUntilAcked(cluster, new Batch(7, 2, new byte[][] {"retried".getBytes(StandardCharsets.UTF_8)}));
+            Await.until("the follower makes it durable after the retries", WAIT,
+                () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
+            assertThat(follower.halted).isNull();
+
+            // Failing every time: it halts after a bounded number of tries instead of never acknowledging again.
+            follower.disk.readBackFailures.set(Integer.MAX_VALUE);
+            appendUntilAcked(cluster, new Batch(7, 3, new byte[][] {"stuck".getBytes(StandardCharsets.UTF_8)}));
+            Await.until("the follower halts", WAIT, () -> follower.halted != null);
+            assertThat(follower.halted).hasMessageContaining("injected read-back failure");
+            assertThat(Integer.MAX_VALUE - follower.disk.readBackFailures.get()).as("tries").isEqualTo(10);
+        }
+    }
+
     private static void printSeed() {
         System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
     }
