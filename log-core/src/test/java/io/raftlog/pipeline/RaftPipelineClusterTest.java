@@ -113,7 +113,7 @@ class RaftPipelineClusterTest {
             Node leader = awaitLeader(cluster);
             Node follower = aFollowerOf(cluster, leader);
             Await.until("follower learns the leader", WAIT, () -> follower.status().leaderId() == leader.id);
-            CompletableFuture<Ack> f = follower.append(7, 1, "x".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Ack> f = follower.append(7, 1, bytes("x"));
             assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
                 .satisfies(e -> {
                     Refused r = (Refused) e.getCause();
@@ -132,11 +132,11 @@ class RaftPipelineClusterTest {
             : "the file system could not supply the page, most likely because the disk is full";
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
             Node broken = awaitLeader(cluster);
-            byte[] payload = "before".getBytes(StandardCharsets.UTF_8);
+            byte[] payload = bytes("before");
             assertThat(broken.append(7, 1, payload).get(10, TimeUnit.SECONDS)).isNotNull();
 
             broken.disk.failWrites = failure;
-            CompletableFuture<Ack> refused = broken.append(7, 2, "after".getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Ack> refused = broken.append(7, 2, bytes("after"));
             assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(Refused.class).hasMessageContaining("NOT_LEADER");
             assertThat(broken.halted).as("the listener learns the node halted").isNotNull()
@@ -147,7 +147,7 @@ class RaftPipelineClusterTest {
                 () -> cluster.nodes().stream().anyMatch(n -> n != broken && n.status().role() == Role.LEADER));
             Node next = cluster.nodes().stream().filter(n -> n != broken && n.status().role() == Role.LEADER)
                 .findFirst().orElseThrow();
-            assertThat(next.append(7, 2, "after".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS))
+            assertThat(next.append(7, 2, bytes("after")).get(10, TimeUnit.SECONDS))
                 .isNotNull();
             CompletableFuture<Ack> toHalted = broken.append(8, 1, payload);
             assertThatThrownBy(() -> toHalted.get(10, TimeUnit.SECONDS)).hasMessageContaining("NOT_LEADER");
@@ -158,14 +158,12 @@ class RaftPipelineClusterTest {
     void aNodeWhoseFsyncFailsHaltsInsteadOfRetryingAndTheOthersCarryOn() throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
-            Node leader = awaitLeader(cluster);
-            Node broken = aFollowerOf(cluster, leader);
-            assertThat(leader.append(7, 1, "before".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)).isNotNull();
+            Node broken = aFollowerOf(cluster, leaderWithOneCommit(cluster));
             long durableBefore = broken.journal.durableIndex();
 
             broken.disk.failWrites = FaultyJournal.Failure.FSYNC;
             // Committed all the same, by the leader and the other follower.
-            assertThat(appendUntilAcked(cluster, new Batch(7, 2, new byte[][] {"after".getBytes(StandardCharsets.UTF_8)})))
+            assertThat(appendUntilAcked(cluster, single(2, "after")))
                 .isNotNull();
             Await.until("the node whose fsync failed halts", WAIT, () -> broken.halted != null);
             assertThat(broken.halted).hasMessageContaining("making the journal durable failed")
@@ -174,7 +172,7 @@ class RaftPipelineClusterTest {
             assertThat(broken.journal.durableIndex()).isEqualTo(durableBefore);
             Node next = awaitLeader(cluster);
             assertThat(next).isNotSameAs(broken);
-            assertThat(appendUntilAcked(cluster, new Batch(7, 3, new byte[][] {"later".getBytes(StandardCharsets.UTF_8)})))
+            assertThat(appendUntilAcked(cluster, single(3, "later")))
                 .isNotNull();
             assertThat(broken.status().commitIndex()).as("the halted node learns no commits").isLessThan(next.status().commitIndex());
         }
@@ -184,25 +182,39 @@ class RaftPipelineClusterTest {
     void aFlushThatFailsBeforeForcingIsRetriedAndOneThatKeepsFailingHalts() throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
-            Node leader = awaitLeader(cluster);
-            Node follower = aFollowerOf(cluster, leader);
-            assertThat(leader.append(7, 1, "before".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)).isNotNull();
+            Node follower = aFollowerOf(cluster, leaderWithOneCommit(cluster));
 
             // A few failures in a row: retried, and the follower makes the next entry durable.
             follower.disk.readBackFailures.set(3);
             follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
-            Ack ack = appendUntilAcked(cluster, new Batch(7, 2, new byte[][] {"retried".getBytes(StandardCharsets.UTF_8)}));
+            Ack ack = appendUntilAcked(cluster, single(2, "retried"));
             Await.until("the follower makes it durable after the retries", WAIT,
                 () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
             assertThat(follower.halted).isNull();
 
             // Failing every time: it halts after a bounded number of tries instead of never acknowledging again.
             follower.disk.readBackFailures.set(Integer.MAX_VALUE);
-            appendUntilAcked(cluster, new Batch(7, 3, new byte[][] {"stuck".getBytes(StandardCharsets.UTF_8)}));
+            appendUntilAcked(cluster, single(3, "stuck"));
             Await.until("the follower halts", WAIT, () -> follower.halted != null);
             assertThat(follower.halted).hasMessageContaining("injected read-back failure");
             assertThat(Integer.MAX_VALUE - follower.disk.readBackFailures.get()).as("tries").isEqualTo(10);
         }
+    }
+
+    /** Elects a leader and commits one entry (client 7, sequence 1) through it; returns the leader. */
+    private static Node leaderWithOneCommit(InMemoryCluster cluster) throws Exception {
+        Node leader = awaitLeader(cluster);
+        assertThat(leader.append(7, 1, bytes("before")).get(10, TimeUnit.SECONDS)).isNotNull();
+        return leader;
+    }
+
+    /** One entry from client 7 at {@code sequence}. */
+    private static Batch single(long sequence, String text) {
+        return new Batch(7, sequence, new byte[][] {bytes(text)});
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void printSeed() {
