@@ -111,7 +111,7 @@ class ServerCommandTest {
         try (RaftServer running = RaftServer.start(c)) {
             assertThat(running.boundAddress().getPort()).isPositive();
             assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
-                Cli.FAILURE, "is in use by another raftlog node");
+                Cli.FAILURE, "raftlog server: data directory " + data + " is in use by another raftlog node");
         }
     }
 }

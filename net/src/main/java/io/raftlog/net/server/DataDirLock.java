@@ -44,8 +44,8 @@ final class DataDirLock implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing with the clearer message below
             }
-            throw new UncheckedIOException(new IOException("data directory " + dataDir
-                + " is in use by another raftlog node (" + file + " is locked)"));
+            String inUse = "data directory " + dataDir + " is in use by another raftlog node (" + file + " is locked)";
+            throw new UncheckedIOException(inUse, new IOException(inUse)); // the message alone, without a class name
         }
         return new DataDirLock(ch, l);
     }

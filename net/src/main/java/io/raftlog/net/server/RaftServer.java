@@ -134,7 +134,8 @@ public final class RaftServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dir + ": " + describe(e), e);
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new UncheckedIOException(new IOException("data directory " + dir + " is not a writable directory"));
+            String notWritable = "data directory " + dir + " is not a writable directory";
+            throw new UncheckedIOException(notWritable, new IOException(notWritable));
         }
         DataDirLock lock = DataDirLock.acquire(dir);
         try {
