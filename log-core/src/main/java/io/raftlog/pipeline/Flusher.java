@@ -128,7 +128,7 @@ final class Flusher implements Runnable {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
+            if (t instanceof java.io.IOException) { // an UncheckedIOException always carries one
                 return true;
             }
         }

@@ -256,7 +256,7 @@ public final class RaftPipeline implements AutoCloseable {
             journal.writePending();
             journal.flush();
         } catch (RuntimeException | Error e) {
-            // An Error too: after a faulted write through the journal's map (a full disk) the next one faults again.
+            // An Error too: the JVM reports a faulted write through the journal's map (a full disk) as one.
             LOG.error("node {}: final flush failed: {}", nodeId, e.toString());
         }
     }

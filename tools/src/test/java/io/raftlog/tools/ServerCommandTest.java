@@ -50,6 +50,13 @@ class ServerCommandTest {
         assertThat(r.err()).doesNotContain("\tat ");
     }
 
+    /** An in-process single-node cluster (node 1, any free port) on {@code data}, listening. */
+    private static RaftServer startNodeOne(Path data) {
+        RaftServer s = RaftServer.start(ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build());
+        assertThat(s.boundAddress().getPort()).isPositive();
+        return s;
+    }
+
     @Test
     void anIdNotInTheClusterIsAUsageError() {
         assertOneLine(run("server", "--id", "4", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:2", "--data", dir.toString()),
@@ -87,10 +94,7 @@ class ServerCommandTest {
     @Test
     void anotherNodesDataDirectoryIsAFailureNamingBothNodes() throws Exception {
         Path data = dir.resolve("node1");
-        ServerConfig c = ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build();
-        try (RaftServer first = RaftServer.start(c)) {
-            assertThat(first.boundAddress().getPort()).isPositive();
-        }
+        startNodeOne(data).close();
         assertOneLine(run("server", "--id", "2", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:0", "--data", data.toString()),
             Cli.FAILURE, "data directory " + data + " belongs to node 1 of cluster id 0, not to node 2");
         assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--cluster-id", "7", "--data", data.toString()),
@@ -107,9 +111,7 @@ class ServerCommandTest {
             Cli.FAILURE, "cannot create data directory");
 
         Path data = dir.resolve("busy");
-        ServerConfig c = ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build();
-        try (RaftServer running = RaftServer.start(c)) {
-            assertThat(running.boundAddress().getPort()).isPositive();
+        try (RaftServer running = startNodeOne(data)) {
             assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
                 Cli.FAILURE, "raftlog server: data directory " + data + " is in use by another raftlog node");
         }
