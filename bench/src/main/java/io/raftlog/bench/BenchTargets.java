@@ -4,6 +4,7 @@ import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogClientException;
 import io.raftlog.net.client.NodeStatus;
+import io.raftlog.net.server.Threading;
 
 import java.util.List;
 
@@ -19,12 +20,13 @@ public final class BenchTargets {
      * none), waits for a leader, and connects a client whose window is the spec's.
      */
     public static ClientTarget inProcess(LoadSpec spec) {
-        return inProcess(spec, io.raftlog.pipeline.WaitStrategies.DEFAULT);
+        return inProcess(spec, io.raftlog.pipeline.WaitStrategies.DEFAULT, Threading.DEFAULT);
     }
 
-    /** As {@link #inProcess(LoadSpec)}, with the nodes' raft threads waiting the named way. */
-    public static ClientTarget inProcess(LoadSpec spec, String waitStrategy) {
-        InProcessCluster cluster = InProcessCluster.start(3, spec.durable() ? FsyncPolicy.BATCH : FsyncPolicy.NONE, waitStrategy);
+    /** As {@link #inProcess(LoadSpec)}, with the nodes' raft threads waiting the named way and this threading. */
+    public static ClientTarget inProcess(LoadSpec spec, String waitStrategy, Threading threading) {
+        InProcessCluster cluster = InProcessCluster.start(3, spec.durable() ? FsyncPolicy.BATCH : FsyncPolicy.NONE,
+            waitStrategy, threading);
         try {
             return new ClientTarget(cluster.newClient(spec.window()), IN_PROCESS_PATH, cluster);
         } catch (RuntimeException e) {

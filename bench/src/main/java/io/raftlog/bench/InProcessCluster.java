@@ -22,6 +22,7 @@ import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
+import io.raftlog.net.server.Threading;
 import io.raftlog.pipeline.NodeStatus;
 import io.raftlog.raft.Role;
 
@@ -44,11 +45,14 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Starts {@code nodes} nodes with this durability policy and returns once one of them leads. */
     public static InProcessCluster start(int nodes, FsyncPolicy fsync) {
-        return start(nodes, fsync, io.raftlog.pipeline.WaitStrategies.DEFAULT);
+        return start(nodes, fsync, io.raftlog.pipeline.WaitStrategies.DEFAULT, Threading.DEFAULT);
     }
 
-    /** As {@link #start(int, FsyncPolicy)}, with the raft threads waiting for events the named way. */
-    public static InProcessCluster start(int nodes, FsyncPolicy fsync, String waitStrategy) {
+    /**
+     * As {@link #start(int, FsyncPolicy)}, with the raft threads waiting for events the named way and the
+     * network on threads of its own or on the raft threads.
+     */
+    public static InProcessCluster start(int nodes, FsyncPolicy fsync, String waitStrategy, Threading threading) {
         Path dir;
         try {
             dir = Files.createTempDirectory("raftlog-bench-");
@@ -59,7 +63,7 @@ public final class InProcessCluster implements AutoCloseable {
         try {
             for (int id : c.members.keySet()) {
                 c.servers.add(RaftServer.start(ServerConfig.builder().nodeId(id).cluster(c.members)
-                    .dataDir(dir.resolve("node-" + id)).fsync(fsync).waitStrategy(waitStrategy).build()));
+                    .dataDir(dir.resolve("node-" + id)).fsync(fsync).waitStrategy(waitStrategy).threading(threading).build()));
             }
             c.awaitLeader();
         } catch (RuntimeException e) {

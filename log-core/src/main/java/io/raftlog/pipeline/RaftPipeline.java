@@ -11,6 +11,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.WaitStrategy;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -55,6 +56,18 @@ public final class RaftPipeline implements AutoCloseable {
      */
     public RaftPipeline(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardState,
         PeerMessageDecoder decoder, PeerSender sender, ClientResponder responder, PipelineListener listener) {
+        this(config, raftConfig, journal, hardState, decoder, sender, responder, listener,
+            WaitStrategies.create(config.waitStrategy()));
+    }
+
+    /**
+     * As above, but the raft thread waits with {@code waitStrategy} instead of the configured one: the server
+     * passes one that runs its network while the ring is empty, so one thread serves both (see
+     * docs/ARCHITECTURE.md, "threading").
+     */
+    public RaftPipeline(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardState,
+        PeerMessageDecoder decoder, PeerSender sender, ClientResponder responder, PipelineListener listener,
+        WaitStrategy waitStrategy) {
         this.config = config;
         this.nodeId = raftConfig.nodeId();
         this.journal = journal;
@@ -62,7 +75,7 @@ public final class RaftPipeline implements AutoCloseable {
         // Buffers that grew past an append's byte limit (plus framing) are not kept.
         this.pool = new SlotBufferPool(LARGE_BUFFERS, config.maxAppendBytes() + (64 << 10), LARGE_BUFFER_BUDGET);
         this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain, pool), config.ringSize(),
-            WaitStrategies.create(config.waitStrategy()));
+            waitStrategy);
         this.status = new NodeStatus(nodeId, raftConfig.members());
         this.flusher = RaftDriver.flushesInline(journal.policy()) ? null : new Flusher(journal, this);
         this.driver = new RaftDriver(config, raftConfig, journal, hardState, decoder, sender, responder,

@@ -17,6 +17,7 @@ import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
 import io.raftlog.bench.RunSeries;
 import io.raftlog.bench.Workload;
+import io.raftlog.net.server.Threading;
 import io.raftlog.pipeline.WaitStrategies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,14 +72,19 @@ public final class BenchCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = WaitStrategies.DEFAULT,
-        description = "how the in-process nodes' raft threads wait: lite, phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
+        description = "with --threading dedicated, how the in-process nodes' raft threads wait: lite, phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
     String waitStrategy;
+
+    @Option(names = "--threading", paramLabel = "MODE", defaultValue = "shared",
+        description = "whether the in-process nodes run their network on the raft thread (shared) or on a thread of its own (dedicated); default: ${DEFAULT-VALUE}")
+    String threading;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
     @Override
     public Integer call() throws Exception {
+        Threading nodeThreading = Threading.parse(threading);
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be at least 1, not " + runs);
         }
@@ -96,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         List<LoadResult> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy) : BenchTargets.remote(cluster, spec)) {
+            try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy, nodeThreading) : BenchTargets.remote(cluster, spec)) {
                 out.printf("raftlog bench %s%s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(),
                     runs > 1 ? " (run " + run + " of " + runs + ")" : "", spec.payloadBytes(),
                     spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),

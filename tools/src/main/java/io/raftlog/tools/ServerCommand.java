@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
+import io.raftlog.net.server.Threading;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,8 +61,12 @@ public final class ServerCommand implements Callable<Integer> {
     Integer heartbeatTicks;
 
     @Option(names = "--wait-strategy", paramLabel = "NAME",
-        description = "how the raft thread waits: lite (default), phased, sleeping, blocking or yielding")
+        description = "with --threading dedicated, how the raft thread waits: lite (default), phased, sleeping, blocking or yielding")
     String waitStrategy;
+
+    @Option(names = "--threading", paramLabel = "MODE",
+        description = "shared (default): the raft thread runs the network between batches; dedicated: the network has a thread of its own")
+    String threading;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
@@ -91,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
         String ws = stringSetting(waitStrategy, file, "wait-strategy", false);
         if (ws != null) {
             b.waitStrategy(ws);
+        }
+        String th = stringSetting(threading, file, "threading", false);
+        if (th != null) {
+            b.threading(Threading.parse(th));
         }
         ServerConfig c = b.build();
 
@@ -150,7 +159,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen",
-        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy");
+        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading");
 
     private static String stringSetting(String flag, Properties file, String key, boolean required) {
         String v = flag != null ? flag : file.getProperty(key);

@@ -75,6 +75,20 @@ class ServerCommandTest {
     }
 
     @Test
+    void aBadThreadingOrAWaitStrategyThatSharedThreadingIgnoresIsAUsageError() {
+        String[] node = {"server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString()};
+        assertOneLine(run(concat(node, "--threading", "pooled")), Cli.USAGE, "unknown threading 'pooled': expected dedicated or shared");
+        assertOneLine(run(concat(node, "--wait-strategy", "phased")), Cli.USAGE,
+            "wait strategy 'phased' applies only to dedicated threading");
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Test
     void theConfigFileSuppliesSettingsAndUnknownKeysAreNamed() throws Exception {
         Path file = dir.resolve("node.properties");
         Files.writeString(file, "id=1\ncluster=1=127.0.0.1:7001\ndata=" + dir.resolve("d") + "\nfsnyc=none\n");

@@ -99,13 +99,20 @@ public final class RaftServer implements AutoCloseable {
             }
         };
         PeerMessageCodec decoder = new PeerMessageCodec(maxFrame); // used only by the raft thread
-        this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState,
-            decoder::decode, peers, responses, listener);
+        NetworkPollingWaitStrategy polling = config.threading() == Threading.SHARED ? new NetworkPollingWaitStrategy(tc) : null;
+        this.pipeline = polling == null
+            ? new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
+                peers, responses, listener)
+            : new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
+                peers, responses, listener, polling);
         this.fetch = new FetchService(journal, pipeline.status()::commitIndex, nodeId);
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
             new ClientResponses(clients, addressById), maxFrame);
         this.transport = new Transport(tc, handler);
+        if (polling != null) {
+            polling.drive(transport);
+        }
         InetSocketAddress b;
         try {
             b = transport.bind(config.listen());
@@ -123,6 +130,18 @@ public final class RaftServer implements AutoCloseable {
                 peerConnections.add(c);
             }
         });
+    }
+
+    /**
+     * With shared threading, runs the transport's last duty cycles on the closing thread so that the
+     * answers the stopped raft thread left in the rings (NOT_LEADER to pending appends) still go out; at
+     * most 100 ms, since a peer or client that does not read must not hold up the stop.
+     */
+    private void sendWhatIsLeft() {
+        long deadline = System.nanoTime() + 100_000_000L;
+        while (transport.doWork() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Opens (or creates) the node's data directory and starts it; returns once it listens. */
@@ -165,7 +184,9 @@ public final class RaftServer implements AutoCloseable {
         server.lock = lock;
         server.fetch.start();
         server.pipeline.start();
-        server.transport.start();
+        if (config.threading() == Threading.DEDICATED) {
+            server.transport.start();
+        }
         LOG.info("node {} listening on {} (cluster {}, data {}, fsync {})", config.nodeId(),
             ServerConfig.hostPort(server.bound), ServerConfig.formatCluster(config.cluster()), dir, config.fsync());
         return server;
@@ -213,6 +234,9 @@ public final class RaftServer implements AutoCloseable {
         LOG.info("node {} stopping", config.nodeId());
         peerConnections.forEach(c -> c.close("node stopping"));
         pipeline.close(); // answers pending appends NOT_LEADER (while the transport can still send), flushes
+        if (config.threading() == Threading.SHARED) {
+            sendWhatIsLeft(); // the raft thread that ran the network has stopped
+        }
         fetch.close();
         transport.close();
         journal.close();

@@ -28,6 +28,7 @@ public final class ServerConfig {
     private final int electionTicks;
     private final int heartbeatTicks;
     private final String waitStrategy;
+    private final Threading threading;
     private final long seed;
 
     private ServerConfig(Builder b) {
@@ -41,6 +42,7 @@ public final class ServerConfig {
         this.electionTicks = b.electionTicks;
         this.heartbeatTicks = b.heartbeatTicks;
         this.waitStrategy = b.waitStrategy;
+        this.threading = b.threading;
         this.seed = b.seed != null ? b.seed : System.nanoTime() ^ ((long) b.nodeId << 48);
     }
 
@@ -89,6 +91,10 @@ public final class ServerConfig {
         return RaftConfig.defaults(nodeId, members(), seed)
             .withTicks(electionTicks, heartbeatTicks)
             .withReplicationBounds(16, 4096, 128 * 1024);
+    }
+
+    public Threading threading() {
+        return threading;
     }
 
     public PipelineConfig pipelineConfig() {
@@ -175,6 +181,7 @@ public final class ServerConfig {
         private int electionTicks = 30;
         private int heartbeatTicks = 3;
         private String waitStrategy = io.raftlog.pipeline.WaitStrategies.DEFAULT;
+        private Threading threading = Threading.DEFAULT;
         private Long seed;
 
         public Builder nodeId(int id) {
@@ -224,6 +231,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Whether the network has a thread of its own or runs on the raft thread, see {@link Threading}. */
+        public Builder threading(Threading t) {
+            this.threading = java.util.Objects.requireNonNull(t, "threading");
+            return this;
+        }
+
         /** Seed of the election-timeout randomness (tests); default: from the clock and the node id. */
         public Builder seed(long s) {
             this.seed = s;
@@ -247,6 +260,11 @@ public final class ServerConfig {
             ServerConfig c = new ServerConfig(this);
             c.raftConfig(); // checks the tick counts, naming what is wrong
             c.pipelineConfig(); // checks the wait strategy
+            if (threading == Threading.SHARED && !io.raftlog.pipeline.WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(java.util.Locale.ROOT))) {
+                // Silently ignoring it would let a user believe they measured or tuned something they did not.
+                throw new IllegalArgumentException("wait strategy '" + waitStrategy + "' applies only to dedicated threading:"
+                    + " with shared threading the raft thread waits in the network's selector");
+            }
             return c;
         }
     }

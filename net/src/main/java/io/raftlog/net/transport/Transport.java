@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.raftlog.net.codec.ErrorCode;
@@ -89,6 +90,7 @@ public final class Transport implements Agent, AutoCloseable {
     private final ErrorFrame errorFrame = new ErrorFrame();
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final ControlledMessageHandler copyToWriteBuffer = this::copyToWriteBuffer;
+    private static final BooleanSupplier NOTHING_ELSE = () -> false;
     private final MessageHandler discard = (type, buffer, index, length) -> counters.increment(Counter.FRAMES_DISCARDED);
     private final Consumer<Runnable> runCommand = Runnable::run;
     private Connection draining;
@@ -204,19 +206,34 @@ public final class Transport implements Agent, AutoCloseable {
      * transport sets {@code sleeping} before it looks at the rings a last time, so one of the two sides
      * always sees the other (no lost wake-up).
      */
-    void wakeUpIfSleeping() {
+    public void wakeUpIfSleeping() {
         VarHandle.fullFence();
         if (sleeping) {
             selector.wakeup();
         }
     }
 
+    /** Whether the thread running this transport is (about to be) blocked in the selector. */
+    public boolean isSleeping() {
+        return sleeping;
+    }
+
     /** Blocks in the selector for up to {@code timeoutNs} unless work is pending; the idle strategy calls it. */
     void block(long timeoutNs) {
+        block(timeoutNs, NOTHING_ELSE);
+    }
+
+    /**
+     * Blocks in the selector for up to {@code timeoutNs} unless work is pending or {@code otherWork} says
+     * there is some elsewhere. For a thread that runs this transport's duty cycle among other work (see
+     * {@link #doWork}): it is asked after {@code sleeping} is set, so work whose producer then calls
+     * {@link #wakeUpIfSleeping} is never slept through.
+     */
+    public void block(long timeoutNs, BooleanSupplier otherWork) {
         sleeping = true;
         VarHandle.fullFence();
         try {
-            if (!commands.isEmpty() || sendPending()) {
+            if (!commands.isEmpty() || otherWork.getAsBoolean() || sendPending()) {
                 return;
             }
             selector.select(onReady, Math.max(1, timeoutNs / 1_000_000));

@@ -159,6 +159,18 @@ public final class TransportConfig {
         return this;
     }
 
+    public int idleSpins() {
+        return idleSpins;
+    }
+
+    public int idleYields() {
+        return idleYields;
+    }
+
+    public long idleBlockNs() {
+        return idleBlockNs;
+    }
+
     public int maxFrameLength() {
         return maxFrameLength;
     }

@@ -28,6 +28,8 @@ import io.raftlog.raft.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Three real nodes in this JVM (Chronicle journals in temp directories, loopback TCP on free ports),
@@ -45,6 +47,7 @@ class RaftServerClusterTest {
 
     private final Map<Integer, RaftServer> servers = new LinkedHashMap<>();
     private Map<Integer, InetSocketAddress> cluster;
+    private Threading threading = Threading.DEFAULT;
 
     @AfterEach
     void stopAll() {
@@ -53,7 +56,7 @@ class RaftServerClusterTest {
 
     private RaftServer startNode(int id) {
         ServerConfig config = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
-            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id).build();
+            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id).threading(threading).build();
         RaftServer s = RaftServer.start(config);
         servers.put(id, s);
         return s;
@@ -89,9 +92,11 @@ class RaftServerClusterTest {
         return out;
     }
 
-    @Test
-    void appendsCommitSurviveALeaderStopAndARestartedNodeCatchesUp() throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+    @ParameterizedTest
+    @EnumSource(Threading.class)
+    void appendsCommitSurviveALeaderStopAndARestartedNodeCatchesUp(Threading mode) throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + "), threading " + mode);
+        threading = mode;
         SplittableRandom random = new SplittableRandom(SEED);
         cluster = freeLoopbackCluster(3);
         for (int id : cluster.keySet()) {

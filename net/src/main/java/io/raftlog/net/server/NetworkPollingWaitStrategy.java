@@ -1,0 +1,86 @@
+package io.raftlog.net.server;
+
+import java.util.function.BooleanSupplier;
+
+import io.raftlog.net.transport.Transport;
+import io.raftlog.net.transport.TransportConfig;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+
+/**
+ * How the raft thread waits when it also runs the node's network ({@code --threading shared}): between two
+ * batches it runs one duty cycle of the transport, so the AppendEntries and answers the last batch produced
+ * go out and what arrived comes in; while the ring is empty it goes on running duty cycles, spins and yields
+ * a little, then blocks in the transport's selector. Network input wakes it there; the other producers of
+ * the ring (ticker, flusher, shutdown) wake it through {@link #signalAllWhenBlocking}, which costs a
+ * {@code Selector.wakeup()} only while it sleeps.
+ *
+ * <p>Why: with a transport thread of its own, every message a node receives or sends is handed between two
+ * threads, and each hand-off is a wake-up; three nodes and a client share two cores in the benchmarks, where
+ * the scheduler was the largest item of the profile (docs/BENCHMARKS.md).
+ *
+ * <p>Not thread-safe by design: only the ring's one consumer (the raft thread) may wait on it.
+ */
+final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier {
+    private final int spins;
+    private final int yields;
+    private final long blockNs;
+    private Transport transport;
+    // What the current wait is for; read by getAsBoolean() from inside Transport.block (same thread).
+    private Sequence waitedSequence;
+    private long waitedFor;
+    private SequenceBarrier waitedBarrier;
+
+    NetworkPollingWaitStrategy(TransportConfig config) {
+        this.spins = config.idleSpins();
+        this.yields = config.idleYields();
+        this.blockNs = config.idleBlockNs();
+    }
+
+    /** The transport whose duty cycle the raft thread runs; set before the pipeline starts. */
+    void drive(Transport t) {
+        this.transport = t;
+    }
+
+    @Override
+    public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
+        throws AlertException {
+        transport.doWork();
+        long available = dependentSequence.get();
+        int idleCycles = 0;
+        while (available < sequence) {
+            barrier.checkAlert();
+            if (transport.doWork() > 0) {
+                idleCycles = 0;
+            } else if (++idleCycles <= spins) {
+                Thread.onSpinWait();
+            } else if (idleCycles <= spins + yields) {
+                Thread.yield();
+            } else {
+                waitedSequence = dependentSequence;
+                waitedFor = sequence;
+                waitedBarrier = barrier;
+                transport.block(blockNs, this);
+            }
+            available = dependentSequence.get();
+        }
+        return available;
+    }
+
+    /** Inside {@link Transport#block}: an event or an alert arrived after the last look at the ring. */
+    @Override
+    public boolean getAsBoolean() {
+        return waitedSequence.get() >= waitedFor || waitedBarrier.isAlerted();
+    }
+
+    @Override
+    public void signalAllWhenBlocking() {
+        Transport t = transport;
+        if (t != null) {
+            t.wakeUpIfSleeping();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.raftlog.net.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.Transport;
+import io.raftlog.net.transport.TransportConfig;
+import io.raftlog.pipeline.Await;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The raft thread's wait when it also runs the network: it must run the transport's duty cycles, and it must
+ * wake from its selector when another thread publishes to the ring or stops it. The selector's timeout is
+ * set to a minute, so a lost wake-up fails the awaits below (ten seconds) instead of being hidden by the
+ * timeout.
+ */
+class NetworkPollingWaitStrategyTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final AtomicInteger dutyCycles = new AtomicInteger();
+    private final AtomicLong lastEvent = new AtomicLong(-1);
+    private Transport transport;
+    private BatchEventProcessor<long[]> processor;
+    private Thread consumer;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (processor != null) {
+            processor.halt();
+            consumer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    private RingBuffer<long[]> startConsumer() {
+        TransportConfig config = new TransportConfig().clusterId(1).nodeId(1).role(Roles.NODE).idle(0, 0, 60_000_000_000L);
+        NetworkPollingWaitStrategy polling = new NetworkPollingWaitStrategy(config);
+        transport = new Transport(config, (connection, type, flags, buffer, offset, length) -> { });
+        polling.drive(transport);
+        RingBuffer<long[]> ring = RingBuffer.createMultiProducer(() -> new long[1], 64, polling);
+        EventHandler<long[]> handler = (event, sequence, endOfBatch) -> lastEvent.set(event[0]);
+        processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
+        ring.addGatingSequences(processor.getSequence());
+        consumer = new Thread(processor, "polling-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        return ring;
+    }
+
+    @Test
+    void anEventPublishedByAnotherThreadWakesTheConsumerFromItsSelector() {
+        RingBuffer<long[]> ring = startConsumer();
+        for (long value = 1; value <= 3; value++) {
+            awaitAsleep();
+            long seq = ring.next();
+            ring.get(seq)[0] = value;
+            ring.publish(seq);
+            long expected = value;
+            Await.until("event " + value + " handled", WAIT, () -> lastEvent.get() == expected);
+        }
+    }
+
+    @Test
+    void haltingTheProcessorWakesTheConsumerFromItsSelector() throws InterruptedException {
+        startConsumer();
+        awaitAsleep();
+        processor.halt();
+        consumer.join(WAIT.toMillis());
+        assertThat(consumer.isAlive()).as("the consumer left its selector when halted").isFalse();
+        processor = null;
+    }
+
+    @Test
+    void theConsumerRunsTheTransportsCommandsWhileTheRingIsEmpty() {
+        startConsumer();
+        awaitAsleep();
+        transport.execute(dutyCycles::incrementAndGet);
+        Await.until("the command ran on the consumer thread", WAIT, () -> dutyCycles.get() == 1);
+    }
+
+    /** Waits until the consumer blocks in the selector (the state in which a wake-up can be lost). */
+    private void awaitAsleep() {
+        Await.until("the consumer blocks in the selector", WAIT,
+            () -> transport.isSleeping());
+    }
+}
