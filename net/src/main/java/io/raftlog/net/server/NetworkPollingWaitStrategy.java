@@ -13,10 +13,15 @@ import com.lmax.disruptor.WaitStrategy;
 /**
  * How the raft thread waits when it also runs the node's network ({@code --threading shared}): between two
  * batches it runs one duty cycle of the transport, so the AppendEntries and answers the last batch produced
- * go out and what arrived comes in; while the ring is empty it goes on running duty cycles, spins and yields
- * a little, then blocks in the transport's selector. Network input wakes it there; the other producers of
+ * go out and what arrived comes in; while the ring is empty it runs duty cycles until one finds nothing to
+ * do, then blocks in the transport's selector at once. Network input wakes it there; the other producers of
  * the ring (ticker, flusher, shutdown) wake it through {@link #signalAllWhenBlocking}, which costs a
  * {@code Selector.wakeup()} only while it sleeps.
+ *
+ * <p>It neither spins nor yields before blocking, unlike a dedicated transport thread: measured in
+ * alternation against 20 spins and 10 yields (docs/BENCHMARKS.md), blocking at once gave W1 776-812k vs
+ * 668-745k appends/s, W1 fsync 434-482k vs 399-451k, and W2 the same latencies; on two cores a thread that
+ * yields hands the core to another node's thread only to want it back.
  *
  * <p>Why: with a transport thread of its own, every message a node receives or sends is handed between two
  * threads, and each hand-off is a wake-up; three nodes and a client share two cores in the benchmarks, where
@@ -25,8 +30,6 @@ import com.lmax.disruptor.WaitStrategy;
  * <p>Not thread-safe by design: only the ring's one consumer (the raft thread) may wait on it.
  */
 final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier {
-    private final int spins;
-    private final int yields;
     private final long blockNs;
     private Transport transport;
     // What the current wait is for; read by getAsBoolean() from inside Transport.block (same thread).
@@ -35,8 +38,6 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
     private SequenceBarrier waitedBarrier;
 
     NetworkPollingWaitStrategy(TransportConfig config) {
-        this.spins = config.idleSpins();
-        this.yields = config.idleYields();
         this.blockNs = config.idleBlockNs();
     }
 
@@ -50,16 +51,9 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
         throws AlertException {
         transport.doWork();
         long available = dependentSequence.get();
-        int idleCycles = 0;
         while (available < sequence) {
             barrier.checkAlert();
-            if (transport.doWork() > 0) {
-                idleCycles = 0;
-            } else if (++idleCycles <= spins) {
-                Thread.onSpinWait();
-            } else if (idleCycles <= spins + yields) {
-                Thread.yield();
-            } else {
+            if (transport.doWork() == 0) {
                 waitedSequence = dependentSequence;
                 waitedFor = sequence;
                 waitedBarrier = barrier;

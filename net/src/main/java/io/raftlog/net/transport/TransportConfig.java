@@ -159,14 +159,6 @@ public final class TransportConfig {
         return this;
     }
 
-    public int idleSpins() {
-        return idleSpins;
-    }
-
-    public int idleYields() {
-        return idleYields;
-    }
-
     public long idleBlockNs() {
         return idleBlockNs;
     }
