@@ -3,6 +3,7 @@ package io.raftlog.net.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.codec.ErrorCode;
@@ -48,6 +51,7 @@ class RaftServerClusterTest {
     private final Map<Integer, RaftServer> servers = new LinkedHashMap<>();
     private Map<Integer, InetSocketAddress> cluster;
     private Threading threading = Threading.DEFAULT;
+    private int electionTicks = 15;
 
     @AfterEach
     void stopAll() {
@@ -56,7 +60,7 @@ class RaftServerClusterTest {
 
     private RaftServer startNode(int id) {
         ServerConfig config = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
-            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id).threading(threading).build();
+            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, electionTicks, 3).seed(SEED + id).threading(threading).build();
         RaftServer s = RaftServer.start(config);
         servers.put(id, s);
         return s;
@@ -178,6 +182,40 @@ class RaftServerClusterTest {
             assertAllPresentOnce(pushed, later);
             assertThat(pushed.get(0).index()).isGreaterThan(newMax);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Threading.class)
+    void aStoppingLeaderAnswersTheAppendsWaitingToCommitNotLeader(Threading mode) throws Exception {
+        threading = mode;
+        electionTicks = 100; // 1-2 s: the leader must not step down (check-quorum) before it is stopped below
+        cluster = freeLoopbackCluster(3);
+        for (int id : cluster.keySet()) {
+            startNode(id);
+        }
+        RaftServer leader = awaitLeader();
+        int leaderId = leader.config().nodeId();
+        long clientId = 42;
+        assertThat(client(leader).append(clientId, 1, payloads(1, 1)).acked()).isTrue();
+        for (int id : List.copyOf(servers.keySet())) {
+            if (id != leaderId) {
+                servers.remove(id).close();
+            }
+        }
+        long last = leader.status().lastIndex();
+        RawClient producer = client(leader);
+        CompletableFuture<AppendAnswer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return producer.append(clientId, 2, payloads(2, 1));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Await.until("the leader appends the entry it cannot commit", WAIT, () -> leader.status().lastIndex() > last);
+        assertThat(leader.status().role()).isEqualTo(Role.LEADER);
+        servers.remove(leaderId).close();
+        AppendAnswer a = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(a.errorCode()).as("%s", a).isEqualTo(ErrorCode.NOT_LEADER);
     }
 
     private final Map<Integer, RawClient> clients = new HashMap<>();
