@@ -50,10 +50,10 @@ import org.slf4j.LoggerFactory;
  *   <li>reconnects outbound connections whose time has come, times out handshakes, closes what was asked.</li>
  * </ol>
  * When cycles find nothing to do, the thread spins a little, yields, then blocks in the selector for up to
- * 1 ms ({@link TransportConfig#idle}): network input wakes it at once, a frame offered by another thread
+ * 10 ms ({@link TransportConfig#idle}): network input wakes it at once, a frame offered by another thread
  * wakes it through {@code Selector.wakeup()} (paid only while it sleeps), and an idle node does not burn
- * a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()}
- * from a loop you own (for example through an {@code AgentInvoker}).
+ * a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()} from a loop you own and
+ * sleep in {@link #block(long, BooleanSupplier)} (a raftlog node's raft thread does, with shared threading).
  *
  * <p><b>Handshake.</b> The transport does it: an outbound connection sends HANDSHAKE (this side's cluster id,
  * role, node id) and waits for HANDSHAKE_ACCEPT; an accepted connection must send HANDSHAKE first, is checked
