@@ -108,6 +108,11 @@ public final class RaftPipeline implements AutoCloseable {
         tickerThread.start();
     }
 
+    /** Whether the raft thread is still running (after {@link #close} only if it could not be stopped). */
+    public boolean raftThreadRunning() {
+        return raftThread.isAlive();
+    }
+
     public NodeStatus status() {
         return status;
     }

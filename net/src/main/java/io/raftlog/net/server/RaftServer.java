@@ -234,8 +234,8 @@ public final class RaftServer implements AutoCloseable {
         LOG.info("node {} stopping", config.nodeId());
         peerConnections.forEach(c -> c.close("node stopping"));
         pipeline.close(); // answers pending appends NOT_LEADER (while the transport can still send), flushes
-        if (config.threading() == Threading.SHARED) {
-            sendWhatIsLeft(); // the raft thread that ran the network has stopped
+        if (config.threading() == Threading.SHARED && !pipeline.raftThreadRunning()) {
+            sendWhatIsLeft(); // the raft thread that ran the network has stopped; never two threads at once
         }
         fetch.close();
         transport.close();
