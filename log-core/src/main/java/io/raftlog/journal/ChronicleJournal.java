@@ -408,7 +408,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             tailLast = state.lastIndex;
             durable.set(state.lastIndex);
             if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
-                intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync");
+                intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync-" + dir.getFileName());
                 intervalSyncer.setDaemon(true);
                 intervalSyncer.start();
             } else {
