@@ -10,6 +10,9 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * How the raft thread waits when it also runs the node's network ({@code --threading shared}): between two
  * batches it runs one duty cycle of the transport, so the AppendEntries and answers the last batch produced
@@ -30,6 +33,7 @@ import com.lmax.disruptor.WaitStrategy;
  * <p>Not thread-safe by design: only the ring's one consumer (the raft thread) may wait on it.
  */
 final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkPollingWaitStrategy.class);
     private final long blockNs;
     private Transport transport;
     // What the current wait is for; read by getAsBoolean() from inside Transport.block (same thread).
@@ -49,11 +53,11 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
     @Override
     public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
         throws AlertException {
-        transport.doWork();
+        dutyCycle();
         long available = dependentSequence.get();
         while (available < sequence) {
             barrier.checkAlert();
-            if (transport.doWork() == 0) {
+            if (dutyCycle() == 0) {
                 waitedSequence = dependentSequence;
                 waitedFor = sequence;
                 waitedBarrier = barrier;
@@ -62,6 +66,20 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
             available = dependentSequence.get();
         }
         return available;
+    }
+
+    /**
+     * One transport duty cycle; a failure is logged and the wait goes on, as a transport thread of its own
+     * does (Agrona's AgentRunner). It must not leave this method: the Disruptor's processor treats anything
+     * thrown by a wait as the failure of the next event, which it would then skip unprocessed.
+     */
+    private int dutyCycle() {
+        try {
+            return transport.doWork();
+        } catch (RuntimeException | Error e) {
+            LOG.error("transport duty cycle failed", e);
+            return 0;
+        }
     }
 
     /** Inside {@link Transport#block}: an event or an alert arrived after the last look at the ring. */

@@ -3,11 +3,15 @@ package io.raftlog.net.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.raftlog.net.codec.Roles;
+import io.raftlog.net.transport.Connection;
+import io.raftlog.net.transport.FrameHandler;
 import io.raftlog.net.transport.Transport;
 import io.raftlog.net.transport.TransportConfig;
 import io.raftlog.pipeline.Await;
@@ -17,6 +21,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +36,7 @@ class NetworkPollingWaitStrategyTest {
 
     private final AtomicInteger dutyCycles = new AtomicInteger();
     private final AtomicLong lastEvent = new AtomicLong(-1);
+    private final List<Long> handled = new CopyOnWriteArrayList<>();
     private Transport transport;
     private BatchEventProcessor<long[]> processor;
     private Thread consumer;
@@ -47,12 +53,19 @@ class NetworkPollingWaitStrategyTest {
     }
 
     private RingBuffer<long[]> startConsumer() {
+        return startConsumer((connection, type, flags, buffer, offset, length) -> { });
+    }
+
+    private RingBuffer<long[]> startConsumer(FrameHandler network) {
         TransportConfig config = new TransportConfig().clusterId(1).nodeId(1).role(Roles.NODE).idle(0, 0, 60_000_000_000L);
         NetworkPollingWaitStrategy polling = new NetworkPollingWaitStrategy(config);
-        transport = new Transport(config, (connection, type, flags, buffer, offset, length) -> { });
+        transport = new Transport(config, network);
         polling.drive(transport);
         RingBuffer<long[]> ring = RingBuffer.createMultiProducer(() -> new long[1], 64, polling);
-        EventHandler<long[]> handler = (event, sequence, endOfBatch) -> lastEvent.set(event[0]);
+        EventHandler<long[]> handler = (event, sequence, endOfBatch) -> {
+            handled.add(event[0]);
+            lastEvent.set(event[0]);
+        };
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
         ring.addGatingSequences(processor.getSequence());
         consumer = new Thread(processor, "polling-consumer");
@@ -72,6 +85,29 @@ class NetworkPollingWaitStrategyTest {
             long expected = value;
             Await.until("event " + value + " handled", WAIT, () -> lastEvent.get() == expected);
         }
+    }
+
+    @Test
+    void aFailingDutyCycleIsLoggedAndSkipsNoEvent() {
+        // Thrown out of the wait, a failure would count as the next event's, which the processor then skips.
+        RingBuffer<long[]> ring = startConsumer(new FrameHandler() {
+            @Override
+            public void onFrame(Connection connection, int type, int flags, DirectBuffer buffer, int offset, int length) {
+            }
+
+            @Override
+            public int onDutyCycle(long nowNs) {
+                throw new IllegalStateException("injected duty-cycle failure");
+            }
+        });
+        for (long value = 1; value <= 3; value++) {
+            long seq = ring.next();
+            ring.get(seq)[0] = value;
+            ring.publish(seq);
+        }
+        Await.until("three events handled", WAIT, () -> handled.size() >= 3);
+        assertThat(handled).containsExactly(1L, 2L, 3L);
+        assertThat(consumer.isAlive()).isTrue();
     }
 
     @Test
