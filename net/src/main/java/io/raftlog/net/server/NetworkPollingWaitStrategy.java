@@ -61,7 +61,7 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
                 waitedSequence = dependentSequence;
                 waitedFor = sequence;
                 waitedBarrier = barrier;
-                transport.block(blockNs, this);
+                sleep();
             }
             available = dependentSequence.get();
         }
@@ -79,6 +79,15 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
         } catch (RuntimeException | Error e) {
             LOG.error("transport duty cycle failed", e);
             return 0;
+        }
+    }
+
+    /** Blocks in the selector, whose ready keys are handled in there; a failure is handled as above. */
+    private void sleep() {
+        try {
+            transport.block(blockNs, this);
+        } catch (RuntimeException | Error e) {
+            LOG.error("transport failed while waiting", e);
         }
     }
 
