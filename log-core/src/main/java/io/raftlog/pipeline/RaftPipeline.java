@@ -63,7 +63,7 @@ public final class RaftPipeline implements AutoCloseable {
     /**
      * As above, but the raft thread waits with {@code waitStrategy} instead of the configured one: the server
      * passes one that runs its network while the ring is empty, so one thread serves both (see
-     * docs/ARCHITECTURE.md, "threading").
+     * docs/ARCHITECTURE.md, "Threading").
      */
     public RaftPipeline(PipelineConfig config, RaftConfig raftConfig, Journal journal, HardStateStore hardState,
         PeerMessageDecoder decoder, PeerSender sender, ClientResponder responder, PipelineListener listener,

@@ -27,8 +27,11 @@ import io.raftlog.pipeline.DataEntry;
 import io.raftlog.pipeline.NodeStatus;
 import io.raftlog.pipeline.PipelineListener;
 import io.raftlog.pipeline.RaftPipeline;
+import io.raftlog.pipeline.WaitStrategies;
 import io.raftlog.raft.RaftConfig;
 import io.raftlog.raft.Role;
+
+import com.lmax.disruptor.WaitStrategy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,11 +103,9 @@ public final class RaftServer implements AutoCloseable {
         };
         PeerMessageCodec decoder = new PeerMessageCodec(maxFrame); // used only by the raft thread
         NetworkPollingWaitStrategy polling = config.threading() == Threading.SHARED ? new NetworkPollingWaitStrategy(tc) : null;
-        this.pipeline = polling == null
-            ? new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
-                peers, responses, listener)
-            : new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
-                peers, responses, listener, polling);
+        WaitStrategy wait = polling != null ? polling : WaitStrategies.create(config.pipelineConfig().waitStrategy());
+        this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
+            peers, responses, listener, wait);
         this.fetch = new FetchService(journal, pipeline.status()::commitIndex, nodeId);
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
@@ -187,8 +188,9 @@ public final class RaftServer implements AutoCloseable {
         if (config.threading() == Threading.DEDICATED) {
             server.transport.start();
         }
-        LOG.info("node {} listening on {} (cluster {}, data {}, fsync {})", config.nodeId(),
-            ServerConfig.hostPort(server.bound), ServerConfig.formatCluster(config.cluster()), dir, config.fsync());
+        LOG.info("node {} listening on {} (cluster {}, data {}, fsync {}, threading {})", config.nodeId(),
+            ServerConfig.hostPort(server.bound), ServerConfig.formatCluster(config.cluster()), dir, config.fsync(),
+            config.threading().label());
         return server;
     }
 

@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.pipeline.PipelineConfig;
+import io.raftlog.pipeline.WaitStrategies;
 import io.raftlog.raft.RaftConfig;
 
 /**
@@ -180,7 +183,7 @@ public final class ServerConfig {
         // 150-300 ms a busy leader's heartbeats were late often enough to cause needless elections.
         private int electionTicks = 30;
         private int heartbeatTicks = 3;
-        private String waitStrategy = io.raftlog.pipeline.WaitStrategies.DEFAULT;
+        private String waitStrategy = WaitStrategies.DEFAULT;
         private Threading threading = Threading.DEFAULT;
         private Long seed;
 
@@ -233,7 +236,7 @@ public final class ServerConfig {
 
         /** Whether the network has a thread of its own or runs on the raft thread, see {@link Threading}. */
         public Builder threading(Threading t) {
-            this.threading = java.util.Objects.requireNonNull(t, "threading");
+            this.threading = Objects.requireNonNull(t, "threading");
             return this;
         }
 
@@ -260,7 +263,7 @@ public final class ServerConfig {
             ServerConfig c = new ServerConfig(this);
             c.raftConfig(); // checks the tick counts, naming what is wrong
             c.pipelineConfig(); // checks the wait strategy
-            if (threading == Threading.SHARED && !io.raftlog.pipeline.WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(java.util.Locale.ROOT))) {
+            if (threading == Threading.SHARED && !WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(Locale.ROOT))) {
                 // Silently ignoring it would let a user believe they measured or tuned something they did not.
                 throw new IllegalArgumentException("wait strategy '" + waitStrategy + "' applies only to dedicated threading:"
                     + " with shared threading the raft thread waits in the network's selector");
