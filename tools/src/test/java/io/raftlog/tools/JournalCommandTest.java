@@ -2,8 +2,6 @@ package io.raftlog.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -21,26 +19,6 @@ class JournalCommandTest {
     @TempDir
     Path data;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Cli.newCommandLine(new Main()).setOut(new java.io.PrintWriter(System.out, true))
-                .setErr(new java.io.PrintWriter(System.err, true)).execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private void writeJournal() {
         try (ChronicleJournal j = NodeStorage.openJournal(data, FsyncPolicy.BATCH)) {
             for (long i = 1; i <= 10; i++) {
@@ -54,7 +32,7 @@ class JournalCommandTest {
     @Test
     void verifySummarisesASoundJournal() {
         writeJournal();
-        Run r = run("journal", "verify", "--data", data.toString());
+        CliRun r = CliRun.of("journal", "verify", "--data", data.toString());
         assertThat(r.status()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("OK").contains("10 (1 no-op) from index 1 to 10").contains("terms 1..3")
             .contains("closed    cleanly at index 10");
@@ -63,20 +41,20 @@ class JournalCommandTest {
     @Test
     void dumpListsEntriesFromAnIndexAndMarksNoops() {
         writeJournal();
-        Run all = run("journal", "dump", "--data", data.toString());
+        CliRun all = CliRun.of("journal", "dump", "--data", data.toString());
         assertThat(all.status()).isEqualTo(0);
         assertThat(all.out().lines()).hasSize(10);
         assertThat(all.out().lines().findFirst().orElseThrow()).startsWith("1\t").contains("noop");
-        Run some = run("journal", "dump", "--data", data.toString(), "--from", "4", "--count", "2");
+        CliRun some = CliRun.of("journal", "dump", "--data", data.toString(), "--from", "4", "--count", "2");
         assertThat(some.out().lines()).containsExactly("4\tterm=1\tdata\t7 B\thello-4", "5\tterm=2\tdata\t7 B\thello-5");
     }
 
     @Test
     void aMissingOrEmptyDirectoryIsAOneLineFailure() {
-        Run missing = run("journal", "verify", "--data", data.resolve("nope").toString());
+        CliRun missing = CliRun.of("journal", "verify", "--data", data.resolve("nope").toString());
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err().lines()).hasSize(1).first().asString().contains("no such directory");
-        Run empty = run("journal", "dump", "--data", data.toString());
+        CliRun empty = CliRun.of("journal", "dump", "--data", data.toString());
         assertThat(empty.status()).isEqualTo(1);
         assertThat(empty.err().lines()).hasSize(1).first().asString().contains("no journal files");
     }

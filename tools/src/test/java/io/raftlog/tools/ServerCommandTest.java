@@ -2,11 +2,8 @@ package io.raftlog.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,31 +22,6 @@ class ServerCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(saved);
-        }
-    }
-
-    private static void assertOneLine(Result r, int code, String... fragments) {
-        assertThat(r.code()).as(r.err()).isEqualTo(code);
-        String firstLine = r.err().lines().findFirst().orElse("");
-        assertThat(firstLine).startsWith("raftlog");
-        for (String f : fragments) {
-            assertThat(firstLine).contains(f);
-        }
-        assertThat(r.err()).doesNotContain("\tat ");
-    }
-
     /** An in-process single-node cluster (node 1, any free port) on {@code data}, listening. */
     private static RaftServer startNodeOne(Path data) {
         RaftServer s = RaftServer.start(ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build());
@@ -59,26 +31,26 @@ class ServerCommandTest {
 
     @Test
     void anIdNotInTheClusterIsAUsageError() {
-        assertOneLine(run("server", "--id", "4", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:2", "--data", dir.toString()),
+        CliRun.of("server", "--id", "4", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:2", "--data", dir.toString()).assertOneLineError(
             Cli.USAGE, "node id 4 is not in the cluster");
     }
 
     @Test
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(
             Cli.USAGE, "bad address '127.0.0.1'");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--fsync", "sometimes"),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--fsync", "sometimes").assertOneLineError(
             Cli.USAGE, "bad fsync policy 'sometimes'");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001"), Cli.USAGE, "missing --data");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--bogus"),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001").assertOneLineError(Cli.USAGE, "missing --data");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--bogus").assertOneLineError(
             Cli.USAGE, "--bogus");
     }
 
     @Test
     void aBadThreadingOrAWaitStrategyThatSharedThreadingIgnoresIsAUsageError() {
         String[] node = {"server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString()};
-        assertOneLine(run(concat(node, "--threading", "pooled")), Cli.USAGE, "unknown threading 'pooled': expected dedicated or shared");
-        assertOneLine(run(concat(node, "--wait-strategy", "phased")), Cli.USAGE,
+        CliRun.of(concat(node, "--threading", "pooled")).assertOneLineError(Cli.USAGE, "unknown threading 'pooled': expected dedicated or shared");
+        CliRun.of(concat(node, "--wait-strategy", "phased")).assertOneLineError(Cli.USAGE,
             "wait strategy 'phased' applies only to dedicated threading");
     }
 
@@ -92,15 +64,15 @@ class ServerCommandTest {
     void theConfigFileSuppliesSettingsAndUnknownKeysAreNamed() throws Exception {
         Path file = dir.resolve("node.properties");
         Files.writeString(file, "id=1\ncluster=1=127.0.0.1:7001\ndata=" + dir.resolve("d") + "\nfsnyc=none\n");
-        assertOneLine(run("server", "--config", file.toString()), Cli.USAGE, "unknown setting 'fsnyc'");
-        assertOneLine(run("server", "--config", dir.resolve("absent.properties").toString()), Cli.USAGE, "absent.properties");
+        CliRun.of("server", "--config", file.toString()).assertOneLineError(Cli.USAGE, "unknown setting 'fsnyc'");
+        CliRun.of("server", "--config", dir.resolve("absent.properties").toString()).assertOneLineError(Cli.USAGE, "absent.properties");
     }
 
     @Test
     void aPortInUseIsAFailureNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
-            assertOneLine(run("server", "--id", "1", "--cluster", "1=" + address, "--data", dir.resolve("n1").toString()),
+            CliRun.of("server", "--id", "1", "--cluster", "1=" + address, "--data", dir.resolve("n1").toString()).assertOneLineError(
                 Cli.FAILURE, "cannot listen on " + address);
         }
     }
@@ -109,24 +81,24 @@ class ServerCommandTest {
     void anotherNodesDataDirectoryIsAFailureNamingBothNodes() throws Exception {
         Path data = dir.resolve("node1");
         startNodeOne(data).close();
-        assertOneLine(run("server", "--id", "2", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:0", "--data", data.toString()),
+        CliRun.of("server", "--id", "2", "--cluster", "1=127.0.0.1:1,2=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "data directory " + data + " belongs to node 1 of cluster id 0, not to node 2");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--cluster-id", "7", "--data", data.toString()),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--cluster-id", "7", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "not to node 1 of cluster id 7");
         Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
     }
 
     @Test
     void anUncreatableOrBusyDataDirectoryIsAFailureNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
-        assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.resolve("sub").toString()),
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.resolve("sub").toString()).assertOneLineError(
             Cli.FAILURE, "cannot create data directory");
 
         Path data = dir.resolve("busy");
         try (RaftServer running = startNodeOne(data)) {
-            assertOneLine(run("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()),
+            CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
                 Cli.FAILURE, "raftlog server: data directory " + data + " is in use by another raftlog node");
         }
     }
