@@ -95,6 +95,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * force competes with the flushes for the disk), at throughputs within the noise of each other.
          */
         static final long DEFAULT_TAIL_FILE_BYTES = 32L << 20;
+        /** A system call per half megabyte: W1 none 547-559k/s against 451-533k at 256 KiB (alternated, 2 pairs). */
+        static final long DEFAULT_POPULATE_AHEAD_BYTES = 1L << 20;
 
         // Set only while an Options is being derived (copy(), then one field), never after it is returned.
         RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
@@ -112,6 +114,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
         long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
         boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
+        long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
         boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
 
         private Options() {
@@ -136,6 +139,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.tailWal = tailWal;
             o.tailFileBytes = tailFileBytes;
             o.releaseWrittenPages = releaseWrittenPages;
+            o.populateAheadBytes = populateAheadBytes;
             o.writeBehind = writeBehind;
             return o;
         }
@@ -144,8 +148,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * The defaults, some of which system properties change for A/B measurements:
          * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
          * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
-         * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages} and
-         * {@code raftlog.journal.writeBehind}.
+         * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
+         * {@code raftlog.journal.populateKiB} (1024; 0 turns it off) and {@code raftlog.journal.writeBehind}.
          */
         public static Options defaults() {
             return new Options();
@@ -216,12 +220,23 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
 
         /**
-         * Whether the writer drops its mapping of what it finished writing ({@link WrittenPageRelease}); off, the
+         * Whether the writer drops its mapping of what it finished writing ({@link WriterPageTables}); off, the
          * pages stay mapped until Chronicle moves to its next chunk (tests that observe dirty pages through the
          * mapping turn it off).
          */
         Options releaseWrittenPages(boolean on) {
             return with(o -> o.releaseWrittenPages = on);
+        }
+
+        /**
+         * How far ahead of its write position the writer has its mapping's page-table entries filled in, half of
+         * it per system call ({@link WriterPageTables}); 0 leaves every page to fault on first write.
+         */
+        Options populateAheadBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("populate distance must be >= 0, got " + bytes);
+            }
+            return with(o -> o.populateAheadBytes = bytes);
         }
 
         /**
@@ -275,7 +290,12 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
     private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
     /** Unmaps what the writer finished, so write-back needs no TLB shoot-down per page; null where unsupported. */
-    private final WrittenPageRelease pageRelease;
+    private final WriterPageTables pageTables;
+    /** Whether the writer has its page-table entries filled in ahead (for tests: a kernel may refuse). */
+    boolean populatingPageTables() {
+        return pageTables != null && pageTables.populating();
+    }
+
     /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
     private long contiguousCopies;
     private long overlapCopies;
@@ -319,7 +339,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.dir = dir;
         this.policy = policy;
         this.rollCycle = options.rollCycle;
-        this.pageRelease = options.releaseWrittenPages ? WrittenPageRelease.create() : null;
+        this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
@@ -831,8 +851,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             mappedRecord.putBytes(0, src, srcOffset, length);
             bytes.writeSkip(length);
             contiguousCopies++;
-            if (pageRelease != null) {
-                pageRelease.wrote(store, wp + length);
+            if (pageTables != null) {
+                pageTables.wrote(store, wp + length);
             }
             if (wp + length > store.safeLimit()) {
                 overlapCopies++;

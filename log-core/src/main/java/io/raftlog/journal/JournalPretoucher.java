@@ -41,7 +41,7 @@ final class JournalPretoucher implements AutoCloseable {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * How far behind the writer write-back stays: past the part the writer still maps (it releases its
-     * mapping a megabyte at a time, {@link WrittenPageRelease}), so cleaning a page needs no TLB shoot-down.
+     * mapping a megabyte at a time, {@link WriterPageTables}), so cleaning a page needs no TLB shoot-down.
      */
     static final long WRITE_BEHIND_BYTES = 2L << 20;
 
