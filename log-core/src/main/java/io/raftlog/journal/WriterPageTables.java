@@ -73,10 +73,15 @@ final class WriterPageTables {
             return null;
         }
         try {
-            return new WriterPageTables(PosixAPI.posix(), release, populateAheadBytes);
+            return create(PosixAPI.posix(), release, populateAheadBytes);
         } catch (RuntimeException | LinkageError e) {
             return null;
         }
+    }
+
+    /** With this binding to the kernel (tests pass one that refuses the advice). */
+    static WriterPageTables create(PosixAPI posix, boolean release, long populateAheadBytes) {
+        return new WriterPageTables(posix, release, populateAheadBytes);
     }
 
     /** After a document was written into {@code current} up to file position {@code writePosition}. */

@@ -3,8 +3,15 @@ package io.raftlog.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.ReferenceOwner;
+import net.openhft.posix.PosixAPI;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -85,5 +92,45 @@ class WriterPageTablesTest {
             assertThat(reopened.lastIndex()).isEqualTo(written.size());
             Entries.assertSameEntries(Entries.readAll(reopened), written, "after a reopen");
         }
+    }
+
+    @Test
+    void aKernelThatRefusesToPopulateIsNotAskedAgainAndOtherFailuresAreOnlySkipped() throws IOException {
+        assertThat(populateAdviceAfterThreeSteps(22)).as("after EINVAL (a kernel before 5.14)").hasSize(1);
+        assertThat(populateAdviceAfterThreeSteps(14)).as("after EFAULT (say, a full disk)").hasSize(3);
+    }
+
+    /** Writes three populate distances into a real mapped store; returns the populate calls a failing kernel saw. */
+    private List<Long> populateAdviceAfterThreeSteps(int errno) throws IOException {
+        List<Long> populateCalls = new ArrayList<>();
+        PosixAPI refusing = (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class},
+            (proxy, method, args) -> switch (method.getName()) {
+                case "madvise" -> {
+                    if ((int) args[2] == 23) {
+                        populateCalls.add((long) args[1]);
+                    }
+                    yield -1;
+                }
+                case "lastError" -> errno;
+                default -> throw new UnsupportedOperationException(method.getName());
+            });
+        long ahead = 256 * 1024;
+        WriterPageTables tables = WriterPageTables.create(refusing, false, ahead);
+        ReferenceOwner owner = ReferenceOwner.temporary("test");
+        MappedFile file = MappedFile.mappedFile(dir.resolve("mapped-" + errno).toFile(), 4L << 20, 0);
+        try {
+            MappedBytesStore store = file.acquireByteStore(owner, 0);
+            try {
+                for (long position = 4096; position < 4096 + 3 * ahead; position += ahead) {
+                    tables.wrote(store, position);
+                }
+            } finally {
+                store.release(owner);
+            }
+        } finally {
+            file.releaseLast();
+        }
+        assertThat(tables.populating()).isEqualTo(errno != 22);
+        return populateCalls;
     }
 }
