@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -97,6 +98,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         static final long DEFAULT_TAIL_FILE_BYTES = 32L << 20;
         /** A system call per half megabyte: W1 none 547-559k/s against 451-533k at 256 KiB (alternated, 2 pairs). */
         static final long DEFAULT_POPULATE_AHEAD_BYTES = 1L << 20;
+        /** A document that fills a page: below that a system call costs more than the page touches it spares. */
+        static final int DEFAULT_FILE_WRITE_MIN_BYTES = 4096;
 
         // Set only while an Options is being derived (copy(), then one field), never after it is returned.
         RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
@@ -115,6 +118,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
         boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
         long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
+        int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
         boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
 
         private Options() {
@@ -140,6 +144,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.tailFileBytes = tailFileBytes;
             o.releaseWrittenPages = releaseWrittenPages;
             o.populateAheadBytes = populateAheadBytes;
+            o.fileWriteMinBytes = fileWriteMinBytes;
             o.writeBehind = writeBehind;
             return o;
         }
@@ -149,7 +154,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
          * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
          * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
-         * {@code raftlog.journal.populateKiB} (1024; 0 turns it off) and {@code raftlog.journal.writeBehind}.
+         * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
+         * (4096; 0 turns it off) and {@code raftlog.journal.writeBehind}.
          */
         public static Options defaults() {
             return new Options();
@@ -229,6 +235,17 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
 
         /**
+         * Documents of at least this many bytes have their bytes written into the cycle file with pwrite
+         * ({@link CycleFileWrites}) instead of copied through the map; 0 copies every document through the map.
+         */
+        Options fileWriteMinBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("smallest document written through the file must be >= 0, got " + bytes);
+            }
+            return with(o -> o.fileWriteMinBytes = bytes);
+        }
+
+        /**
          * How far ahead of its write position the writer has its mapping's page-table entries filled in, half of
          * it per system call ({@link WriterPageTables}); 0 leaves every page to fault on first write.
          */
@@ -291,11 +308,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
     /** Unmaps what the writer finished, so write-back needs no TLB shoot-down per page; null where unsupported. */
     private final WriterPageTables pageTables;
-    /** Whether the writer has its page-table entries filled in ahead (for tests: a kernel may refuse). */
-    boolean populatingPageTables() {
-        return pageTables != null && pageTables.populating();
-    }
-
+    /** Writes large documents' bytes with pwrite instead of through the map; null: always through the map. */
+    private final CycleFileWrites fileWrites;
+    /** Documents whose bytes went through {@link #fileWrites} (for tests). */
+    private long fileCopies;
     /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
     private long contiguousCopies;
     private long overlapCopies;
@@ -340,6 +356,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.policy = policy;
         this.rollCycle = options.rollCycle;
         this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
+        this.fileWrites = options.fileWriteMinBytes > 0 ? new CycleFileWrites(options.fileWriteMinBytes) : null;
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
@@ -847,8 +864,14 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long wp = bytes.writePosition();
         if (bytes.bytesStore() instanceof MappedBytesStore store && length <= bytes.writeRemaining()
             && store.inside(wp) && store.inside(wp, length)) {
-            mappedRecord.wrap(store.addressForWrite(wp), length);
-            mappedRecord.putBytes(0, src, srcOffset, length);
+            // A mapped store's positions are the file's offsets: pwrite puts the bytes in the same pages.
+            if (fileWrites != null && fileWrites.takes(length) && bytes instanceof MappedBytes mapped
+                && fileWrites.write(mapped.mappedFile().file(), wp, src, srcOffset, length)) {
+                fileCopies++;
+            } else {
+                mappedRecord.wrap(store.addressForWrite(wp), length);
+                mappedRecord.putBytes(0, src, srcOffset, length);
+            }
             bytes.writeSkip(length);
             contiguousCopies++;
             if (pageTables != null) {
@@ -909,6 +932,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** For tests: which entries the writer's reads serve from memory. */
     RecentRecords recentRecords() {
         return recent;
+    }
+
+    /** Whether the writer has its page-table entries filled in ahead (for tests: a kernel may refuse). */
+    boolean populatingPageTables() {
+        return pageTables != null && pageTables.populating();
+    }
+
+    /** Documents whose bytes went through the file descriptor rather than the map (for tests). */
+    long fileCopies() {
+        return fileCopies;
     }
 
     /** Records copied into the map in one piece, and through Chronicle's chunked write (for tests). */
@@ -1195,6 +1228,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
         if (pretoucher != null) {
             pretoucher.close();
+        }
+        if (fileWrites != null) {
+            fileWrites.close();
         }
         ownReader.close();
         // After a faulted write Chronicle's own close writes through the map again (end-of-file and header
