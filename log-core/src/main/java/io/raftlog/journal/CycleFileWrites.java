@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safety: the bytes are in the page cache before the call returns, that is before Chronicle's header store
  * publishes the document, so a reader of the map that sees the header sees them. A write that fails for
- * another reason than a closed channel (an interrupt closes it) throws, like a write through the map that
- * faults: the journal writes nothing more until reopened. After a closed channel the document is copied
- * through the map instead and the next one opens a new descriptor.
+ * another reason than a closed channel throws, like a write through the map that faults: the journal writes
+ * nothing more until reopened. While the thread is interrupted (which would close the channel), and after a
+ * closed channel, the document is copied through the map instead; the next one opens a new descriptor.
  */
 final class CycleFileWrites implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CycleFileWrites.class);
@@ -56,8 +56,9 @@ final class CycleFileWrites implements AutoCloseable {
     }
 
     /**
-     * Writes {@code length} bytes of {@code src} at {@code position} of {@code cycleFile}; false if the channel
-     * was closed under this thread (then nothing may have been written and the caller copies through the map).
+     * Writes {@code length} bytes of {@code src} at {@code position} of {@code cycleFile}; false if it did not
+     * (the thread is interrupted, or the channel was closed under it, perhaps after part of the bytes), and the
+     * caller then copies them all through the map.
      *
      * @throws UncheckedIOException if the write failed (a full disk, an I/O error)
      */
@@ -65,6 +66,9 @@ final class CycleFileWrites implements AutoCloseable {
         byte[] array = src.byteArray();
         if (array == null) {
             return false; // not a heap buffer: the caller copies through the map
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return false; // a FileChannel closes itself on an interrupt; the map does not mind one
         }
         try {
             FileChannel ch = channelFor(cycleFile);

@@ -64,7 +64,7 @@ class CycleFileWritesTest {
     }
 
     @Test
-    void anInterruptedWriteReportsNothingWrittenAndTheNextOneOpensTheFileAgain() throws IOException {
+    void anInterruptedThreadIsLeftToTheMapAndItsNextWriteGoesThroughTheFile() throws IOException {
         Path file = Files.write(dir.resolve("cycle"), new byte[8192]);
         UnsafeBuffer src = new UnsafeBuffer(new byte[100]);
         src.setMemory(0, 100, (byte) 7);
