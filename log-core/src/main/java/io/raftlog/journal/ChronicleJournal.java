@@ -23,6 +23,7 @@ import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -356,7 +357,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.policy = policy;
         this.rollCycle = options.rollCycle;
         this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
-        this.fileWrites = options.fileWriteMinBytes > 0 ? new CycleFileWrites(options.fileWriteMinBytes) : null;
+        // Linux only: that reads through the map see what pwrite wrote rests on its one page cache for both.
+        this.fileWrites = options.fileWriteMinBytes > 0 && OS.isLinux() ? new CycleFileWrites(options.fileWriteMinBytes) : null;
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
