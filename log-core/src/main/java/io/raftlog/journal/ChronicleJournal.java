@@ -311,8 +311,6 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final WriterPageTables pageTables;
     /** Writes large documents' bytes with pwrite instead of through the map; null: always through the map. */
     private final CycleFileWrites fileWrites;
-    /** Documents whose bytes went through {@link #fileWrites} (for tests). */
-    private long fileCopies;
     /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
     private long contiguousCopies;
     private long overlapCopies;
@@ -866,11 +864,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long wp = bytes.writePosition();
         if (bytes.bytesStore() instanceof MappedBytesStore store && length <= bytes.writeRemaining()
             && store.inside(wp) && store.inside(wp, length)) {
-            // A mapped store's positions are the file's offsets: pwrite puts the bytes in the same pages.
-            if (fileWrites != null && fileWrites.takes(length) && bytes instanceof MappedBytes mapped
-                && fileWrites.write(mapped.mappedFile().file(), wp, src, srcOffset, length)) {
-                fileCopies++;
-            } else {
+            if (!writtenThroughFile(bytes, wp, src, srcOffset, length)) {
                 mappedRecord.wrap(store.addressForWrite(wp), length);
                 mappedRecord.putBytes(0, src, srcOffset, length);
             }
@@ -886,6 +880,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             bytes.write(src.byteArray(), srcOffset, length);
             chunkedCopies++;
         }
+    }
+
+    /**
+     * Writes a large enough document's bytes with pwrite ({@link CycleFileWrites}); false if it did not (the
+     * caller copies them through the map). A mapped store's positions are the file's offsets, so the bytes land
+     * in the same pages either way.
+     */
+    private boolean writtenThroughFile(Bytes<?> bytes, long position, UnsafeBuffer src, int srcOffset, int length) {
+        return fileWrites != null && fileWrites.takes(length) && bytes instanceof MappedBytes mapped
+            && fileWrites.write(mapped.mappedFile().file(), position, src, srcOffset, length);
     }
 
     // ---------------------------------------------------------------- durability (flusher thread)
@@ -943,7 +947,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     /** Documents whose bytes went through the file descriptor rather than the map (for tests). */
     long fileCopies() {
-        return fileCopies;
+        return fileWrites == null ? 0 : fileWrites.writes();
     }
 
     /** Records copied into the map in one piece, and through Chronicle's chunked write (for tests). */
