@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * the PVM guest of the fifth session the first access from user space to each 4 KiB page cost about 5 µs
  * (the hypervisor builds its own entry for the page), while the kernel's copy into the same pages does not
  * pay it: writing a 512 MiB sparse file a megabyte at a time ran at 2.2-3.6 GB/s with {@code pwrite} against
- * 0.2-0.9 GB/s through the map (docs/BENCHMARKS.md). A system call per document costs less than the pages
- * it spans once a document fills a page, so smaller documents (W2's single records) keep the copy through the
- * map.
+ * 0.2-0.9 GB/s through the map (docs/BENCHMARKS.md). A system call per document costs more than the copy of
+ * a small one, so documents below the threshold (a kilobyte by default; W2's single records) keep the copy
+ * through the map.
  *
  * <p>Safety: the bytes are in the page cache before the call returns, that is before Chronicle's header store
  * publishes the document, so a reader of the map that sees the header sees them. A write that fails for
