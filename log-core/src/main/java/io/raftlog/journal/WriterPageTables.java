@@ -50,7 +50,6 @@ final class WriterPageTables {
     private MappedBytesStore store;
     private long releasedTo;
     private long populatedTo;
-    private long populateCalls;
 
     private WriterPageTables(PosixAPI posix, boolean release, long populateAheadBytes) {
         this.posix = posix;
@@ -119,16 +118,10 @@ final class WriterPageTables {
         if (to <= from || !current.inside(from, to - from)) {
             return;
         }
-        populateCalls++;
         if (posix.madvise(current.addressForWrite(from), to - from, MADV_POPULATE_WRITE) != 0
             && posix.lastError() == EINVAL) {
             populateAheadBytes = 0; // a kernel without MADV_POPULATE_WRITE: it will never take it
         }
-    }
-
-    /** How many times entries were filled in ahead (for tests). */
-    long populateCalls() {
-        return populateCalls;
     }
 
     /** Whether entries are still being filled in ahead (false once the kernel refused the advice). */
