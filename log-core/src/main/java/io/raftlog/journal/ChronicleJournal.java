@@ -867,14 +867,15 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long wp = bytes.writePosition();
         if (bytes.bytesStore() instanceof MappedBytesStore store && length <= bytes.writeRemaining()
             && store.inside(wp) && store.inside(wp, length)) {
-            if (!writtenThroughFile(bytes, wp, src, srcOffset, length)) {
+            boolean throughMap = !writtenThroughFile(bytes, wp, src, srcOffset, length);
+            if (throughMap) {
                 mappedRecord.wrap(store.addressForWrite(wp), length);
                 mappedRecord.putBytes(0, src, srcOffset, length);
             }
             bytes.writeSkip(length);
             contiguousCopies++;
             if (pageTables != null) {
-                pageTables.wrote(store, wp + length);
+                pageTables.wrote(store, wp + length, throughMap);
             }
             if (wp + length > store.safeLimit()) {
                 overlapCopies++;

@@ -37,7 +37,8 @@ class WriterPageTablesTest {
         List<Entries.Read> written;
         try (ChronicleJournal kept = ChronicleJournal.open(dir.resolve("kept"), FsyncPolicy.NONE,
             // Write-behind off too: pages it cleans are ones the kernel may reclaim (and unmap) under memory pressure.
-            ChronicleJournal.Options.defaults().releaseWrittenPages(false).writeBehind(false))) {
+            // Every document through the map (no pwrite), so that the writer maps what it writes.
+            ChronicleJournal.Options.defaults().releaseWrittenPages(false).writeBehind(false).fileWriteMinBytes(0))) {
             ChronicleJournalDurabilityTest.appendMegabytes(kept, 8);
             assertThat(MappedPages.residentKilobytes(MappedPages.onlyCycleFile(dir.resolve("kept"))))
                 .as("without the release, everything written is still mapped").isGreaterThan(7 * 1024);
@@ -45,7 +46,7 @@ class WriterPageTablesTest {
         }
         long populated = 1L << 20;
         try (ChronicleJournal released = ChronicleJournal.open(dir.resolve("released"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().populateAheadBytes(populated))) {
+            ChronicleJournal.Options.defaults().populateAheadBytes(populated).fileWriteMinBytes(0))) {
             ChronicleJournalDurabilityTest.appendMegabytes(released, 8);
             long mappedKb = MappedPages.residentKilobytes(MappedPages.onlyCycleFile(dir.resolve("released")));
             // At most a step and the kept margin below the writer, plus Chronicle's header and index pages, the
@@ -100,6 +101,41 @@ class WriterPageTablesTest {
         assertThat(populateAdviceAfterThreeSteps(14)).as("after EFAULT (say, a full disk)").hasSize(3);
     }
 
+    @Test
+    void onlyDocumentsWrittenThroughTheMapHaveThePagesAheadPopulated() throws IOException {
+        List<Long> populateCalls = new ArrayList<>();
+        PosixAPI recording = (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("madvise") && (int) args[2] == 23) {
+                    populateCalls.add((long) args[1]);
+                }
+                return 0;
+            });
+        long ahead = 256 * 1024;
+        WriterPageTables tables = WriterPageTables.create(recording, false, ahead);
+        ReferenceOwner owner = ReferenceOwner.temporary("test");
+        MappedFile file = MappedFile.mappedFile(dir.resolve("mapped").toFile(), 4L << 20, 0);
+        try {
+            MappedBytesStore store = file.acquireByteStore(owner, 0);
+            try {
+                long position = 4096;
+                for (int i = 0; i < 3; i++, position += ahead) {
+                    tables.wrote(store, position, false);
+                }
+                assertThat(populateCalls).as("documents written with pwrite: the writer maps only their headers").isEmpty();
+                tables.wrote(store, position, true);
+                assertThat(populateCalls).as("a document copied through the map").hasSize(1);
+                position += ahead;
+                tables.wrote(store, position, false);
+                assertThat(populateCalls).as("then one written with pwrite again").hasSize(1);
+            } finally {
+                store.release(owner);
+            }
+        } finally {
+            file.releaseLast();
+        }
+    }
+
     /** Writes three populate distances into a real mapped store; returns the populate calls a failing kernel saw. */
     private List<Long> populateAdviceAfterThreeSteps(int errno) throws IOException {
         List<Long> populateCalls = new ArrayList<>();
@@ -122,7 +158,7 @@ class WriterPageTablesTest {
             MappedBytesStore store = file.acquireByteStore(owner, 0);
             try {
                 for (long position = 4096; position < 4096 + 3 * ahead; position += ahead) {
-                    tables.wrote(store, position);
+                    tables.wrote(store, position, true);
                 }
             } finally {
                 store.release(owner);
