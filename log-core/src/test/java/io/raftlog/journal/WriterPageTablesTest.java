@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -104,69 +105,66 @@ class WriterPageTablesTest {
     @Test
     void onlyDocumentsWrittenThroughTheMapHaveThePagesAheadPopulated() throws IOException {
         List<Long> populateCalls = new ArrayList<>();
-        PosixAPI recording = (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("madvise") && (int) args[2] == 23) {
-                    populateCalls.add((long) args[1]);
-                }
-                return 0;
-            });
         long ahead = 256 * 1024;
-        WriterPageTables tables = WriterPageTables.create(recording, false, ahead);
-        ReferenceOwner owner = ReferenceOwner.temporary("test");
-        MappedFile file = MappedFile.mappedFile(dir.resolve("mapped").toFile(), 4L << 20, 0);
-        try {
-            MappedBytesStore store = file.acquireByteStore(owner, 0);
-            try {
-                long position = 4096;
-                for (int i = 0; i < 3; i++, position += ahead) {
-                    tables.wrote(store, position, false);
-                }
-                assertThat(populateCalls).as("documents written with pwrite: the writer maps only their headers").isEmpty();
-                tables.wrote(store, position, true);
-                assertThat(populateCalls).as("a document copied through the map").hasSize(1);
-                position += ahead;
+        WriterPageTables tables = WriterPageTables.create(kernel(populateCalls, 0), false, ahead);
+        onMappedStore("mapped", store -> {
+            long position = 4096;
+            for (int i = 0; i < 3; i++, position += ahead) {
                 tables.wrote(store, position, false);
-                assertThat(populateCalls).as("then one written with pwrite again").hasSize(1);
-            } finally {
-                store.release(owner);
             }
-        } finally {
-            file.releaseLast();
-        }
+            assertThat(populateCalls).as("documents written with pwrite: the writer maps only their headers").isEmpty();
+            tables.wrote(store, position, true);
+            assertThat(populateCalls).as("a document copied through the map").hasSize(1);
+            tables.wrote(store, position + ahead, false);
+            assertThat(populateCalls).as("then one written with pwrite again").hasSize(1);
+        });
     }
 
     /** Writes three populate distances into a real mapped store; returns the populate calls a failing kernel saw. */
     private List<Long> populateAdviceAfterThreeSteps(int errno) throws IOException {
         List<Long> populateCalls = new ArrayList<>();
-        PosixAPI refusing = (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class},
+        long ahead = 256 * 1024;
+        WriterPageTables tables = WriterPageTables.create(kernel(populateCalls, errno), false, ahead);
+        onMappedStore("mapped-" + errno, store -> {
+            for (long position = 4096; position < 4096 + 3 * ahead; position += ahead) {
+                tables.wrote(store, position, true);
+            }
+        });
+        assertThat(tables.populating()).isEqualTo(errno != 22);
+        return populateCalls;
+    }
+
+    /**
+     * A binding to a kernel that records the sizes of the populate calls ({@code MADV_POPULATE_WRITE}, 23) and
+     * answers every madvise with success, or with -1 and {@code errno} when that is not 0.
+     */
+    private static PosixAPI kernel(List<Long> populateCalls, int errno) {
+        return (PosixAPI) Proxy.newProxyInstance(PosixAPI.class.getClassLoader(), new Class<?>[] {PosixAPI.class},
             (proxy, method, args) -> switch (method.getName()) {
                 case "madvise" -> {
                     if ((int) args[2] == 23) {
                         populateCalls.add((long) args[1]);
                     }
-                    yield -1;
+                    yield errno == 0 ? 0 : -1;
                 }
                 case "lastError" -> errno;
                 default -> throw new UnsupportedOperationException(method.getName());
             });
-        long ahead = 256 * 1024;
-        WriterPageTables tables = WriterPageTables.create(refusing, false, ahead);
+    }
+
+    /** Runs {@code action} on the first store of a real 4 MiB mapped file named {@code name}. */
+    private void onMappedStore(String name, Consumer<MappedBytesStore> action) throws IOException {
         ReferenceOwner owner = ReferenceOwner.temporary("test");
-        MappedFile file = MappedFile.mappedFile(dir.resolve("mapped-" + errno).toFile(), 4L << 20, 0);
+        MappedFile file = MappedFile.mappedFile(dir.resolve(name).toFile(), 4L << 20, 0);
         try {
             MappedBytesStore store = file.acquireByteStore(owner, 0);
             try {
-                for (long position = 4096; position < 4096 + 3 * ahead; position += ahead) {
-                    tables.wrote(store, position, true);
-                }
+                action.accept(store);
             } finally {
                 store.release(owner);
             }
         } finally {
             file.releaseLast();
         }
-        assertThat(tables.populating()).isEqualTo(errno != 22);
-        return populateCalls;
     }
 }
