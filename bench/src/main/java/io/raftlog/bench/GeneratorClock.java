@@ -1,5 +1,6 @@
 package io.raftlog.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,10 +20,23 @@ interface GeneratorClock {
         public void park(Object blocker, long nanos) {
             LockSupport.parkNanos(blocker, nanos);
         }
+
+        @Override
+        public long processCpuNanos() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getProcessCpuTime();
+            }
+            return -1;
+        }
     };
 
     long nanoTime();
 
     /** Waits up to {@code nanos}; may return early (an unpark, a spurious wake-up). */
     void park(Object blocker, long nanos);
+
+    /** CPU time used so far by every thread of this process, or -1 where the JVM cannot tell. */
+    default long processCpuNanos() {
+        return -1;
+    }
 }

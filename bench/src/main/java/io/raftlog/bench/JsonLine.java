@@ -42,6 +42,11 @@ final class JsonLine {
         return this;
     }
 
+    /** The field only when {@code value} is known (not negative): JSON has no "unknown" number. */
+    JsonLine decimalIfKnown(String name, double value, int decimals) {
+        return value < 0 ? this : decimal(name, value, decimals);
+    }
+
     @Override
     public String toString() {
         return b + "}";

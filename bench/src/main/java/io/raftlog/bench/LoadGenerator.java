@@ -98,6 +98,7 @@ public final class LoadGenerator {
         long phaseStart = start;
         long sentInPhase = 0;
         long scheduled = 0;
+        long cpuAtMeasuredStart = -1;
 
         while (true) {
             long now = clock.nanoTime();
@@ -120,6 +121,7 @@ public final class LoadGenerator {
                 }
                 measuring = true;
                 phaseStart = now;
+                cpuAtMeasuredStart = clock.processCpuNanos();
                 sentInPhase = 0;
             }
             long due = now;
@@ -143,11 +145,13 @@ public final class LoadGenerator {
         }
         final long measuredStart = phaseStart;
         long unacknowledged = drain();
+        long cpuAtMeasuredEnd = clock.processCpuNanos();
         measuredTotal.add(measuredRecorder.getIntervalHistogram(measuredInterval));
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;
+        long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
         return new LoadResult(spec, target.path(), measuredTotal.getTotalCount(), seconds,
-            measuredFailed.get() + unacknowledged, measuredTotal);
+            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos);
     }
 
     private void send(Slot slot) {

@@ -13,8 +13,11 @@ import org.HdrHistogram.Histogram;
  * @param ops     appends sent in the measured phase and acknowledged as committed
  * @param seconds from the first measured send to the last measured acknowledgement
  * @param errors  measured appends that failed or were never acknowledged
+ * @param cpuNanos CPU time this process used over the measured phase (all its threads: with an in-process
+ *                 cluster the three nodes and the client, with {@code --cluster} the client alone); -1 if unknown
  */
-public record LoadResult(LoadSpec spec, String path, long ops, double seconds, long errors, Histogram latencyNanos) {
+public record LoadResult(LoadSpec spec, String path, long ops, double seconds, long errors, Histogram latencyNanos,
+                         long cpuNanos) {
 
     public static final String SYSTEM = "raftlog";
     /** Unit of the .hgrm files this writes: values are microseconds. */
@@ -27,6 +30,15 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
     /** Payload megabytes (10^6 bytes) committed per second; framing and headers not counted. */
     public double mbPerSecond() {
         return opsPerSecond() * spec.payloadBytes() / 1e6;
+    }
+
+    /**
+     * Microseconds of this process's CPU per committed append, or -1 when unknown: what an append costs, which
+     * throughput alone does not tell when cores sit idle (W1 none left a fifth of two cores idle here) or when
+     * the machine's neighbours take some.
+     */
+    public double cpuMicrosPerOp() {
+        return cpuNanos < 0 || ops == 0 ? -1 : cpuNanos / 1e3 / ops;
     }
 
     /** The latency at a percentile (0-100) in microseconds; 0 when nothing was measured. */
@@ -56,6 +68,7 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
             .decimal("p90_us", percentileMicros(90), 1)
             .number("rate", spec.ratePerSec())
             .number("errors", errors)
+            .decimalIfKnown("cpu_us_per_op", cpuMicrosPerOp(), 2)
             .toString();
     }
 
@@ -71,6 +84,9 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
         out.printf(Locale.ROOT, "latency us  %10s %10s %10s %10s %10s %10s%n", "p50", "p90", "p99", "p99.9", "p99.99", "max");
         out.printf(Locale.ROOT, "            %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n", percentileMicros(50),
             percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99), maxMicros());
+        if (cpuMicrosPerOp() >= 0) {
+            out.printf(Locale.ROOT, "cpu         %.2f us of this process's CPU time per committed append%n", cpuMicrosPerOp());
+        }
         out.flush();
     }
 

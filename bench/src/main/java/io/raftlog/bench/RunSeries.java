@@ -43,6 +43,11 @@ public record RunSeries(List<LoadResult> runs) {
         return Spread.of(runs, LoadResult::maxMicros);
     }
 
+    /** CPU per committed append over the runs; null when some run could not tell. */
+    public Spread cpuMicrosPerOp() {
+        return runs.stream().anyMatch(r -> r.cpuMicrosPerOp() < 0) ? null : Spread.of(runs, LoadResult::cpuMicrosPerOp);
+    }
+
     public long errors() {
         return runs.stream().mapToLong(LoadResult::errors).sum();
     }
@@ -70,6 +75,10 @@ public record RunSeries(List<LoadResult> runs) {
         line(out, "p99", percentileMicros(99));
         line(out, "p99.9", percentileMicros(99.9));
         line(out, "max", maxMicros());
+        Spread cpu = cpuMicrosPerOp();
+        if (cpu != null) {
+            out.printf(Locale.ROOT, "cpu us      per append %.2f [%.2f - %.2f]%n", cpu.median(), cpu.min(), cpu.max());
+        }
         out.flush();
     }
 
@@ -93,6 +102,7 @@ public record RunSeries(List<LoadResult> runs) {
             .decimal("max_us", maxMicros().median(), 1)
             .text("path", first.path())
             .number("errors", errors())
+            .decimalIfKnown("cpu_us_per_op", cpuMicrosPerOp() == null ? -1 : cpuMicrosPerOp().median(), 2)
             .toString();
     }
 }

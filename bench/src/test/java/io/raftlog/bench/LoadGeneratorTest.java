@@ -69,6 +69,48 @@ class LoadGeneratorTest {
         }
     }
 
+    @Test
+    void cpuPerAppendCountsOnlyTheMeasuredPhase() {
+        VirtualClock clock = new VirtualClock();
+        long warmup = 100;
+        AppendTarget costly = new AppendTarget() {
+            private long next = 1;
+
+            @Override
+            public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
+                long index = next++;
+                clock.spendCpu(index <= warmup ? 50_000 : 2_000); // warm-up appends cost 50 µs, measured ones 2 µs
+                callback.onAppended(index, index);
+            }
+
+            @Override
+            public String path() {
+                return "spends CPU per append";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LoadResult r = new LoadGenerator(counted(1, warmup, 1_000), costly, null, clock).run();
+
+        assertThat(r.ops()).isEqualTo(1_000);
+        assertThat(r.cpuNanos()).isEqualTo(1_000 * 2_000L);
+        assertThat(r.cpuMicrosPerOp()).isEqualTo(2.0);
+    }
+
+    @Test
+    void theSystemClockReadsThisProcessesCpuTime() {
+        long before = GeneratorClock.SYSTEM.processCpuNanos();
+        // HotSpot on Linux, as in CI, can tell; -1 would only mean "unknown" and leave the figure out.
+        assertThat(before).isPositive();
+        long spin = 0;
+        for (int i = 0; i < 5_000_000; i++) {
+            spin += Long.numberOfTrailingZeros(i ^ spin);
+        }
+        assertThat(GeneratorClock.SYSTEM.processCpuNanos()).as("after some work (%d)", spin).isGreaterThanOrEqualTo(before);
+    }
+
     private static long slowerThan(LoadResult r, long nanos) {
         return r.latencyNanos().getCountBetweenValues(nanos, r.latencyNanos().getMaxValue());
     }

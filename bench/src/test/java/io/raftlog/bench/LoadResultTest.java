@@ -22,7 +22,7 @@ class LoadResultTest {
             h.recordValue(us * 1_000L);
         }
         LoadSpec spec = LoadSpec.of(Workload.W1k, true);
-        return new LoadResult(spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h);
+        return new LoadResult(spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L);
     }
 
     @Test
@@ -40,7 +40,7 @@ class LoadResultTest {
         assertThat(line).contains("\"system\":\"raftlog\"", "\"workload\":\"W1k\"", "\"durable\":true",
             "\"payload\":1024", "\"window\":1024", "\"ops\":500000", "\"seconds\":2.000",
             "\"ops_per_s\":250000.0", "\"mb_per_s\":256.000", "\"errors\":3", "\"rate\":0",
-            "\"path\":\"in-process 3 nodes, \\\"loopback\\\" TCP\"");
+            "\"path\":\"in-process 3 nodes, \\\"loopback\\\" TCP\"", "\"cpu_us_per_op\":3.00");
         assertThat(number(line, "p50_us")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "p99_us")).isCloseTo(990, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "max_us")).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
@@ -61,7 +61,19 @@ class LoadResultTest {
         sample().printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
 
-        assertThat(text).contains("W1k: 1024 B payloads", "durable", "250,000 appends/s", "256.0 MB/s", "p99.9", "3 failed");
+        assertThat(text).contains("W1k: 1024 B payloads", "durable", "250,000 appends/s", "256.0 MB/s", "p99.9", "3 failed",
+            "3.00 us of this process's CPU time per committed append");
+    }
+
+    @Test
+    void cpuThatCouldNotBeMeasuredIsLeftOutRatherThanPrintedAsANumber() {
+        LoadResult s = sample();
+        LoadResult unknown = new LoadResult(s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1);
+        assertThat(unknown.cpuMicrosPerOp()).isEqualTo(-1);
+        assertThat(unknown.resultLine()).doesNotContain("cpu");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        unknown.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu");
     }
 
     private static double number(String line, String key) {

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class RunSeriesTest {
 
-    /** A run of {@code ops} appends in one second whose latencies are all {@code latencyMicros}. */
+    /** A run of {@code ops} appends in one second whose latencies are all {@code latencyMicros}, 2 µs CPU each. */
     private static LoadResult run(long ops, long latencyMicros, long errors) {
         Histogram h = LoadGenerator.newHistogram();
         h.recordValueWithCount(latencyMicros * 1_000L, 100);
-        return new LoadResult(LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h);
+        return new LoadResult(LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000);
     }
 
     @Test
@@ -42,7 +42,7 @@ class RunSeriesTest {
         String line = new RunSeries(List.of(run(600_000, 900, 1), run(500_000, 2_000, 2), run(700_000, 1_000, 0))).medianLine();
         assertThat(line).startsWith("MEDIAN {").endsWith("}").doesNotContain("\n")
             .contains("\"workload\":\"W1\"", "\"durable\":false", "\"runs\":3", "\"ops_per_s\":600000.0",
-                "\"ops_per_s_min\":500000.0", "\"ops_per_s_max\":700000.0", "\"errors\":3");
+                "\"ops_per_s_min\":500000.0", "\"ops_per_s_max\":700000.0", "\"errors\":3", "\"cpu_us_per_op\":2.00");
     }
 
     @Test

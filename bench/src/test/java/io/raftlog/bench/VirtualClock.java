@@ -7,6 +7,7 @@ package io.raftlog.bench;
  */
 final class VirtualClock implements GeneratorClock {
     private long now = 1_000_000_000L;
+    private long cpu;
 
     @Override
     public long nanoTime() {
@@ -18,7 +19,17 @@ final class VirtualClock implements GeneratorClock {
         now += Math.max(nanos, 0);
     }
 
+    @Override
+    public long processCpuNanos() {
+        return cpu;
+    }
+
     void advance(long nanos) {
         now += nanos;
+    }
+
+    /** The process used {@code nanos} more CPU. */
+    void spendCpu(long nanos) {
+        cpu += nanos;
     }
 }
