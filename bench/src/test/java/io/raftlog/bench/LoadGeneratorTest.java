@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import io.raftlog.net.client.AppendCallback;
 import org.agrona.DirectBuffer;
@@ -73,25 +74,8 @@ class LoadGeneratorTest {
     void cpuPerAppendCountsOnlyTheMeasuredPhase() {
         VirtualClock clock = new VirtualClock();
         long warmup = 100;
-        AppendTarget costly = new AppendTarget() {
-            private long next = 1;
-
-            @Override
-            public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
-                long index = next++;
-                clock.spendCpu(index <= warmup ? 50_000 : 2_000); // warm-up appends cost 50 µs, measured ones 2 µs
-                callback.onAppended(index, index);
-            }
-
-            @Override
-            public String path() {
-                return "spends CPU per append";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        // Warm-up appends cost 50 µs of CPU, measured ones 2 µs.
+        AppendTarget costly = committingAtOnce("spends CPU per append", index -> clock.spendCpu(index <= warmup ? 50_000 : 2_000));
         LoadResult r = new LoadGenerator(counted(1, warmup, 1_000), costly, null, clock).run();
 
         assertThat(r.ops()).isEqualTo(1_000);
@@ -118,27 +102,34 @@ class LoadGeneratorTest {
     /** Runs {@code spec} against a target that commits on the caller's thread, the first append after {@code stall}. */
     private static LoadResult runStalled(LoadSpec spec, long stall) {
         VirtualClock clock = new VirtualClock();
-        AppendTarget stallsFirst = new AppendTarget() {
+        AppendTarget stallsFirst = committingAtOnce("stalls its first append", index -> {
+            if (index == 1) {
+                clock.advance(stall);
+            }
+        });
+        return new LoadGenerator(spec, stallsFirst, null, clock).run();
+    }
+
+    /** A target that commits each append on the caller's thread, at indexes 1, 2, ..., after {@code beforeCommit}. */
+    private static AppendTarget committingAtOnce(String path, LongConsumer beforeCommit) {
+        return new AppendTarget() {
             private long next = 1;
 
             @Override
             public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
                 long index = next++;
-                if (index == 1) {
-                    clock.advance(stall);
-                }
+                beforeCommit.accept(index);
                 callback.onAppended(index, index);
             }
 
             @Override
             public String path() {
-                return "stalls its first append";
+                return path;
             }
 
             @Override
             public void close() {
             }
         };
-        return new LoadGenerator(spec, stallsFirst, null, clock).run();
     }
 }
