@@ -91,6 +91,7 @@ public record RunSeries(List<LoadResult> runs) {
         LoadResult first = runs.get(0);
         LoadSpec spec = first.spec();
         Spread ops = opsPerSecond();
+        Spread cpu = cpuMicrosPerOp();
         return LoadResult.jsonHead("MEDIAN", spec)
             .number("runs", runs.size())
             .decimal("ops_per_s", ops.median(), 1)
@@ -102,7 +103,7 @@ public record RunSeries(List<LoadResult> runs) {
             .decimal("max_us", maxMicros().median(), 1)
             .text("path", first.path())
             .number("errors", errors())
-            .decimalIfKnown("cpu_us_per_op", cpuMicrosPerOp() == null ? -1 : cpuMicrosPerOp().median(), 2)
+            .decimalIfKnown("cpu_us_per_op", cpu == null ? -1 : cpu.median(), 2)
             .toString();
     }
 }

@@ -310,7 +310,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
     private final UnsafeBuffer mappedRecord = new UnsafeBuffer();
-    /** Unmaps what the writer finished, so write-back needs no TLB shoot-down per page; null where unsupported. */
+    /**
+     * The writer's page-table entries: filled in ahead after documents copied through the map, dropped behind so
+     * write-back needs no TLB shoot-down per page; null where unsupported.
+     */
     private final WriterPageTables pageTables;
     /** Writes large documents' bytes with pwrite instead of through the map; null: always through the map. */
     private final CycleFileWrites fileWrites;

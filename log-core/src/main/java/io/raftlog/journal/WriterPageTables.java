@@ -5,8 +5,9 @@ import net.openhft.chronicle.core.OS;
 import net.openhft.posix.PosixAPI;
 
 /**
- * Keeps the writer's page-table entries where they help: filled in ahead of its write position, in one system
- * call per step, and dropped behind it a megabyte at a time. Writer thread only.
+ * Keeps the writer's page-table entries where they help: filled in ahead of its write position while it copies
+ * documents through the map, in one system call per step, and dropped behind it a megabyte at a time. Writer
+ * thread only.
  *
  * <p><b>Ahead ({@code madvise(MADV_POPULATE_WRITE)}).</b> The pretoucher brings the pages ahead into the page
  * cache, but the writer's own mapping still has no entries for them, so each new 4 KiB page costs the writer a
