@@ -2,13 +2,17 @@ package io.raftlog.net.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.Connection;
 import io.raftlog.net.transport.FrameHandler;
@@ -22,6 +26,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +131,40 @@ class NetworkPollingWaitStrategyTest {
         awaitAsleep();
         transport.execute(dutyCycles::incrementAndGet);
         Await.until("the command ran on the consumer thread", WAIT, () -> dutyCycles.get() == 1);
+    }
+
+    @Test
+    void aFrameThatWakesTheConsumerIsHandledAwakeAndItsEventIsNotSleptThrough() {
+        // The frame handler publishes to the ring as the node's does; if it ran while the transport still
+        // counted as asleep, that publish would wake the selector from its own thread (three wasted calls).
+        AtomicReference<RingBuffer<long[]>> ringOfHandler = new AtomicReference<>();
+        AtomicInteger framesHandledAsleep = new AtomicInteger();
+        AtomicLong frames = new AtomicLong();
+        RingBuffer<long[]> ring = startConsumer((connection, type, flags, buffer, offset, length) -> {
+            if (transport.isSleeping()) {
+                framesHandledAsleep.incrementAndGet();
+            }
+            RingBuffer<long[]> r = ringOfHandler.get();
+            long seq = r.next();
+            r.get(seq)[0] = 100 + frames.incrementAndGet();
+            r.publish(seq);
+        });
+        ringOfHandler.set(ring);
+        InetSocketAddress address = transport.bind(new InetSocketAddress("127.0.0.1", 0));
+        try (Transport client = new Transport(new TransportConfig().clusterId(1).role(Roles.CLIENT),
+            (connection, type, flags, buffer, offset, length) -> { }).start()) {
+            Connection toNode = client.connect(address, false);
+            Await.until("the client connects", WAIT, toNode::isActive);
+            UnsafeBuffer frame = new UnsafeBuffer(new byte[RequestIdFrame.LENGTH]);
+            for (long i = 1; i <= 3; i++) {
+                awaitAsleep();
+                int length = new RequestIdFrame().encode(frame, 0, FrameType.STATUS_REQUEST, i);
+                assertThat(toNode.offer(frame, 0, length)).isTrue();
+                long expected = 100 + i;
+                Await.until("the event of frame " + i + " handled", WAIT, () -> lastEvent.get() == expected);
+            }
+        }
+        assertThat(framesHandledAsleep).as("frames handled while the transport still counted as asleep").hasValue(0);
     }
 
     /** Waits until the consumer blocks in the selector (the state in which a wake-up can be lost). */
