@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * How the raft thread waits when it also runs the node's network ({@code --threading shared}): between two
  * batches it runs one duty cycle of the transport, so the AppendEntries and answers the last batch produced
- * go out and what arrived comes in; while the ring is empty it runs duty cycles until one finds nothing to
- * do, then blocks in the transport's selector at once. Network input wakes it there; the other producers of
- * the ring (ticker, flusher, shutdown) wake it through {@link #signalAllWhenBlocking}, which costs a
- * {@code Selector.wakeup()} only while it sleeps.
+ * go out; if the ring is then empty it blocks in the transport's selector at once, whose select reads what
+ * has arrived (returning at once if anything has: one system call per wake-up, where polling first took
+ * three). While other threads keep the ring busy, each cycle polls the sockets too. Network input wakes it
+ * in the selector; the other producers of the ring (ticker, flusher, shutdown) wake it through
+ * {@link #signalAllWhenBlocking}, which costs a {@code Selector.wakeup()} only while it sleeps.
  *
  * <p>It neither spins nor yields before blocking, unlike a dedicated transport thread: measured in
  * alternation against 20 spins and 10 yields (docs/BENCHMARKS.md), blocking at once gave W1 776-812k vs
@@ -53,17 +54,28 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
     @Override
     public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
         throws AlertException {
-        dutyCycle();
+        if (dependentSequence.get() >= sequence) {
+            // Events are waiting (another thread published them): a full cycle, reading input too, so the
+            // network is still served however long the ring stays busy.
+            dutyCycle(true);
+            return dependentSequence.get();
+        }
+        // Send what the last batch produced, then block: the selector's select reads what has arrived, and
+        // returns at once if anything has, so a poll before it would only cost a system call.
+        dutyCycle(false);
         long available = dependentSequence.get();
         while (available < sequence) {
             barrier.checkAlert();
-            if (dutyCycle() == 0) {
-                waitedSequence = dependentSequence;
-                waitedFor = sequence;
-                waitedBarrier = barrier;
-                sleep();
-            }
+            waitedSequence = dependentSequence;
+            waitedFor = sequence;
+            waitedBarrier = barrier;
+            sleep();
             available = dependentSequence.get();
+            if (available < sequence) {
+                // Woken for something else (a command, a socket that takes writes again, a timeout): do it.
+                dutyCycle(true);
+                available = dependentSequence.get();
+            }
         }
         return available;
     }
@@ -73,9 +85,9 @@ final class NetworkPollingWaitStrategy implements WaitStrategy, BooleanSupplier 
      * does (Agrona's AgentRunner). It must not leave this method: the Disruptor's processor treats anything
      * thrown by a wait as the failure of the next event, which it would then skip unprocessed.
      */
-    private int dutyCycle() {
+    private int dutyCycle(boolean pollInput) {
         try {
-            return transport.doWork();
+            return transport.doWork(pollInput);
         } catch (RuntimeException | Error e) {
             LOG.error("transport duty cycle failed", e);
             return 0;
