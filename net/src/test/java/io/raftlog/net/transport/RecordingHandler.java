@@ -3,6 +3,7 @@ package io.raftlog.net.transport;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
 
@@ -15,6 +16,7 @@ class RecordingHandler implements FrameHandler {
     final CopyOnWriteArrayList<Connection> connected = new CopyOnWriteArrayList<>();
     final CopyOnWriteArrayList<String> closed = new CopyOnWriteArrayList<>();
     final AtomicInteger frameCount = new AtomicInteger();
+    final AtomicLong dutyCycles = new AtomicLong();
 
     @Override
     public void onFrame(Connection connection, int type, int flags, DirectBuffer buffer, int offset, int length) {
@@ -22,6 +24,12 @@ class RecordingHandler implements FrameHandler {
         buffer.getBytes(offset, copy);
         frames.add(new Frame(connection, type, copy));
         frameCount.incrementAndGet();
+    }
+
+    @Override
+    public int onDutyCycle(long nowNs) {
+        dutyCycles.incrementAndGet();
+        return 0;
     }
 
     @Override

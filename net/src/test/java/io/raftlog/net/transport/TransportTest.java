@@ -3,7 +3,6 @@ package io.raftlog.net.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -156,29 +155,11 @@ class TransportTest {
     @Test
     void aReaderThatStopsReadingFillsOnlyItsOwnRingAndOthersKeepWorking() throws IOException {
         RecordingHandler nodeSide = new RecordingHandler();
-        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
-            .socketBufferLength(32 * 1024), nodeSide).start();
-        InetSocketAddress address = a.bind(ANY);
-        try (Socket stuck = new Socket(address.getAddress(), address.getPort())) {
-            stuck.setReceiveBufferSize(16 * 1024);
-            OutputStream out = stuck.getOutputStream();
-            byte[] hello = new byte[HandshakeFrame.LENGTH];
-            new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT, 0);
-            out.write(hello);
-            InputStream in = stuck.getInputStream();
-            in.readNBytes(HandshakeFrame.LENGTH); // the accept; then it never reads again
+        InetSocketAddress address = startNodeWithSmallBuffers(nodeSide);
+        try (Socket stuck = connectAndStopReading(address)) {
             Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
             Connection toStuck = nodeSide.connected.get(0);
-
-            UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
-            new io.raftlog.net.codec.EndOfLogFrame().encode(frame, 0, 1, 2, 3);
-            frame.putInt(0, 32);
-            int accepted = 0;
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (toStuck.offer(frame, 0, 32)) {
-                accepted++;
-                assertThat(System.nanoTime() - deadline).as("the ring never filled").isNegative();
-            }
+            int accepted = offerUntilTheRingIsFull(toStuck);
             assertThat(accepted).as("bounded: ring + socket buffers").isLessThan(200_000);
             assertThat(toStuck.pendingBytes()).isLessThanOrEqualTo(64 * 1024);
             assertThat(a.counters().get(Counter.SEND_REJECTED)).isPositive();
@@ -192,6 +173,66 @@ class TransportTest {
             assertThat(other.offer(scratch, 0, length)).isTrue();
             Await.until("its frame arrives", WAIT, () -> nodeSide.frameCount.get() == 1);
         }
+    }
+
+    @Test
+    void aTransportWhoseReaderStoppedReadingSleepsUntilTheSocketTakesWritesInsteadOfSpinning() throws Exception {
+        RecordingHandler nodeSide = new RecordingHandler();
+        InetSocketAddress address = startNodeWithSmallBuffers(nodeSide);
+        try (Socket stuck = connectAndStopReading(address)) {
+            Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
+            Connection toStuck = nodeSide.connected.get(0);
+            // Refill the ring until the socket and the write buffer are full and frames stay queued behind them.
+            long[] offered = {0};
+            Await.until("frames wait in the ring behind a full socket", WAIT, () -> {
+                offered[0] += offerUntilTheRingIsFull(toStuck);
+                return toStuck.pendingBytes() > 32 * 1024;
+            });
+            // An observation window, not a synchronisation: a thread that sleeps in its selector (10 ms at most)
+            // runs a few dozen duty cycles in it; one that takes the queued frames for work to do now runs
+            // tens of thousands.
+            long before = nodeSide.dutyCycles.get();
+            Thread.sleep(300);
+            assertThat(nodeSide.dutyCycles.get() - before).as("duty cycles in 300 ms with the only socket full").isLessThan(1_000);
+
+            // The reader resumes: every frame must still arrive, woken by the socket taking writes again.
+            stuck.setSoTimeout((int) WAIT.toMillis());
+            byte[] all = stuck.getInputStream().readNBytes((int) (offered[0] * 32));
+            assertThat(all).hasSize((int) (offered[0] * 32));
+            assertThat(toStuck.pendingBytes()).isZero();
+        }
+    }
+
+    private InetSocketAddress startNodeWithSmallBuffers(RecordingHandler nodeSide) {
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
+            .socketBufferLength(32 * 1024), nodeSide).start();
+        return a.bind(ANY);
+    }
+
+    /** A client that completes the handshake and then never reads again. */
+    private static Socket connectAndStopReading(InetSocketAddress address) throws IOException {
+        Socket stuck = new Socket(address.getAddress(), address.getPort());
+        stuck.setReceiveBufferSize(16 * 1024);
+        OutputStream out = stuck.getOutputStream();
+        byte[] hello = new byte[HandshakeFrame.LENGTH];
+        new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT, 0);
+        out.write(hello);
+        stuck.getInputStream().readNBytes(HandshakeFrame.LENGTH); // the accept
+        return stuck;
+    }
+
+    /** Offers 32-byte frames until the connection's ring refuses one; returns how many it took. */
+    private static int offerUntilTheRingIsFull(Connection to) {
+        UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        new io.raftlog.net.codec.EndOfLogFrame().encode(frame, 0, 1, 2, 3);
+        frame.putInt(0, 32);
+        int accepted = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (to.offer(frame, 0, 32)) {
+            accepted++;
+            assertThat(System.nanoTime() - deadline).as("the ring never filled").isNegative();
+        }
+        return accepted;
     }
 
     @Test
