@@ -155,10 +155,8 @@ class TransportTest {
     @Test
     void aReaderThatStopsReadingFillsOnlyItsOwnRingAndOthersKeepWorking() throws IOException {
         RecordingHandler nodeSide = new RecordingHandler();
-        InetSocketAddress address = startNodeWithSmallBuffers(nodeSide);
-        try (Socket stuck = connectAndStopReading(address)) {
-            Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
-            Connection toStuck = nodeSide.connected.get(0);
+        try (StuckReader stuck = nodeWithAStuckReader(nodeSide)) {
+            Connection toStuck = stuck.fromNode();
             int accepted = offerUntilTheRingIsFull(toStuck);
             assertThat(accepted).as("bounded: ring + socket buffers").isLessThan(200_000);
             assertThat(toStuck.pendingBytes()).isLessThanOrEqualTo(64 * 1024);
@@ -166,7 +164,7 @@ class TransportTest {
 
             RecordingHandler clientSide = new RecordingHandler();
             b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), clientSide).start();
-            Connection other = b.connect(address, false);
+            Connection other = b.connect(stuck.address(), false);
             Await.until("second client connects while the first is stuck", WAIT, other::isActive);
             UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
             int length = new RequestIdFrame().encode(scratch, 0, FrameType.STATUS_REQUEST, 9);
@@ -178,10 +176,8 @@ class TransportTest {
     @Test
     void aTransportWhoseReaderStoppedReadingSleepsUntilTheSocketTakesWritesInsteadOfSpinning() throws Exception {
         RecordingHandler nodeSide = new RecordingHandler();
-        InetSocketAddress address = startNodeWithSmallBuffers(nodeSide);
-        try (Socket stuck = connectAndStopReading(address)) {
-            Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
-            Connection toStuck = nodeSide.connected.get(0);
+        try (StuckReader stuck = nodeWithAStuckReader(nodeSide)) {
+            Connection toStuck = stuck.fromNode();
             // Refill the ring until the socket and the write buffer are full and frames stay queued behind them.
             long[] offered = {0};
             Await.until("frames wait in the ring behind a full socket", WAIT, () -> {
@@ -196,21 +192,26 @@ class TransportTest {
             assertThat(nodeSide.dutyCycles.get() - before).as("duty cycles in 300 ms with the only socket full").isLessThan(1_000);
 
             // The reader resumes: every frame must still arrive, woken by the socket taking writes again.
-            stuck.setSoTimeout((int) WAIT.toMillis());
-            byte[] all = stuck.getInputStream().readNBytes((int) (offered[0] * 32));
+            stuck.socket().setSoTimeout((int) WAIT.toMillis());
+            byte[] all = stuck.socket().getInputStream().readNBytes((int) (offered[0] * 32));
             assertThat(all).hasSize((int) (offered[0] * 32));
             assertThat(toStuck.pendingBytes()).isZero();
         }
     }
 
-    private InetSocketAddress startNodeWithSmallBuffers(RecordingHandler nodeSide) {
-        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
-            .socketBufferLength(32 * 1024), nodeSide).start();
-        return a.bind(ANY);
+    /** A client socket that completed the handshake and then never reads again, and the node's side of it. */
+    private record StuckReader(Socket socket, Connection fromNode, InetSocketAddress address) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
-    /** A client that completes the handshake and then never reads again. */
-    private static Socket connectAndStopReading(InetSocketAddress address) throws IOException {
+    /** Starts node {@link #a} with small buffers (a 64 KiB client ring) and connects a {@link StuckReader}. */
+    private StuckReader nodeWithAStuckReader(RecordingHandler nodeSide) throws IOException {
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
+            .socketBufferLength(32 * 1024), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
         Socket stuck = new Socket(address.getAddress(), address.getPort());
         stuck.setReceiveBufferSize(16 * 1024);
         OutputStream out = stuck.getOutputStream();
@@ -218,7 +219,8 @@ class TransportTest {
         new HandshakeFrame().encode(new UnsafeBuffer(hello), 0, FrameType.HANDSHAKE, CLUSTER, 0, Roles.CLIENT, 0);
         out.write(hello);
         stuck.getInputStream().readNBytes(HandshakeFrame.LENGTH); // the accept
-        return stuck;
+        Await.until("stuck client active", WAIT, () -> nodeSide.connected.size() == 1);
+        return new StuckReader(stuck, nodeSide.connected.get(0), address);
     }
 
     /** Offers 32-byte frames until the connection's ring refuses one; returns how many it took. */
