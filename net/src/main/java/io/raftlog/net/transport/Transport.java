@@ -296,8 +296,7 @@ public final class Transport implements Agent, AutoCloseable {
     /**
      * One duty cycle; without {@code pollInput} it leaves out the non-blocking select. For a caller that
      * blocks in {@link #block} right after when it finds nothing else to do: that select reads whatever
-     * arrived, so polling just before it is a system call for nothing (two of the three per wake-up of a
-     * W2 follower).
+     * arrived, so polling just before it is a system call for nothing.
      */
     public int doWork(boolean pollInput) {
         nowNs = System.nanoTime();

@@ -184,9 +184,9 @@ class TransportTest {
                 offered[0] += offerUntilTheRingIsFull(toStuck);
                 return toStuck.pendingBytes() > 32 * 1024;
             });
-            // An observation window, not a synchronisation: a thread that sleeps in its selector (10 ms at most)
-            // runs a few dozen duty cycles in it; one that takes the queued frames for work to do now runs
-            // tens of thousands.
+            // An observation window, not a synchronisation (what is asserted is that nothing happens, so there
+            // is no condition to await): a thread that sleeps in its selector (10 ms at most) runs a few dozen
+            // duty cycles in it; one that takes the queued frames for work to do now runs tens of thousands.
             long before = nodeSide.dutyCycles.get();
             Thread.sleep(300);
             assertThat(nodeSide.dutyCycles.get() - before).as("duty cycles in 300 ms with the only socket full").isLessThan(1_000);
