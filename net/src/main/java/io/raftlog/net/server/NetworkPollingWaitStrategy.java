@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * has arrived (returning at once if anything has: one system call per wake-up, where polling first took
  * three). While other threads keep the ring busy, each cycle polls the sockets too. Network input wakes it
  * in the selector; the other producers of the ring (ticker, flusher, shutdown) wake it through
- * {@link #signalAllWhenBlocking}, which costs a {@code Selector.wakeup()} only while it sleeps.
+ * {@link #signalAllWhenBlocking}, which costs a wake-up (one write to a pipe) only while it sleeps.
  *
  * <p>It neither spins nor yields before blocking, unlike a dedicated transport thread: measured in
  * alternation against 20 spins and 10 yields (docs/BENCHMARKS.md), blocking at once gave W1 776-812k vs

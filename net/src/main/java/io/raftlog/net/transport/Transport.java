@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * When cycles find nothing to do, the thread spins a little, yields, then blocks in the selector for up to
  * 10 ms ({@link TransportConfig#idle}): network input wakes it at once, a frame offered by another thread
- * wakes it through {@code Selector.wakeup()} (paid only while it sleeps), and an idle node does not burn
+ * wakes it through a pipe of its own ({@link SelectorWakeup}, paid only while it sleeps), and an idle node does not burn
  * a core. Run it on its own thread with {@link #start()}, or call {@link #doWork()} from a loop you own and
  * sleep in {@link #block(long, BooleanSupplier)} (a raftlog node's raft thread does, with shared threading).
  *
@@ -82,6 +82,7 @@ public final class Transport implements Agent, AutoCloseable {
     private final FrameHandler handler;
     private final TransportCounters counters = new TransportCounters();
     private final Selector selector;
+    private final SelectorWakeup wakeup;
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final ArrayList<ServerSocketChannel> servers = new ArrayList<>();
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
@@ -111,6 +112,12 @@ public final class Transport implements Agent, AutoCloseable {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
+        }
+        try {
+            this.wakeup = new SelectorWakeup(selector);
+        } catch (IOException e) {
+            CloseHelper.quietClose(selector);
+            throw new UncheckedIOException("cannot open the selector's wake-up pipe", e);
         }
         this.nowNs = System.nanoTime();
     }
@@ -210,7 +217,7 @@ public final class Transport implements Agent, AutoCloseable {
     public void wakeUpIfSleeping() {
         VarHandle.fullFence();
         if (sleeping) {
-            selector.wakeup();
+            wakeup.wake();
         }
     }
 
@@ -327,6 +334,7 @@ public final class Transport implements Agent, AutoCloseable {
         connections.clear();
         servers.forEach(CloseHelper::quietClose);
         servers.clear();
+        wakeup.close();
         CloseHelper.quietClose(selector);
     }
 
@@ -460,6 +468,10 @@ public final class Transport implements Agent, AutoCloseable {
 
     private void onReady(SelectionKey key) {
         Object attachment = key.attachment();
+        if (attachment == wakeup) {
+            wakeup.drain();
+            return;
+        }
         if (attachment instanceof ServerSocketChannel server) {
             if (key.isValid() && key.isAcceptable()) {
                 accept(server);

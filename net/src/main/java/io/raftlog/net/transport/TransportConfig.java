@@ -148,7 +148,7 @@ public final class TransportConfig {
      * with a spin-wait hint, then {@code yields} with a yield, then it blocks in the selector for up to
      * {@code blockNs} (at least 1 ms granularity). Blocking in the selector (not parking) means a frame
      * from the network wakes it at once; a frame offered by another thread wakes it with
-     * {@code Selector.wakeup()} only while it sleeps. A busy transport never blocks; an idle one wakes
+     * a write to its wake-up pipe only while it sleeps. A busy transport never blocks; an idle one wakes
      * for its own timers only (reconnects, handshakes; by default every 10 ms at most) instead of spinning
      * a core.
      */
