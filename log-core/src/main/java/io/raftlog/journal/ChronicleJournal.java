@@ -306,6 +306,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private long stagedFirst;
     /** The last entry in a written document (the writer's own: readers see it once published). */
     private long writtenLast;
+    /** Payload bytes appended since open (writer thread; see {@link #appendedBytes()}). */
+    private long appendedBytes;
     /** Where records not kept in {@link #recent} (markers, oversized entries) are encoded. */
     private UnsafeBuffer scratch = new UnsafeBuffer(new byte[64 * 1024]);
     /** Wraps the mapped destination of one record for a single Unsafe.copyMemory (see {@link #copyInto}). */
@@ -631,6 +633,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (length < 0 || length > RecordFormat.MAX_PAYLOAD) {
             throw new IllegalArgumentException("entry " + index + " payload of " + length + " bytes, limit " + RecordFormat.MAX_PAYLOAD);
         }
+        appendedBytes += length;
         int total = RecordFormat.HEADER_LENGTH + length;
         if (total > staging.capacity()) {
             appendAlone(index, term, type, buffer, offset, length);
@@ -940,6 +943,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     @Override
     public long durableIndex() {
         return durable.get();
+    }
+
+    @Override
+    public long appendedBytes() {
+        return appendedBytes;
     }
 
     /** For tests: which entries the writer's reads serve from memory. */

@@ -16,6 +16,7 @@ public final class InMemoryJournal implements Journal {
     /** Entries below this were compacted away (MemoryRaftLog itself always starts at 1). */
     private long compactedBefore = 1;
     private long durable;
+    private long appendedBytes;
 
     public InMemoryJournal(FsyncPolicy policy) {
         this.policy = policy;
@@ -49,6 +50,12 @@ public final class InMemoryJournal implements Journal {
             throw new IllegalArgumentException("unknown entry type " + type + " at index " + index);
         }
         log.append(index, term, type, buffer, offset, length);
+        appendedBytes += length;
+    }
+
+    @Override
+    public synchronized long appendedBytes() {
+        return appendedBytes;
     }
 
     @Override

@@ -17,7 +17,9 @@ import io.raftlog.raft.RaftLog;
  *
  * <p>Threads: one writer thread calls every method but {@link #flush()}, {@link #durableIndex()} and
  * {@link #newReader()}; one flusher thread may call {@link #flush()} concurrently with the writer;
- * readers for other threads come from {@link #newReader()}, each used by one thread.
+ * readers for other threads come from {@link #newReader()}, each used by one thread. Calls of
+ * {@link #flush()} never overlap: the writer may make one itself while the flusher is idle, and each call
+ * happens-before the next (the caller hands over through a lock).
  */
 public interface Journal extends RaftLog, AutoCloseable {
 
@@ -44,6 +46,14 @@ public interface Journal extends RaftLog, AutoCloseable {
      * flush.ms), INTERVAL syncing in the background at its period.
      */
     long flush();
+
+    /**
+     * Writer thread: payload bytes appended since the journal was opened (never lowered by a truncation), so that
+     * the difference between two calls is what was appended in between; -1 if this journal does not count them.
+     */
+    default long appendedBytes() {
+        return -1;
+    }
 
     /** The highest index that counts as durable under the policy; safe from any thread. */
     long durableIndex();

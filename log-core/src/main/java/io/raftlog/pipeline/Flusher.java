@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the journal durable on its own thread, so the leader's fsync runs while its AppendEntries are
- * already on the wire and a follower keeps appending while it syncs. The raft thread posts the newest
+ * already on the wire and a follower keeps appending while it syncs. (A follower's small batch is forced on
+ * its raft thread instead, while this is idle: {@link #isIdle()}, RaftDriver.forceHere.) The raft thread posts the newest
  * (index, term) it wants durable; requests that arrive during a flush coalesce into the next one (group
  * commit). Each completed flush goes back through the ring as a FLUSHED event, so the core learns of it on
  * its own thread.
@@ -29,6 +30,10 @@ final class Flusher implements Runnable {
     private long requestedIndex; // guarded by lock
     private long requestedTerm;
     private boolean requested;
+    /** Between taking a request and finishing it (published, retried or failed); guarded by lock. */
+    private boolean flushing;
+    /** How long the latest force took, here or on the raft thread (forces never overlap). */
+    private volatile long lastForceNanos;
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile Throwable failure;
@@ -50,6 +55,18 @@ final class Flusher implements Runnable {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Raft thread: true if this flusher neither runs a flush nor has one to start, and has not failed. Then the
+     * raft thread may flush the journal itself ({@link RaftDriver}): only the raft thread posts requests, so
+     * none starts here while it does, and the lock makes this flusher's last flush happen-before that one (the
+     * journal's flushes must not overlap). Never true after a failed force: a force is never tried again.
+     */
+    boolean isIdle() {
+        synchronized (lock) {
+            return !flushing && !requested && running && failure == null;
         }
     }
 
@@ -75,6 +92,7 @@ final class Flusher implements Runnable {
                 if (!has) {
                     index = -1;
                 }
+                flushing = has;
             }
             if (index < 0) {
                 // Parked until the raft thread posts a request (it unparks us); the timeout is only a safety net.
@@ -82,43 +100,69 @@ final class Flusher implements Runnable {
                 continue;
             }
             try {
-                long started = System.nanoTime();
-                long durable = journal.flush();
-                long tookMs = (System.nanoTime() - started) / 1_000_000;
-                if (tookMs >= SLOW_FLUSH_MS) {
-                    // Acknowledgements wait for this: a slow disk looks like a slow (or, to CheckQuorum, dead) node.
-                    LOG.warn("journal flush up to index {} took {} ms", index, tookMs);
+                flush(index, term);
+            } finally {
+                synchronized (lock) {
+                    flushing = false;
                 }
-                if (durable >= index) {
-                    pipeline.publishFlushed(index, term);
-                } else {
-                    LOG.warn("journal flush reached only index {} of requested {}", durable, index);
-                }
-                consecutiveReadFailures = 0;
-            } catch (RuntimeException | Error e) {
-                if (!isStorageFailure(e) && ++consecutiveReadFailures < MAX_READ_FAILURES) {
-                    // Reading the new entries back (for the tail files) failed before anything was forced, so
-                    // nothing was made or reported durable and trying again is safe; one that persists halts.
-                    LOG.warn("journal flush up to index {} failed before forcing (retrying): {}", index, e.toString());
-                    synchronized (lock) {
-                        if (!requested) { // a newer request covers this one
-                            requestedIndex = index;
-                            requestedTerm = term;
-                            requested = true;
-                        }
-                    }
-                    LockSupport.parkNanos(this, RETRY_PAUSE_NANOS);
-                    continue;
-                }
-                // A failed write or fsync is never retried. After a failed fsync the kernel may have dropped the
-                // dirty pages it could not write, and a second fsync then succeeds without them (PostgreSQL's
-                // "fsyncgate"): reporting that as durable could acknowledge entries that are not on disk. The
-                // node halts instead and a restart recovers from what is on file.
-                LOG.error("journal flush up to index {} failed; no further flushes, the node halts: {}", index, e.toString());
-                failure = e;
-                running = false;
-                pipeline.publishFlushFailed();
             }
+        }
+    }
+
+    /** One flush up to (index, term): published, posted again for a retry, or failed for good (see below). */
+    private void flush(long index, long term) {
+        try {
+            long started = System.nanoTime();
+            long durable = journal.flush();
+            forced(index, started);
+            if (durable >= index) {
+                pipeline.publishFlushed(index, term);
+            } else {
+                LOG.warn("journal flush reached only index {} of requested {}", durable, index);
+            }
+            consecutiveReadFailures = 0;
+        } catch (RuntimeException | Error e) {
+            if (!isStorageFailure(e) && ++consecutiveReadFailures < MAX_READ_FAILURES) {
+                // Reading the new entries back (for the tail files) failed before anything was forced, so
+                // nothing was made or reported durable and trying again is safe; one that persists halts.
+                LOG.warn("journal flush up to index {} failed before forcing (retrying): {}", index, e.toString());
+                synchronized (lock) {
+                    if (!requested) { // a newer request covers this one
+                        requestedIndex = index;
+                        requestedTerm = term;
+                        requested = true;
+                    }
+                }
+                LockSupport.parkNanos(this, RETRY_PAUSE_NANOS);
+                return;
+            }
+            // A failed write or fsync is never retried. After a failed fsync the kernel may have dropped the
+            // dirty pages it could not write, and a second fsync then succeeds without them (PostgreSQL's
+            // "fsyncgate"): reporting that as durable could acknowledge entries that are not on disk. The
+            // node halts instead and a restart recovers from what is on file.
+            LOG.error("journal flush up to index {} failed; no further flushes, the node halts: {}", index, e.toString());
+            failure = e;
+            running = false;
+            pipeline.publishFlushFailed();
+        }
+    }
+
+    /** How long the latest force took (0 before the first). */
+    long lastForceNanos() {
+        return lastForceNanos;
+    }
+
+    /**
+     * A flush up to {@code index} begun at {@code startedNs} succeeded, here or on the raft thread: remembers how
+     * long it took, and logs one that took {@link #SLOW_FLUSH_MS} or more.
+     */
+    void forced(long index, long startedNs) {
+        long took = System.nanoTime() - startedNs;
+        lastForceNanos = took;
+        long tookMs = took / 1_000_000;
+        if (tookMs >= SLOW_FLUSH_MS) {
+            // Acknowledgements wait for this: a slow disk looks like a slow (or, to CheckQuorum, dead) node.
+            LOG.warn("journal flush up to index {} took {} ms", index, tookMs);
         }
     }
 

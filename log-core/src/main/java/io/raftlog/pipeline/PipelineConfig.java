@@ -17,6 +17,9 @@ package io.raftlog.pipeline;
  * @param sessionClients       client sessions remembered for exactly-once (least recently used evicted)
  * @param sessionRuns          runs of consecutive sequences remembered per client
  * @param sessionRebuildEntries entries at the end of the journal scanned at start to rebuild the sessions
+ * @param followerForceMaxBytes a follower whose batch appended at most this many payload bytes forces the
+ *                             journal on its raft thread when the flusher is idle, instead of handing the
+ *                             force to the flusher (fsync=batch only; 0: always the flusher). See RaftDriver.
  */
 public record PipelineConfig(
     int ringSize,
@@ -30,7 +33,8 @@ public record PipelineConfig(
     int slotRetainBytes,
     int sessionClients,
     int sessionRuns,
-    long sessionRebuildEntries) {
+    long sessionRebuildEntries,
+    int followerForceMaxBytes) {
 
     public PipelineConfig {
         if (ringSize < 16 || Integer.bitCount(ringSize) != 1) {
@@ -40,7 +44,8 @@ public record PipelineConfig(
             throw new IllegalArgumentException("client reserve must be in [1, ringSize), got " + clientReserve);
         }
         if (maxBatch < 1 || maxEntriesPerAppend < 1 || maxAppendBytes < 1 || maxPendingAppends < 1
-            || sessionClients < 1 || sessionRuns < 1 || sessionRebuildEntries < 0 || slotRetainBytes < 64) {
+            || sessionClients < 1 || sessionRuns < 1 || sessionRebuildEntries < 0 || slotRetainBytes < 64
+            || followerForceMaxBytes < 0) {
             throw new IllegalArgumentException("pipeline bounds must be positive: " + this);
         }
         if (tickMillis < 1) {
@@ -49,24 +54,41 @@ public record PipelineConfig(
         WaitStrategies.create(waitStrategy); // fails early with a clear message on a bad name
     }
 
+    /**
+     * A follower's batch of up to 16 KiB is forced on its raft thread (W2 with fsync: p99 1.1-1.7 ms against
+     * 1.8-2.4 ms through the flusher, alternated; docs/BENCHMARKS.md); larger ones, where writing the next
+     * batch while the flusher forces this one pays off (W1k with fsync), go to the flusher.
+     */
+    public static final int DEFAULT_FOLLOWER_FORCE_MAX_BYTES = 16 << 10;
+
     /** Defaults for a server: a 4,096-slot ring, 10 ms ticks, backoff waiting. */
     public static PipelineConfig defaults() {
         return new PipelineConfig(4096, 1024, 512, 4096, 4 << 20, 65536, 10, WaitStrategies.DEFAULT,
-            2 << 10, 8192, 1024, 1_000_000);
+            2 << 10, 8192, 1024, 1_000_000,
+            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES));
     }
 
     public PipelineConfig withTickMillis(long millis) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
-            maxPendingAppends, millis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries);
+            maxPendingAppends, millis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes);
     }
 
     public PipelineConfig withWaitStrategy(String name) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
-            maxPendingAppends, tickMillis, name, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries);
+            maxPendingAppends, tickMillis, name, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes);
     }
 
     public PipelineConfig withRing(int size, int batch, int reserve) {
         return new PipelineConfig(size, batch, reserve, maxEntriesPerAppend, maxAppendBytes,
-            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries);
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes);
+    }
+
+    public PipelineConfig withFollowerForceMaxBytes(int bytes) {
+        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            bytes);
     }
 }

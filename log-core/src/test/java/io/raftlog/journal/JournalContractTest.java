@@ -173,6 +173,20 @@ abstract class JournalContractTest {
     }
 
     @Test
+    void appendedBytesCountsEveryPayloadAppendedAndATruncationDoesNotLowerIt() {
+        journal = open();
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[300]);
+        journal.append(1, 1, EntryType.DATA, payload, 0, 100);
+        journal.append(2, 1, EntryType.DATA, payload, 0, 300);
+        assertThat(journal.appendedBytes()).isEqualTo(400);
+
+        journal.truncateAfter(1);
+        journal.append(2, 2, EntryType.DATA, payload, 0, 7);
+        assertThat(journal.appendedBytes()).as("a difference of two readings is what was appended between them")
+            .isEqualTo(407);
+    }
+
+    @Test
     void flushReportsTheDurableIndexAndTruncationLowersIt() {
         journal = open();
         fill(1, 10, 1, 0);

@@ -31,6 +31,8 @@ final class FaultyJournal implements Journal {
     volatile Failure failWrites = Failure.NONE;
     /** How many flushes fail under {@link Failure#READ_BACK}. */
     final java.util.concurrent.atomic.AtomicInteger readBackFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /** The names of the threads that called {@link #flush()}. */
+    final java.util.Set<String> flushThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     FaultyJournal(Journal delegate) {
         this.delegate = delegate;
@@ -89,7 +91,13 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
+    public long appendedBytes() {
+        return delegate.appendedBytes();
+    }
+
+    @Override
     public long flush() {
+        flushThreads.add(Thread.currentThread().getName());
         if (failWrites == Failure.FSYNC) {
             throw new java.io.UncheckedIOException(new java.io.IOException("injected fsync failure (EIO)"));
         }

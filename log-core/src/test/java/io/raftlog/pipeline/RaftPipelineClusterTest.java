@@ -26,6 +26,7 @@ import io.raftlog.raft.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three pipelines in one JVM over in-memory links: the real ring, raft thread, flusher and ticker, only
@@ -38,7 +39,8 @@ class RaftPipelineClusterTest {
      * Elections after 10-20 ticks (InMemoryCluster): at 20 ms a tick, a stall of the shared 2-core CI machine
      * must last 200 ms before a follower gives up on a leader, which these tests assume stays put between steps.
      */
-    private static final PipelineConfig CONFIG = PipelineConfig.defaults().withTickMillis(20).withRing(1024, 256, 64);
+    private static final PipelineConfig CONFIG = PipelineConfig.defaults().withTickMillis(20).withRing(1024, 256, 64)
+        .withFollowerForceMaxBytes(PipelineConfig.DEFAULT_FOLLOWER_FORCE_MAX_BYTES);
 
     /** One produced batch: who sent it and what, and the index it was acknowledged at. */
     private record Batch(long clientId, long firstSequence, byte[][] payloads) {
@@ -155,11 +157,41 @@ class RaftPipelineClusterTest {
     }
 
     @Test
-    void aNodeWhoseFsyncFailsHaltsInsteadOfRetryingAndTheOthersCarryOn() throws Exception {
+    void aFollowerForcesASmallBatchOnItsRaftThreadALargeOneThroughItsFlusherAndALeaderAlwaysThroughItsFlusher()
+        throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = leaderWithOneCommit(cluster);
+            Node follower = aFollowerOf(cluster, leader);
+            cluster.nodes().forEach(n -> n.disk.flushThreads.clear());
+
+            Ack small = appendUntilAcked(cluster, single(2, "small"));
+            Await.until("the follower makes the small entry durable", WAIT,
+                () -> follower.journal.durableIndex() >= small.firstIndex());
+            assertThat(follower.disk.flushThreads).as("small: forced by the follower's raft thread")
+                .containsExactly("raftlog-raft-" + follower.id);
+
+            byte[] large = new byte[PipelineConfig.DEFAULT_FOLLOWER_FORCE_MAX_BYTES + 1];
+            Ack big = appendUntilAcked(cluster, new Batch(7, 3, new byte[][] {large}));
+            Await.until("the follower makes the large entry durable", WAIT,
+                () -> follower.journal.durableIndex() >= big.firstIndex());
+            assertThat(follower.disk.flushThreads).as("large: handed to the follower's flusher")
+                .contains("raftlog-flusher-" + follower.id);
+            assertThat(leader.disk.flushThreads).as("the leader forces on its flusher only")
+                .containsExactly("raftlog-flusher-" + leader.id);
+        }
+    }
+
+    /** Both ways a follower forces: on its raft thread (a small batch) and through its flusher (turned off here). */
+    @ParameterizedTest(name = "follower forces on its raft thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void aNodeWhoseFsyncFailsHaltsInsteadOfRetryingAndTheOthersCarryOn(boolean onRaftThread) throws Exception {
+        printSeed();
+        PipelineConfig config = onRaftThread ? CONFIG : CONFIG.withFollowerForceMaxBytes(0);
+        try (InMemoryCluster cluster = new InMemoryCluster(3, config, FsyncPolicy.BATCH, SEED)) {
             Node broken = aFollowerOf(cluster, leaderWithOneCommit(cluster));
             long durableBefore = broken.journal.durableIndex();
+            broken.disk.flushThreads.clear();
 
             broken.disk.failWrites = FaultyJournal.Failure.FSYNC;
             // Committed all the same, by the leader and the other follower.
@@ -175,13 +207,19 @@ class RaftPipelineClusterTest {
             assertThat(appendUntilAcked(cluster, single(3, "later")))
                 .isNotNull();
             assertThat(broken.status().commitIndex()).as("the halted node learns no commits").isLessThan(next.status().commitIndex());
+            assertThat(broken.disk.flushThreads).as("the failed force ran there, and no other was tried")
+                .containsExactly((onRaftThread ? "raftlog-raft-" : "raftlog-flusher-") + broken.id);
         }
     }
 
+    /**
+     * Through the flusher alone (a follower that forces on its raft thread hands a failed read-back to the flusher,
+     * which then retries as here: see the next test).
+     */
     @Test
     void aFlushThatFailsBeforeForcingIsRetriedAndOneThatKeepsFailingHalts() throws Exception {
         printSeed();
-        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG.withFollowerForceMaxBytes(0), FsyncPolicy.BATCH, SEED)) {
             Node follower = aFollowerOf(cluster, leaderWithOneCommit(cluster));
 
             // A few failures in a row: retried, and the follower makes the next entry durable.
@@ -198,6 +236,24 @@ class RaftPipelineClusterTest {
             Await.until("the follower halts", WAIT, () -> follower.halted != null);
             assertThat(follower.halted).hasMessageContaining("injected read-back failure");
             assertThat(Integer.MAX_VALUE - follower.disk.readBackFailures.get()).as("tries").isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aFollowersForceThatFailsBeforeForcingOnItsRaftThreadIsRetriedByItsFlusher() throws Exception {
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node follower = aFollowerOf(cluster, leaderWithOneCommit(cluster));
+            follower.disk.flushThreads.clear();
+
+            follower.disk.readBackFailures.set(2);
+            follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
+            Ack ack = appendUntilAcked(cluster, single(2, "retried"));
+            Await.until("the follower makes it durable after the retries", WAIT,
+                () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
+            assertThat(follower.halted).isNull();
+            assertThat(follower.disk.flushThreads).as("tried on the raft thread, then retried by the flusher")
+                .containsExactlyInAnyOrder("raftlog-raft-" + follower.id, "raftlog-flusher-" + follower.id);
         }
     }
 
