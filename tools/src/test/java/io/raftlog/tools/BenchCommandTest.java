@@ -16,4 +16,14 @@ class BenchCommandTest {
         wait.assertOneLineError(Cli.USAGE, "wait strategy 'phased' applies only to dedicated threading");
         assertThat(wait.err()).startsWith("raftlog bench");
     }
+
+    @Test
+    void benchDiskMeasuresTheDisksFloorAndRefusesAMissingDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun ok = CliRun.of("bench", "disk", "--dir", dir.toString(), "--rounds", "20", "--json");
+        assertThat(ok.status()).as(ok.err()).isEqualTo(Cli.OK);
+        assertThat(ok.out()).contains("disk floor of W2 with fsync").contains("p99").contains("RESULT {\"system\":\"disk-floor\"");
+
+        CliRun missing = CliRun.of("bench", "disk", "--dir", dir.resolve("nowhere").toString());
+        missing.assertOneLineError(Cli.USAGE, "nowhere", "does not exist");
+    }
 }

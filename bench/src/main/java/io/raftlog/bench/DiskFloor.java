@@ -1,0 +1,222 @@
+package io.raftlog.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The fastest commit a W2 with fsync could see on this disk, with no Raft, no network and no Java pipeline: the
+ * disk's part of the commit latency, to judge raftlog's W2 fsync numbers against, measured in the same minute.
+ *
+ * <p>Why: the disk this project is measured on changes by 2x within an hour (the 4 KiB dsync write took
+ * 270-540 µs on different days, and the floor below went from a p99 of 0.5 ms to 1.0 ms in one afternoon).
+ * A W2 fsync result means little without the floor beside it.
+ *
+ * <p>What it does is what three nodes on one disk do for one outstanding append: in each round every forcer (one
+ * thread and one file per node) writes a record and forces it ({@code FileChannel.force(false)}, fdatasync); the
+ * round ends when {@code quorum} of them are done, and the next begins at once, while the slowest may still be
+ * forcing (it then catches up with one write and one force, as a node's group commit does). The latency of a
+ * round is from its start to its quorum-th force. Files are zero-filled first, as raftlog's tail files are, so a
+ * force writes data and no file metadata. The threads block while they wait (no spinning, which on two cores
+ * would take the CPU the forces need).
+ */
+public final class DiskFloor {
+    private static final int FILE_BYTES = 4 << 20;
+
+    private final Path dir;
+    private final int forcers;
+    private final int quorum;
+    private final int recordBytes;
+    private final int rounds;
+
+    private final AtomicLong round = new AtomicLong(); // the round in progress (1-based); 0 before the start
+    private final AtomicInteger[] done; // forces finished per round, by round % length
+    private final long[] startedNs;
+    private final long[] slotRound; // which round a slot holds now
+    private final Histogram latencyUs = new Histogram(10_000_000L, 3);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * @param dir         where the forcers' files go (created and deleted here): the journals' disk
+     * @param forcers     nodes (3 for the shared workloads)
+     * @param quorum      forces a round waits for (2 of 3)
+     * @param recordBytes bytes each forcer writes per round (W2's record: about 200)
+     * @param rounds      rounds measured
+     */
+    public DiskFloor(Path dir, int forcers, int quorum, int recordBytes, int rounds) {
+        if (forcers < 1 || forcers > 16) {
+            throw new IllegalArgumentException("forcers must be in 1..16, got " + forcers);
+        }
+        if (quorum < 1 || quorum > forcers) {
+            throw new IllegalArgumentException("quorum must be in 1.." + forcers + " (the forcers), got " + quorum);
+        }
+        if (recordBytes < 1 || recordBytes > 1 << 20) {
+            throw new IllegalArgumentException("record size must be in 1..1048576 bytes, got " + recordBytes);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("directory " + dir + " does not exist");
+        }
+        this.dir = dir;
+        this.forcers = forcers;
+        this.quorum = quorum;
+        this.recordBytes = recordBytes;
+        this.rounds = rounds;
+        this.done = new AtomicInteger[64];
+        for (int i = 0; i < done.length; i++) {
+            done[i] = new AtomicInteger();
+        }
+        this.startedNs = new long[done.length];
+        this.slotRound = new long[done.length];
+    }
+
+    /** Runs every round and returns the round latencies in microseconds. */
+    public Histogram run() throws InterruptedException {
+        List<FileChannel> files = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
+        try {
+            for (int i = 0; i < forcers; i++) {
+                Path p = Files.createTempFile(dir, "raftlog-disk-floor-", ".dat");
+                paths.add(p);
+                FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                files.add(ch);
+                zeroFill(ch);
+            }
+            for (int i = 0; i < forcers; i++) {
+                FileChannel ch = files.get(i);
+                Thread t = new Thread(() -> force(ch), "raftlog-disk-floor-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+            threads.forEach(Thread::start);
+            startRound(1);
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + e.getMessage(), e);
+        } finally {
+            threads.forEach(LockSupport::unpark);
+            for (FileChannel ch : files) {
+                closeQuietly(ch);
+            }
+            for (Path p : paths) {
+                deleteQuietly(p);
+            }
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + f.getMessage(),
+                f instanceof IOException io ? io : new IOException(f));
+        }
+        return latencyUs;
+    }
+
+    private void force(FileChannel ch) {
+        ByteBuffer record = ByteBuffer.allocateDirect(recordBytes);
+        long position = 0;
+        long forcedUpTo = 0; // the last round this forcer has made durable
+        try {
+            while (forcedUpTo < rounds && failure.get() == null) {
+                long r = round.get();
+                if (r == Long.MAX_VALUE) {
+                    break; // the last round completed without this forcer
+                }
+                if (r <= forcedUpTo) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                // One write and one force cover every round started since this forcer's last (group commit).
+                record.clear();
+                if (position + recordBytes > FILE_BYTES) {
+                    position = 0;
+                }
+                while (record.hasRemaining()) {
+                    position += ch.write(record, position);
+                }
+                ch.force(false);
+                // Rounds before r are complete already (a round starts only once the one before is): only r counts.
+                finished(r);
+                forcedUpTo = r;
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.compareAndSet(null, e);
+            threads.forEach(LockSupport::unpark);
+        }
+    }
+
+    /** A forcer made round {@code k} durable; the quorum-th to do so records it and starts the next. */
+    private void finished(long k) {
+        int slot = (int) (k % done.length);
+        if (slotRound[slot] != k) {
+            return; // a forcer so far behind that its round's slot holds a newer round: that round completed long ago
+        }
+        if (done[slot].incrementAndGet() == quorum) {
+            long now = System.nanoTime();
+            latencyUs.recordValue(Math.max(1, (now - startedNs[slot]) / 1000));
+            if (k < rounds) {
+                startRound(k + 1);
+            } else {
+                round.set(Long.MAX_VALUE); // the end: every forcer leaves once it has caught up
+                threads.forEach(LockSupport::unpark);
+            }
+        }
+    }
+
+    /**
+     * Only one thread starts a round (the quorum-th finisher of the one before), and it sets the slot's fields
+     * before it publishes the round (a volatile write that the forcers read first).
+     */
+    private void startRound(long k) {
+        int slot = (int) (k % done.length);
+        done[slot].set(0);
+        slotRound[slot] = k;
+        startedNs[slot] = System.nanoTime();
+        round.set(k);
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private static void zeroFill(FileChannel ch) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < FILE_BYTES; at += zeros.capacity()) {
+            zeros.clear();
+            while (zeros.hasRemaining()) {
+                ch.write(zeros, at + zeros.position());
+            }
+        }
+        ch.force(true);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // a file measured and about to be deleted: nothing to lose
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a temp file: the OS cleans its temp directory
+        }
+    }
+}

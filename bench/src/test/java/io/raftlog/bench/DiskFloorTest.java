@@ -1,0 +1,56 @@
+package io.raftlog.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskFloorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsOneLatencyPerRoundAndLeavesNoFileBehind() throws Exception {
+        Histogram h = new DiskFloor(dir, 3, 2, 200, 40).run();
+
+        assertThat(h.getTotalCount()).isEqualTo(40);
+        assertThat(h.getMinValue()).as("microseconds, never zero").isPositive();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aQuorumOfAllWaitsForEveryForcer() throws Exception {
+        Histogram h = new DiskFloor(dir, 2, 2, 64, 10).run();
+        assertThat(h.getTotalCount()).isEqualTo(10);
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingWhatIsWrong() {
+        assertThatThrownBy(() -> new DiskFloor(dir.resolve("missing"), 3, 2, 200, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> new DiskFloor(dir, 3, 4, 200, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quorum must be in 1..3");
+        assertThatThrownBy(() -> new DiskFloor(dir, 0, 1, 200, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("forcers");
+        assertThatThrownBy(() -> new DiskFloor(dir, 3, 2, 0, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record size");
+        assertThatThrownBy(() -> new DiskFloor(dir, 3, 2, 200, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds");
+    }
+
+    @Test
+    void aDirectoryThatCannotTakeTheFilesFailsNamingIt() throws IOException {
+        Path file = Files.createFile(dir.resolve("not-a-directory"));
+        assertThatThrownBy(() -> new DiskFloor(file, 3, 2, 200, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not-a-directory");
+    }
+}
