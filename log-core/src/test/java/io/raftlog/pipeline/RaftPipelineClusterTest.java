@@ -223,12 +223,7 @@ class RaftPipelineClusterTest {
             Node follower = aFollowerOf(cluster, leaderWithOneCommit(cluster));
 
             // A few failures in a row: retried, and the follower makes the next entry durable.
-            follower.disk.readBackFailures.set(3);
-            follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
-            Ack ack = appendUntilAcked(cluster, single(2, "retried"));
-            Await.until("the follower makes it durable after the retries", WAIT,
-                () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
-            assertThat(follower.halted).isNull();
+            appendThroughFailedReadBacks(cluster, follower, 3);
 
             // Failing every time: it halts after a bounded number of tries instead of never acknowledging again.
             follower.disk.readBackFailures.set(Integer.MAX_VALUE);
@@ -246,15 +241,23 @@ class RaftPipelineClusterTest {
             Node follower = aFollowerOf(cluster, leaderWithOneCommit(cluster));
             follower.disk.flushThreads.clear();
 
-            follower.disk.readBackFailures.set(2);
-            follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
-            Ack ack = appendUntilAcked(cluster, single(2, "retried"));
-            Await.until("the follower makes it durable after the retries", WAIT,
-                () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
-            assertThat(follower.halted).isNull();
+            appendThroughFailedReadBacks(cluster, follower, 2);
             assertThat(follower.disk.flushThreads).as("tried on the raft thread, then retried by the flusher")
                 .containsExactlyInAnyOrder("raftlog-raft-" + follower.id, "raftlog-flusher-" + follower.id);
         }
+    }
+
+    /**
+     * Makes the follower's next {@code failures} flushes fail before forcing, commits an entry (client 7, sequence
+     * 2) and waits until the follower has made it durable all the same, without halting.
+     */
+    private static void appendThroughFailedReadBacks(InMemoryCluster cluster, Node follower, int failures) throws Exception {
+        follower.disk.readBackFailures.set(failures);
+        follower.disk.failWrites = FaultyJournal.Failure.READ_BACK;
+        Ack ack = appendUntilAcked(cluster, single(2, "retried"));
+        Await.until("the follower makes it durable after the retries", WAIT,
+            () -> follower.disk.readBackFailures.get() < 0 && follower.journal.durableIndex() >= ack.firstIndex());
+        assertThat(follower.halted).isNull();
     }
 
     /** Elects a leader and commits one entry (client 7, sequence 1) through it; returns the leader. */
