@@ -317,9 +317,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         long durable;
         try {
             durable = journal.flush();
-        } catch (Error e) {
-            throw e; // halts (a faulted write through the map is explained there)
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // an Error (a write through the map that faulted) goes on up and halts too
             if (Flusher.isStorageFailure(e)) {
                 throw new IllegalStateException("making the journal durable failed: " + e, e); // halts, never retried
             }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: the same two system calls per wake-up as the selector's own (one write, one read to drain), and
  * only one write per sleep however many threads wake it: the first to flip {@code pending} writes, and the
- * selecting thread clears the flag before it drains.
+ * selecting thread clears the flag after it drains.
  *
  * <p>Both ends are non-blocking, so interrupting a waking thread does not close the pipe (the JDK closes an
  * interruptible channel only for an interrupt during a blocking operation). Should the pipe fail all the same,
@@ -79,7 +79,7 @@ final class SelectorWakeup implements AutoCloseable {
             return;
         }
         if (pending || !PENDING.compareAndSet(this, false, true)) {
-            return; // a byte is on its way; the selecting thread clears the flag before it reads it
+            return; // a byte is on its way or not yet read; the selecting thread clears the flag once it has read
         }
         try {
             sink.write(oneByte.get().clear());
@@ -88,9 +88,16 @@ final class SelectorWakeup implements AutoCloseable {
         }
     }
 
-    /** Selecting thread, when this key is selected: consumes the bytes written so far. */
+    /**
+     * Selecting thread, when this key is selected: consumes the bytes written so far, then lets the next wake write.
+     *
+     * <p>In that order. Cleared first, a wake between the clear and the read would set the flag again and its byte
+     * be read at once: the flag would stay set with the pipe empty, every later wake would write nothing, and
+     * the selector would sleep through them (the stress test in SelectorWakeupTest lost one in 2 of 5 runs). A
+     * wake between the read and the clear writes nothing, which is safe: this thread is awake and looks at all its
+     * work again before it next selects. At worst a byte written late wakes one select for nothing.
+     */
     void drain() {
-        pending = false; // first: a wake from now on writes again, and at worst wakes a select once for nothing
         try {
             int n;
             do {
@@ -102,6 +109,7 @@ final class SelectorWakeup implements AutoCloseable {
         } catch (IOException e) {
             fallBack(e);
         }
+        pending = false;
     }
 
     /** Closes the pipe's writing end as a failure would, without this knowing (for tests). */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,38 @@ class SelectorWakeupTest {
 
         wakeup.wake();
         assertThat(readyAttachments()).as("a wake after the drain").containsExactly(wakeup);
+    }
+
+    /**
+     * The protocol of a transport, many times over: the waker publishes work and then wakes; the selecting thread
+     * looks for work before it selects, and drains when woken. A wake lost between a drain and the flag it clears
+     * would leave the selecting thread asleep with work waiting, here until the one-minute select timeout.
+     */
+    @Test
+    void noWakeIsLostWhileAnotherThreadDrainsAndSelectsAgain() throws Exception {
+        int wakes = 20_000;
+        AtomicLong published = new AtomicLong();
+        CompletableFuture<Long> selecting = CompletableFuture.supplyAsync(() -> {
+            long seen = 0;
+            while (seen < wakes) {
+                long now = published.get();
+                if (now > seen) {
+                    seen = now;
+                    continue;
+                }
+                try {
+                    selector.select(key -> ((SelectorWakeup) key.attachment()).drain(), SELECT_TIMEOUT_MS);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }
+            return seen;
+        });
+        for (int i = 0; i < wakes; i++) {
+            published.incrementAndGet();
+            wakeup.wake();
+        }
+        assertThat(selecting.get(30, TimeUnit.SECONDS)).isEqualTo(wakes);
     }
 
     @Test
