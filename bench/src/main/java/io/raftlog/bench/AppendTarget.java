@@ -10,12 +10,20 @@ import org.agrona.DirectBuffer;
  */
 public interface AppendTarget extends AutoCloseable {
 
+    /** The RESULT line's {@code system} for raftlog itself. */
+    String RAFTLOG = "raftlog";
+
     /**
      * Sends one append; the bytes are copied before this returns. Exactly one of the callback's methods is
      * called once the entry is committed (with its index) or has failed, on whatever thread the target
      * completes appends.
      */
     void append(DirectBuffer payload, int offset, int length, AppendCallback callback);
+
+    /** Which replicated log takes the appends, for the RESULT line's {@code system} field. */
+    default String system() {
+        return RAFTLOG;
+    }
 
     /** How appends reach the log, for the RESULT line's {@code path} field (e.g. "in-process 3 nodes, loopback TCP"). */
     String path();

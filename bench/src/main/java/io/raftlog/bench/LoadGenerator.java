@@ -150,7 +150,7 @@ public final class LoadGenerator {
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;
         long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
-        return new LoadResult(spec, target.path(), measuredTotal.getTotalCount(), seconds,
+        return new LoadResult(target.system(), spec, target.path(), measuredTotal.getTotalCount(), seconds,
             measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos);
     }
 

@@ -10,16 +10,15 @@ import org.HdrHistogram.Histogram;
  * (nanoseconds, in an HdrHistogram). Prints itself three ways: the human summary table, the one-line
  * {@code RESULT {json}} of the design notes, and HdrHistogram's percentile distribution (.hgrm, in µs).
  *
+ * @param system  the replicated log measured: "raftlog", or a peer's name ({@link PeerSystem})
  * @param ops     appends sent in the measured phase and acknowledged as committed
  * @param seconds from the first measured send to the last measured acknowledgement
  * @param errors  measured appends that failed or were never acknowledged
  * @param cpuNanos CPU time this process used over the measured phase (all its threads: with an in-process
  *                 cluster the three nodes and the client, with {@code --cluster} the client alone); -1 if unknown
  */
-public record LoadResult(LoadSpec spec, String path, long ops, double seconds, long errors, Histogram latencyNanos,
-                         long cpuNanos) {
-
-    public static final String SYSTEM = "raftlog";
+public record LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
+                         Histogram latencyNanos, long cpuNanos) {
     /** Unit of the .hgrm files this writes: values are microseconds. */
     public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
 
@@ -55,7 +54,7 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
      * define, in their order, then extras (p90_us, rate, errors). Latencies are µs with one decimal.
      */
     public String resultLine() {
-        return jsonHead("RESULT", spec)
+        return jsonHead("RESULT", system, spec)
             .number("ops", ops)
             .decimal("seconds", seconds, 3)
             .decimal("ops_per_s", opsPerSecond(), 1)
@@ -78,7 +77,7 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
             spec.openLoop() ? String.format(Locale.ROOT, "open loop at %,d appends/s (window %d)", spec.ratePerSec(), spec.window())
                 : "closed loop, window " + spec.window(),
             spec.durable() ? "durable (fsync before an entry counts)" : "not durable (page cache only)");
-        out.printf(Locale.ROOT, "path        %s%n", path);
+        out.printf(Locale.ROOT, "path        %s%s%n", path, AppendTarget.RAFTLOG.equals(system) ? "" : " (" + system + ")");
         out.printf(Locale.ROOT, "measured    %,d appends committed in %.3f s, %,d failed%n", ops, seconds, errors);
         out.printf(Locale.ROOT, "throughput  %,.0f appends/s, %.1f MB/s of payload%n", opsPerSecond(), mbPerSecond());
         out.printf(Locale.ROOT, "latency us  %10s %10s %10s %10s %10s %10s%n", "p50", "p90", "p99", "p99.9", "p99.99", "max");
@@ -97,9 +96,9 @@ public record LoadResult(LoadSpec spec, String path, long ops, double seconds, l
     }
 
     /** {@code PREFIX {"system", "workload", "durable", "payload", "window"}: how every result line starts. */
-    static JsonLine jsonHead(String prefix, LoadSpec spec) {
+    static JsonLine jsonHead(String prefix, String system, LoadSpec spec) {
         return new JsonLine(prefix)
-            .text("system", SYSTEM)
+            .text("system", system)
             .text("workload", spec.workload().name())
             .bool("durable", spec.durable())
             .number("payload", spec.payloadBytes())

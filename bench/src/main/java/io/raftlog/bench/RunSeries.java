@@ -92,7 +92,7 @@ public record RunSeries(List<LoadResult> runs) {
         LoadSpec spec = first.spec();
         Spread ops = opsPerSecond();
         Spread cpu = cpuMicrosPerOp();
-        return LoadResult.jsonHead("MEDIAN", spec)
+        return LoadResult.jsonHead("MEDIAN", first.system(), spec)
             .number("runs", runs.size())
             .decimal("ops_per_s", ops.median(), 1)
             .decimal("ops_per_s_min", ops.min(), 1)

@@ -22,7 +22,7 @@ class LoadResultTest {
             h.recordValue(us * 1_000L);
         }
         LoadSpec spec = LoadSpec.of(Workload.W1k, true);
-        return new LoadResult(spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L);
+        return new LoadResult(AppendTarget.RAFTLOG, spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L);
     }
 
     @Test
@@ -68,7 +68,7 @@ class LoadResultTest {
     @Test
     void cpuThatCouldNotBeMeasuredIsLeftOutRatherThanPrintedAsANumber() {
         LoadResult s = sample();
-        LoadResult unknown = new LoadResult(s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1);
+        LoadResult unknown = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1);
         assertThat(unknown.cpuMicrosPerOp()).isEqualTo(-1);
         assertThat(unknown.resultLine()).doesNotContain("cpu");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

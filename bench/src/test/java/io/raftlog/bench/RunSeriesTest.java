@@ -18,7 +18,7 @@ class RunSeriesTest {
     private static LoadResult run(long ops, long latencyMicros, long errors) {
         Histogram h = LoadGenerator.newHistogram();
         h.recordValueWithCount(latencyMicros * 1_000L, 100);
-        return new LoadResult(LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000);
+        return new LoadResult(AppendTarget.RAFTLOG, LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.raftlog.bench.AppendTarget;
 import io.raftlog.bench.BenchTargets;
 import io.raftlog.bench.Durations;
 import io.raftlog.bench.LoadGenerator;
+import io.raftlog.bench.PeerSystem;
 import io.raftlog.bench.LoadResult;
 import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
@@ -71,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "run against these running servers instead")
     String cluster;
 
+    @Option(names = "--peer", paramLabel = "NAME",
+        description = "run the workload on another system's in-process 3-node cluster instead (its jar on the class path; docs/BENCHMARKS.md, \"Peers\")")
+    String peer;
+
     @Option(names = "--wait-strategy", paramLabel = "NAME", defaultValue = WaitStrategies.DEFAULT,
         description = "with --threading dedicated, how the in-process nodes' raft threads wait: lite, phased, sleeping, blocking or yielding (default: ${DEFAULT-VALUE})")
     String waitStrategy;
@@ -89,6 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--runs must be at least 1, not " + runs);
         }
         LoadSpec spec = spec();
+        if (peer != null && cluster != null) {
+            throw new IllegalArgumentException("--peer and --cluster exclude each other: --peer starts its own cluster");
+        }
+        PeerSystem peerSystem = peer == null ? null : PeerSystem.named(peer);
         // The in-process nodes log every start, election and stop at INFO: noise between the progress lines.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -102,9 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         List<LoadResult> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            try (AppendTarget target = cluster == null ? BenchTargets.inProcess(spec, waitStrategy, nodeThreading) : BenchTargets.remote(cluster, spec)) {
-                out.printf("raftlog bench %s%s: %d B, %s, %s, warm-up %s, measured %s; %s%n", spec.workload(),
-                    runs > 1 ? " (run " + run + " of " + runs + ")" : "", spec.payloadBytes(),
+            try (AppendTarget target = target(spec, peerSystem, nodeThreading)) {
+                out.printf("%s bench %s%s: %d B, %s, %s, warm-up %s, measured %s; %s%n",
+                    target.system(), spec.workload(), runs > 1 ? " (run " + run + " of " + runs + ")" : "", spec.payloadBytes(),
                     spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
                     spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
                 LoadResult result = new LoadGenerator(spec, target, out).run();
@@ -135,6 +144,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return series.errors() == 0 ? Cli.OK : Cli.FAILURE;
+    }
+
+    private AppendTarget target(LoadSpec spec, PeerSystem peerSystem, Threading nodeThreading) {
+        if (peerSystem != null) {
+            return peerSystem.start(spec);
+        }
+        return cluster == null ? BenchTargets.inProcess(spec, waitStrategy, nodeThreading) : BenchTargets.remote(cluster, spec);
     }
 
     LoadSpec spec() {

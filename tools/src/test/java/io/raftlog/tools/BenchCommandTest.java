@@ -26,4 +26,19 @@ class BenchCommandTest {
         CliRun missing = CliRun.of("bench", "disk", "--dir", dir.resolve("nowhere").toString());
         missing.assertOneLineError(Cli.USAGE, "nowhere", "does not exist");
     }
+
+    @Test
+    void aPeerOnTheClassPathRunsTheWorkloadAndNamesItselfInTheResult() {
+        CliRun run = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json");
+        assertThat(run.status()).as(run.err()).isEqualTo(Cli.OK);
+        assertThat(run.out()).contains("instant bench W2").contains("RESULT {\"system\":\"instant\",\"workload\":\"W2\"");
+    }
+
+    @Test
+    void anUnknownPeerOrAPeerWithClusterIsAUsageErrorNamingWhatThereIs() {
+        CliRun unknown = CliRun.of("bench", "--peer", "etcd", "--workload", "W2");
+        unknown.assertOneLineError(Cli.USAGE, "no peer system named 'etcd' on the class path (there are: instant)");
+        CliRun both = CliRun.of("bench", "--peer", "instant", "--cluster", "127.0.0.1:7001", "--workload", "W2");
+        both.assertOneLineError(Cli.USAGE, "--peer and --cluster exclude each other");
+    }
 }
