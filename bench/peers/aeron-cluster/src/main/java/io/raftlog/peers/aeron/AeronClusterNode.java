@@ -17,15 +17,17 @@ import org.agrona.concurrent.NoOpLock;
  * consensus module in one {@link ClusteredMediaDriver}, plus a service container running {@link AckService}.
  *
  * <p>Settings for two cores shared by three members and a client. Every agent shares one thread where Aeron
- * offers that (the driver's conductor, sender and receiver; the archive's conductor, recorder and replayer), and
- * every thread backs off from spinning to yielding to parking when idle (Aeron's default idle strategy). A
- * member then runs four threads: driver, archive, consensus module and service. Durable means what raftlog's
- * fsync batch means: the archive forces each write of the log to the file before the recorded position
- * moves, and a member reports as appended only what was recorded, so the leader commits a position once a
- * majority has forced it.
+ * offers that (the driver's conductor, sender and receiver; the archive's conductor, recorder and replayer), so a
+ * member runs four threads: driver, archive, consensus module and service. How they wait is {@link PeerIdle}'s.
+ * Durable means what raftlog's fsync batch means: the archive forces each write of the log to the file before
+ * the recorded position moves, and a member reports as appended only what was recorded, so the leader commits a
+ * position once a majority has forced it.
  */
 final class AeronClusterNode implements AutoCloseable {
-    /** Messages an agent takes per duty cycle (Aeron's default is 50); see {@link #start}. */
+    /**
+     * Messages the consensus module and the service take per duty cycle: Aeron's default, 50, unless
+     * {@code -Draftlog.peer.aeron.fragmentLimit=N} says otherwise (1,024 was no better beyond the noise in W1).
+     */
     static final int FRAGMENT_LIMIT = Integer.getInteger("raftlog.peer.aeron.fragmentLimit", 50);
 
     private final ClusteredMediaDriver driver;
