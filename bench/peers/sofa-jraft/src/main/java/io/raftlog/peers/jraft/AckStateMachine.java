@@ -1,0 +1,24 @@
+package io.raftlog.peers.jraft;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+
+/**
+ * A state machine that keeps nothing: applying a committed entry only runs the closure the leader attached
+ * to it, which answers the client. On followers (and for entries replayed at start) there is no closure.
+ */
+final class AckStateMachine extends StateMachineAdapter {
+
+    @Override
+    public void onApply(Iterator entries) {
+        while (entries.hasNext()) {
+            Closure done = entries.done();
+            if (done != null) {
+                done.run(Status.OK());
+            }
+            entries.next();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.raftlog.peers.jraft;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import io.raftlog.bench.AppendTarget;
+import io.raftlog.bench.LoadSpec;
+import io.raftlog.bench.PeerSystem;
+
+/**
+ * SOFAJRaft 1.4.1 as a peer of raftlog: {@code java -jar sofa-jraft-peer.jar bench --peer sofa-jraft --workload W1
+ * --durable true}. Three nodes in this process over loopback TCP, each with its own RocksDB log in a temporary
+ * directory; the client appends to the leader.
+ */
+public final class SofaJraftPeer implements PeerSystem {
+    static final String NAME = "sofa-jraft";
+    private static final int NODES = 3;
+    private static final int PORT_BASE = Integer.getInteger("raftlog.peer.jraft.portBase", 20_200);
+    private static final String QUIET_LOGGERS = "org.slf4j.simpleLogger.log.com.alipay";
+    private static final long ELECTION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public AppendTarget start(LoadSpec spec) {
+        // SOFAJRaft and SOFABolt warn about every connection they close at shutdown: noise between the runs.
+        if (System.getProperty(QUIET_LOGGERS) == null) {
+            System.setProperty(QUIET_LOGGERS, "off");
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("sofa-jraft-peer-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the peer group's directory: " + e.getMessage(), e);
+        }
+        Configuration members = new Configuration();
+        for (int i = 0; i < NODES; i++) {
+            members.addPeer(new PeerId("127.0.0.1", PORT_BASE + i));
+        }
+        List<JraftNode> nodes = new ArrayList<>();
+        AutoCloseable group = () -> {
+            try {
+                for (JraftNode node : nodes) {
+                    node.close();
+                }
+            } finally {
+                deleteTree(dir);
+            }
+        };
+        try {
+            for (PeerId id : members.getPeers()) {
+                nodes.add(JraftNode.start(id, members, new File(dir.toFile(), "node-" + id.getPort()), spec.durable()));
+            }
+            return new SofaJraftTarget(awaitLeader(nodes).getEndpoint(), group);
+        } catch (RuntimeException e) {
+            try {
+                group.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static PeerId awaitLeader(List<JraftNode> nodes) {
+        long deadline = System.nanoTime() + ELECTION_WAIT_NANOS;
+        while (System.nanoTime() - deadline < 0) {
+            for (JraftNode node : nodes) {
+                if (node.isLeader()) {
+                    return node.id();
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(10); // polling the library's state: it offers no leader-elected hook here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a SOFAJRaft leader", e);
+            }
+        }
+        throw new IllegalStateException("no SOFAJRaft leader within " + TimeUnit.NANOSECONDS.toSeconds(ELECTION_WAIT_NANOS) + " s");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
