@@ -37,9 +37,11 @@ public final class SofaJraftPeer implements PeerSystem {
     @Override
     public AppendTarget start(LoadSpec spec) {
         // SOFAJRaft and SOFABolt warn about every connection they close at shutdown: noise between the runs.
-        if (System.getProperty(QUIET_LOGGERS) == null) {
-            System.setProperty(QUIET_LOGGERS, "off");
-        }
+        setIfAbsent(QUIET_LOGGERS, "off");
+        // SOFABolt refuses a send ("maybe write overflow!") once 64 KiB wait to be written on a connection: W1k keeps
+        // a MiB of appends outstanding. Room for the whole window, as a SOFAJRaft user with such a client would set.
+        setIfAbsent("bolt.netty.buffer.high.watermark", String.valueOf(8 << 20));
+        setIfAbsent("bolt.netty.buffer.low.watermark", String.valueOf(4 << 20));
         Path dir;
         try {
             dir = Files.createTempDirectory("sofa-jraft-peer-");
@@ -72,6 +74,12 @@ public final class SofaJraftPeer implements PeerSystem {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 
