@@ -104,10 +104,22 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
                     client.sendKeepAlive();
                     keepAliveDue = now + KEEP_ALIVE_NANOS;
                 }
+            } catch (RuntimeException | Error e) {
+                failWaiting(e); // counted as errors of the run, where a dead poller would only show as a stall
+                return;
             } finally {
                 lock.unlock();
             }
             idle.idle(work);
+        }
+    }
+
+    private void failWaiting(Throwable cause) {
+        for (int i = 0; i < waiting.length(); i++) {
+            AppendCallback callback = waiting.getAndSet(i, null);
+            if (callback != null) {
+                callback.onFailed(-1, cause);
+            }
         }
     }
 

@@ -27,7 +27,7 @@ final class JraftNode implements AutoCloseable {
         this.node = node;
     }
 
-    static JraftNode start(PeerId self, Configuration members, File dir, boolean durable) {
+    static JraftNode start(PeerId self, Configuration members, File dir, boolean durable, Runnable onLeaderStart) {
         if (!dir.mkdirs()) {
             throw new IllegalStateException("cannot create " + dir); // RocksDB creates only the last directory level
         }
@@ -40,7 +40,7 @@ final class JraftNode implements AutoCloseable {
         NodeOptions options = new NodeOptions();
         options.setRaftOptions(raftOptions);
         options.setInitialConf(members);
-        options.setFsm(new AckStateMachine());
+        options.setFsm(new AckStateMachine(onLeaderStart));
         options.setLogUri(new File(dir, "log").getPath());
         options.setRaftMetaUri(new File(dir, "meta").getPath());
         options.setElectionTimeoutMs(1000);

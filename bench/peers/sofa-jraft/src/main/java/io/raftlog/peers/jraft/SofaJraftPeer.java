@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,6 +54,7 @@ public final class SofaJraftPeer implements PeerSystem {
             members.addPeer(new PeerId("127.0.0.1", PORT_BASE + i));
         }
         List<JraftNode> nodes = new ArrayList<>();
+        CountDownLatch leaderStarted = new CountDownLatch(1);
         AutoCloseable group = () -> {
             try {
                 for (JraftNode node : nodes) {
@@ -64,9 +66,10 @@ public final class SofaJraftPeer implements PeerSystem {
         };
         try {
             for (PeerId id : members.getPeers()) {
-                nodes.add(JraftNode.start(id, members, new File(dir.toFile(), "node-" + id.getPort()), spec.durable()));
+                nodes.add(JraftNode.start(id, members, new File(dir.toFile(), "node-" + id.getPort()), spec.durable(),
+                    leaderStarted::countDown));
             }
-            return new SofaJraftTarget(awaitLeader(nodes).getEndpoint(), group);
+            return new SofaJraftTarget(awaitLeader(nodes, leaderStarted).getEndpoint(), group);
         } catch (RuntimeException e) {
             try {
                 group.close();
@@ -83,22 +86,21 @@ public final class SofaJraftPeer implements PeerSystem {
         }
     }
 
-    private static PeerId awaitLeader(List<JraftNode> nodes) {
-        long deadline = System.nanoTime() + ELECTION_WAIT_NANOS;
-        while (System.nanoTime() - deadline < 0) {
-            for (JraftNode node : nodes) {
-                if (node.isLeader()) {
-                    return node.id();
-                }
+    private static PeerId awaitLeader(List<JraftNode> nodes, CountDownLatch leaderStarted) {
+        try {
+            if (!leaderStarted.await(ELECTION_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("no SOFAJRaft leader within " + TimeUnit.NANOSECONDS.toSeconds(ELECTION_WAIT_NANOS) + " s");
             }
-            try {
-                TimeUnit.MILLISECONDS.sleep(10); // polling the library's state: it offers no leader-elected hook here
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a SOFAJRaft leader", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a SOFAJRaft leader", e);
+        }
+        for (JraftNode node : nodes) {
+            if (node.isLeader()) {
+                return node.id();
             }
         }
-        throw new IllegalStateException("no SOFAJRaft leader within " + TimeUnit.NANOSECONDS.toSeconds(ELECTION_WAIT_NANOS) + " s");
+        throw new IllegalStateException("a SOFAJRaft node started to lead and no node leads now: an election is under way");
     }
 
     private static void deleteTree(Path dir) throws IOException {
