@@ -127,6 +127,24 @@ public final class DiskFloor {
         return latencyUs;
     }
 
+    /** The one line {@code raftlog bench disk --json} prints for the latencies {@link #run()} returned (µs). */
+    public String resultLine(Histogram latencyUs) {
+        return new JsonLine("RESULT")
+            .text("system", "disk-floor")
+            .text("workload", "W2")
+            .bool("durable", true)
+            .number("forcers", forcers)
+            .number("quorum", quorum)
+            .number("bytes", recordBytes)
+            .number("rounds", rounds)
+            .number("p50_us", latencyUs.getValueAtPercentile(50))
+            .number("p90_us", latencyUs.getValueAtPercentile(90))
+            .number("p99_us", latencyUs.getValueAtPercentile(99))
+            .number("p999_us", latencyUs.getValueAtPercentile(99.9))
+            .number("max_us", latencyUs.getMaxValue())
+            .toString();
+    }
+
     private void force(FileChannel ch) {
         ByteBuffer record = ByteBuffer.allocateDirect(recordBytes);
         long position = 0;

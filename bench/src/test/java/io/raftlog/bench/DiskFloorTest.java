@@ -29,8 +29,12 @@ class DiskFloorTest {
 
     @Test
     void aQuorumOfAllWaitsForEveryForcer() throws Exception {
-        Histogram h = new DiskFloor(dir, 2, 2, 64, 10).run();
+        DiskFloor floor = new DiskFloor(dir, 2, 2, 64, 10);
+        Histogram h = floor.run();
         assertThat(h.getTotalCount()).isEqualTo(10);
+        assertThat(floor.resultLine(h)).startsWith("RESULT {\"system\":\"disk-floor\",\"workload\":\"W2\",\"durable\":true,")
+            .contains("\"forcers\":2,\"quorum\":2,\"bytes\":64,\"rounds\":10,\"p50_us\":" + h.getValueAtPercentile(50) + ",")
+            .endsWith(",\"max_us\":" + h.getMaxValue() + "}");
     }
 
     @Test

@@ -114,11 +114,8 @@ final class Flusher implements Runnable {
         try {
             long started = System.nanoTime();
             long durable = journal.flush();
-            forced(index, started);
-            if (durable >= index) {
+            if (forced(index, durable, started)) {
                 pipeline.publishFlushed(index, term);
-            } else {
-                LOG.warn("journal flush reached only index {} of requested {}", durable, index);
             }
             consecutiveReadFailures = 0;
         } catch (RuntimeException | Error e) {
@@ -153,10 +150,11 @@ final class Flusher implements Runnable {
     }
 
     /**
-     * A flush up to {@code index} begun at {@code startedNs} succeeded, here or on the raft thread: remembers how
-     * long it took, and logs one that took {@link #SLOW_FLUSH_MS} or more.
+     * A flush up to {@code index} begun at {@code startedNs} returned {@code durable}, here or on the raft thread:
+     * remembers how long it took, logs one that took {@link #SLOW_FLUSH_MS} or more, and tells whether it reached
+     * {@code index} (a warning when it did not).
      */
-    void forced(long index, long startedNs) {
+    boolean forced(long index, long durable, long startedNs) {
         long took = System.nanoTime() - startedNs;
         lastForceNanos = took;
         long tookMs = took / 1_000_000;
@@ -164,6 +162,11 @@ final class Flusher implements Runnable {
             // Acknowledgements wait for this: a slow disk looks like a slow (or, to CheckQuorum, dead) node.
             LOG.warn("journal flush up to index {} took {} ms", index, tookMs);
         }
+        if (durable < index) {
+            LOG.warn("journal flush reached only index {} of requested {}", durable, index);
+            return false;
+        }
+        return true;
     }
 
     /** A write or force of a file failed (an IOException somewhere in the chain), or the JVM failed. */

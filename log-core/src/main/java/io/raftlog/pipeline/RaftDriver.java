@@ -325,8 +325,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             flusher.request(last, term);
             return;
         }
-        flusher.forced(last, started);
-        if (durable >= last) {
+        if (flusher.forced(last, durable, started)) {
             node.persisted(last, term);
         }
     }

@@ -38,20 +38,15 @@ public final class BenchDiskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path where = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
-        Histogram h = new DiskFloor(where, forcers, quorum, bytes, rounds).run();
-        long p50 = h.getValueAtPercentile(50);
-        long p90 = h.getValueAtPercentile(90);
-        long p99 = h.getValueAtPercentile(99);
-        long p999 = h.getValueAtPercentile(99.9);
+        DiskFloor floor = new DiskFloor(where, forcers, quorum, bytes, rounds);
+        Histogram h = floor.run();
         System.out.printf(Locale.ROOT, "disk floor of W2 with fsync in %s (%d forcers, quorum %d, %d B, %d rounds):%n",
             where, forcers, quorum, bytes, rounds);
         System.out.printf(Locale.ROOT, "  p50 %d us  p90 %d us  p99 %d us  p99.9 %d us  max %d us%n",
-            p50, p90, p99, p999, h.getMaxValue());
+            h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+            h.getValueAtPercentile(99.9), h.getMaxValue());
         if (json) {
-            System.out.printf(Locale.ROOT, "RESULT {\"system\":\"disk-floor\",\"workload\":\"W2\",\"durable\":true,"
-                    + "\"forcers\":%d,\"quorum\":%d,\"bytes\":%d,\"rounds\":%d,\"p50_us\":%d,\"p90_us\":%d,"
-                    + "\"p99_us\":%d,\"p999_us\":%d,\"max_us\":%d}%n", forcers, quorum, bytes, rounds,
-                p50, p90, p99, p999, h.getMaxValue());
+            System.out.println(floor.resultLine(h));
         }
         return Cli.OK;
     }

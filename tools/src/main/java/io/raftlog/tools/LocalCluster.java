@@ -1,5 +1,6 @@
 package io.raftlog.tools;
 
+import io.raftlog.bench.FileTrees;
 import io.raftlog.net.client.NodeAddress;
 
 import java.io.File;
@@ -8,11 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -238,7 +236,7 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         if (deleteOnClose) {
-            deleteTree(baseDir);
+            FileTrees.deleteOrWarn(baseDir, "raftlog");
         }
     }
 
@@ -270,28 +268,5 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         return ports;
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("raftlog: could not delete " + dir + ": " + e.getMessage());
-        }
     }
 }

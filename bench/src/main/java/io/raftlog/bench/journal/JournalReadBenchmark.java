@@ -3,9 +3,7 @@ package io.raftlog.bench.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,6 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.ChronicleSettings;
 import io.raftlog.journal.EntryConsumer;
@@ -100,11 +99,7 @@ public class JournalReadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         journal.close();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.delete(dir);
     }
 
     @Benchmark

@@ -10,10 +10,10 @@ import java.util.List;
 
 import io.aeron.CommonContext;
 import io.raftlog.bench.AppendTarget;
+import io.raftlog.bench.FileTrees;
 import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.PeerSystem;
 import org.agrona.CloseHelper;
-import org.agrona.IoUtil;
 
 /**
  * Aeron Cluster 1.51 as a peer of raftlog: {@code java -jar aeron-cluster-peer.jar bench --peer aeron-cluster
@@ -46,7 +46,7 @@ public final class AeronClusterPeer implements PeerSystem {
             try {
                 CloseHelper.closeAll(nodes);
             } finally {
-                IoUtil.delete(dir.toFile(), true);
+                FileTrees.delete(dir);
             }
         };
         try {

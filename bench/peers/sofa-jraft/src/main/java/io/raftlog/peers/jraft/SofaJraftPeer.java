@@ -6,15 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
 import io.raftlog.bench.AppendTarget;
+import io.raftlog.bench.FileTrees;
 import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.PeerSystem;
 
@@ -61,7 +60,7 @@ public final class SofaJraftPeer implements PeerSystem {
                     node.close();
                 }
             } finally {
-                deleteTree(dir);
+                FileTrees.delete(dir);
             }
         };
         try {
@@ -101,13 +100,5 @@ public final class SofaJraftPeer implements PeerSystem {
             }
         }
         throw new IllegalStateException("a SOFAJRaft node started to lead and no node leads now: an election is under way");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
