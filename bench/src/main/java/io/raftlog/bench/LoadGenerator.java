@@ -44,6 +44,8 @@ public final class LoadGenerator {
     private final AppendTarget target;
     private final GeneratorClock clock;
     private final PrintStream progress;
+    /** Measures the platform's stalls over the measured phase; null: not measured. */
+    private final HiccupMeter hiccups;
     private final UnsafeBuffer payload;
     private final ManyToOneConcurrentArrayQueue<Slot> free;
     private final int wakeThreshold;
@@ -62,15 +64,28 @@ public final class LoadGenerator {
      * @param progress where the once-a-second progress line goes; null for none
      */
     public LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress) {
-        this(spec, target, progress, GeneratorClock.SYSTEM);
+        this(spec, target, progress, (HiccupMeter) null);
+    }
+
+    /**
+     * @param progress where the once-a-second progress line goes; null for none
+     * @param hiccups  a running meter whose samples over the measured phase go into the result; null for none
+     */
+    public LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress, HiccupMeter hiccups) {
+        this(spec, target, progress, GeneratorClock.SYSTEM, hiccups);
     }
 
     /** With the time source a test controls. */
     LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress, GeneratorClock clock) {
+        this(spec, target, progress, clock, null);
+    }
+
+    private LoadGenerator(LoadSpec spec, AppendTarget target, PrintStream progress, GeneratorClock clock, HiccupMeter hiccups) {
         this.spec = spec;
         this.target = target;
         this.clock = clock;
         this.progress = progress;
+        this.hiccups = hiccups;
         byte[] bytes = new byte[spec.payloadBytes()];
         new SplittableRandom(42).nextBytes(bytes); // incompressible, and the same for every run
         this.payload = new UnsafeBuffer(bytes);
@@ -121,6 +136,9 @@ public final class LoadGenerator {
                 }
                 measuring = true;
                 phaseStart = now;
+                if (hiccups != null) {
+                    hiccups.restart();
+                }
                 cpuAtMeasuredStart = clock.processCpuNanos();
                 sentInPhase = 0;
             }
@@ -146,12 +164,13 @@ public final class LoadGenerator {
         final long measuredStart = phaseStart;
         long unacknowledged = drain();
         long cpuAtMeasuredEnd = clock.processCpuNanos();
+        Histogram hiccupNanos = hiccups == null ? null : hiccups.sample();
         measuredTotal.add(measuredRecorder.getIntervalHistogram(measuredInterval));
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;
         long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
         return new LoadResult(target.system(), spec, target.path(), measuredTotal.getTotalCount(), seconds,
-            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos);
+            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos);
     }
 
     private void send(Slot slot) {

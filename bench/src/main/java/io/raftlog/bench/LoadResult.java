@@ -16,9 +16,11 @@ import org.HdrHistogram.Histogram;
  * @param errors  measured appends that failed or were never acknowledged
  * @param cpuNanos CPU time this process used over the measured phase (all its threads: with an in-process
  *                 cluster the three nodes and the client, with {@code --cluster} the client alone); -1 if unknown
+ * @param hiccupNanos how late a thread asking for 1 ms sleeps woke over the measured phase ({@link HiccupMeter});
+ *                    null if not measured
  */
 public record LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
-                         Histogram latencyNanos, long cpuNanos) {
+                         Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos) {
     /** Unit of the .hgrm files this writes: values are microseconds. */
     public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
 
@@ -49,9 +51,18 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
         return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMaxValue() / 1e3;
     }
 
+    /** How late the hiccup meter woke at a percentile (0-100), or its maximum at 100, in µs; -1 if not measured. */
+    public double hiccupMicros(double percentile) {
+        if (hiccupNanos == null || hiccupNanos.getTotalCount() == 0) {
+            return -1;
+        }
+        return (percentile >= 100 ? hiccupNanos.getMaxValue() : hiccupNanos.getValueAtPercentile(percentile)) / 1e3;
+    }
+
     /**
      * The one line a run prints for machines: {@code RESULT {json}} with the fields the design notes
-     * define, in their order, then extras (p90_us, rate, errors). Latencies are µs with one decimal.
+     * define, in their order, then extras (p90_us, rate, errors, cpu_us_per_op and the hiccup meter's p99, p99.9
+     * and max when known). Latencies are µs with one decimal.
      */
     public String resultLine() {
         return jsonHead("RESULT", system, spec)
@@ -68,6 +79,9 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
             .number("rate", spec.ratePerSec())
             .number("errors", errors)
             .decimalIfKnown("cpu_us_per_op", cpuMicrosPerOp(), 2)
+            .decimalIfKnown("hiccup_p99_us", hiccupMicros(99), 1)
+            .decimalIfKnown("hiccup_p999_us", hiccupMicros(99.9), 1)
+            .decimalIfKnown("hiccup_max_us", hiccupMicros(100), 1)
             .toString();
     }
 
@@ -85,6 +99,10 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
             percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99), maxMicros());
         if (cpuMicrosPerOp() >= 0) {
             out.printf(Locale.ROOT, "cpu         %.2f us of this process's CPU time per committed append%n", cpuMicrosPerOp());
+        }
+        if (hiccupMicros(50) >= 0) {
+            out.printf(Locale.ROOT, "hiccups us  %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f  (how late a 1 ms sleep woke: the machine's stalls)%n",
+                hiccupMicros(50), hiccupMicros(90), hiccupMicros(99), hiccupMicros(99.9), hiccupMicros(99.99), hiccupMicros(100));
         }
         out.flush();
     }

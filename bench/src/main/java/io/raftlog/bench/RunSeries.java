@@ -48,6 +48,11 @@ public record RunSeries(List<LoadResult> runs) {
         return runs.stream().anyMatch(r -> r.cpuMicrosPerOp() < 0) ? null : Spread.of(runs, LoadResult::cpuMicrosPerOp);
     }
 
+    /** The hiccup meter's figure at a percentile (100: its maximum) over the runs, or null if a run did not measure it. */
+    public Spread hiccupMicros(double percentile) {
+        return runs.stream().anyMatch(r -> r.hiccupMicros(percentile) < 0) ? null : Spread.of(runs, r -> r.hiccupMicros(percentile));
+    }
+
     public long errors() {
         return runs.stream().mapToLong(LoadResult::errors).sum();
     }
@@ -79,6 +84,10 @@ public record RunSeries(List<LoadResult> runs) {
         if (cpu != null) {
             out.printf(Locale.ROOT, "cpu us      per append %.2f [%.2f - %.2f]%n", cpu.median(), cpu.min(), cpu.max());
         }
+        Spread hiccups = hiccupMicros(99.9);
+        if (hiccups != null) {
+            out.printf(Locale.ROOT, "hiccups us  p99.9  %,10.1f [%,.1f - %,.1f]%n", hiccups.median(), hiccups.min(), hiccups.max());
+        }
         out.flush();
     }
 
@@ -103,7 +112,13 @@ public record RunSeries(List<LoadResult> runs) {
             .decimal("max_us", maxMicros().median(), 1)
             .text("path", first.path())
             .number("errors", errors())
-            .decimalIfKnown("cpu_us_per_op", cpu == null ? -1 : cpu.median(), 2)
+            .decimalIfKnown("cpu_us_per_op", median(cpu), 2)
+            .decimalIfKnown("hiccup_p999_us", median(hiccupMicros(99.9)), 1)
+            .decimalIfKnown("hiccup_max_us", median(hiccupMicros(100)), 1)
             .toString();
+    }
+
+    private static double median(Spread spread) {
+        return spread == null ? -1 : spread.median();
     }
 }

@@ -15,14 +15,22 @@ import org.junit.jupiter.api.Test;
 
 class LoadResultTest {
 
-    /** 1,000 latencies of 1..1000 µs: p50 = 500 µs, p99 = 990 µs, max = 1000 µs (within 0.1%). */
+    /**
+     * 1,000 latencies of 1..1000 µs: p50 = 500 µs, p99 = 990 µs, max = 1000 µs (within 0.1%); the hiccup meter
+     * woke 10 µs late 998 times, then 2 ms and 7 ms late.
+     */
     private static LoadResult sample() {
         Histogram h = LoadGenerator.newHistogram();
         for (int us = 1; us <= 1000; us++) {
             h.recordValue(us * 1_000L);
         }
+        Histogram hiccups = LoadGenerator.newHistogram();
+        hiccups.recordValueWithCount(10_000, 998);
+        hiccups.recordValue(2_000_000);
+        hiccups.recordValue(7_000_000);
         LoadSpec spec = LoadSpec.of(Workload.W1k, true);
-        return new LoadResult(AppendTarget.RAFTLOG, spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L);
+        return new LoadResult(AppendTarget.RAFTLOG, spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L,
+            hiccups);
     }
 
     @Test
@@ -44,6 +52,9 @@ class LoadResultTest {
         assertThat(number(line, "p50_us")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "p99_us")).isCloseTo(990, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "max_us")).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(number(line, "hiccup_p99_us")).isCloseTo(10, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(number(line, "hiccup_p999_us")).isCloseTo(2_000, org.assertj.core.data.Offset.offset(2.0));
+        assertThat(number(line, "hiccup_max_us")).isCloseTo(7_000, org.assertj.core.data.Offset.offset(7.0));
     }
 
     @Test
@@ -62,18 +73,20 @@ class LoadResultTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(text).contains("W1k: 1024 B payloads", "durable", "250,000 appends/s", "256.0 MB/s", "p99.9", "3 failed",
-            "3.00 us of this process's CPU time per committed append");
+            "3.00 us of this process's CPU time per committed append", "hiccups us", "the machine's stalls");
     }
 
     @Test
-    void cpuThatCouldNotBeMeasuredIsLeftOutRatherThanPrintedAsANumber() {
+    void cpuAndHiccupsThatWereNotMeasuredAreLeftOutRatherThanPrintedAsNumbers() {
         LoadResult s = sample();
-        LoadResult unknown = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1);
+        LoadResult unknown = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1,
+            null);
         assertThat(unknown.cpuMicrosPerOp()).isEqualTo(-1);
-        assertThat(unknown.resultLine()).doesNotContain("cpu");
+        assertThat(unknown.hiccupMicros(99)).isEqualTo(-1);
+        assertThat(unknown.resultLine()).doesNotContain("cpu", "hiccup");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         unknown.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu", "hiccup");
     }
 
     private static double number(String line, String key) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.raftlog.bench.AppendTarget;
 import io.raftlog.bench.BenchTargets;
 import io.raftlog.bench.Durations;
+import io.raftlog.bench.HiccupMeter;
 import io.raftlog.bench.LoadGenerator;
 import io.raftlog.bench.PeerSystem;
 import io.raftlog.bench.LoadResult;
@@ -84,6 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "whether the in-process nodes run their network on the raft thread (shared) or on a thread of its own (dedicated); default: ${DEFAULT-VALUE}")
     String threading;
 
+    @Option(names = "--hiccups", arity = "1", defaultValue = "true", paramLabel = "true|false",
+        description = {"measure beside the run how late a thread asking for 1 ms sleeps wakes (the machine's stalls, which",
+            "no commit can beat); printed in the summary and the RESULT line's hiccup_* fields (default: ${DEFAULT-VALUE})"})
+    boolean hiccups;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -116,7 +122,10 @@ public final class BenchCommand implements Callable<Integer> {
                     target.system(), spec.workload(), runs > 1 ? " (run " + run + " of " + runs + ")" : "", spec.payloadBytes(),
                     spec.openLoop() ? "open loop at " + spec.ratePerSec() + "/s, window " + spec.window() : "window " + spec.window(),
                     spec.durable() ? "durable" : "not durable", spec.warmup(), spec.measured(), target.path());
-                LoadResult result = new LoadGenerator(spec, target, out).run();
+                LoadResult result;
+                try (HiccupMeter meter = hiccups ? HiccupMeter.start() : null) {
+                    result = new LoadGenerator(spec, target, out, meter).run();
+                }
                 result.printSummary(out);
                 String described = target.describe();
                 if (!described.isEmpty()) {
