@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * commit latency: a progress line a second, a summary table, optionally the RESULT line and a .hgrm file;
  * with {@code --runs N}, N such runs and the median and range of each figure.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchPlotCommand.class, BenchDiskCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchPlotCommand.class, BenchDiskCommand.class, BenchCpuCommand.class},
     description = {"Measure committed appends/s and commit latency with a shared workload:",
         "  W1  128 B payloads, 1024 outstanding, 3 s warm-up, 10 s measured",
         "  W1k W1 with 1 KiB payloads",

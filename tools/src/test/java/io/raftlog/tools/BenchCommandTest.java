@@ -28,10 +28,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void benchCpuMeasuresWhatTheMachineGivesAndRefusesNonsense() {
+        CliRun ok = CliRun.of("bench", "cpu", "--threads", "1", "--duration", "200ms", "--json");
+        assertThat(ok.status()).as(ok.err()).isEqualTo(Cli.OK);
+        assertThat(ok.out()).contains("cpu floor: 1 spinning threads").contains("RESULT {\"system\":\"cpu-floor\"");
+
+        CliRun none = CliRun.of("bench", "cpu", "--threads", "0");
+        none.assertOneLineError(Cli.USAGE, "threads must be 1 to 256, got 0");
+    }
+
+    @Test
     void aPeerOnTheClassPathRunsTheWorkloadAndNamesItselfInTheResult() {
         CliRun run = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json");
         assertThat(run.status()).as(run.err()).isEqualTo(Cli.OK);
-        assertThat(run.out()).contains("instant bench W2").contains("RESULT {\"system\":\"instant\",\"workload\":\"W2\"");
+        assertThat(run.out()).contains("instant bench W2").contains("RESULT {\"system\":\"instant\",\"workload\":\"W2\"")
+            .contains("hiccups us").contains("\"hiccup_p999_us\":");
+        CliRun without = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json",
+            "--hiccups", "false");
+        assertThat(without.status()).as(without.err()).isEqualTo(Cli.OK);
+        assertThat(without.out()).contains("RESULT {").doesNotContain("hiccup");
     }
 
     @Test
