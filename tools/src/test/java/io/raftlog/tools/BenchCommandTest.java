@@ -39,12 +39,12 @@ class BenchCommandTest {
 
     @Test
     void aPeerOnTheClassPathRunsTheWorkloadAndNamesItselfInTheResult() {
-        CliRun run = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json");
+        CliRun run = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json",
+            "--hiccups", "true");
         assertThat(run.status()).as(run.err()).isEqualTo(Cli.OK);
         assertThat(run.out()).contains("instant bench W2").contains("RESULT {\"system\":\"instant\",\"workload\":\"W2\"")
             .contains("hiccups us").contains("\"hiccup_p999_us\":");
-        CliRun without = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json",
-            "--hiccups", "false");
+        CliRun without = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s", "--json");
         assertThat(without.status()).as(without.err()).isEqualTo(Cli.OK);
         assertThat(without.out()).contains("RESULT {").doesNotContain("hiccup");
     }
