@@ -2,13 +2,10 @@ package io.raftlog.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -17,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.client.LogClient;
+import io.raftlog.net.server.LoopbackPorts;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 import io.raftlog.net.server.Threading;
@@ -56,7 +54,7 @@ public final class InProcessCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp directory for the journals: " + e.getMessage(), e);
         }
-        InProcessCluster c = new InProcessCluster(dir, freeLoopbackAddresses(nodes));
+        InProcessCluster c = new InProcessCluster(dir, LoopbackPorts.members(nodes));
         try {
             for (int id : c.members.keySet()) {
                 c.servers.add(RaftServer.start(ServerConfig.builder().nodeId(id).cluster(c.members)
@@ -123,29 +121,5 @@ public final class InProcessCluster implements AutoCloseable {
         if (first != null) {
             throw first;
         }
-    }
-
-    private static Map<Integer, InetSocketAddress> freeLoopbackAddresses(int n) {
-        Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            // Hold all sockets until every port is known, so the same port is not handed out twice.
-            for (int id = 1; id <= n; id++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                out.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free loopback ports: " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the port is free either way
-                }
-            }
-        }
-        return out;
     }
 }

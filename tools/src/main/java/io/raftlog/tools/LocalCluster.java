@@ -2,12 +2,10 @@ package io.raftlog.tools;
 
 import io.raftlog.bench.FileTrees;
 import io.raftlog.net.client.NodeAddress;
+import io.raftlog.net.server.LoopbackPorts;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +33,7 @@ public final class LocalCluster implements AutoCloseable {
         this.deleteOnClose = deleteOnClose;
         this.processes = new Process[nodes];
         this.extraServerArgs = List.copyOf(extraServerArgs);
-        for (int port : freePorts(nodes)) {
+        for (int port : LoopbackPorts.free(nodes)) {
             addresses.add(new NodeAddress("127.0.0.1", port));
         }
     }
@@ -243,30 +241,5 @@ public final class LocalCluster implements AutoCloseable {
     static String javaExecutable() {
         return ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Ports the kernel just handed out; closed again at once, so a small race with other programs remains. */
-    static int[] freePorts(int n) {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free loopback ports", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // only probing
-                    }
-                }
-            }
-        }
-        return ports;
     }
 }

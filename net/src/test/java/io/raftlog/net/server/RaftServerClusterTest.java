@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +66,7 @@ class RaftServerClusterTest {
 
     @Test
     void nodesStartedWithDifferentMembersRefuseEachOther() throws IOException {
-        Map<Integer, InetSocketAddress> three = freeLoopbackCluster(3);
+        Map<Integer, InetSocketAddress> three = LoopbackPorts.members(3);
         cluster = three;
         RaftServer one = startNode(1);
         // Node 2 is told the cluster is {1, 2}: one vote from node 1 would make it leader of its own two-node view
@@ -102,7 +100,7 @@ class RaftServerClusterTest {
         System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + "), threading " + mode);
         threading = mode;
         SplittableRandom random = new SplittableRandom(SEED);
-        cluster = freeLoopbackCluster(3);
+        cluster = LoopbackPorts.members(3);
         for (int id : cluster.keySet()) {
             startNode(id);
         }
@@ -189,7 +187,7 @@ class RaftServerClusterTest {
     void aStoppingLeaderAnswersTheAppendsWaitingToCommitNotLeader(Threading mode) throws Exception {
         threading = mode;
         electionTicks = 100; // 1-2 s: the leader must not step down (check-quorum) before it is stopped below
-        cluster = freeLoopbackCluster(3);
+        cluster = LoopbackPorts.members(3);
         for (int id : cluster.keySet()) {
             startNode(id);
         }
@@ -285,22 +283,5 @@ class RaftServerClusterTest {
         Map<Long, byte[]> byIndex = new HashMap<>();
         fetched.forEach(e -> byIndex.put(e.index(), e.payload()));
         acked.forEach((index, payload) -> assertThat(byIndex.get(index)).as("entry %d", index).isEqualTo(payload));
-    }
-
-    static Map<Integer, InetSocketAddress> freeLoopbackCluster(int n) throws IOException {
-        Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 1; i <= n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                out.put(i, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return out;
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.raftlog.bench.FileTrees;
+import io.raftlog.net.server.LoopbackPorts;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -41,10 +42,10 @@ final class RatisGroup implements AutoCloseable {
 
     /** Starts the servers and returns once one of them leads and has committed its first entry of the term. */
     static RatisGroup start(boolean durable) {
-        List<Integer> ports = LoopbackPorts.free(SERVERS);
+        int[] ports = LoopbackPorts.free(SERVERS);
         List<RaftPeer> peers = new ArrayList<>();
         for (int i = 0; i < SERVERS; i++) {
-            peers.add(RaftPeer.newBuilder().setId("n" + i).setAddress(LoopbackPorts.HOST + ":" + ports.get(i)).build());
+            peers.add(RaftPeer.newBuilder().setId("n" + i).setAddress(RatisSettings.HOST + ":" + ports[i]).build());
         }
         Path dir;
         try {
@@ -55,7 +56,7 @@ final class RatisGroup implements AutoCloseable {
         RatisGroup started = new RatisGroup(dir, RaftGroup.valueOf(RaftGroupId.randomId(), peers));
         try {
             for (int i = 0; i < SERVERS; i++) {
-                started.startServer(peers.get(i), ports.get(i), durable);
+                started.startServer(peers.get(i), ports[i], durable);
             }
             started.awaitLeader();
             return started;

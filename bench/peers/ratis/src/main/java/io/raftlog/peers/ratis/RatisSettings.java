@@ -17,6 +17,11 @@ import org.apache.ratis.util.TimeDuration;
  * requests and {@code byte-limit} 64 MB), which already hold W1's and W1k's 1,024 outstanding appends.
  */
 final class RatisSettings {
+    /**
+     * The address the servers bind and their peer addresses name: the loopback address that raftlog's
+     * {@code LoopbackPorts} picks free ports on, written as IPv4 so that {@code host:port} needs no brackets.
+     */
+    static final String HOST = "127.0.0.1";
     private static final TimeDuration REQUEST_TIMEOUT = TimeDuration.valueOf(30, TimeUnit.SECONDS);
 
     private RatisSettings() {
@@ -37,7 +42,7 @@ final class RatisSettings {
     static RaftProperties server(File storageDir, int port, boolean durable) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir));
-        GrpcConfigKeys.Server.setHost(properties, LoopbackPorts.HOST);
+        GrpcConfigKeys.Server.setHost(properties, HOST);
         GrpcConfigKeys.Server.setPort(properties, port);
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, !durable);
         return properties;
