@@ -1,5 +1,6 @@
 package io.raftlog.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,9 +13,9 @@ import org.HdrHistogram.Histogram;
  * seconds, and every gap between two reads longer than {@link #GAP_NANOS} is time that thread did not run. With
  * nothing else running in the guest, that time went to the hypervisor's other guests.
  *
- * <p>Why: on the benchmark machine (a guest on a shared host) two spinning threads once got 26% of the wall time
- * each, and an hour later 99.7%; W1 moved by a third between such hours, and its p99.9 is made of the stalls
- * measured here (docs/BENCHMARKS.md, tenth session). Like {@link DiskFloor} for the disk, it is run beside a
+ * <p>Why: on the benchmark machine (a guest on a shared host) two spinning threads of a probe once got 26% of the
+ * wall time each, and two minutes later nearly all of it; W1 none ranged from 483k to 769k appends/s within one
+ * hour, and part of its p99.9 is the stalls measured here (docs/BENCHMARKS.md, tenth session). Like {@link DiskFloor} for the disk, it is run beside a
  * benchmark to tell the machine's state from the system's.
  *
  * <p>It spins on every core, so it measures nothing useful while a benchmark runs: run it before or after.
@@ -102,7 +103,7 @@ public final class CpuFloor {
      * @param threads  spinning threads (the machine's cores, to see what all of them give)
      * @param duration how long each spins
      */
-    public CpuFloor(int threads, java.time.Duration duration) {
+    public CpuFloor(int threads, Duration duration) {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be 1 to 256, got " + threads);
         }
