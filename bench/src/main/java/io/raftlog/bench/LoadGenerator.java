@@ -21,7 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the generator refills. Open loop ({@code ratePerSec > 0}): append k is due at {@code start + k/rate};
  * its latency is counted from that intended time, so a stall of the system (or of the generator) shows
  * in the percentiles instead of silently delaying later sends (no coordinated omission). The window then
- * only caps what may be outstanding.
+ * only caps what may be outstanding. Beside that latency an open-loop run also records the service time,
+ * from the actual send: where the two differ, the appends waited for the generator (its thread woke late or
+ * the window was full), not for the log.
  *
  * <p>The generator shares the machine's cores with the cluster, so it is kept light: one pre-allocated
  * slot object per window place, returned through an allocation-free queue, which is also the client's
@@ -51,6 +53,8 @@ public final class LoadGenerator {
     private final int wakeThreshold;
     private final Recorder warmupRecorder = newRecorder();
     private final Recorder measuredRecorder = newRecorder();
+    /** Open loop only: from each measured append's actual send to its acknowledgement (the latency less the send's lateness). */
+    private final Recorder measuredServiceRecorder = newRecorder();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong measuredFailed = new AtomicLong();
@@ -156,6 +160,7 @@ public final class LoadGenerator {
                 continue;
             }
             slot.dueNanos = due;
+            slot.sentNanos = now;
             slot.measured = measuring;
             scheduled++;
             sentInPhase++;
@@ -166,11 +171,12 @@ public final class LoadGenerator {
         long cpuAtMeasuredEnd = clock.processCpuNanos();
         Histogram hiccupNanos = hiccups == null ? null : hiccups.sample();
         measuredTotal.add(measuredRecorder.getIntervalHistogram(measuredInterval));
+        Histogram serviceNanos = spec.openLoop() ? measuredServiceRecorder.getIntervalHistogram() : null;
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;
         long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
         return new LoadResult(target.system(), spec, target.path(), measuredTotal.getTotalCount(), seconds,
-            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos);
+            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos, serviceNanos);
     }
 
     private void send(Slot slot) {
@@ -238,9 +244,11 @@ public final class LoadGenerator {
         return new Recorder(HIGHEST_TRACKABLE_NANOS, 3);
     }
 
-    /** One place in the window: carries an append's due time to its completion, then returns to the pool. */
+    /** One place in the window: carries an append's due and send times to its completion, then returns to the pool. */
     private final class Slot implements AppendCallback {
         long dueNanos;
+        /** When the generator actually sent it: later than due when the generator's thread ran late. */
+        long sentNanos;
         boolean measured;
 
         @Override
@@ -250,6 +258,9 @@ public final class LoadGenerator {
             (measured ? measuredRecorder : warmupRecorder).recordValue(latency);
             if (measured) {
                 lastMeasuredCompletionNanos.accumulateAndGet(now, Math::max);
+                if (spec.openLoop()) {
+                    measuredServiceRecorder.recordValue(Math.min(now - sentNanos, HIGHEST_TRACKABLE_NANOS));
+                }
             }
             committed.incrementAndGet();
             release(now);

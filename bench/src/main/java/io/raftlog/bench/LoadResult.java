@@ -18,9 +18,11 @@ import org.HdrHistogram.Histogram;
  *                 cluster the three nodes and the client, with {@code --cluster} the client alone); -1 if unknown
  * @param hiccupNanos how late a thread asking for 1 ms sleeps woke over the measured phase ({@link HiccupMeter});
  *                    null if not measured
+ * @param serviceNanos open loop: each append's time from its actual send (not its due time) to its
+ *                     acknowledgement; null in a closed loop, where the two are the same
  */
 public record LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
-                         Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos) {
+                         Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos, Histogram serviceNanos) {
     /** Unit of the .hgrm files this writes: values are microseconds. */
     public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
 
@@ -53,16 +55,26 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
 
     /** How late the hiccup meter woke at a percentile (0-100), or its maximum at 100, in µs; -1 if not measured. */
     public double hiccupMicros(double percentile) {
-        if (hiccupNanos == null || hiccupNanos.getTotalCount() == 0) {
+        return micros(hiccupNanos, percentile);
+    }
+
+    /** Open loop: the service time (from the actual send) at a percentile, or its maximum at 100, in µs; -1 if not measured. */
+    public double serviceMicros(double percentile) {
+        return micros(serviceNanos, percentile);
+    }
+
+    private static double micros(Histogram nanos, double percentile) {
+        if (nanos == null || nanos.getTotalCount() == 0) {
             return -1;
         }
-        return (percentile >= 100 ? hiccupNanos.getMaxValue() : hiccupNanos.getValueAtPercentile(percentile)) / 1e3;
+        return (percentile >= 100 ? nanos.getMaxValue() : nanos.getValueAtPercentile(percentile)) / 1e3;
     }
 
     /**
      * The one line a run prints for machines: {@code RESULT {json}} with the fields the design notes
-     * define, in their order, then extras (p90_us, rate, errors, cpu_us_per_op and the hiccup meter's p99, p99.9
-     * and max when known). Latencies are µs with one decimal.
+     * define, in their order, then extras (p90_us, rate, errors, cpu_us_per_op, the hiccup meter's p99, p99.9
+     * and max, and an open loop's service time at p50, p99 and p99.9, each when known). Latencies are µs with
+     * one decimal.
      */
     public String resultLine() {
         return jsonHead("RESULT", system, spec)
@@ -82,6 +94,9 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
             .decimalIfKnown("hiccup_p99_us", hiccupMicros(99), 1)
             .decimalIfKnown("hiccup_p999_us", hiccupMicros(99.9), 1)
             .decimalIfKnown("hiccup_max_us", hiccupMicros(100), 1)
+            .decimalIfKnown("service_p50_us", serviceMicros(50), 1)
+            .decimalIfKnown("service_p99_us", serviceMicros(99), 1)
+            .decimalIfKnown("service_p999_us", serviceMicros(99.9), 1)
             .toString();
     }
 
@@ -97,6 +112,10 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
         out.printf(Locale.ROOT, "latency us  %10s %10s %10s %10s %10s %10s%n", "p50", "p90", "p99", "p99.9", "p99.99", "max");
         out.printf(Locale.ROOT, "            %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n", percentileMicros(50),
             percentileMicros(90), percentileMicros(99), percentileMicros(99.9), percentileMicros(99.99), maxMicros());
+        if (serviceMicros(50) >= 0) {
+            out.printf(Locale.ROOT, "service us  %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f  (from the actual send; latency counts from the due time)%n",
+                serviceMicros(50), serviceMicros(90), serviceMicros(99), serviceMicros(99.9), serviceMicros(99.99), serviceMicros(100));
+        }
         if (cpuMicrosPerOp() >= 0) {
             out.printf(Locale.ROOT, "cpu         %.2f us of this process's CPU time per committed append%n", cpuMicrosPerOp());
         }

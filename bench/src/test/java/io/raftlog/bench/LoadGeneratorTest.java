@@ -60,6 +60,22 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void openLoopServiceTimeLeavesOutWhatAnAppendWaitedForTheGenerator() {
+        // As above: the appends due during the 30 ms stall are sent late but commit at once, so only the stalled
+        // one has a long service time, while their latencies (from the due time) carry the wait. A closed loop
+        // sends when it can, so it records no separate service time.
+        long stall = TimeUnit.MILLISECONDS.toNanos(30);
+        LoadResult open = runStalled(counted(1, 0, 200).withRate(2_000), stall);
+        LoadResult closed = runStalled(counted(1, 0, 200), stall);
+
+        assertThat(open.serviceNanos().getTotalCount()).isEqualTo(200);
+        assertThat(open.serviceNanos().getCountBetweenValues(1, open.serviceNanos().getMaxValue())).isEqualTo(1);
+        assertThat(open.serviceNanos().getMaxValue()).isEqualTo(open.serviceNanos().highestEquivalentValue(stall));
+        assertThat(open.serviceMicros(99)).isZero();
+        assertThat(closed.serviceNanos()).isNull();
+    }
+
+    @Test
     void aTargetThatRejectsEverythingStopsTheRunWithTheFirstError() {
         try (FakeTarget target = new FakeTarget(index -> true)) {
             LoadSpec spec = counted(16, 0, 1_000_000);

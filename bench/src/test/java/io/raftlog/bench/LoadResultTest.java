@@ -17,7 +17,8 @@ class LoadResultTest {
 
     /**
      * 1,000 latencies of 1..1000 µs: p50 = 500 µs, p99 = 990 µs, max = 1000 µs (within 0.1%); the hiccup meter
-     * woke 10 µs late 998 times, then 2 ms and 7 ms late.
+     * woke 10 µs late 998 times, then 2 ms and 7 ms late; the open loop's service time was 100 µs for 990
+     * appends and 800 µs for 10.
      */
     private static LoadResult sample() {
         Histogram h = LoadGenerator.newHistogram();
@@ -28,9 +29,12 @@ class LoadResultTest {
         hiccups.recordValueWithCount(10_000, 998);
         hiccups.recordValue(2_000_000);
         hiccups.recordValue(7_000_000);
-        LoadSpec spec = LoadSpec.of(Workload.W1k, true);
+        Histogram service = LoadGenerator.newHistogram();
+        service.recordValueWithCount(100_000, 990);
+        service.recordValueWithCount(800_000, 10);
+        LoadSpec spec = LoadSpec.of(Workload.W1k, true).withRate(250_000);
         return new LoadResult(AppendTarget.RAFTLOG, spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L,
-            hiccups);
+            hiccups, service);
     }
 
     @Test
@@ -47,7 +51,7 @@ class LoadResultTest {
             "ops_per_s", "mb_per_s", "p50_us", "p99_us", "p999_us", "max_us", "path");
         assertThat(line).contains("\"system\":\"raftlog\"", "\"workload\":\"W1k\"", "\"durable\":true",
             "\"payload\":1024", "\"window\":1024", "\"ops\":500000", "\"seconds\":2.000",
-            "\"ops_per_s\":250000.0", "\"mb_per_s\":256.000", "\"errors\":3", "\"rate\":0",
+            "\"ops_per_s\":250000.0", "\"mb_per_s\":256.000", "\"errors\":3", "\"rate\":250000",
             "\"path\":\"in-process 3 nodes, \\\"loopback\\\" TCP\"", "\"cpu_us_per_op\":3.00");
         assertThat(number(line, "p50_us")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "p99_us")).isCloseTo(990, org.assertj.core.data.Offset.offset(1.0));
@@ -55,6 +59,9 @@ class LoadResultTest {
         assertThat(number(line, "hiccup_p99_us")).isCloseTo(10, org.assertj.core.data.Offset.offset(0.1));
         assertThat(number(line, "hiccup_p999_us")).isCloseTo(2_000, org.assertj.core.data.Offset.offset(2.0));
         assertThat(number(line, "hiccup_max_us")).isCloseTo(7_000, org.assertj.core.data.Offset.offset(7.0));
+        assertThat(number(line, "service_p50_us")).isCloseTo(100, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(number(line, "service_p99_us")).isCloseTo(100, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(number(line, "service_p999_us")).isCloseTo(800, org.assertj.core.data.Offset.offset(1.0));
     }
 
     @Test
@@ -73,20 +80,22 @@ class LoadResultTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(text).contains("W1k: 1024 B payloads", "durable", "250,000 appends/s", "256.0 MB/s", "p99.9", "3 failed",
-            "3.00 us of this process's CPU time per committed append", "hiccups us", "the machine's stalls");
+            "3.00 us of this process's CPU time per committed append", "hiccups us", "the machine's stalls",
+            "service us", "from the actual send");
     }
 
     @Test
-    void cpuAndHiccupsThatWereNotMeasuredAreLeftOutRatherThanPrintedAsNumbers() {
+    void figuresThatWereNotMeasuredAreLeftOutRatherThanPrintedAsNumbers() {
         LoadResult s = sample();
         LoadResult unknown = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1,
-            null);
+            null, null);
         assertThat(unknown.cpuMicrosPerOp()).isEqualTo(-1);
         assertThat(unknown.hiccupMicros(99)).isEqualTo(-1);
-        assertThat(unknown.resultLine()).doesNotContain("cpu", "hiccup");
+        assertThat(unknown.serviceMicros(50)).isEqualTo(-1);
+        assertThat(unknown.resultLine()).doesNotContain("cpu", "hiccup", "service");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         unknown.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu", "hiccup");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu", "hiccup", "service");
     }
 
     private static double number(String line, String key) {

@@ -24,11 +24,11 @@ class RunSeriesTest {
         Histogram hiccups = LoadGenerator.newHistogram();
         hiccups.recordValueWithCount(latencyMicros * 100L, 1_000);
         return new LoadResult(AppendTarget.RAFTLOG, LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000,
-            hiccups);
+            hiccups, null);
     }
 
     private static LoadResult withoutHiccups(LoadResult r) {
-        return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(), null);
+        return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(), null, null);
     }
 
     @Test
