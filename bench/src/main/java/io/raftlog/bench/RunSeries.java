@@ -53,6 +53,11 @@ public record RunSeries(List<LoadResult> runs) {
         return runs.stream().anyMatch(r -> r.hiccupMicros(percentile) < 0) ? null : Spread.of(runs, r -> r.hiccupMicros(percentile));
     }
 
+    /** An open loop's service time at a percentile over the runs, or null if a run did not measure it (closed loop). */
+    public Spread serviceMicros(double percentile) {
+        return runs.stream().anyMatch(r -> r.serviceMicros(percentile) < 0) ? null : Spread.of(runs, r -> r.serviceMicros(percentile));
+    }
+
     public long errors() {
         return runs.stream().mapToLong(LoadResult::errors).sum();
     }
@@ -88,6 +93,10 @@ public record RunSeries(List<LoadResult> runs) {
         if (hiccups != null) {
             out.printf(Locale.ROOT, "hiccups us  p99.9  %,10.1f [%,.1f - %,.1f]%n", hiccups.median(), hiccups.min(), hiccups.max());
         }
+        Spread service = serviceMicros(50);
+        if (service != null) {
+            out.printf(Locale.ROOT, "service us  p50    %,10.1f [%,.1f - %,.1f]%n", service.median(), service.min(), service.max());
+        }
         out.flush();
     }
 
@@ -115,6 +124,8 @@ public record RunSeries(List<LoadResult> runs) {
             .decimalIfKnown("cpu_us_per_op", median(cpu), 2)
             .decimalIfKnown("hiccup_p999_us", median(hiccupMicros(99.9)), 1)
             .decimalIfKnown("hiccup_max_us", median(hiccupMicros(100)), 1)
+            .decimalIfKnown("service_p50_us", median(serviceMicros(50)), 1)
+            .decimalIfKnown("service_p99_us", median(serviceMicros(99)), 1)
             .toString();
     }
 

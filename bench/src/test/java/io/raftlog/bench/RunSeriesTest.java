@@ -15,19 +15,21 @@ import org.junit.jupiter.api.Test;
 class RunSeriesTest {
 
     /**
-     * A run of {@code ops} appends in one second whose latencies are all {@code latencyMicros}, 2 µs CPU each, and
-     * whose hiccup meter woke a tenth of the latency late every time.
+     * A run of {@code ops} appends in one second whose latencies are all {@code latencyMicros}, 2 µs CPU each,
+     * whose hiccup meter woke a tenth of the latency late every time, and whose service time was half the latency.
      */
     private static LoadResult run(long ops, long latencyMicros, long errors) {
         Histogram h = LoadGenerator.newHistogram();
         h.recordValueWithCount(latencyMicros * 1_000L, 100);
         Histogram hiccups = LoadGenerator.newHistogram();
         hiccups.recordValueWithCount(latencyMicros * 100L, 1_000);
+        Histogram service = LoadGenerator.newHistogram();
+        service.recordValueWithCount(latencyMicros * 500L, 100);
         return new LoadResult(AppendTarget.RAFTLOG, LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000,
-            hiccups, null);
+            hiccups, service);
     }
 
-    private static LoadResult withoutHiccups(LoadResult r) {
+    private static LoadResult withoutHiccupsOrServiceTime(LoadResult r) {
         return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(), null, null);
     }
 
@@ -53,8 +55,9 @@ class RunSeriesTest {
         assertThat(line).startsWith("MEDIAN {").endsWith("}").doesNotContain("\n")
             .contains("\"workload\":\"W1\"", "\"durable\":false", "\"runs\":3", "\"ops_per_s\":600000.0",
                 "\"ops_per_s_min\":500000.0", "\"ops_per_s_max\":700000.0", "\"errors\":3", "\"cpu_us_per_op\":2.00",
-                "\"hiccup_p999_us\":100.0", "\"hiccup_max_us\":100.0");
-        assertThat(new RunSeries(List.of(run(1, 1, 0), withoutHiccups(run(1, 1, 0)))).medianLine()).doesNotContain("hiccup");
+                "\"hiccup_p999_us\":100.0", "\"hiccup_max_us\":100.0", "\"service_p50_us\":", "\"service_p99_us\":");
+        assertThat(new RunSeries(List.of(run(1, 1, 0), withoutHiccupsOrServiceTime(run(1, 1, 0)))).medianLine())
+            .doesNotContain("hiccup", "service");
     }
 
     @Test
@@ -63,9 +66,11 @@ class RunSeriesTest {
         assertThat(series.mergedLatencyNanos().getTotalCount()).isEqualTo(200);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("2 runs", "550,000 appends/s [500,000 - 600,000]", "hiccups us  p99.9");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("2 runs", "550,000 appends/s [500,000 - 600,000]", "hiccups us  p99.9",
+            "service us  p50");
         assertThat(series.hiccupMicros(99.9).median()).isCloseTo(145, within(0.5));
         assertThat(series.hiccupMicros(99.9).max()).isCloseTo(200, within(0.5));
+        assertThat(series.serviceMicros(50).median()).isCloseTo(725, within(1.0));
     }
 
     @Test
