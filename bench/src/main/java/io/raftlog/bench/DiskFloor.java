@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,15 +32,26 @@ import org.HdrHistogram.Histogram;
  * round is from its start to its quorum-th force. Files are zero-filled first, as raftlog's tail files are, so a
  * force writes data and no file metadata. The threads block while they wait (no spinning, which on two cores
  * would take the CPU the forces need).
+ *
+ * <p>At a rate ({@code ratePerSec > 0}) it is the floor of an open-loop run with fsync instead ({@code raftlog bench
+ * --rate N --durable true}): round k is due at start + k/rate whether or not the one before is done; each forcer,
+ * whenever it is free, writes one record and forces it for every round due by then (group commit, as a node's
+ * flusher does), and a round's latency runs from its due time to the quorum-th force that covered it. So a
+ * stall of the disk is charged to every round that fell due during it, as the load generator charges it to
+ * every append.
  */
 public final class DiskFloor {
     private static final int FILE_BYTES = 4 << 20;
+    private static final int MAX_RATE = 1_000_000;
+    private static final long MAX_OPEN_LOOP_SLOTS = 50_000_000;
 
     private final Path dir;
     private final int forcers;
     private final int quorum;
     private final int recordBytes;
     private final int rounds;
+    /** Rounds due per second in the open-loop mode; 0: each round starts when the one before completes. */
+    private final int ratePerSec;
 
     private final AtomicLong round = new AtomicLong(); // the round in progress (1-based); 0 before the start
     private final AtomicInteger[] done; // forces finished per round, by round % length
@@ -57,6 +69,14 @@ public final class DiskFloor {
      * @param rounds      rounds measured
      */
     public DiskFloor(Path dir, int forcers, int quorum, int recordBytes, int rounds) {
+        this(dir, forcers, quorum, recordBytes, rounds, 0);
+    }
+
+    /**
+     * @param ratePerSec rounds due per second, each whether or not the one before is done (open loop); 0 for
+     *                   rounds one after another
+     */
+    public DiskFloor(Path dir, int forcers, int quorum, int recordBytes, int rounds, int ratePerSec) {
         if (forcers < 1 || forcers > 16) {
             throw new IllegalArgumentException("forcers must be in 1..16, got " + forcers);
         }
@@ -69,6 +89,13 @@ public final class DiskFloor {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
+        if (ratePerSec < 0 || ratePerSec > MAX_RATE) {
+            throw new IllegalArgumentException("rate must be in 0.." + MAX_RATE + " rounds/s (0: one round after another), got " + ratePerSec);
+        }
+        if (ratePerSec > 0 && (long) rounds * forcers > MAX_OPEN_LOOP_SLOTS) {
+            throw new IllegalArgumentException("at a rate, rounds x forcers must be at most " + MAX_OPEN_LOOP_SLOTS
+                + " (each forcer keeps the time it covered every round), got " + rounds + " x " + forcers);
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("directory " + dir + " does not exist");
         }
@@ -77,6 +104,7 @@ public final class DiskFloor {
         this.quorum = quorum;
         this.recordBytes = recordBytes;
         this.rounds = rounds;
+        this.ratePerSec = ratePerSec;
         this.done = new AtomicInteger[64];
         for (int i = 0; i < done.length; i++) {
             done[i] = new AtomicInteger();
@@ -97,16 +125,29 @@ public final class DiskFloor {
                 files.add(ch);
                 zeroFill(ch);
             }
+            OpenLoop openLoop = ratePerSec > 0 ? new OpenLoop(System.nanoTime()) : null;
             for (int i = 0; i < forcers; i++) {
                 FileChannel ch = files.get(i);
-                Thread t = new Thread(() -> force(ch), "raftlog-disk-floor-" + i);
+                int forcer = i;
+                Thread t = new Thread(() -> {
+                    if (openLoop == null) {
+                        force(ch);
+                    } else {
+                        openLoop.force(forcer, ch);
+                    }
+                }, "raftlog-disk-floor-" + i);
                 t.setDaemon(true);
                 threads.add(t);
             }
             threads.forEach(Thread::start);
-            startRound(1);
+            if (openLoop == null) {
+                startRound(1);
+            }
             for (Thread t : threads) {
                 t.join();
+            }
+            if (openLoop != null && failure.get() == null) {
+                openLoop.record();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + e.getMessage(), e);
@@ -131,12 +172,13 @@ public final class DiskFloor {
     public String resultLine(Histogram latencyUs) {
         return new JsonLine("RESULT")
             .text("system", "disk-floor")
-            .text("workload", "W2")
+            .text("workload", ratePerSec > 0 ? "open-loop" : "W2")
             .bool("durable", true)
             .number("forcers", forcers)
             .number("quorum", quorum)
             .number("bytes", recordBytes)
             .number("rounds", rounds)
+            .number("rate", ratePerSec)
             .number("p50_us", latencyUs.getValueAtPercentile(50))
             .number("p90_us", latencyUs.getValueAtPercentile(90))
             .number("p99_us", latencyUs.getValueAtPercentile(99))
@@ -208,6 +250,70 @@ public final class DiskFloor {
         round.set(k);
         for (Thread t : threads) {
             LockSupport.unpark(t);
+        }
+    }
+
+    /** The open-loop mode: rounds fall due on a clock, and each forcer covers all that are due when it is free. */
+    private final class OpenLoop {
+        private final long startNs;
+        /** By forcer, by round (1-based): when the force that covered it returned. */
+        private final long[][] coveredNs = new long[forcers][rounds + 1];
+
+        OpenLoop(long startNs) {
+            this.startNs = startNs;
+        }
+
+        long dueNs(long k) {
+            return startNs + (k - 1) * 1_000_000_000L / ratePerSec;
+        }
+
+        /** Rounds due by {@code now}: round k is due at start + (k-1)/rate. */
+        long dueBy(long now) {
+            return now < startNs ? 0 : Math.min(rounds, (now - startNs) * ratePerSec / 1_000_000_000L + 1);
+        }
+
+        void force(int forcer, FileChannel ch) {
+            ByteBuffer record = ByteBuffer.allocateDirect(recordBytes);
+            long position = 0;
+            long forcedUpTo = 0;
+            try {
+                while (forcedUpTo < rounds && failure.get() == null) {
+                    long now = System.nanoTime();
+                    long due = dueBy(now);
+                    if (due <= forcedUpTo) {
+                        LockSupport.parkNanos(this, dueNs(forcedUpTo + 1) - now);
+                        continue;
+                    }
+                    record.clear();
+                    if (position + recordBytes > FILE_BYTES) {
+                        position = 0;
+                    }
+                    while (record.hasRemaining()) {
+                        position += ch.write(record, position);
+                    }
+                    ch.force(false);
+                    long forced = System.nanoTime();
+                    for (long k = forcedUpTo + 1; k <= due; k++) {
+                        coveredNs[forcer][(int) k] = forced;
+                    }
+                    forcedUpTo = due;
+                }
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        /** After every forcer is done (joined): each round's latency is its due time to its quorum-th cover. */
+        void record() {
+            long[] covers = new long[forcers];
+            for (int k = 1; k <= rounds; k++) {
+                for (int f = 0; f < forcers; f++) {
+                    covers[f] = coveredNs[f][k];
+                }
+                Arrays.sort(covers);
+                long micros = (covers[quorum - 1] - dueNs(k)) / 1000;
+                latencyUs.recordValue(Math.min(latencyUs.getHighestTrackableValue(), Math.max(1, micros)));
+            }
         }
     }
 

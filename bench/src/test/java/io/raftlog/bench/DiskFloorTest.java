@@ -33,12 +33,31 @@ class DiskFloorTest {
         Histogram h = floor.run();
         assertThat(h.getTotalCount()).isEqualTo(10);
         assertThat(floor.resultLine(h)).startsWith("RESULT {\"system\":\"disk-floor\",\"workload\":\"W2\",\"durable\":true,")
-            .contains("\"forcers\":2,\"quorum\":2,\"bytes\":64,\"rounds\":10,\"p50_us\":" + h.getValueAtPercentile(50) + ",")
+            .contains("\"forcers\":2,\"quorum\":2,\"bytes\":64,\"rounds\":10,\"rate\":0,\"p50_us\":" + h.getValueAtPercentile(50) + ",")
             .endsWith(",\"max_us\":" + h.getMaxValue() + "}");
     }
 
     @Test
+    void atARateEveryRoundIsMeasuredFromItsDueTimeAndNoFileIsLeft() throws Exception {
+        // 300 rounds due 20,000 a second, 15 ms of rounds: far faster than three forcers can force one by one, so
+        // each force covers many rounds, and every round still gets one latency, counted from when it fell due.
+        DiskFloor floor = new DiskFloor(dir, 3, 2, 200, 300, 20_000);
+        Histogram h = floor.run();
+
+        assertThat(h.getTotalCount()).isEqualTo(300);
+        assertThat(h.getMinValue()).as("microseconds, never zero").isPositive();
+        assertThat(floor.resultLine(h)).contains("\"workload\":\"open-loop\"", "\"rounds\":300,\"rate\":20000,");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedNamingWhatIsWrong() {
+        assertThatThrownBy(() -> new DiskFloor(dir, 3, 2, 200, 10, -1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rate must be in 0..");
+        assertThatThrownBy(() -> new DiskFloor(dir, 3, 2, 200, 20_000_000, 1_000))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds x forcers");
         assertThatThrownBy(() -> new DiskFloor(dir.resolve("missing"), 3, 2, 200, 10))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new DiskFloor(dir, 3, 4, 200, 10))
