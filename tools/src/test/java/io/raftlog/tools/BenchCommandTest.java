@@ -25,6 +25,14 @@ class BenchCommandTest {
 
         CliRun missing = CliRun.of("bench", "disk", "--dir", dir.resolve("nowhere").toString());
         missing.assertOneLineError(Cli.USAGE, "nowhere", "does not exist");
+
+        CliRun atRate = CliRun.of("bench", "disk", "--dir", dir.toString(), "--rate", "5000", "--rounds", "50", "--json");
+        assertThat(atRate.status()).as(atRate.err()).isEqualTo(Cli.OK);
+        assertThat(atRate.out()).contains("disk floor of an open loop at 5,000 rounds/s with fsync")
+            .contains("\"workload\":\"open-loop\"").contains("\"rate\":5000");
+
+        CliRun negative = CliRun.of("bench", "disk", "--dir", dir.toString(), "--rate", "-5");
+        negative.assertOneLineError(Cli.USAGE, "rate must be in 0..", "got -5");
     }
 
     @Test
