@@ -202,14 +202,7 @@ public final class DiskFloor {
                     continue;
                 }
                 // One write and one force cover every round started since this forcer's last (group commit).
-                record.clear();
-                if (position + recordBytes > FILE_BYTES) {
-                    position = 0;
-                }
-                while (record.hasRemaining()) {
-                    position += ch.write(record, position);
-                }
-                ch.force(false);
+                position = writeAndForce(ch, record, position);
                 // Rounds before r are complete already (a round starts only once the one before is): only r counts.
                 finished(r);
                 forcedUpTo = r;
@@ -218,6 +211,17 @@ public final class DiskFloor {
             failure.compareAndSet(null, e);
             threads.forEach(LockSupport::unpark);
         }
+    }
+
+    /** Writes one record at {@code position} (back at the start once the file is full) and forces it; returns where the next goes. */
+    private long writeAndForce(FileChannel ch, ByteBuffer record, long position) throws IOException {
+        record.clear();
+        long at = position + recordBytes > FILE_BYTES ? 0 : position;
+        while (record.hasRemaining()) {
+            at += ch.write(record, at);
+        }
+        ch.force(false);
+        return at;
     }
 
     /** A forcer made round {@code k} durable; the quorum-th to do so records it and starts the next. */
@@ -284,14 +288,7 @@ public final class DiskFloor {
                         LockSupport.parkNanos(this, dueNs(forcedUpTo + 1) - now);
                         continue;
                     }
-                    record.clear();
-                    if (position + recordBytes > FILE_BYTES) {
-                        position = 0;
-                    }
-                    while (record.hasRemaining()) {
-                        position += ch.write(record, position);
-                    }
-                    ch.force(false);
+                    position = writeAndForce(ch, record, position);
                     long forced = System.nanoTime();
                     for (long k = forcedUpTo + 1; k <= due; k++) {
                         coveredNs[forcer][(int) k] = forced;
