@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--hiccups", arity = "1", defaultValue = "false", paramLabel = "true|false",
         description = {"measure beside the run how late a thread asking for 1 ms sleeps wakes (the machine's stalls, which",
             "no commit can beat); printed in the summary and the RESULT line's hiccup_* fields. Off by default: its",
-            "thousand wake-ups a second cost W1 about 6% and lengthen its p99.9 on two cores (default: ${DEFAULT-VALUE})"})
+            "thousand wake-ups a second cost W1 about 6%% and lengthen its p99.9 on two cores (default: ${DEFAULT-VALUE})"})
     boolean hiccups;
 
     @Option(names = "--verbose", description = "print stack traces of errors")

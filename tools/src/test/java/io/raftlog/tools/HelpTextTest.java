@@ -1,0 +1,49 @@
+package io.raftlog.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import picocli.CommandLine;
+
+/**
+ * Every command's --help renders cleanly. A lone '%' in a description is a format specifier to picocli,
+ * which then prints a warning instead of the text a user asked for (found in {@code bench --help}).
+ */
+class HelpTextTest {
+
+    static Stream<List<String>> commandPaths() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(Cli.newCommandLine(new Main()), new ArrayList<>(), paths);
+        return paths.stream();
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<List<String>> out) {
+        out.add(List.copyOf(path));
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
+                List<String> next = new ArrayList<>(path);
+                next.add(name);
+                collect(sub, next, out);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "raftlog {0} --help")
+    @MethodSource("commandPaths")
+    void helpPrintsUsageWithoutPicocliWarnings(List<String> path) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--help");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Usage: raftlog");
+        assertThat(run.err()).as("stderr of %s", args).doesNotContain("picocli WARN").isEmpty();
+        assertThat(run.out()).doesNotContain("%n");
+    }
+}
