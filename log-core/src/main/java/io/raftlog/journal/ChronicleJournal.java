@@ -104,6 +104,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * appends/s; W1k none and W1 fsync mixed (2 pairs each). W2's single records (164 bytes) stay on the map.
          */
         static final int DEFAULT_FILE_WRITE_MIN_BYTES = 1024;
+        /**
+         * A page: a smaller document spans at most one page past its header's, which the tailer has just touched,
+         * so pread's system call would cost more than it saves ({@link CycleFileReads}).
+         */
+        static final int DEFAULT_FILE_READ_MIN_BYTES = 4096;
 
         // Set only while an Options is being derived (copy(), then one field), never after it is returned.
         RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
@@ -123,6 +128,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
         long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
         int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
+        int fileReadMinBytes = Integer.getInteger("raftlog.journal.fileReadMinBytes", DEFAULT_FILE_READ_MIN_BYTES);
         boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
 
         private Options() {
@@ -149,6 +155,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.releaseWrittenPages = releaseWrittenPages;
             o.populateAheadBytes = populateAheadBytes;
             o.fileWriteMinBytes = fileWriteMinBytes;
+            o.fileReadMinBytes = fileReadMinBytes;
             o.writeBehind = writeBehind;
             return o;
         }
@@ -159,7 +166,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
          * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
          * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
-         * (1024; 0 turns it off) and {@code raftlog.journal.writeBehind}.
+         * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
+         * {@code raftlog.journal.writeBehind}.
          */
         public static Options defaults() {
             return new Options();
@@ -250,6 +258,17 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
 
         /**
+         * Documents of at least this many bytes are copied out of the cycle file with pread by the journal's
+         * readers ({@link CycleFileReads}) instead of through the map; 0 copies every document through the map.
+         */
+        Options fileReadMinBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("smallest document read from the file must be >= 0, got " + bytes);
+            }
+            return with(o -> o.fileReadMinBytes = bytes);
+        }
+
+        /**
          * How far ahead of its write position the writer has its mapping's page-table entries filled in, half of
          * it per system call ({@link WriterPageTables}); 0 leaves every page to fault on first write.
          */
@@ -319,6 +338,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final WriterPageTables pageTables;
     /** Writes large documents' bytes with pwrite instead of through the map; null: always through the map. */
     private final CycleFileWrites fileWrites;
+    /** Readers copy documents of at least this many bytes out with pread ({@link CycleFileReads}); 0: never. */
+    private final int fileReadMinBytes;
     /** Records copied into the map in one piece (of which: reaching into the overlap) or by Chronicle (for tests). */
     private long contiguousCopies;
     private long overlapCopies;
@@ -365,6 +386,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
         // Linux only: that reads through the map see what pwrite wrote rests on its one page cache for both.
         this.fileWrites = options.fileWriteMinBytes > 0 && OS.isLinux() ? new CycleFileWrites(options.fileWriteMinBytes) : null;
+        this.fileReadMinBytes = options.fileReadMinBytes;
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
@@ -1313,6 +1335,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     @Override
     public SingleChronicleQueue queue() {
         return queue;
+    }
+
+    @Override
+    public int fileReadMinBytes() {
+        return fileReadMinBytes;
     }
 
     RollCycle rollCycle() {

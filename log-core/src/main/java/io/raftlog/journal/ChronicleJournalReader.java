@@ -1,5 +1,6 @@
 package io.raftlog.journal;
 
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -23,11 +24,18 @@ final class ChronicleJournalReader implements JournalReader {
         PositionMap positions();
 
         String describe(long queueIndex);
+
+        /** Documents of at least this many bytes are copied out with pread ({@link CycleFileReads}); 0: all through the map. */
+        default int fileReadMinBytes() {
+            return ChronicleJournal.Options.DEFAULT_FILE_READ_MIN_BYTES;
+        }
     }
 
     private final Source journal;
     private final ExcerptTailer tailer;
     private final RecordBuffer rec = new RecordBuffer();
+    /** Null where documents are copied through the map only. */
+    private final CycleFileReads fileReads;
     private long nextQueueIndex = -1;
     /**
      * The document {@link #rec} holds. Documents never change once written, so a read that starts inside the
@@ -45,6 +53,8 @@ final class ChronicleJournalReader implements JournalReader {
         // One thread at a time uses a reader, but not always the one that created it (the journal's own
         // reader is created while opening and then used by the raft thread): see ChronicleJournal.
         this.tailer.singleThreadedCheckDisabled(true);
+        int minBytes = journal.fileReadMinBytes();
+        this.fileReads = minBytes > 0 && OS.isLinux() ? new CycleFileReads(minBytes) : null;
     }
 
     @Override
@@ -134,7 +144,7 @@ final class ChronicleJournalReader implements JournalReader {
             if (!dc.isPresent()) {
                 throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
             }
-            String damage = rec.loadDocument(dc.wire().bytes());
+            String damage = rec.loadDocument(dc.wire().bytes(), fileReads);
             nextQueueIndex = queueIndex + 1;
             if (damage == null) {
                 loadedQueueIndex = queueIndex;
@@ -156,5 +166,13 @@ final class ChronicleJournalReader implements JournalReader {
     @Override
     public void close() {
         tailer.close();
+        if (fileReads != null) {
+            fileReads.close();
+        }
+    }
+
+    /** Documents this reader copied out with pread rather than through the map (for tests). */
+    long fileReads() {
+        return fileReads == null ? 0 : fileReads.reads();
     }
 }

@@ -35,8 +35,7 @@ final class CycleFileWrites implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CycleFileWrites.class);
 
     private final int minBytes;
-    private File file;
-    private FileChannel channel;
+    private final CycleFileChannel channel = new CycleFileChannel(StandardOpenOption.WRITE);
     /** A view of the last source array written, so that no buffer is allocated per document. */
     private byte[] viewedArray;
     private ByteBuffer view;
@@ -71,7 +70,7 @@ final class CycleFileWrites implements AutoCloseable {
             return false; // a FileChannel closes itself on an interrupt; the map does not mind one
         }
         try {
-            FileChannel ch = channelFor(cycleFile);
+            FileChannel ch = channel.of(cycleFile);
             if (array != viewedArray) {
                 viewedArray = array;
                 view = ByteBuffer.wrap(array);
@@ -86,7 +85,7 @@ final class CycleFileWrites implements AutoCloseable {
             return true;
         } catch (ClosedChannelException e) {
             LOG.debug("writing {} through its descriptor: channel closed ({}); copying through the map", cycleFile, e.toString());
-            closeChannel();
+            channel.close();
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + length + " bytes at " + position + " of " + cycleFile + " failed: "
@@ -94,34 +93,13 @@ final class CycleFileWrites implements AutoCloseable {
         }
     }
 
-    private FileChannel channelFor(File cycleFile) throws IOException {
-        if (channel == null || !cycleFile.equals(file)) {
-            closeChannel();
-            channel = FileChannel.open(cycleFile.toPath(), StandardOpenOption.WRITE);
-            file = cycleFile;
-        }
-        return channel;
-    }
-
     /** Documents written through the file (for tests). */
     long writes() {
         return writes;
     }
 
-    private void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing was forced through this descriptor: closing it loses nothing
-            }
-        }
-        channel = null;
-        file = null;
-    }
-
     @Override
     public void close() {
-        closeChannel();
+        channel.close();
     }
 }

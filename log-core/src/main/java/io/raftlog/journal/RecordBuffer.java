@@ -24,6 +24,14 @@ final class RecordBuffer {
 
     /** Copies the unread bytes of a document in; returns why it cannot hold a record, or null. */
     String loadDocument(Bytes<?> bytes) {
+        return loadDocument(bytes, null);
+    }
+
+    /**
+     * As {@link #loadDocument(Bytes)}, the bytes of a large document copied out of its file by {@code fileReads}
+     * (null: always through the map) when it can.
+     */
+    String loadDocument(Bytes<?> bytes, CycleFileReads fileReads) {
         at = 0;
         length = 0;
         ordinal = -1;
@@ -40,7 +48,9 @@ final class RecordBuffer {
         if (docLength > buffer.capacity()) {
             buffer.wrap(new byte[Math.max(docLength, buffer.capacity() * 2)]);
         }
-        bytes.read(bytes.readPosition(), buffer.byteArray(), 0, docLength);
+        if (fileReads == null || !fileReads.read(bytes, bytes.readPosition(), buffer, docLength)) {
+            bytes.read(bytes.readPosition(), buffer.byteArray(), 0, docLength);
+        }
         return null;
     }
 
