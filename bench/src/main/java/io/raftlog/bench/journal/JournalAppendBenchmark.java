@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -26,7 +25,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
-import io.raftlog.journal.ChronicleSettings;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -45,19 +43,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * Each trial writes into a fresh temporary directory, deleted afterwards.
  */
 @State(Scope.Thread)
-// JMH forks with -cp, so the jar manifest's Add-Opens/Add-Exports do not apply: the Chronicle flags again.
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class JournalAppendBenchmark {
-
-    static {
-        ChronicleSettings.apply();
-    }
+public class JournalAppendBenchmark extends JournalBenchmarkBase {
 
     static final int BATCH = 64;
     static final int PAYLOAD = 128;

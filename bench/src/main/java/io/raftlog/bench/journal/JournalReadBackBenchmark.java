@@ -9,7 +9,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -24,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
-import io.raftlog.journal.ChronicleSettings;
 import io.raftlog.journal.EntryConsumer;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.JournalReader;
@@ -44,19 +42,9 @@ import io.raftlog.raft.EntryType;
  * benchmark does not have. It stays as the read-back's own cost, not as proof of the change.
  */
 @State(Scope.Thread)
-// JMH forks with -cp, so the jar manifest's Add-Opens/Add-Exports do not apply: the Chronicle flags again.
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class JournalReadBackBenchmark {
-
-    static {
-        ChronicleSettings.apply();
-    }
+public class JournalReadBackBenchmark extends JournalBenchmarkBase {
 
     static final int BATCH = 512;
     static final int PAYLOAD = 128;

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -21,7 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.raftlog.journal.ChronicleSettings;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -36,19 +34,9 @@ import net.openhft.chronicle.bytes.MappedBytesStore;
  * W1 (128 B payload + 32 B header) and W1k (1 KiB + 32) size. One op = one record.
  */
 @State(Scope.Thread)
-// JMH forks with -cp, so the jar manifest's Add-Opens/Add-Exports do not apply: the Chronicle flags again.
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class RecordCopyBenchmark {
-
-    static {
-        ChronicleSettings.apply();
-    }
+public class RecordCopyBenchmark extends JournalBenchmarkBase {
 
     @Param({"160", "1056"})
     int recordLength;
