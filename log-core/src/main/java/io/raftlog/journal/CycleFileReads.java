@@ -37,9 +37,12 @@ final class CycleFileReads implements AutoCloseable {
 
     private final int minBytes;
     private final CycleFileChannel channel = new CycleFileChannel(StandardOpenOption.READ);
-    /** Where the kernel copies to; grown (rarely: documents are bounded by the staging area or one large record). */
-    private ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
-    private final UnsafeBuffer directView = new UnsafeBuffer(direct);
+    /**
+     * Where the kernel copies to: made at the first large document (a reader that never meets one, as in W2, holds
+     * none) and grown rarely after, since documents are bounded by the staging area or one large record.
+     */
+    private ByteBuffer direct;
+    private final UnsafeBuffer directView = new UnsafeBuffer(0, 0);
     private long reads;
 
     /** @param minBytes documents of at least this many bytes are read from the file; smaller ones through the map */
@@ -62,8 +65,8 @@ final class CycleFileReads implements AutoCloseable {
         File cycleFile = mapped.mappedFile().file();
         try {
             FileChannel ch = channel.of(cycleFile);
-            if (direct.capacity() < length) {
-                direct = ByteBuffer.allocateDirect(Integer.highestOneBit(length - 1) << 1);
+            if (direct == null || direct.capacity() < length) {
+                direct = ByteBuffer.allocateDirect(Math.max(64 * 1024, Integer.highestOneBit(length - 1) << 1));
                 directView.wrap(direct);
             }
             ByteBuffer into = direct.clear().limit(length);
