@@ -407,7 +407,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         try {
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
-                scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null);
+                scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes);
             } catch (AssertionError | RuntimeException e) {
                 if (e instanceof JournalCorruptedException) {
                     throw e;

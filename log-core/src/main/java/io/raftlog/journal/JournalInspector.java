@@ -62,7 +62,7 @@ public final class JournalInspector {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
                     }
-                });
+                }, options.fileReadMinBytes);
         } catch (JournalCorruptedException e) {
             problems.add(e.getMessage());
         } catch (RuntimeException e) {
@@ -139,7 +139,8 @@ public final class JournalInspector {
         LongFunction<String> describe = describer(options);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
-                JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null);
+                JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null,
+                    options.fileReadMinBytes);
                 String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);

@@ -4,6 +4,7 @@ import java.util.function.IntFunction;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -50,11 +51,24 @@ final class JournalScan {
     private JournalScan() {
     }
 
+    /**
+     * Scans the queue. Documents of at least {@code fileReadMinBytes} are copied out of their files with pread
+     * ({@link CycleFileReads}: opening a journal reads all of it, twice where no compaction record ends the
+     * backward search, and through the map each page's first touch costs microseconds on a guest); 0 reads
+     * everything through the map.
+     */
     static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
-                       LogState state, Visitor visitor) {
+                       LogState state, Visitor visitor, int fileReadMinBytes) {
+        try (CycleFileReads reads = fileReadMinBytes > 0 && OS.isLinux() ? new CycleFileReads(fileReadMinBytes) : null) {
+            return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads);
+        }
+    }
+
+    private static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
+                               LogState state, Visitor visitor, CycleFileReads reads) {
         Result result = new Result();
         RecordBuffer rec = new RecordBuffer();
-        long[] marker = findLastCompaction(tailer, rec);
+        long[] marker = findLastCompaction(tailer, rec, reads);
         long markerAt = marker[0];
         long markerOrdinal = marker[1];
         long markerFirst = 1;
@@ -62,7 +76,7 @@ final class JournalScan {
         if (markerAt >= 0) {
             tailer.moveToIndex(markerAt);
             try (DocumentContext dc = tailer.readingDocument()) {
-                rec.loadDocument(dc.wire().bytes());
+                rec.loadDocument(dc.wire().bytes(), reads);
                 rec.skip((int) markerOrdinal);
                 rec.next();
                 markerFirst = rec.index();
@@ -85,7 +99,7 @@ final class JournalScan {
                 }
                 long qi = dc.index();
                 result.lastSeenQueueIndex = qi;
-                String damage = rec.loadDocument(dc.wire().bytes());
+                String damage = rec.loadDocument(dc.wire().bytes(), reads);
                 boolean whole = true;
                 while (damage != null || rec.hasNext()) {
                     if (damage == null) {
@@ -213,7 +227,7 @@ final class JournalScan {
      * backwards from the end, or forwards from the start when Chronicle cannot find the end of a damaged file
      * (it fails an internal assertion).
      */
-    private static long[] findLastCompaction(ExcerptTailer tailer, RecordBuffer rec) {
+    private static long[] findLastCompaction(ExcerptTailer tailer, RecordBuffer rec, CycleFileReads reads) {
         long[] found = {-1, 0};
         try {
             tailer.direction(TailerDirection.BACKWARD).toEnd();
@@ -223,7 +237,7 @@ final class JournalScan {
                         if (!dc.isPresent()) {
                             break;
                         }
-                        lastCompactionIn(dc, rec, found);
+                        lastCompactionIn(dc, rec, found, reads);
                     }
                 }
             } finally {
@@ -239,15 +253,15 @@ final class JournalScan {
                     if (!dc.isPresent()) {
                         return found;
                     }
-                    lastCompactionIn(dc, rec, found);
+                    lastCompactionIn(dc, rec, found, reads);
                 }
             }
         }
     }
 
     /** Notes the last whole compaction record of the document, if any, in {@code found}. */
-    private static void lastCompactionIn(DocumentContext dc, RecordBuffer rec, long[] found) {
-        if (rec.loadDocument(dc.wire().bytes()) != null) {
+    private static void lastCompactionIn(DocumentContext dc, RecordBuffer rec, long[] found, CycleFileReads reads) {
+        if (rec.loadDocument(dc.wire().bytes(), reads) != null) {
             return;
         }
         while (rec.hasNext()) {

@@ -22,7 +22,8 @@ import net.openhft.chronicle.core.OS;
 /**
  * A reader copies large documents out of the cycle file with pread ({@link CycleFileReads}) and serves exactly
  * what the map holds; small documents, a reader with the threshold off, and an interrupted thread copy through
- * the map; a document whose file bytes were damaged is refused as corrupt, as through the map.
+ * the map; a document whose file bytes were damaged is refused as corrupt, as through the map, by a reader and
+ * by the scan that opens the journal.
  */
 class CycleFileReadsTest {
     private static final int BATCHES = 20;
@@ -126,6 +127,24 @@ class CycleFileReadsTest {
                     .hasMessageContaining("corrupt");
             }
         }
+    }
+
+    @Test
+    void openingReadsLargeDocumentsFromTheFileAndStillRefusesDamageInsideTheLog() throws IOException {
+        Assumptions.assumeTrue(OS.isLinux(), "readers read through the file on Linux only");
+        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().fileReadMinBytes(4096);
+        List<Entries.Read> expected;
+        try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE, options)) {
+            expected = writeBatchesThenSingles(j);
+        }
+        try (ChronicleJournal reopened = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE, options)) {
+            Entries.assertSameEntries(Entries.readAll(reopened), expected, "after a reopen that scanned through the file");
+        }
+        flipLastByteOf(dir.resolve("j"), Entries.payload(70, 0)); // inside the second of twenty documents
+        assertThatThrownBy(() -> ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE, options))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("Raft index 70")
+            .hasMessageContaining("not a torn tail");
     }
 
     /** Flips the last byte of the one place in the journal's cycle files where {@code payload} is found. */
