@@ -166,6 +166,34 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void reopeningFindsTheLatestCompactionInAnOlderFileBehindFilesWithoutOne() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+            clock.advanceMillis(1000);
+            fill(j, 11, 20, 2, 0);
+            j.compactBefore(15); // the first file goes; the marker is written into the second
+            clock.advanceMillis(1000);
+            fill(j, 21, 30, 2, 0);
+            clock.advanceMillis(1000);
+            fill(j, 31, 40, 3, 0);
+            clock.advanceMillis(1000);
+            fill(j, 41, 50, 3, 0);
+            j.compactBefore(25); // 25 lives in the third file: the second goes; the newer marker is in the fifth
+            clock.advanceMillis(1000);
+            fill(j, 51, 60, 4, 0);
+            clock.advanceMillis(1000);
+            fill(j, 61, 70, 4, 0); // two files with no marker after it
+            assertThat(j.firstIndex()).isEqualTo(21);
+        }
+        try (ChronicleJournal j = open()) {
+            assertThat(j.firstIndex()).isEqualTo(21);
+            assertThat(j.termAt(20)).isEqualTo(2);
+            assertThat(j.lastIndex()).isEqualTo(70);
+            assertThat(Entries.readAll(j)).hasSize(50);
+        }
+    }
+
+    @Test
     void compactionNeverDropsTheFileBeingWritten() throws IOException {
         try (ChronicleJournal j = open()) {
             fill(j, 1, 10, 1, 0);
