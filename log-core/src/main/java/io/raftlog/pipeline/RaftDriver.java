@@ -297,7 +297,9 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         long now = System.nanoTime();
         long sincePrevious = now - flushRequestedAtNs;
         flushRequestedAtNs = now;
-        return role == Role.FOLLOWER && appended >= 0 && requestBytes <= followerForceMaxBytes
+        // followerForceMaxBytes 0 means always the flusher, also for a batch of no payload bytes (a leader's no-op
+        // entry), which "at most 0 bytes" would otherwise let through.
+        return role == Role.FOLLOWER && followerForceMaxBytes > 0 && appended >= 0 && requestBytes <= followerForceMaxBytes
             && sincePrevious >= flusher.lastForceNanos() && flusher.isIdle();
     }
 

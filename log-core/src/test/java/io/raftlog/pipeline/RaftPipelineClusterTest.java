@@ -182,6 +182,29 @@ class RaftPipelineClusterTest {
         }
     }
 
+    /**
+     * followerForceMaxBytes 0 means the flusher always, also for a batch of no payload bytes, which "at most 0
+     * bytes" let through: a new leader's no-op entry (it failed a run of the test below once).
+     */
+    @Test
+    void withForcingOnTheRaftThreadOffAFollowerHandsANewLeadersNoOpToItsFlusher() throws Exception {
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG.withFollowerForceMaxBytes(0), FsyncPolicy.BATCH, SEED)) {
+            Node old = leaderWithOneCommit(cluster);
+            long before = old.journal.lastIndex();
+            old.stop();
+            cluster.nodes().forEach(n -> n.disk.flushThreads.clear());
+
+            Node next = awaitLeader(cluster);
+            Node follower = cluster.nodes().stream().filter(n -> n != old && n != next).findFirst().orElseThrow();
+            Await.until("the follower makes the new leader's no-op durable", WAIT,
+                () -> follower.journal.durableIndex() > before);
+            assertThat(follower.entryAt(before + 1)[0]).as("a no-op entry").isEqualTo(EntryType.NOOP);
+            assertThat(follower.disk.flushThreads).as("forced by the follower's flusher only")
+                .containsOnly("raftlog-flusher-" + follower.id);
+        }
+    }
+
     /** Both ways a follower forces: on its raft thread (a small batch) and through its flusher (turned off here). */
     @ParameterizedTest(name = "follower forces on its raft thread: {0}")
     @ValueSource(booleans = {true, false})
