@@ -23,7 +23,6 @@ import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
-import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -384,8 +383,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.policy = policy;
         this.rollCycle = options.rollCycle;
         this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
-        // Linux only: that reads through the map see what pwrite wrote rests on its one page cache for both.
-        this.fileWrites = options.fileWriteMinBytes > 0 && OS.isLinux() ? new CycleFileWrites(options.fileWriteMinBytes) : null;
+        this.fileWrites = CycleFileWrites.forDocumentsOf(options.fileWriteMinBytes);
         this.fileReadMinBytes = options.fileReadMinBytes;
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);

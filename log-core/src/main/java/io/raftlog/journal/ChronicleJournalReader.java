@@ -1,6 +1,5 @@
 package io.raftlog.journal;
 
-import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -26,9 +25,7 @@ final class ChronicleJournalReader implements JournalReader {
         String describe(long queueIndex);
 
         /** Documents of at least this many bytes are copied out with pread ({@link CycleFileReads}); 0: all through the map. */
-        default int fileReadMinBytes() {
-            return ChronicleJournal.Options.DEFAULT_FILE_READ_MIN_BYTES;
-        }
+        int fileReadMinBytes();
     }
 
     private final Source journal;
@@ -53,8 +50,7 @@ final class ChronicleJournalReader implements JournalReader {
         // One thread at a time uses a reader, but not always the one that created it (the journal's own
         // reader is created while opening and then used by the raft thread): see ChronicleJournal.
         this.tailer.singleThreadedCheckDisabled(true);
-        int minBytes = journal.fileReadMinBytes();
-        this.fileReads = minBytes > 0 && OS.isLinux() ? new CycleFileReads(minBytes) : null;
+        this.fileReads = CycleFileReads.forDocumentsOf(journal.fileReadMinBytes());
     }
 
     @Override

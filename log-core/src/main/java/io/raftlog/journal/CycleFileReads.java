@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.core.OS;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,14 @@ final class CycleFileReads implements AutoCloseable {
     private ByteBuffer direct;
     private final UnsafeBuffer directView = new UnsafeBuffer(0, 0);
     private long reads;
+
+    /**
+     * What a reader copies large documents out with: null when {@code minBytes} is 0 (every document through the
+     * map) or off Linux (that pread sees what the map holds rests on Linux's one page cache for both).
+     */
+    static CycleFileReads forDocumentsOf(int minBytes) {
+        return minBytes > 0 && OS.isLinux() ? new CycleFileReads(minBytes) : null;
+    }
 
     /** @param minBytes documents of at least this many bytes are read from the file; smaller ones through the map */
     CycleFileReads(int minBytes) {

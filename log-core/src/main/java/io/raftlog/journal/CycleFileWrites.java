@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
+import net.openhft.chronicle.core.OS;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,14 @@ final class CycleFileWrites implements AutoCloseable {
     private byte[] viewedArray;
     private ByteBuffer view;
     private long writes;
+
+    /**
+     * What the writer puts large documents in with: null when {@code minBytes} is 0 (every document through the
+     * map) or off Linux (that readers of the map see what pwrite wrote rests on Linux's one page cache for both).
+     */
+    static CycleFileWrites forDocumentsOf(int minBytes) {
+        return minBytes > 0 && OS.isLinux() ? new CycleFileWrites(minBytes) : null;
+    }
 
     /** @param minBytes documents of at least this many bytes go through the file; smaller ones through the map */
     CycleFileWrites(int minBytes) {

@@ -189,6 +189,11 @@ public final class JournalInspector {
                 public String describe(long queueIndex) {
                     return describe.apply(queueIndex);
                 }
+
+                @Override
+                public int fileReadMinBytes() {
+                    return options.fileReadMinBytes;
+                }
             };
             long listed = 0;
             long next = Math.max(fromIndex, state.firstIndex);

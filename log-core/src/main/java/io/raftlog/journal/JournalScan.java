@@ -5,7 +5,6 @@ import java.util.function.IntFunction;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -55,13 +54,13 @@ final class JournalScan {
 
     /**
      * Scans the queue. Documents of at least {@code fileReadMinBytes} are copied out of their files with pread
-     * ({@link CycleFileReads}: opening a journal reads all of it, twice where no compaction record ends the
-     * backward search, and through the map each page's first touch costs microseconds on a guest); 0 reads
-     * everything through the map.
+     * ({@link CycleFileReads}: opening a journal reads all of it, twice where the search for a compaction record
+     * finds none, and through the map each page's first touch costs microseconds on a guest); 0 reads everything
+     * through the map.
      */
     static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
                        LogState state, Visitor visitor, int fileReadMinBytes) {
-        try (CycleFileReads reads = fileReadMinBytes > 0 && OS.isLinux() ? new CycleFileReads(fileReadMinBytes) : null) {
+        try (CycleFileReads reads = CycleFileReads.forDocumentsOf(fileReadMinBytes)) {
             return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads);
         }
     }

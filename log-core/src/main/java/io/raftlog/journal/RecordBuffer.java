@@ -22,14 +22,9 @@ final class RecordBuffer {
     int length;
     int ordinal;
 
-    /** Copies the unread bytes of a document in; returns why it cannot hold a record, or null. */
-    String loadDocument(Bytes<?> bytes) {
-        return loadDocument(bytes, null);
-    }
-
     /**
-     * As {@link #loadDocument(Bytes)}, the bytes of a large document copied out of its file by {@code fileReads}
-     * (null: always through the map) when it can.
+     * Copies the unread bytes of a document in, a large document's out of its file by {@code fileReads} when it
+     * can (null: always through the map); returns why it cannot hold a record, or null.
      */
     String loadDocument(Bytes<?> bytes, CycleFileReads fileReads) {
         at = 0;
@@ -103,12 +98,6 @@ final class RecordBuffer {
             length = RecordFormat.HEADER_LENGTH + payload;
         }
         return true;
-    }
-
-    /** Loads a document and moves to its first record; returns why that record is damaged, or null. */
-    String load(Bytes<?> bytes) {
-        String damage = loadDocument(bytes);
-        return damage != null ? damage : next();
     }
 
     byte kind() {
