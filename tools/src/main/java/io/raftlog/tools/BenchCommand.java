@@ -60,8 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
     long rate;
 
     @Option(names = "--runs", defaultValue = "1", paramLabel = "N",
-        description = {"run the workload N times (in-process: each on a fresh cluster), then print the median and",
-            "range of each figure, and with --json a MEDIAN {json} line (default: ${DEFAULT-VALUE})"})
+        description = "run the workload N times (in-process: each on a fresh cluster), then print the median and "
+            + "range of each figure, and with --json a MEDIAN {json} line (default: ${DEFAULT-VALUE})")
     int runs;
 
     @Option(names = "--json", description = "also print the one-line RESULT {json}")
@@ -86,9 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
     String threading;
 
     @Option(names = "--hiccups", arity = "1", defaultValue = "false", paramLabel = "true|false",
-        description = {"measure beside the run how late a thread asking for 1 ms sleeps wakes (the machine's stalls, which",
-            "no commit can beat); printed in the summary and the RESULT line's hiccup_* fields. Off by default: its",
-            "thousand wake-ups a second cost W1 about 6%% and lengthen its p99.9 on two cores (default: ${DEFAULT-VALUE})"})
+        description = "measure beside the run how late a thread asking for 1 ms sleeps wakes (the machine's stalls, which "
+            + "no commit can beat); printed in the summary and the RESULT line's hiccup_* fields. Off by default: its "
+            + "thousand wake-ups a second cost W1 about 6%% and lengthen its p99.9 on two cores (default: ${DEFAULT-VALUE})")
     boolean hiccups;
 
     @Option(names = "--verbose", description = "print stack traces of errors")

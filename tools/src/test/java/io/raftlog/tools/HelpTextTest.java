@@ -46,4 +46,20 @@ class HelpTextTest {
         assertThat(run.err()).as("stderr of %s", args).doesNotContain("picocli WARN").isEmpty();
         assertThat(run.out()).doesNotContain("%n");
     }
+
+    /**
+     * picocli starts each element of an option's description array on a new line of the narrow description
+     * column, so a sentence split across elements prints as ragged fragments (found in {@code bench --help}).
+     */
+    @ParameterizedTest(name = "raftlog {0}: option descriptions are one paragraph each")
+    @MethodSource("commandPaths")
+    void everyOptionDescriptionIsOneParagraph(List<String> path) {
+        CommandLine cl = Cli.newCommandLine(new Main());
+        for (String name : path) {
+            cl = cl.getSubcommands().get(name);
+        }
+        for (CommandLine.Model.OptionSpec option : cl.getCommandSpec().options()) {
+            assertThat(option.description()).as("description of %s in %s", option.longestName(), path).hasSizeLessThanOrEqualTo(1);
+        }
+    }
 }
