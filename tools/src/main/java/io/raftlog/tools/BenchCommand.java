@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     description = {"Measure committed appends/s and commit latency with a shared workload:",
         "  W1  128 B payloads, 1024 outstanding, 3 s warm-up, 10 s measured",
         "  W1k W1 with 1 KiB payloads",
-        "  W2  128 B payloads, one outstanding, 2,000 warm-up then 20,000 measured appends",
+        "  W2  128 B payloads, one outstanding, 2,000 appends warm-up, 20,000 measured",
         "Without --cluster it starts 3 nodes in this process (loopback TCP, journals in a temp directory)."})
 public final class BenchCommand implements Callable<Integer> {
 
