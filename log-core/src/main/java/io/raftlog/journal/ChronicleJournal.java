@@ -123,6 +123,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         long pretouchAheadBytes = Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
         int stagingBytes = DEFAULT_STAGING_BYTES;
         boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
+        boolean tailDirect = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailDirect", "true"));
         long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
         boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
         long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
@@ -150,6 +151,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.pretouchAheadBytes = pretouchAheadBytes;
             o.stagingBytes = stagingBytes;
             o.tailWal = tailWal;
+            o.tailDirect = tailDirect;
             o.tailFileBytes = tailFileBytes;
             o.releaseWrittenPages = releaseWrittenPages;
             o.populateAheadBytes = populateAheadBytes;
@@ -163,7 +165,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * The defaults, some of which system properties change for A/B measurements:
          * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
          * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
-         * {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
+         * {@code raftlog.journal.tailDirect}, {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
          * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
          * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
          * {@code raftlog.journal.writeBehind}.
@@ -223,6 +225,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          */
         public Options tailWal(boolean on) {
             return with(o -> o.tailWal = on);
+        }
+
+        /** Whether the tail files are written with O_DIRECT where the file system allows it ({@link TailFile#openEmpty}). */
+        public Options tailDirect(boolean on) {
+            return with(o -> o.tailDirect = on);
         }
 
         /**
@@ -462,7 +469,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
-                tailWal = new TailWal(dir, options.tailFileBytes, this::forceWritten,
+                tailWal = new TailWal(dir, options.tailFileBytes, options.tailDirect, this::forceWritten,
                     "raftlog-journal-checkpoint-" + dir.getFileName());
             } else {
                 tailWal = null;

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.nio.file.ExtendedOpenOption;
 
 /**
  * One of the two files of a {@link TailWal}: {@link RecordFormat} records from the start of the file, each
@@ -21,7 +26,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * machine 0.30 ms instead of 0.49 ms for 64 KiB appended, three writers at once).
  */
 final class TailFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TailFile.class);
     private static final int ZERO_CHUNK = 1 << 20;
+    /** Bytes of records a direct write carries at most (plus the partial block before them). */
+    private static final int STAGING_BYTES = 1 << 20;
+    /** Larger blocks than this are not worth a direct write per force; such a file system writes buffered. */
+    private static final int MAX_DIRECT_ALIGNMENT = 64 * 1024;
     /**
      * Never written to; every user takes its own {@code duplicate()} (position and limit). One per process rather
      * than a direct megabyte per call: the checkpoint thread fills files twice a second under load.
@@ -30,24 +40,98 @@ final class TailFile implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
+    /** Opened with O_DIRECT, or null: records go through the page cache ({@link #channel}). */
+    private final FileChannel direct;
+    /** The file system's block size, to which direct writes' offsets, lengths and memory are aligned; 1 without. */
+    private final int alignment;
+    /** One block of zeros, aligned, for {@link #clearHead} (direct only; never written to). */
+    private final ByteBuffer zeroBlock;
     private long position;
     private int generation;
 
-    private TailFile(Path path, FileChannel channel) {
+    // direct writes only (the flusher, or the checkpoint thread on a retired file; handed over through TailWal's volatiles)
+    /** Aligned staging memory, allocated at the first write; [0, carried) is the file's last, partial block. */
+    private ByteBuffer staging;
+    private UnsafeBuffer stagingView;
+    /** The file offset of {@link #staging}'s first byte: a multiple of {@link #alignment}. */
+    private long blockStart;
+    private int carried;
+
+    private TailFile(Path path, FileChannel channel, FileChannel direct, int alignment) {
         this.path = path;
         this.channel = channel;
+        this.direct = direct;
+        this.alignment = alignment;
+        this.zeroBlock = direct == null ? null : ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment);
     }
 
+    /** Opens the file as it is, to write through the page cache. */
     static TailFile open(Path path) {
+        return new TailFile(path, openBuffered(path), null, 1);
+    }
+
+    /**
+     * Opens the file and empties it durably ({@link #truncate}); with {@code directIo}, its records are written
+     * with O_DIRECT where the file system takes it (checked with a write), else through the page cache.
+     *
+     * <p>Why direct: a flush writes each record once more after the journal wrote it, and through the page cache
+     * that costs the flusher a copy into the cache, per-page bookkeeping, and the write-back in fdatasync; with
+     * O_DIRECT the write goes from our memory to the disk and the fdatasync that follows only flushes the disk's
+     * cache (and the inode, when it changed). The price is whole blocks: a force that ends inside a block
+     * writes that block again, with the records it already held, at the next force. The bytes it held are
+     * written unchanged, so a torn rewrite cannot damage an acknowledged record.
+     */
+    static TailFile openEmpty(Path path, boolean directIo) {
+        FileChannel buffered = openBuffered(path);
+        TailFile plain = new TailFile(path, buffered, null, 1);
+        plain.truncate();
+        if (!directIo) {
+            return plain;
+        }
+        FileChannel direct = null;
         try {
-            return new TailFile(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            int alignment = Math.toIntExact(Files.getFileStore(path).getBlockSize());
+            if (alignment <= 0 || Integer.bitCount(alignment) != 1 || alignment > MAX_DIRECT_ALIGNMENT) {
+                LOG.info("{}: block size {} does not suit direct writes; writing through the page cache", path, alignment);
+                return plain;
+            }
+            direct = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            TailFile file = new TailFile(path, buffered, direct, alignment);
+            file.clearHead(); // the probe: a file system that refuses O_DIRECT writes (not only opens) says so here
+            file.truncate();
+            return file;
+        } catch (IOException | UnsupportedOperationException | UncheckedIOException | ArithmeticException e) {
+            LOG.info("{}: direct writes unavailable ({}); writing through the page cache", path, e.toString());
+            closeQuietly(direct);
+            return plain;
+        }
+    }
+
+    private static FileChannel openBuffered(Path path) {
+        try {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + path + ": " + e.getMessage(), e);
         }
     }
 
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the probe failed already: that is what the caller reports
+            }
+        }
+    }
+
     Path path() {
         return path;
+    }
+
+    /** Whether records are written with O_DIRECT. */
+    boolean isDirect() {
+        return direct != null;
     }
 
     int generation() {
@@ -63,16 +147,57 @@ final class TailFile implements AutoCloseable {
     void begin(int gen) {
         generation = gen;
         position = 0;
+        blockStart = 0;
+        carried = 0;
     }
 
     /** Writes whole records, already tagged with this file's generation, after the last ones. */
     void write(ByteBuffer records) {
         try {
+            if (direct == null) {
+                while (records.hasRemaining()) {
+                    position += channel.write(records, position);
+                }
+                return;
+            }
             while (records.hasRemaining()) {
-                position += channel.write(records, position);
+                writeDirect(records);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes as many of {@code records} as the staging memory takes after the partial block carried from the last
+     * write: that block again, the records, zeros to the end of their last block (so that a read stops there, as
+     * at zeros never written).
+     */
+    private void writeDirect(ByteBuffer records) throws IOException {
+        if (staging == null) {
+            staging = ByteBuffer.allocateDirect(STAGING_BYTES + 2 * alignment).alignedSlice(alignment);
+            stagingView = new UnsafeBuffer(staging);
+        }
+        int n = Math.min(records.remaining(), staging.capacity() - alignment - carried);
+        stagingView.putBytes(carried, records, records.position(), n);
+        records.position(records.position() + n);
+        int end = carried + n;
+        int padded = (end + alignment - 1) & -alignment;
+        stagingView.setMemory(end, padded - end, (byte) 0);
+        writeStaged(padded);
+        int whole = end & -alignment;
+        carried = end - whole;
+        if (carried > 0 && whole > 0) {
+            stagingView.putBytes(0, stagingView, whole, carried); // no overlap: carried < alignment <= whole
+        }
+        blockStart += whole;
+        position = blockStart + carried;
+    }
+
+    private void writeStaged(int bytes) throws IOException {
+        staging.clear().limit(bytes);
+        while (staging.hasRemaining()) {
+            direct.write(staging, blockStart + staging.position());
         }
     }
 
@@ -85,12 +210,20 @@ final class TailFile implements AutoCloseable {
         }
     }
 
-    /** Durably voids every record in the file, by zeroing the first one's header. */
+    /** Durably voids every record in the file, by zeroing the first one's header (direct: the first block). */
     void clearHead() {
         try {
-            ByteBuffer zeros = ZEROS.duplicate().limit(RecordFormat.HEADER_LENGTH);
-            while (zeros.hasRemaining()) {
-                channel.write(zeros, zeros.position());
+            if (direct != null) {
+                begin(generation);
+                zeroBlock.clear();
+                while (zeroBlock.hasRemaining()) {
+                    direct.write(zeroBlock, zeroBlock.position());
+                }
+            } else {
+                ByteBuffer zeros = ZEROS.duplicate().limit(RecordFormat.HEADER_LENGTH);
+                while (zeros.hasRemaining()) {
+                    channel.write(zeros, zeros.position());
+                }
             }
             channel.force(false);
         } catch (IOException e) {
@@ -106,7 +239,7 @@ final class TailFile implements AutoCloseable {
         try {
             channel.truncate(0);
             channel.force(true);
-            position = 0;
+            begin(generation);
         } catch (IOException e) {
             throw new UncheckedIOException("emptying " + path + " failed: " + e.getMessage(), e);
         }
@@ -143,8 +276,8 @@ final class TailFile implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
+        try (FileChannel closedSecond = channel; FileChannel closedFirst = direct) {
+            // both closed, the direct one first; a null one is skipped
         } catch (IOException e) {
             throw new UncheckedIOException("closing " + path + " failed: " + e.getMessage(), e);
         }

@@ -90,12 +90,16 @@ final class TailWal implements AutoCloseable {
      * @param forceCycleFiles forces the journal's cycle files; run by the checkpoint thread
      */
     TailWal(Path dir, long fileBytes, Runnable forceCycleFiles, String threadName) {
+        this(dir, fileBytes, true, forceCycleFiles, threadName);
+    }
+
+    /** As {@link #TailWal(Path, long, Runnable, String)}; {@code directIo}: see {@link TailFile#openEmpty}. */
+    TailWal(Path dir, long fileBytes, boolean directIo, Runnable forceCycleFiles, String threadName) {
         this.fileBytes = fileBytes;
         this.switchBytes = fileBytes / 4 * 3;
         this.forceCycleFiles = forceCycleFiles;
         for (int i = 0; i < 2; i++) {
-            files[i] = TailFile.open(dir.resolve(FILE_NAMES[i]));
-            files[i].truncate();
+            files[i] = TailFile.openEmpty(dir.resolve(FILE_NAMES[i]), directIo);
         }
         files[0].begin(1);
         this.checkpointer = new Thread(this::runCheckpoints, threadName);
@@ -174,6 +178,11 @@ final class TailWal implements AutoCloseable {
         ByteBuffer bytes = encodedView.clear().limit(encodedBytes);
         encodedBytes = 0; // whatever happens, these bytes are not written twice after a failure
         files[active].write(bytes);
+    }
+
+    /** Whether the records go to the files with O_DIRECT (for tests). */
+    boolean isDirect() {
+        return files[0].isDirect() && files[1].isDirect();
     }
 
     /** Flusher: forces done (for tests and metrics). */

@@ -1,8 +1,11 @@
 package io.raftlog.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +13,16 @@ import java.util.zip.CRC32C;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.raftlog.raft.EntryType;
 
-/** A reused tail file never hands back a record of an earlier turn. */
+/**
+ * A reused tail file never hands back a record of an earlier turn, and hands back every record of its own, whether
+ * written through the page cache or with O_DIRECT (whole blocks, the last partial one written again each time).
+ */
 class TailFileTest {
 
     @TempDir
@@ -37,10 +45,11 @@ class TailFileTest {
         return seen;
     }
 
-    @Test
-    void aNewTurnEndsWhereItsOwnRecordsEndEvenWhenOlderRecordsFollowOnRecordBoundaries() {
+    @ParameterizedTest(name = "direct I/O requested: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNewTurnEndsWhereItsOwnRecordsEndEvenWhenOlderRecordsFollowOnRecordBoundaries(boolean directIo) {
         Path path = dir.resolve("t.wal");
-        try (TailFile f = TailFile.open(path)) {
+        try (TailFile f = TailFile.openEmpty(path, directIo)) {
             f.begin(1);
             f.write(records(1, 100, 1, 16));
             f.force();
@@ -53,10 +62,11 @@ class TailFileTest {
         assertThat(TailFile.read(path, null).generation()).isEqualTo(2);
     }
 
-    @Test
-    void aClearedFileHoldsNothingAndZerosAreNotRecords() {
+    @ParameterizedTest(name = "direct I/O requested: {0}")
+    @ValueSource(booleans = {false, true})
+    void aClearedFileHoldsNothingAndZerosAreNotRecords(boolean directIo) {
         Path path = dir.resolve("t.wal");
-        try (TailFile f = TailFile.open(path)) {
+        try (TailFile f = TailFile.openEmpty(path, directIo)) {
             f.extendWithZeros(64 * 1024, () -> false);
             assertThat(indexes(path)).isEmpty();
             f.begin(7);
@@ -67,5 +77,51 @@ class TailFileTest {
         }
         assertThat(indexes(path)).isEmpty();
         assertThat(TailFile.read(path, null).generation()).isNull();
+    }
+
+    /**
+     * One record per write and force, of sizes that end inside blocks at ever other offsets (as W2 writes), then
+     * one write larger than a direct write's staging memory: every record comes back, in order, and the position
+     * is where the records end (not where the padded blocks do).
+     */
+    @ParameterizedTest(name = "direct I/O requested: {0}")
+    @ValueSource(booleans = {false, true})
+    void smallForcesAndAWriteLargerThanTheStagingMemoryAllReadBack(boolean directIo) {
+        Path path = dir.resolve("t.wal");
+        long expectedPosition = 0;
+        try (TailFile f = TailFile.openEmpty(path, directIo)) {
+            f.extendWithZeros(256 * 1024, () -> false);
+            f.begin(3);
+            for (long i = 1; i <= 300; i++) {
+                ByteBuffer one = records(i, i, 3, (int) (i * 37 % 1500));
+                expectedPosition += one.remaining();
+                f.write(one);
+                f.force();
+                assertThat(f.position()).isEqualTo(expectedPosition);
+            }
+            ByteBuffer large = records(301, 2300, 3, 1200); // 2.4 MB: more than one staging megabyte
+            expectedPosition += large.remaining();
+            f.write(large);
+            f.force();
+            assertThat(f.position()).isEqualTo(expectedPosition);
+        }
+        List<Long> seen = indexes(path);
+        assertThat(seen).hasSize(2300);
+        for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen.get(i)).isEqualTo(i + 1L);
+        }
+    }
+
+    /** Where the file system takes O_DIRECT (ext4 and xfs do), asking for it gets it: the option is not silently off. */
+    @Test
+    void directIoIsUsedWhereTheFileSystemTakesIt() throws IOException {
+        String type = Files.getFileStore(dir).type();
+        assumeTrue(type.equals("ext4") || type.equals("xfs"), "temp dir on " + type);
+        try (TailFile f = TailFile.openEmpty(dir.resolve("t.wal"), true)) {
+            assertThat(f.isDirect()).isTrue();
+        }
+        try (TailFile f = TailFile.openEmpty(dir.resolve("u.wal"), false)) {
+            assertThat(f.isDirect()).isFalse();
+        }
     }
 }
