@@ -127,8 +127,14 @@ abstract class CycleFilePages implements AutoCloseable {
             long start = mapWindowHolding(position);
             long end = Math.min(Math.min(limit, position + WRITE_BACK_STEP_BYTES), start + WINDOW_BYTES);
             long from = position - position % pageSize;
-            // msync(MS_SYNC) of a shared mapping writes that range of the file back (whoever dirtied it) and waits.
-            if (posix.msync(windowAddress + (from - start), end - from, MS_SYNC) != 0) {
+            if (SyncFileRange.available()) {
+                // Writes that range of the file back (whoever dirtied it) and waits, without a disk cache flush.
+                int errno = SyncFileRange.writeAndWait(fd, from, end - from);
+                if (errno != 0) {
+                    throw new IOException("sync_file_range on " + file + " at " + from + ": errno " + errno);
+                }
+            } else if (posix.msync(windowAddress + (from - start), end - from, MS_SYNC) != 0) {
+                // msync(MS_SYNC) of a shared mapping writes the range back too, then flushes the disk's cache.
                 throw new IOException("msync on " + file + " at " + from + ": " + posix.lastErrorStr());
             }
             return (int) (end - position);

@@ -143,7 +143,7 @@ final class JournalPretoucher implements AutoCloseable {
         }
         long limit = writerPosition.get() - WRITE_BEHIND_BYTES;
         if (limit - writtenBackTo < CycleFilePages.WRITE_BACK_STEP_BYTES) {
-            return false; // whole steps only: each write-back also costs the disk a cache flush
+            return false; // whole steps only: fewer, larger requests (and under the msync fallback a cache flush each)
         }
         int n = pages.writeBack(writtenBackTo, limit);
         if (n <= 0) {
