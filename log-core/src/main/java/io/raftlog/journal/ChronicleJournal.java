@@ -488,7 +488,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             if (options.pretouchAheadBytes > 0) {
                 pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes,
-                    writesBehind(policy, options));
+                    writesBehind(policy, options), writeBehindFlushes(policy));
                 if (lastWrittenCycle != Integer.MIN_VALUE) {
                     pretoucher.writingTo(cycleFiles.get(lastWrittenCycle));
                 }
@@ -518,6 +518,21 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             return false;
         }
         return policy.mode() == FsyncPolicy.Mode.NONE || (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal);
+    }
+
+    /**
+     * Whether each write-behind step also flushes the disk's write cache: under fsync=none, where nothing else
+     * does. There, write-behind without it (with {@code sync_file_range}) stalled the raft threads for 0.4-1.5 s
+     * in 5 of about 30 W1k runs, with elections (0 of 16 with the flush). The kernel's stacks of one stall: the
+     * writer's pwrite waited for the inode's {@code i_data_sem} behind ext4's end-of-I/O worker, which was
+     * converting the written-back extents, freeing an extent-tree block on the way and waiting 0.75 s for that
+     * block's synchronous discard (the file system is mounted with {@code discard}). Why the flushes keep that
+     * wait short is not established; they bound how much the host holds unwritten. Under fsync=batch the tail
+     * files' forces flush the cache hundreds of times a second, and a flush per step only competed with them
+     * (W1 with fsync 16% faster without it, docs/BENCHMARKS.md, fourteenth session).
+     */
+    static boolean writeBehindFlushes(FsyncPolicy policy) {
+        return policy.mode() == FsyncPolicy.Mode.NONE;
     }
 
     /**

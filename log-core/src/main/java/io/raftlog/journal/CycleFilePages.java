@@ -31,12 +31,14 @@ abstract class CycleFilePages implements AutoCloseable {
     /**
      * The best implementation this platform has for {@code file}; {@code writable} opens it for writing, which
      * {@link #writeBack} needs (the kernel ignores msync on a shared mapping of a file opened read-only). Nothing
-     * here ever writes the file's bytes.
+     * here ever writes the file's bytes. With {@code flushEachStep}, each write-back step is an
+     * {@code msync(MS_SYNC)}, which on ext4 also flushes the disk's write cache; without, it is a
+     * {@code sync_file_range} ({@link SyncFileRange}) where that is bound, which writes back and waits only.
      */
-    static CycleFilePages open(File file, boolean writable) throws IOException {
+    static CycleFilePages open(File file, boolean writable, boolean flushEachStep) throws IOException {
         if (OS.isLinux()) {
             try {
-                return new Advised(file, writable);
+                return new Advised(file, writable, flushEachStep);
             } catch (PosixRuntimeException | UnsatisfiedLinkError | NoClassDefFoundError e) {
                 // no native binding here: fall through to reading
             }
@@ -86,10 +88,12 @@ abstract class CycleFilePages implements AutoCloseable {
         private long windowAddress;
 
         private final boolean writable;
+        private final boolean flushEachStep;
 
-        Advised(File file, boolean writable) throws IOException {
+        Advised(File file, boolean writable, boolean flushEachStep) throws IOException {
             this.file = file;
             this.writable = writable;
+            this.flushEachStep = flushEachStep;
             this.fd = posix.open(file.getPath(), writable ? O_RDWR : O_RDONLY, 0);
             if (fd < 0) {
                 throw new IOException("cannot open " + file + ": " + posix.lastErrorStr());
@@ -127,7 +131,7 @@ abstract class CycleFilePages implements AutoCloseable {
             long start = mapWindowHolding(position);
             long end = Math.min(Math.min(limit, position + WRITE_BACK_STEP_BYTES), start + WINDOW_BYTES);
             long from = position - position % pageSize;
-            if (SyncFileRange.available()) {
+            if (!flushEachStep && SyncFileRange.available()) {
                 // Writes that range of the file back (whoever dirtied it) and waits, without a disk cache flush.
                 int errno = SyncFileRange.writeAndWait(fd, from, end - from);
                 if (errno != 0) {

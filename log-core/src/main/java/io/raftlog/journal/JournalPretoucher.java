@@ -47,6 +47,7 @@ final class JournalPretoucher implements AutoCloseable {
 
     private final long aheadBytes;
     private final boolean writeBehind;
+    private final boolean flushEachStep;
     private final AtomicLong writerPosition = new AtomicLong();
     private final Thread thread;
     private volatile File writerFile;
@@ -62,9 +63,14 @@ final class JournalPretoucher implements AutoCloseable {
     private long writtenBackTo;
     private volatile long writtenBackReported;
 
-    JournalPretoucher(String name, long aheadBytes, boolean writeBehind) {
+    /**
+     * @param writeBehind   also write back what the writer left behind
+     * @param flushEachStep each write-back step also flushes the disk's write cache ({@link CycleFilePages#open})
+     */
+    JournalPretoucher(String name, long aheadBytes, boolean writeBehind, boolean flushEachStep) {
         this.aheadBytes = aheadBytes;
         this.writeBehind = writeBehind;
+        this.flushEachStep = flushEachStep;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -115,7 +121,7 @@ final class JournalPretoucher implements AutoCloseable {
             if (!file.exists()) {
                 return false;
             }
-            pages = CycleFilePages.open(file, writeBehind);
+            pages = CycleFilePages.open(file, writeBehind, flushEachStep);
             touchingFile = file;
             touchedTo = writer;
             writtenBackTo = writer; // what was written before this file was followed is the checkpoint's

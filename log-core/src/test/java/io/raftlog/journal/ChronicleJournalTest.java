@@ -62,6 +62,8 @@ class ChronicleJournalTest {
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.BATCH, on.tailWal(false))).as("every flush forces").isFalse();
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.interval(50), on)).as("forced every 50 ms").isFalse();
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.NONE, on.writeBehind(false))).isFalse();
+        assertThat(ChronicleJournal.writeBehindFlushes(FsyncPolicy.NONE)).as("nothing else flushes the disk's cache").isTrue();
+        assertThat(ChronicleJournal.writeBehindFlushes(FsyncPolicy.BATCH)).as("the tail files' forces flush it").isFalse();
     }
 
     @Test

@@ -26,7 +26,7 @@ class CycleFilePagesTest {
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             raf.setLength(STEP);
         }
-        try (CycleFilePages loader = CycleFilePages.open(file, false)) {
+        try (CycleFilePages loader = CycleFilePages.open(file, false, false)) {
             // CI and the benchmark machine are Linux: the fallback there would bring back the long kernel slices
             assertThat(loader.getClass().getSimpleName()).isEqualTo(OS.isLinux() ? "Advised" : "Reading");
         }
@@ -38,7 +38,7 @@ class CycleFilePagesTest {
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             raf.setLength(4L * STEP);
         }
-        try (CycleFilePages loader = CycleFilePages.open(file, false)) {
+        try (CycleFilePages loader = CycleFilePages.open(file, false, false)) {
             assertThat(loader.size()).isEqualTo(4L * STEP);
             long position = 1000; // a writer's position is never page-aligned
             long limit = 3L * STEP + 17;
@@ -61,7 +61,7 @@ class CycleFilePagesTest {
         byte[] written = new byte[3 * STEP];
         Arrays.fill(written, (byte) 0x5A);
         Files.write(file.toPath(), Arrays.copyOf(written, STEP));
-        try (CycleFilePages loader = CycleFilePages.open(file, false)) {
+        try (CycleFilePages loader = CycleFilePages.open(file, false, false)) {
             assertThat(loader.load(0, loader.size())).isEqualTo(STEP);
             try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
                 raf.seek(STEP);
@@ -80,6 +80,6 @@ class CycleFilePagesTest {
     @Test
     void aMissingFileIsAnErrorNamingIt() {
         File missing = dir.resolve("gone.cq4").toFile();
-        assertThatThrownBy(() -> CycleFilePages.open(missing, false)).isInstanceOf(IOException.class).hasMessageContaining("gone.cq4");
+        assertThatThrownBy(() -> CycleFilePages.open(missing, false, false)).isInstanceOf(IOException.class).hasMessageContaining("gone.cq4");
     }
 }

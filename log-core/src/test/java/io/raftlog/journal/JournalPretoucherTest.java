@@ -16,6 +16,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.raftlog.pipeline.Await;
 
@@ -37,7 +39,7 @@ class JournalPretoucherTest {
     @Test
     void readsAheadOfTheWriterByItsDistanceAndNoFurtherThanTheFileEnds() throws IOException {
         File file = sparse("a.cq4", 4 * MIB);
-        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false)) {
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false)) {
             p.writingTo(file);
             Await.until("touched to the first MiB", WAIT, () -> p.touchedTo(file) == MIB);
 
@@ -50,8 +52,10 @@ class JournalPretoucherTest {
         }
     }
 
-    @Test
-    void writesBackWhatTheWriterLeftBehindInWholeSteps() throws IOException {
+    /** Either way a step writes back: with sync_file_range (fsync=batch) and with msync, which also flushes (none). */
+    @ParameterizedTest(name = "flush each step: {0}")
+    @ValueSource(booleans = {false, true})
+    void writesBackWhatTheWriterLeftBehindInWholeSteps(boolean flushEachStep) throws IOException {
         Assumptions.assumeTrue(MappedPages.observable(dir), "needs Linux /proc/self/smaps and a temp dir that is not tmpfs");
         File file = sparse("wb.cq4", 16 * MIB);
         try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -65,7 +69,7 @@ class JournalPretoucherTest {
             // A precondition, not the claim: the kernel's own write-back (when the machine's dirty memory is past
             // its background threshold) may already have cleaned some of it, and then there is nothing to see.
             Assumptions.assumeTrue(MappedPages.dirtyKilobytes(name) >= 8 * 1024, "the kernel already wrote part back");
-            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true)) {
+            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, flushEachStep)) {
                 p.wroteUpTo(0);
                 p.writingTo(file);
                 Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB); // from position 0 on
@@ -83,7 +87,7 @@ class JournalPretoucherTest {
     void followsTheWriterToTheNextFileAndSurvivesFilesThatDisappear() throws IOException {
         File first = sparse("first.cq4", 2 * MIB);
         File second = sparse("second.cq4", 2 * MIB);
-        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false);
+        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false);
         try {
             p.writingTo(first);
             Await.until("touched the first file", WAIT, () -> p.touchedTo(first) == MIB);
