@@ -149,7 +149,7 @@ final class JournalPretoucher implements AutoCloseable {
         }
         long limit = writerPosition.get() - WRITE_BEHIND_BYTES;
         if (limit - writtenBackTo < CycleFilePages.WRITE_BACK_STEP_BYTES) {
-            return false; // whole steps only: fewer, larger requests (and under the msync fallback a cache flush each)
+            return false; // whole steps only: fewer, larger requests (and where a step is an msync, one cache flush each)
         }
         int n = pages.writeBack(writtenBackTo, limit);
         if (n <= 0) {

@@ -87,13 +87,9 @@ final class TailWal implements AutoCloseable {
      *
      * @param fileBytes size each file is filled to with zeros before it takes its turn (the first turn of the
      *        first file grows it as it goes)
+     * @param directIo records written with O_DIRECT where the file system takes it ({@link TailFile#openEmpty})
      * @param forceCycleFiles forces the journal's cycle files; run by the checkpoint thread
      */
-    TailWal(Path dir, long fileBytes, Runnable forceCycleFiles, String threadName) {
-        this(dir, fileBytes, true, forceCycleFiles, threadName);
-    }
-
-    /** As {@link #TailWal(Path, long, Runnable, String)}; {@code directIo}: see {@link TailFile#openEmpty}. */
     TailWal(Path dir, long fileBytes, boolean directIo, Runnable forceCycleFiles, String threadName) {
         this.fileBytes = fileBytes;
         this.switchBytes = fileBytes / 4 * 3;
@@ -178,11 +174,6 @@ final class TailWal implements AutoCloseable {
         ByteBuffer bytes = encodedView.clear().limit(encodedBytes);
         encodedBytes = 0; // whatever happens, these bytes are not written twice after a failure
         files[active].write(bytes);
-    }
-
-    /** Whether the records go to the files with O_DIRECT (for tests). */
-    boolean isDirect() {
-        return files[0].isDirect() && files[1].isDirect();
     }
 
     /** Flusher: forces done (for tests and metrics). */

@@ -34,7 +34,7 @@ class TailWalCheckpointFailureTest {
             forcesTried.incrementAndGet();
             throw new UncheckedIOException(new IOException("injected fsync failure (EIO)"));
         };
-        TailWal wal = new TailWal(dir, 16 * 1024, failingForce, "test-checkpoint");
+        TailWal wal = new TailWal(dir, 16 * 1024, true, failingForce, "test-checkpoint");
         UnsafeBuffer payload = new UnsafeBuffer(new byte[100]);
         long index = 0;
         try {
