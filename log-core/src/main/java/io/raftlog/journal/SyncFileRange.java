@@ -16,7 +16,7 @@ import jnr.ffi.annotations.SaveError;
  */
 final class SyncFileRange {
     /** Wait for write-out already in progress on the range, start it for every dirty page, wait for all of it. */
-    static final int WAIT_BEFORE_WRITE_WAIT_AFTER = 1 | 2 | 4;
+    private static final int WAIT_BEFORE_WRITE_WAIT_AFTER = 1 | 2 | 4;
     private static final LibC LIBC = load();
 
     /** The part of libc used here. */

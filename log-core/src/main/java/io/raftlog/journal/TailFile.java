@@ -38,7 +38,8 @@ final class TailFile implements AutoCloseable {
      * Never written to; every user takes its own {@code duplicate()} (position and limit). One per process rather
      * than a direct megabyte per call: the checkpoint thread fills files twice a second under load.
      */
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK + MAX_DIRECT_ALIGNMENT)
+        .alignedSlice(MAX_DIRECT_ALIGNMENT).asReadOnlyBuffer(); // aligned: clearHead writes a block of it with O_DIRECT
 
     private final Path path;
     private final FileChannel channel;
@@ -46,8 +47,6 @@ final class TailFile implements AutoCloseable {
     private final FileChannel direct;
     /** The file system's block size, to which direct writes' offsets, lengths and memory are aligned; 1 without. */
     private final int alignment;
-    /** One block of zeros, aligned, for {@link #clearHead} (direct only; never written to). */
-    private final ByteBuffer zeroBlock;
     private long position;
     private int generation;
 
@@ -64,7 +63,6 @@ final class TailFile implements AutoCloseable {
         this.channel = channel;
         this.direct = direct;
         this.alignment = alignment;
-        this.zeroBlock = direct == null ? null : ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment);
     }
 
     /**
@@ -210,17 +208,12 @@ final class TailFile implements AutoCloseable {
     /** Durably voids every record in the file, by zeroing the first one's header (direct: the first block). */
     void clearHead() {
         try {
-            if (direct != null) {
-                begin(generation);
-                zeroBlock.clear();
-                while (zeroBlock.hasRemaining()) {
-                    direct.write(zeroBlock, zeroBlock.position());
-                }
-            } else {
-                ByteBuffer zeros = ZEROS.duplicate().limit(RecordFormat.HEADER_LENGTH);
-                while (zeros.hasRemaining()) {
-                    channel.write(zeros, zeros.position());
-                }
+            begin(generation);
+            // A direct write covers the whole first block; through the page cache the header is enough.
+            FileChannel to = direct != null ? direct : channel;
+            ByteBuffer zeros = ZEROS.duplicate().limit(direct != null ? alignment : RecordFormat.HEADER_LENGTH);
+            while (zeros.hasRemaining()) {
+                to.write(zeros, zeros.position());
             }
             channel.force(false);
         } catch (IOException e) {
