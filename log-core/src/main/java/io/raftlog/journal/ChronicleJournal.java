@@ -108,6 +108,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * so pread's system call would cost more than it saves ({@link CycleFileReads}).
          */
         static final int DEFAULT_FILE_READ_MIN_BYTES = 4096;
+        /**
+         * Four times the leader's in-memory records ({@link #DEFAULT_RECENT_RECORD_BYTES}): a follower or consumer
+         * that far behind still reads from memory, at 64 MiB of page cache per node ({@link JournalPretoucher}).
+         */
+        static final long DEFAULT_CACHED_BEHIND_BYTES = 64L << 20;
 
         // Set only while an Options is being derived (copy(), then one field), never after it is returned.
         RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
@@ -130,6 +135,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
         int fileReadMinBytes = Integer.getInteger("raftlog.journal.fileReadMinBytes", DEFAULT_FILE_READ_MIN_BYTES);
         boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
+        long cachedBehindBytes = Long.getLong("raftlog.journal.cachedBehindMiB", DEFAULT_CACHED_BEHIND_BYTES >> 20) << 20;
 
         private Options() {
         }
@@ -158,6 +164,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             o.fileWriteMinBytes = fileWriteMinBytes;
             o.fileReadMinBytes = fileReadMinBytes;
             o.writeBehind = writeBehind;
+            o.cachedBehindBytes = cachedBehindBytes;
             return o;
         }
 
@@ -168,7 +175,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          * {@code raftlog.journal.tailDirect}, {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
          * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
          * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
-         * {@code raftlog.journal.writeBehind}.
+         * {@code raftlog.journal.writeBehind} and {@code raftlog.journal.cachedBehindMiB} (64; -1 leaves the written
+         * pages to the kernel).
          */
         public static Options defaults() {
             return new Options();
@@ -292,6 +300,15 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
          */
         Options writeBehind(boolean on) {
             return with(o -> o.writeBehind = on);
+        }
+
+        /**
+         * With write-behind, how much of the journal behind the written-back part stays in the page cache; the
+         * pretoucher drops pages further behind so that new pages reuse them ({@link JournalPretoucher}). Negative:
+         * drop nothing.
+         */
+        Options cachedBehindBytes(long bytes) {
+            return with(o -> o.cachedBehindBytes = bytes);
         }
     }
 
@@ -488,7 +505,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             if (options.pretouchAheadBytes > 0) {
                 pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes,
-                    writesBehind(policy, options), writeBehindFlushes(policy));
+                    writesBehind(policy, options), writeBehindFlushes(policy), options.cachedBehindBytes);
                 if (lastWrittenCycle != Integer.MIN_VALUE) {
                     pretoucher.writingTo(cycleFiles.get(lastWrittenCycle));
                 }

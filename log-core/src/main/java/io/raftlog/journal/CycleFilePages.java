@@ -62,6 +62,12 @@ abstract class CycleFilePages implements AutoCloseable {
      */
     abstract int writeBack(long position, long limit) throws IOException;
 
+    /**
+     * Drops the clean pages no one maps of the range from the page cache, from the page holding {@code position} up
+     * to the page holding its end (a hint: what the kernel keeps, and failures, change only speed).
+     */
+    abstract void release(long position, long length);
+
     @Override
     public abstract void close();
 
@@ -144,6 +150,16 @@ abstract class CycleFilePages implements AutoCloseable {
             return (int) (end - position);
         }
 
+        @Override
+        void release(long position, long length) {
+            if (PageCacheRelease.available()) {
+                // Whole pages from the page holding position: consecutive calls then leave no page between them.
+                long from = position - position % pageSize;
+                long to = position + length - (position + length) % pageSize;
+                PageCacheRelease.release(fd, from, to - from);
+            }
+        }
+
         /** Maps the window of the file that holds {@code position}, unless it is mapped; returns its start. */
         private long mapWindowHolding(long position) throws IOException {
             long start = position - position % WINDOW_BYTES;
@@ -200,6 +216,11 @@ abstract class CycleFilePages implements AutoCloseable {
         @Override
         int writeBack(long position, long limit) {
             return 0; // a FileChannel can only force the whole file
+        }
+
+        @Override
+        void release(long position, long length) {
+            // nothing to do it with
         }
 
         @Override

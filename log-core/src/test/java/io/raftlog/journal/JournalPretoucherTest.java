@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -39,7 +40,7 @@ class JournalPretoucherTest {
     @Test
     void readsAheadOfTheWriterByItsDistanceAndNoFurtherThanTheFileEnds() throws IOException {
         File file = sparse("a.cq4", 4 * MIB);
-        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false)) {
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1)) {
             p.writingTo(file);
             Await.until("touched to the first MiB", WAIT, () -> p.touchedTo(file) == MIB);
 
@@ -69,7 +70,7 @@ class JournalPretoucherTest {
             // A precondition, not the claim: the kernel's own write-back (when the machine's dirty memory is past
             // its background threshold) may already have cleaned some of it, and then there is nothing to see.
             Assumptions.assumeTrue(MappedPages.dirtyKilobytes(name) >= 8 * 1024, "the kernel already wrote part back");
-            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, flushEachStep)) {
+            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, flushEachStep, -1)) {
                 p.wroteUpTo(0);
                 p.writingTo(file);
                 Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB); // from position 0 on
@@ -83,11 +84,42 @@ class JournalPretoucherTest {
         }
     }
 
+    /**
+     * What lies further behind the written-back part than the cached window leaves the page cache; the window
+     * stays. Written with write() here, so no mapping holds the pages (a mapped page is never dropped).
+     */
+    @Test
+    void dropsWrittenBackPagesBeyondTheCachedWindow() throws IOException {
+        Assumptions.assumeTrue(MappedPages.observable(dir), "needs Linux and a temp dir that is not tmpfs");
+        Assumptions.assumeTrue(PageCacheRelease.available(), "posix_fadvise bound through jnr-ffi");
+        File file = sparse("release.cq4", 16 * MIB);
+        try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate((int) MIB);
+            for (long at = 0; at < 10 * MIB; at += MIB) {
+                ch.write(chunk.clear(), at);
+            }
+        }
+        long window = 2 * MIB;
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, false, window)) {
+            p.wroteUpTo(0);
+            p.writingTo(file);
+            Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB);
+            p.wroteUpTo(10 * MIB);
+            long writtenBack = 10 * MIB - JournalPretoucher.WRITE_BEHIND_BYTES;
+            Await.until("written back to " + writtenBack, WAIT, () -> p.writtenBackTo() == writtenBack);
+
+            int pagesPerMib = (int) (MIB / MappedPages.PAGE);
+            assertThat(MappedPages.cachedPages(file, 0, writtenBack - window)).as("cached beyond the window").isZero();
+            assertThat(MappedPages.cachedPages(file, writtenBack - window, writtenBack)).as("cached within the window")
+                .isEqualTo(2 * pagesPerMib);
+        }
+    }
+
     @Test
     void followsTheWriterToTheNextFileAndSurvivesFilesThatDisappear() throws IOException {
         File first = sparse("first.cq4", 2 * MIB);
         File second = sparse("second.cq4", 2 * MIB);
-        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false);
+        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1);
         try {
             p.writingTo(first);
             Await.until("touched the first file", WAIT, () -> p.touchedTo(first) == MIB);

@@ -2,7 +2,11 @@ package io.raftlog.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +14,8 @@ import java.util.stream.Stream;
 
 /** What this process has mapped of a journal's cycle file, read from Linux's {@code /proc/self/smaps}. */
 final class MappedPages {
+    static final int PAGE = 4096;
+
     private MappedPages() {
     }
 
@@ -35,6 +41,23 @@ final class MappedPages {
      */
     static long residentKilobytes(String fileName) throws IOException {
         return sumKilobytes(fileName, "Rss:");
+    }
+
+    /**
+     * How many 4 KiB pages of {@code [from, to)} of {@code file} are in the page cache, mapped by anyone or not
+     * ({@code mincore} through {@link MappedByteBuffer#isLoaded}, which does not fault pages in).
+     */
+    static int cachedPages(File file, long from, long to) throws IOException {
+        try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, from, to - from);
+            int cached = 0;
+            for (int at = 0; at < to - from; at += PAGE) {
+                if (map.slice(at, PAGE).isLoaded()) {
+                    cached++;
+                }
+            }
+            return cached;
+        }
     }
 
     private static long sumKilobytes(String fileName, String... fields) throws IOException {
