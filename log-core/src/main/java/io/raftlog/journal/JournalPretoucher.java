@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * (virtio-balloon free page reporting), and the first touch of it costs a fault in the host. Zero-filling such
  * fresh pages for the three journals was 12-31% of all CPU samples of W1 without fsync on a machine whose free
  * memory had been handed back (less right after other work freed memory, which is cheap to touch again); a page
- * freed and reused within a second costs a fraction of that (reading a new 512 MiB sparse file: 480-550 MB/s with fresh pages,
- * 3.8-4.3 GB/s right after dropping another file's pages, back to 524 MB/s after waiting 3 s). Aeron's rotating
- * term buffers reuse memory in the same spirit. A reader further behind than the window reads from the disk.
+ * freed and reused within a second costs a fraction of that (reading a new 512 MiB sparse file: 480-550 MB/s
+ * with fresh pages, 3.8-4.3 GB/s right after dropping another file's pages, back to 524 MB/s after waiting 3 s).
+ * Aeron's rotating term buffers reuse memory in the same spirit. A reader further behind than the window reads
+ * from the disk.
  *
  * <p>Safety: this thread never reads or writes the journal's bytes, so however it races with the writer,
  * a roll or a compaction it cannot change the journal's contents. It stays within the file's current size
