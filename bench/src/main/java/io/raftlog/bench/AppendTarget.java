@@ -1,5 +1,7 @@
 package io.raftlog.bench;
 
+import java.nio.file.Path;
+
 import io.raftlog.net.client.AppendCallback;
 import org.agrona.DirectBuffer;
 
@@ -34,6 +36,14 @@ public interface AppendTarget extends AutoCloseable {
      */
     default String describe() {
         return "";
+    }
+
+    /**
+     * The directory the log keeps its data in while the run lasts, whose disk the load generator watches
+     * ({@link DiskCounters}); null when the data is elsewhere (a remote cluster) or there is none.
+     */
+    default Path dataDirectory() {
+        return null;
     }
 
     @Override

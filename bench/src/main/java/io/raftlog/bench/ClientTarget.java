@@ -1,5 +1,7 @@
 package io.raftlog.bench;
 
+import java.nio.file.Path;
+
 import io.raftlog.net.client.AppendCallback;
 import io.raftlog.net.client.LogClient;
 import org.agrona.DirectBuffer;
@@ -38,6 +40,11 @@ public final class ClientTarget implements AppendTarget {
     @Override
     public String describe() {
         return owned instanceof InProcessCluster cluster ? cluster.describe() : "";
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return owned instanceof InProcessCluster cluster ? cluster.directory() : null;
     }
 
     public LogClient client() {

@@ -80,6 +80,11 @@ public final class InProcessCluster implements AutoCloseable {
         return LogClient.builder(addresses()).window(window).build();
     }
 
+    /** The temp directory that holds the nodes' data directories (deleted on close). */
+    public Path directory() {
+        return dir;
+    }
+
     /** One line per node: role, term, commit index and the counters that show overload (busy, dropped). */
     public String describe() {
         StringJoiner j = new StringJoiner(System.lineSeparator());

@@ -48,6 +48,8 @@ public final class LoadGenerator {
     private final PrintStream progress;
     /** Measures the platform's stalls over the measured phase; null: not measured. */
     private final HiccupMeter hiccups;
+    /** The write counters of the disk under the target's data; null: not measured. */
+    private final DiskCounters disk;
     private final UnsafeBuffer payload;
     private final ManyToOneConcurrentArrayQueue<Slot> free;
     private final int wakeThreshold;
@@ -90,6 +92,7 @@ public final class LoadGenerator {
         this.clock = clock;
         this.progress = progress;
         this.hiccups = hiccups;
+        this.disk = DiskCounters.of(target.dataDirectory());
         byte[] bytes = new byte[spec.payloadBytes()];
         new SplittableRandom(42).nextBytes(bytes); // incompressible, and the same for every run
         this.payload = new UnsafeBuffer(bytes);
@@ -118,6 +121,7 @@ public final class LoadGenerator {
         long sentInPhase = 0;
         long scheduled = 0;
         long cpuAtMeasuredStart = -1;
+        DiskCounters.Sample diskAtMeasuredStart = null;
 
         while (true) {
             long now = clock.nanoTime();
@@ -144,6 +148,7 @@ public final class LoadGenerator {
                     hiccups.restart();
                 }
                 cpuAtMeasuredStart = clock.processCpuNanos();
+                diskAtMeasuredStart = disk == null ? null : disk.read(now);
                 sentInPhase = 0;
             }
             long due = now;
@@ -169,6 +174,7 @@ public final class LoadGenerator {
         final long measuredStart = phaseStart;
         long unacknowledged = drain();
         long cpuAtMeasuredEnd = clock.processCpuNanos();
+        DiskActivity diskActivity = disk == null ? null : disk.between(diskAtMeasuredStart, disk.read(clock.nanoTime()));
         Histogram hiccupNanos = hiccups == null ? null : hiccups.sample();
         measuredTotal.add(measuredRecorder.getIntervalHistogram(measuredInterval));
         Histogram serviceNanos = spec.openLoop() ? measuredServiceRecorder.getIntervalHistogram() : null;
@@ -176,7 +182,7 @@ public final class LoadGenerator {
         double seconds = (end - measuredStart) / 1e9;
         long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
         return new LoadResult(target.system(), spec, target.path(), measuredTotal.getTotalCount(), seconds,
-            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos, serviceNanos);
+            measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos, serviceNanos, diskActivity);
     }
 
     private void send(Slot slot) {

@@ -20,11 +20,20 @@ import org.HdrHistogram.Histogram;
  *                    null if not measured
  * @param serviceNanos open loop: each append's time from its actual send (not its due time) to its
  *                     acknowledgement; null in a closed loop, where the two are the same
+ * @param disk    what the disk under the cluster's data wrote over the measured phase ({@link DiskCounters}); null
+ *                if not measured (a remote cluster, a file system without a block device of its own)
  */
 public record LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
-                         Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos, Histogram serviceNanos) {
+                         Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos, Histogram serviceNanos,
+                         DiskActivity disk) {
     /** Unit of the .hgrm files this writes: values are microseconds. */
     public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
+
+    /** A result without disk figures. */
+    public LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
+                      Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos, Histogram serviceNanos) {
+        this(system, spec, path, ops, seconds, errors, latencyNanos, cpuNanos, hiccupNanos, serviceNanos, null);
+    }
 
     public double opsPerSecond() {
         return seconds > 0 ? ops / seconds : 0;
@@ -53,6 +62,21 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
         return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getMaxValue() / 1e3;
     }
 
+    /** Bytes the disk wrote per committed append, or -1 if not measured. */
+    public double diskBytesPerOp() {
+        return disk == null ? -1 : disk.bytesPerOp(ops);
+    }
+
+    /** Megabytes (10^6 bytes) the disk wrote a second, or -1 if not measured. */
+    public double diskMbPerSecond() {
+        return disk == null ? -1 : disk.writeMbPerSecond();
+    }
+
+    /** Cache flushes the disk completed a second, or -1 if not measured or not counted. */
+    public double diskFlushesPerSecond() {
+        return disk == null ? -1 : disk.flushesPerSecond();
+    }
+
     /** How late the hiccup meter woke at a percentile (0-100), or its maximum at 100, in µs; -1 if not measured. */
     public double hiccupMicros(double percentile) {
         return micros(hiccupNanos, percentile);
@@ -73,7 +97,8 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
     /**
      * The one line a run prints for machines: {@code RESULT {json}} with the fields the design notes
      * define, in their order, then extras (p90_us, rate, errors, cpu_us_per_op, the hiccup meter's p99, p99.9
-     * and max, and an open loop's service time at p50, p99 and p99.9, each when known). Latencies are µs with
+     * and max, an open loop's service time at p50, p99 and p99.9, the disk's MB/s, flushes/s and bytes per
+     * append, each when known). Latencies are µs with
      * one decimal.
      */
     public String resultLine() {
@@ -97,6 +122,9 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
             .decimalIfKnown("service_p50_us", serviceMicros(50), 1)
             .decimalIfKnown("service_p99_us", serviceMicros(99), 1)
             .decimalIfKnown("service_p999_us", serviceMicros(99.9), 1)
+            .decimalIfKnown("disk_mb_per_s", diskMbPerSecond(), 1)
+            .decimalIfKnown("disk_flushes_per_s", diskFlushesPerSecond(), 1)
+            .decimalIfKnown("disk_bytes_per_op", diskBytesPerOp(), 1)
             .toString();
     }
 
@@ -122,6 +150,12 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
         if (hiccupMicros(50) >= 0) {
             out.printf(Locale.ROOT, "hiccups us  %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f  (how late a 1 ms sleep woke: the machine's stalls)%n",
                 hiccupMicros(50), hiccupMicros(90), hiccupMicros(99), hiccupMicros(99.9), hiccupMicros(99.99), hiccupMicros(100));
+        }
+        if (disk != null) {
+            out.printf(Locale.ROOT, "disk        %s wrote %,.1f MB/s in %,.0f writes/s%s, %,.0f B per committed append (the whole device's writes)%n",
+                disk.device(), disk.writeMbPerSecond(), disk.writesPerSecond(),
+                disk.flushes() < 0 ? "" : String.format(Locale.ROOT, " and %,.0f flushes/s", disk.flushesPerSecond()),
+                diskBytesPerOp());
         }
         out.flush();
     }

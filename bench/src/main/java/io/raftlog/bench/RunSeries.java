@@ -45,17 +45,32 @@ public record RunSeries(List<LoadResult> runs) {
 
     /** CPU per committed append over the runs; null when some run could not tell. */
     public Spread cpuMicrosPerOp() {
-        return runs.stream().anyMatch(r -> r.cpuMicrosPerOp() < 0) ? null : Spread.of(runs, LoadResult::cpuMicrosPerOp);
+        return ifEveryRunKnows(LoadResult::cpuMicrosPerOp);
     }
 
     /** The hiccup meter's figure at a percentile (100: its maximum) over the runs, or null if a run did not measure it. */
     public Spread hiccupMicros(double percentile) {
-        return runs.stream().anyMatch(r -> r.hiccupMicros(percentile) < 0) ? null : Spread.of(runs, r -> r.hiccupMicros(percentile));
+        return ifEveryRunKnows(r -> r.hiccupMicros(percentile));
     }
 
     /** An open loop's service time at a percentile over the runs, or null if a run did not measure it (closed loop). */
     public Spread serviceMicros(double percentile) {
-        return runs.stream().anyMatch(r -> r.serviceMicros(percentile) < 0) ? null : Spread.of(runs, r -> r.serviceMicros(percentile));
+        return ifEveryRunKnows(r -> r.serviceMicros(percentile));
+    }
+
+    /** Bytes the disk wrote per committed append over the runs, or null if a run did not measure it. */
+    public Spread diskBytesPerOp() {
+        return ifEveryRunKnows(LoadResult::diskBytesPerOp);
+    }
+
+    /** The disk's write MB/s over the runs, or null if a run did not measure it. */
+    public Spread diskMbPerSecond() {
+        return ifEveryRunKnows(LoadResult::diskMbPerSecond);
+    }
+
+    /** A figure's spread, or null when some run did not know it (reported it as negative). */
+    private Spread ifEveryRunKnows(ToDoubleFunction<LoadResult> figure) {
+        return runs.stream().anyMatch(r -> figure.applyAsDouble(r) < 0) ? null : Spread.of(runs, figure);
     }
 
     public long errors() {
@@ -97,6 +112,12 @@ public record RunSeries(List<LoadResult> runs) {
         if (service != null) {
             out.printf(Locale.ROOT, "service us  p50    %,10.1f [%,.1f - %,.1f]%n", service.median(), service.min(), service.max());
         }
+        Spread diskBytes = diskBytesPerOp();
+        Spread diskMb = diskMbPerSecond();
+        if (diskBytes != null && diskMb != null) {
+            out.printf(Locale.ROOT, "disk        %,.1f MB/s [%,.1f - %,.1f], %,.0f B per append [%,.0f - %,.0f]%n",
+                diskMb.median(), diskMb.min(), diskMb.max(), diskBytes.median(), diskBytes.min(), diskBytes.max());
+        }
         out.flush();
     }
 
@@ -126,6 +147,8 @@ public record RunSeries(List<LoadResult> runs) {
             .decimalIfKnown("hiccup_max_us", median(hiccupMicros(100)), 1)
             .decimalIfKnown("service_p50_us", median(serviceMicros(50)), 1)
             .decimalIfKnown("service_p99_us", median(serviceMicros(99)), 1)
+            .decimalIfKnown("disk_mb_per_s", median(diskMbPerSecond()), 1)
+            .decimalIfKnown("disk_bytes_per_op", median(diskBytesPerOp()), 1)
             .toString();
     }
 

@@ -98,6 +98,22 @@ class LoadResultTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cpu", "hiccup", "service");
     }
 
+    @Test
+    void diskFiguresAreReportedPerSecondAndPerCommittedAppend() {
+        LoadResult s = sample();
+        // 2 s, 500,000 appends: 550 MB written is 275 MB/s and 1,100 B per append; 3,000 flushes are 1,500 a second.
+        LoadResult withDisk = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(),
+            s.cpuNanos(), null, null, new DiskActivity("vda", 550_000_000L, 14_000, 3_000, 2.0));
+
+        assertThat(withDisk.resultLine()).contains("\"disk_mb_per_s\":275.0", "\"disk_flushes_per_s\":1500.0",
+            "\"disk_bytes_per_op\":1100.0");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        withDisk.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+            .contains("vda wrote 275.0 MB/s in 7,000 writes/s and 1,500 flushes/s, 1,100 B per committed append");
+        assertThat(s.resultLine()).doesNotContain("disk");
+    }
+
     private static double number(String line, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":([0-9.]+)").matcher(line);
         assertThat(m.find()).as("field %s in %s", key, line).isTrue();

@@ -74,6 +74,26 @@ class RunSeriesTest {
     }
 
     @Test
+    void diskFiguresAreMediansToo() {
+        RunSeries series = new RunSeries(List.of(withDisk(run(500_000, 1, 0), 600_000_000L), withDisk(run(500_000, 1, 0), 500_000_000L),
+            withDisk(run(500_000, 1, 0), 400_000_000L)));
+
+        assertThat(series.diskBytesPerOp()).isEqualTo(new RunSeries.Spread(1_000, 800, 1_200));
+        assertThat(series.diskMbPerSecond()).isEqualTo(new RunSeries.Spread(500, 400, 600));
+        assertThat(series.medianLine()).contains("\"disk_mb_per_s\":500.0", "\"disk_bytes_per_op\":1000.0");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("disk        500.0 MB/s [400.0 - 600.0], 1,000 B per append [800 - 1,200]");
+        assertThat(new RunSeries(List.of(withDisk(run(1, 1, 0), 1_000), run(1, 1, 0))).medianLine()).doesNotContain("disk");
+    }
+
+    /** The run with a disk that wrote {@code bytes} in its one second. */
+    private static LoadResult withDisk(LoadResult r, long bytes) {
+        return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(),
+            r.hiccupNanos(), r.serviceNanos(), new DiskActivity("vda", bytes, 1_000, 100, 1.0));
+    }
+
+    @Test
     void aSeriesNeedsARun() {
         assertThatThrownBy(() -> new RunSeries(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

@@ -55,7 +55,7 @@ public final class AeronClusterPeer implements PeerSystem {
                     driverDirs + "-member-" + id, spec.durable()));
             }
             return new AeronClusterTarget(driverDirs + "-client", ports, spec.window(), spec.payloadBytes(), cluster,
-                "in-process 3 members, loopback UDP, AeronCluster client (Aeron 1.51, idle " + PeerIdle.NAME + ")");
+                "in-process 3 members, loopback UDP, AeronCluster client (Aeron 1.51, idle " + PeerIdle.NAME + ")", dir);
         } catch (RuntimeException e) {
             CloseHelper.quietClose(cluster);
             throw e;

@@ -1,5 +1,6 @@
 package io.raftlog.peers.aeron;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +33,7 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
     private final AeronCluster client;
     private final AutoCloseable cluster;
     private final String path;
+    private final Path dataDir;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicReferenceArray<AppendCallback> waiting;
     private final UnsafeBuffer message;
@@ -41,9 +43,11 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
     private long nextCorrelation = 1; // the generator's thread
     private long expectedAnswer = 1; // the poller's thread
 
-    AeronClusterTarget(String aeronDir, PeerPorts ports, int window, int maxPayload, AutoCloseable cluster, String path) {
+    AeronClusterTarget(String aeronDir, PeerPorts ports, int window, int maxPayload, AutoCloseable cluster, String path,
+                       Path dataDir) {
         this.cluster = cluster;
         this.path = path;
+        this.dataDir = dataDir;
         this.waiting = new AtomicReferenceArray<>(window);
         this.message = new UnsafeBuffer(new byte[AckService.CORRELATION_BYTES + maxPayload]);
         this.clientDriver = MediaDriver.launchEmbedded(PeerIdle.driverContext(aeronDir));
@@ -148,6 +152,11 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
     @Override
     public String path() {
         return path;
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDir;
     }
 
     @Override

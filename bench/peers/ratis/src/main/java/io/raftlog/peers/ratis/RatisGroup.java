@@ -112,6 +112,11 @@ final class RatisGroup implements AutoCloseable {
         return null;
     }
 
+    /** The temp directory that holds the servers' storage (deleted on close). */
+    Path directory() {
+        return dir;
+    }
+
     /** Each server's role, term and last applied index, e.g. {@code n0 LEADER term 1 applied 20482}. */
     String describe() {
         StringBuilder s = new StringBuilder();

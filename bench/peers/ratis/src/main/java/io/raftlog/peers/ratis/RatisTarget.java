@@ -1,6 +1,7 @@
 package io.raftlog.peers.ratis;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -71,6 +72,11 @@ final class RatisTarget implements AppendTarget {
     @Override
     public String describe() {
         return group.describe();
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return group.directory();
     }
 
     @Override

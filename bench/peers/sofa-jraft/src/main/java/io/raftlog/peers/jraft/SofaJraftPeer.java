@@ -68,7 +68,7 @@ public final class SofaJraftPeer implements PeerSystem {
                 nodes.add(JraftNode.start(id, members, new File(dir.toFile(), "node-" + id.getPort()), spec.durable(),
                     leaderStarted::countDown));
             }
-            return new SofaJraftTarget(awaitLeader(nodes, leaderStarted).getEndpoint(), group);
+            return new SofaJraftTarget(awaitLeader(nodes, leaderStarted).getEndpoint(), group, dir);
         } catch (RuntimeException e) {
             try {
                 group.close();

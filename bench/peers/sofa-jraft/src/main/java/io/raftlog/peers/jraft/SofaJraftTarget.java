@@ -1,5 +1,6 @@
 package io.raftlog.peers.jraft;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import com.alipay.sofa.jraft.option.CliOptions;
@@ -22,11 +23,13 @@ final class SofaJraftTarget implements AppendTarget {
     private final RpcClient rpc;
     private final Endpoint leader;
     private final AutoCloseable group;
+    private final Path dataDir;
     private long nextCorrelation = 1;
 
-    SofaJraftTarget(Endpoint leader, AutoCloseable group) {
+    SofaJraftTarget(Endpoint leader, AutoCloseable group, Path dataDir) {
         this.leader = leader;
         this.group = group;
+        this.dataDir = dataDir;
         clientService.init(new CliOptions());
         this.rpc = clientService.getRpcClient();
     }
@@ -60,6 +63,11 @@ final class SofaJraftTarget implements AppendTarget {
     @Override
     public String path() {
         return "in-process 3 nodes, loopback TCP, SOFABolt RPC client (SOFAJRaft 1.4.1)";
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDir;
     }
 
     @Override
