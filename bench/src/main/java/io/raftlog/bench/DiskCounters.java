@@ -18,7 +18,7 @@ public final class DiskCounters {
     static final int SECTOR_BYTES = 512;
     private static final Path SYS_BLOCK = Path.of("/sys/class/block");
 
-    /** Where the counters of one point in time came from, and their values. {@code flushes} is -1 on kernels before 5.5. */
+    /** The counters at one moment ({@code nanoTime}, the generator's clock); {@code flushes} is -1 on kernels before 5.5. */
     record Sample(long nanoTime, long writeIos, long writeSectors, long flushes) {
     }
 
