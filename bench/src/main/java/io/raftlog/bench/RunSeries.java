@@ -68,6 +68,11 @@ public record RunSeries(List<LoadResult> runs) {
         return ifEveryRunKnows(LoadResult::diskMbPerSecond);
     }
 
+    /** The disk's cache flushes a second over the runs, or null if a run did not count them. */
+    public Spread diskFlushesPerSecond() {
+        return ifEveryRunKnows(LoadResult::diskFlushesPerSecond);
+    }
+
     /** A figure's spread, or null when some run did not know it (reported it as negative). */
     private Spread ifEveryRunKnows(ToDoubleFunction<LoadResult> figure) {
         return runs.stream().anyMatch(r -> figure.applyAsDouble(r) < 0) ? null : Spread.of(runs, figure);
@@ -148,6 +153,7 @@ public record RunSeries(List<LoadResult> runs) {
             .decimalIfKnown("service_p50_us", median(serviceMicros(50)), 1)
             .decimalIfKnown("service_p99_us", median(serviceMicros(99)), 1)
             .decimalIfKnown("disk_mb_per_s", median(diskMbPerSecond()), 1)
+            .decimalIfKnown("disk_flushes_per_s", median(diskFlushesPerSecond()), 1)
             .decimalIfKnown("disk_bytes_per_op", median(diskBytesPerOp()), 1)
             .toString();
     }

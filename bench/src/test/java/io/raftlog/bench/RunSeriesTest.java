@@ -80,7 +80,8 @@ class RunSeriesTest {
 
         assertThat(series.diskBytesPerOp()).isEqualTo(new RunSeries.Spread(1_000, 800, 1_200));
         assertThat(series.diskMbPerSecond()).isEqualTo(new RunSeries.Spread(500, 400, 600));
-        assertThat(series.medianLine()).contains("\"disk_mb_per_s\":500.0", "\"disk_bytes_per_op\":1000.0");
+        assertThat(series.diskFlushesPerSecond()).isEqualTo(new RunSeries.Spread(100, 100, 100));
+        assertThat(series.medianLine()).contains("\"disk_mb_per_s\":500.0", "\"disk_flushes_per_s\":100.0", "\"disk_bytes_per_op\":1000.0");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("disk        500.0 MB/s [400.0 - 600.0], 1,000 B per append [800 - 1,200]");
