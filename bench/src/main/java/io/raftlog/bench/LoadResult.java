@@ -29,12 +29,6 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
     /** Unit of the .hgrm files this writes: values are microseconds. */
     public static final double HGRM_SCALE_NANOS_PER_UNIT = 1_000.0;
 
-    /** A result without disk figures. */
-    public LoadResult(String system, LoadSpec spec, String path, long ops, double seconds, long errors,
-                      Histogram latencyNanos, long cpuNanos, Histogram hiccupNanos, Histogram serviceNanos) {
-        this(system, spec, path, ops, seconds, errors, latencyNanos, cpuNanos, hiccupNanos, serviceNanos, null);
-    }
-
     public double opsPerSecond() {
         return seconds > 0 ? ops / seconds : 0;
     }
@@ -154,7 +148,7 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
         if (disk != null) {
             out.printf(Locale.ROOT, "disk        %s wrote %,.1f MB/s in %,.0f writes/s%s, %,.0f B per committed append (the whole device's writes)%n",
                 disk.device(), disk.writeMbPerSecond(), disk.writesPerSecond(),
-                disk.flushes() < 0 ? "" : String.format(Locale.ROOT, " and %,.0f flushes/s", disk.flushesPerSecond()),
+                disk.flushesPerSecond() < 0 ? "" : String.format(Locale.ROOT, " and %,.0f flushes/s", disk.flushesPerSecond()),
                 diskBytesPerOp());
         }
         out.flush();

@@ -34,7 +34,7 @@ class LoadResultTest {
         service.recordValueWithCount(800_000, 10);
         LoadSpec spec = LoadSpec.of(Workload.W1k, true).withRate(250_000);
         return new LoadResult(AppendTarget.RAFTLOG, spec, "in-process 3 nodes, \"loopback\" TCP", 500_000, 2.0, 3, h, 1_500_000_000L,
-            hiccups, service);
+            hiccups, service, null);
     }
 
     @Test
@@ -88,7 +88,7 @@ class LoadResultTest {
     void figuresThatWereNotMeasuredAreLeftOutRatherThanPrintedAsNumbers() {
         LoadResult s = sample();
         LoadResult unknown = new LoadResult(s.system(), s.spec(), s.path(), s.ops(), s.seconds(), s.errors(), s.latencyNanos(), -1,
-            null, null);
+            null, null, null);
         assertThat(unknown.cpuMicrosPerOp()).isEqualTo(-1);
         assertThat(unknown.hiccupMicros(99)).isEqualTo(-1);
         assertThat(unknown.serviceMicros(50)).isEqualTo(-1);

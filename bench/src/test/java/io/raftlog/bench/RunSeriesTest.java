@@ -26,11 +26,11 @@ class RunSeriesTest {
         Histogram service = LoadGenerator.newHistogram();
         service.recordValueWithCount(latencyMicros * 500L, 100);
         return new LoadResult(AppendTarget.RAFTLOG, LoadSpec.of(Workload.W1, false), "in-process 3 nodes", ops, 1.0, errors, h, ops * 2_000,
-            hiccups, service);
+            hiccups, service, null);
     }
 
     private static LoadResult withoutHiccupsOrServiceTime(LoadResult r) {
-        return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(), null, null);
+        return new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(), r.latencyNanos(), r.cpuNanos(), null, null, null);
     }
 
     @Test
