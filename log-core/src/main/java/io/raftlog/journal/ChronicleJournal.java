@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,14 +22,12 @@ import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
-import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.StoreFileListener;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -50,7 +47,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * pages dirtied through the mapping (the mapping and the file share the page cache), which
  * {@code ChronicleJournalDurabilityTest} checks through the mapping's dirty-page count. It runs on the
  * flusher thread without touching Chronicle's appender, so the raft thread keeps appending meanwhile.
- * Under {@link FsyncPolicy.Mode#BATCH} (unless {@link Options#tailWal} is off) a flush instead copies the newly
+ * Under {@link FsyncPolicy.Mode#BATCH} (unless {@link JournalOptions#tailWal} is off) a flush instead copies the newly
  * written entries into plain tail files and forces those, which is several times faster than forcing a
  * mapping; a checkpoint thread forces the cycle files in the background and the tail files are replayed at
  * open over whatever the cycle files lost ({@link TailWal}).
@@ -68,249 +65,6 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** countWithin's consumer where it reads from the files: the reader sums the lengths. */
     private static final EntryConsumer COUNT_ONLY = (i, t, ty, b, o, l) -> true;
 
-    /**
-     * How the queue is built. The default roll cycle is hourly with 2^32 documents per cycle: about 1.19 M
-     * entries/s sustained for as long as the node runs (Chronicle's default daily cycle caps near 50 k/s
-     * averaged), and hourly files give retention a fine grain.
-     */
-    public static final class Options {
-        /**
-         * The writer keeps the newest 16 MiB of records in memory ({@link RecentRecords}) for the leader's
-         * reads. A follower keeping up lags by what is in flight to it: at most a pipelining window of
-         * AppendEntries (a few thousand entries, a few MB even at 1 KiB entries), so 16 MiB serves it with
-         * room to spare (about 100 k entries of 128 B) for one heap array per node; a follower further behind
-         * (restarting, partitioned) is served from the files, as before.
-         */
-        public static final int DEFAULT_RECENT_RECORD_BYTES = 16 << 20;
-
-        /**
-         * Records staged for one document: 64 KiB holds a typical batch of the raft thread (64 entries of 1 KiB,
-         * hundreds of small ones) in a few pages, and bounds the copy made at {@link ChronicleJournal#writePending()}. A document
-         * must also stay well within Chronicle's mapping overlap, which this is, at its default block size.
-         */
-        public static final int DEFAULT_STAGING_BYTES = 64 * 1024;
-        /**
-         * 32 MiB tail files: a checkpoint (a force of 24 MiB of mapped pages) about twice a second at W1's rate
-         * with fsync, and a replay at start of at most two of them. Measured in W1 with fsync (two runs
-         * each): 16 and 32 MiB gave p99.9 of 40-56 ms, 64 MiB 82-86 ms, 128 MiB 124-137 ms (the checkpoint's
-         * force competes with the flushes for the disk), at throughputs within the noise of each other.
-         */
-        static final long DEFAULT_TAIL_FILE_BYTES = 32L << 20;
-        /** A system call per half megabyte: W1 none 547-559k/s against 451-533k at 256 KiB (alternated, 2 pairs). */
-        static final long DEFAULT_POPULATE_AHEAD_BYTES = 1L << 20;
-        /**
-         * A quarter of a page. W1 none, alternated against 4096 (7 pairs): 1024 faster in 6, median 714k vs 686k
-         * appends/s; W1k none and W1 fsync mixed (2 pairs each). W2's single records (164 bytes) stay on the map.
-         */
-        static final int DEFAULT_FILE_WRITE_MIN_BYTES = 1024;
-        /**
-         * A page: a smaller document spans at most one page past its header's, which the tailer has just touched,
-         * so pread's system call would cost more than it saves ({@link CycleFileReads}).
-         */
-        static final int DEFAULT_FILE_READ_MIN_BYTES = 4096;
-        /**
-         * Four times the leader's in-memory records ({@link #DEFAULT_RECENT_RECORD_BYTES}): a follower or consumer
-         * that far behind still reads from memory, at 64 MiB of page cache per node ({@link JournalPretoucher}).
-         */
-        static final long DEFAULT_CACHED_BEHIND_BYTES = 64L << 20;
-
-        // Set only while an Options is being derived (copy(), then one field), never after it is returned.
-        RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
-        TimeProvider timeProvider;
-        /*
-         * A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the next
-         * appender for this long before Chronicle recovers it. Our writer holds both for one memcpy, and only one
-         * process writes a node's journal, so a short timeout only speeds up restarts.
-         */
-        long lockTimeoutMillis = 1_000;
-        int recentRecordBytes = DEFAULT_RECENT_RECORD_BYTES;
-        long blockSize;
-        long pretouchAheadBytes = Long.getLong("raftlog.journal.pretouchMiB", 32) << 20;
-        int stagingBytes = DEFAULT_STAGING_BYTES;
-        boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
-        boolean tailDirect = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailDirect", "true"));
-        long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
-        boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
-        long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
-        int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
-        int fileReadMinBytes = Integer.getInteger("raftlog.journal.fileReadMinBytes", DEFAULT_FILE_READ_MIN_BYTES);
-        boolean writeBehind = Boolean.parseBoolean(System.getProperty("raftlog.journal.writeBehind", "true"));
-        long cachedBehindBytes = Long.getLong("raftlog.journal.cachedBehindMiB", DEFAULT_CACHED_BEHIND_BYTES >> 20) << 20;
-
-        private Options() {
-        }
-
-        /** A copy of these options with one change applied. */
-        private Options with(Consumer<Options> change) {
-            Options o = copy();
-            change.accept(o);
-            return o;
-        }
-
-        private Options copy() {
-            Options o = new Options();
-            o.rollCycle = rollCycle;
-            o.timeProvider = timeProvider;
-            o.lockTimeoutMillis = lockTimeoutMillis;
-            o.recentRecordBytes = recentRecordBytes;
-            o.blockSize = blockSize;
-            o.pretouchAheadBytes = pretouchAheadBytes;
-            o.stagingBytes = stagingBytes;
-            o.tailWal = tailWal;
-            o.tailDirect = tailDirect;
-            o.tailFileBytes = tailFileBytes;
-            o.releaseWrittenPages = releaseWrittenPages;
-            o.populateAheadBytes = populateAheadBytes;
-            o.fileWriteMinBytes = fileWriteMinBytes;
-            o.fileReadMinBytes = fileReadMinBytes;
-            o.writeBehind = writeBehind;
-            o.cachedBehindBytes = cachedBehindBytes;
-            return o;
-        }
-
-        /**
-         * The defaults, some of which system properties change for A/B measurements:
-         * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
-         * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
-         * {@code raftlog.journal.tailDirect}, {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
-         * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
-         * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
-         * {@code raftlog.journal.writeBehind} and {@code raftlog.journal.cachedBehindMiB} (64; -1 leaves the written
-         * pages to the kernel).
-         */
-        public static Options defaults() {
-            return new Options();
-        }
-
-        public Options rollCycle(RollCycle cycle) {
-            return with(o -> o.rollCycle = cycle);
-        }
-
-        /** Tests roll files on demand with a settable clock. */
-        public Options timeProvider(TimeProvider provider) {
-            return with(o -> o.timeProvider = provider);
-        }
-
-        /**
-         * Bytes of recent records the writer keeps in memory for its own reads (rounded up to a power of two;
-         * 0 keeps none). Records larger than a quarter of it are not kept.
-         */
-        public Options recentRecordBytes(int bytes) {
-            if (bytes < 0 || bytes > 1 << 30) {
-                throw new IllegalArgumentException("recent record bytes " + bytes + " outside [0, 2^30]");
-            }
-            return with(o -> o.recentRecordBytes = bytes);
-        }
-
-        /** Chronicle's mapping chunk size (0: Chronicle's default); tests make it small to cross chunks often. */
-        Options blockSize(long bytes) {
-            return with(o -> o.blockSize = bytes);
-        }
-
-        /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
-        public Options pretouchAheadBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
-            }
-            return with(o -> o.pretouchAheadBytes = bytes);
-        }
-
-        /**
-         * Bytes of records batched into one document before {@link ChronicleJournal#writePending()} (or a record that would
-         * not fit) writes them; a record larger than this goes alone in its own document. At least one header.
-         */
-        public Options stagingBytes(int bytes) {
-            if (bytes < RecordFormat.HEADER_LENGTH || bytes > RecordFormat.MAX_PAYLOAD) {
-                throw new IllegalArgumentException("staging bytes " + bytes + " outside [" + RecordFormat.HEADER_LENGTH
-                    + ", " + RecordFormat.MAX_PAYLOAD + "]");
-            }
-            return with(o -> o.stagingBytes = bytes);
-        }
-
-        /**
-         * Under {@link FsyncPolicy.Mode#BATCH}, whether flushes force a plain copy of the newest records
-         * ({@link TailWal}) instead of the mapped cycle files.
-         */
-        public Options tailWal(boolean on) {
-            return with(o -> o.tailWal = on);
-        }
-
-        /** Whether the tail files are written with O_DIRECT where the file system allows it ({@link TailFile#openEmpty}). */
-        public Options tailDirect(boolean on) {
-            return with(o -> o.tailDirect = on);
-        }
-
-        /**
-         * Size of each of the two tail files: a checkpoint (a force of the cycle files) comes every three
-         * quarters of it. Tests make it small to switch files often.
-         */
-        Options tailFileBytes(long bytes) {
-            if (bytes < 4096) {
-                throw new IllegalArgumentException("tail file bytes " + bytes + " below 4096");
-            }
-            return with(o -> o.tailFileBytes = bytes);
-        }
-
-        /**
-         * Whether the writer drops its mapping of what it finished writing ({@link WriterPageTables}); off, the
-         * pages stay mapped until Chronicle moves to its next chunk (tests that observe dirty pages through the
-         * mapping turn it off).
-         */
-        Options releaseWrittenPages(boolean on) {
-            return with(o -> o.releaseWrittenPages = on);
-        }
-
-        /**
-         * Documents of at least this many bytes have their bytes written into the cycle file with pwrite
-         * ({@link CycleFileWrites}) instead of copied through the map; 0 copies every document through the map.
-         */
-        Options fileWriteMinBytes(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("smallest document written through the file must be >= 0, got " + bytes);
-            }
-            return with(o -> o.fileWriteMinBytes = bytes);
-        }
-
-        /**
-         * Documents of at least this many bytes are copied out of the cycle file with pread by the journal's
-         * readers ({@link CycleFileReads}) instead of through the map; 0 copies every document through the map.
-         */
-        Options fileReadMinBytes(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("smallest document read from the file must be >= 0, got " + bytes);
-            }
-            return with(o -> o.fileReadMinBytes = bytes);
-        }
-
-        /**
-         * How far ahead of its write position the writer has its mapping's page-table entries filled in, half of
-         * it per system call ({@link WriterPageTables}); 0 leaves every page to fault on first write.
-         */
-        Options populateAheadBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("populate distance must be >= 0, got " + bytes);
-            }
-            return with(o -> o.populateAheadBytes = bytes);
-        }
-
-        /**
-         * Under fsync=batch with tail files, and under fsync=none, whether the pretoucher thread also writes the
-         * cycle files back a megabyte at a time behind the writer: with tail files a checkpoint then finds little
-         * left to force; without fsync the kernel's own write-back no longer arrives in bursts of gigabytes.
-         */
-        Options writeBehind(boolean on) {
-            return with(o -> o.writeBehind = on);
-        }
-
-        /**
-         * With write-behind, how much of the journal behind the written-back part stays in the page cache; the
-         * pretoucher drops pages further behind so that new pages reuse them ({@link JournalPretoucher}). Negative:
-         * drop nothing.
-         */
-        Options cachedBehindBytes(long bytes) {
-            return with(o -> o.cachedBehindBytes = bytes);
-        }
-    }
 
     /** Entries copied into the tail file per read of the journal (bounds one read; the copy loops). */
     private static final int TAIL_COPY_ENTRIES = 4096;
@@ -402,7 +156,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final Thread intervalSyncer;
     private volatile boolean stopping;
 
-    private ChronicleJournal(Path dir, FsyncPolicy policy, Options options) {
+    private ChronicleJournal(Path dir, FsyncPolicy policy, JournalOptions options) {
         this.dir = dir;
         this.policy = policy;
         this.rollCycle = options.rollCycle;
@@ -530,7 +284,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * 24-88 ms. A 10 s run right after start pays it where it did not before: W1 none about 7% lower. Not
      * under interval or batch without tail files: their own forces write the files back.
      */
-    static boolean writesBehind(FsyncPolicy policy, Options options) {
+    static boolean writesBehind(FsyncPolicy policy, JournalOptions options) {
         if (!options.writeBehind) {
             return false;
         }
@@ -588,14 +342,14 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     /** Opens (creating if needed) the journal in {@code dir}, recovering it as described in the class comment. */
     public static ChronicleJournal open(Path dir, FsyncPolicy policy) {
-        return open(dir, policy, Options.defaults());
+        return open(dir, policy, JournalOptions.defaults());
     }
 
     /**
      * @throws JournalCorruptedException if a record other than a torn tail is damaged (the message names the
      *         index and file); the node must not start on such a journal
      */
-    public static ChronicleJournal open(Path dir, FsyncPolicy policy, Options options) {
+    public static ChronicleJournal open(Path dir, FsyncPolicy policy, JournalOptions options) {
         TornTailRepair.finishInterrupted(dir);
         try {
             Files.createDirectories(dir);
@@ -643,7 +397,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
-    static SingleChronicleQueue buildQueue(Path dir, Options options, boolean readOnly, StoreFileListener listener) {
+    static SingleChronicleQueue buildQueue(Path dir, JournalOptions options, boolean readOnly, StoreFileListener listener) {
         SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(dir)
             .rollCycle(options.rollCycle)
             .timeoutMS(options.lockTimeoutMillis)

@@ -46,10 +46,10 @@ public final class JournalInspector {
     }
 
     public static Report verify(Path journalDir) {
-        return verify(journalDir, ChronicleJournal.Options.defaults());
+        return verify(journalDir, JournalOptions.defaults());
     }
 
-    public static Report verify(Path journalDir, ChronicleJournal.Options options) {
+    public static Report verify(Path journalDir, JournalOptions options) {
         int files = requireJournal(journalDir);
         List<String> problems = new ArrayList<>();
         LogState state = new LogState();
@@ -130,10 +130,10 @@ public final class JournalInspector {
      * @throws JournalCorruptedException if the journal would not open on a node
      */
     public static long dump(Path journalDir, long fromIndex, long count, DumpLine out) {
-        return dump(journalDir, ChronicleJournal.Options.defaults(), fromIndex, count, out);
+        return dump(journalDir, JournalOptions.defaults(), fromIndex, count, out);
     }
 
-    public static long dump(Path journalDir, ChronicleJournal.Options options, long fromIndex, long count, DumpLine out) {
+    public static long dump(Path journalDir, JournalOptions options, long fromIndex, long count, DumpLine out) {
         requireJournal(journalDir);
         LogState state = new LogState();
         LongFunction<String> describe = describer(options);
@@ -259,12 +259,12 @@ public final class JournalInspector {
     }
 
     /** The file name of each cycle under {@code options}' roll cycle, for messages. */
-    private static IntFunction<String> fileNames(ChronicleJournal.Options options) {
+    private static IntFunction<String> fileNames(JournalOptions options) {
         return c -> ChronicleJournal.fileNameOf(options.rollCycle, c);
     }
 
     /** Names a queue index as its document and file, as the node's own messages do. */
-    private static LongFunction<String> describer(ChronicleJournal.Options options) {
+    private static LongFunction<String> describer(JournalOptions options) {
         IntFunction<String> fileOfCycle = fileNames(options);
         return qi -> JournalScan.describe(options.rollCycle, fileOfCycle, qi);
     }

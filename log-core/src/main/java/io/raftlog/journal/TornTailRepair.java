@@ -39,7 +39,7 @@ final class TornTailRepair {
      * many bytes (the whole records before the first damaged one) of document {@code tornQueueIndex}, which
      * becomes a shorter document of its own.
      */
-    static void repair(Path dir, ChronicleJournal.Options options, int fromCycle, long lastGoodQueueIndex,
+    static void repair(Path dir, JournalOptions options, int fromCycle, long lastGoodQueueIndex,
                        long tornQueueIndex, int keepBytesOfTorn, Map<Integer, File> cycleFiles) {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".repair");
         Path old = dir.resolveSibling(dir.getFileName() + ".torn");

@@ -53,11 +53,11 @@ class ChronicleJournalBatchingTest {
         }
     }
 
-    private ChronicleJournal.Options options() {
-        return ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+    private JournalOptions options() {
+        return JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
     }
 
-    private ChronicleJournal open(ChronicleJournal.Options options) {
+    private ChronicleJournal open(JournalOptions options) {
         return ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.BATCH, options);
     }
 

@@ -47,7 +47,7 @@ class ChronicleJournalDiskFullTest {
             assertThat(journalDir.resolve(CleanCloseSeal.FILE_NAME)).as("no clean-close seal after a failed write").doesNotExist();
 
             fs.resize(96);
-            ChronicleJournal.Options options = ChronicleJournal.Options.defaults().tailFileBytes(DiskFullChild.TAIL_FILE_BYTES);
+            JournalOptions options = JournalOptions.defaults().tailFileBytes(DiskFullChild.TAIL_FILE_BYTES);
             try (ChronicleJournal reopened = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options)) {
                 assertThat(reopened.lastIndex()).isGreaterThanOrEqualTo(durable);
                 List<Entries.Read> all = Entries.readAll(reopened);

@@ -48,7 +48,7 @@ class ChronicleJournalDurabilityTest {
         // fsync=none the pretoucher's write-behind cleans pages at its own pace: both off here. Documents all go
         // through the map (none with pwrite), since smaps counts only the pages a mapping holds.
         try (ChronicleJournal none = ChronicleJournal.open(dir.resolve("none"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().releaseWrittenPages(false).writeBehind(false).fileWriteMinBytes(0))) {
+            JournalOptions.defaults().releaseWrittenPages(false).writeBehind(false).fileWriteMinBytes(0))) {
             appendMegabytes(none, 4);
             String file = MappedPages.onlyCycleFile(dir.resolve("none"));
             assertThat(MappedPages.dirtyKilobytes(file)).as("dirty after appends").isGreaterThan(1024);
@@ -59,7 +59,7 @@ class ChronicleJournalDurabilityTest {
         }
         // Without tail files (with them, a flush forces those instead: ChronicleJournalTailTest).
         try (ChronicleJournal batch = ChronicleJournal.open(dir.resolve("batch"), FsyncPolicy.BATCH,
-            ChronicleJournal.Options.defaults().tailWal(false).releaseWrittenPages(false).fileWriteMinBytes(0))) {
+            JournalOptions.defaults().tailWal(false).releaseWrittenPages(false).fileWriteMinBytes(0))) {
             appendMegabytes(batch, 4);
             String file = MappedPages.onlyCycleFile(dir.resolve("batch"));
             assertThat(MappedPages.dirtyKilobytes(file)).as("dirty after appends").isGreaterThan(1024);

@@ -28,7 +28,7 @@ class ChronicleJournalPropertyTest {
     Path dir;
 
     @ParameterizedTest(name = "recent record bytes {0}")
-    @ValueSource(ints = {512, 2048, ChronicleJournal.Options.DEFAULT_RECENT_RECORD_BYTES})
+    @ValueSource(ints = {512, 2048, JournalOptions.DEFAULT_RECENT_RECORD_BYTES})
     void randomOperationsAgreeWithTheInMemoryModel(int recentRecordBytes) {
         long seed = Long.getLong("journal.seed", System.nanoTime());
         System.out.println("randomOperationsAgreeWithTheInMemoryModel(" + recentRecordBytes + ") seed=" + seed
@@ -41,7 +41,7 @@ class ChronicleJournalPropertyTest {
     private void runOnce(long seed, Path journalDir, int recentRecordBytes) {
         SplittableRandom random = new SplittableRandom(seed);
         SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
+        JournalOptions options = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
             .timeProvider(clock).recentRecordBytes(recentRecordBytes);
         InMemoryJournal model = new InMemoryJournal();
         ChronicleJournal real = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options);

@@ -39,7 +39,7 @@ class ChronicleJournalRecentRecordsTest {
 
     private ChronicleJournal open(int recentRecordBytes) {
         return ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().recentRecordBytes(recentRecordBytes));
+            JournalOptions.defaults().recentRecordBytes(recentRecordBytes));
     }
 
     /** An entry read back, and whether it came from the ring. */
@@ -210,7 +210,7 @@ class ChronicleJournalRecentRecordsTest {
     @Test
     void compactionAndReopenKeepReadsExact() {
         SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
+        JournalOptions options = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
             .timeProvider(clock).recentRecordBytes(2048);
         journal = ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.NONE, options);
         for (long i = 1; i <= 40; i++) {
@@ -260,7 +260,7 @@ class ChronicleJournalRecentRecordsTest {
     @Test
     void recordsCopiedInOnePieceOrByChronicleAcrossChunkBoundariesAllReadBackWhole() {
         // a small roll cycle's index lets Chronicle accept its smallest block size; the clock never rolls
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
+        JournalOptions options = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
             .timeProvider(new SetTimeProvider("2026-01-01T00:00:00")).blockSize(1 << 16).recentRecordBytes(1 << 16)
             .stagingBytes(8 * 1024); // documents within what such small chunks allow
         journal = ChronicleJournal.open(dir.resolve("journal"), FsyncPolicy.NONE, options);

@@ -238,7 +238,7 @@ class ChronicleJournalTailTest {
     void withSmallFilesTheTwoTakeTurnsAndACrashCopyStillHoldsEveryEntry() throws IOException {
         Path live = dir.resolve("live");
         Path crashed = dir.resolve("crashed");
-        ChronicleJournal.Options small = ChronicleJournal.Options.defaults().tailFileBytes(16 * 1024);
+        JournalOptions small = JournalOptions.defaults().tailFileBytes(16 * 1024);
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, small)) {
             long next = 1;
             long term = 1;

@@ -35,8 +35,8 @@ class ChronicleJournalTest {
 
     private final SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
 
-    private ChronicleJournal.Options rollingEverySecond() {
-        return ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+    private JournalOptions rollingEverySecond() {
+        return JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
     }
 
     private ChronicleJournal open() {
@@ -63,7 +63,7 @@ class ChronicleJournalTest {
     @Test
     void entriesReadBackIntactAfterTheirPagesLeftThePageCache() throws IOException {
         assumeTrue(MappedPages.observable(dir) && PageCacheRelease.available(), "needs Linux, posix_fadvise, no tmpfs");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().cachedBehindBytes(0).recentRecordBytes(64 * 1024);
+        JournalOptions options = JournalOptions.defaults().cachedBehindBytes(0).recentRecordBytes(64 * 1024);
         long last;
         try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.NONE, options)) {
             fill(j, 1, 500, 1, 0);
@@ -93,7 +93,7 @@ class ChronicleJournalTest {
 
     @Test
     void writeBehindRunsWhereNoForceOfItsOwnWritesTheCycleFilesBack() {
-        ChronicleJournal.Options on = ChronicleJournal.Options.defaults().writeBehind(true);
+        JournalOptions on = JournalOptions.defaults().writeBehind(true);
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.NONE, on)).isTrue();
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.BATCH, on)).as("checkpoints stay short").isTrue();
         assertThat(ChronicleJournal.writesBehind(FsyncPolicy.BATCH, on.tailWal(false))).as("every flush forces").isFalse();

@@ -124,7 +124,7 @@ class CleanCloseSealTest {
     @ValueSource(booleans = {false, true})
     void theSealOutlivesTheRepairOfATornTailAboveIt(boolean anHourLater) throws IOException {
         SetTimeProvider clock = new SetTimeProvider("2026-01-01T10:00:00");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().timeProvider(clock);
+        JournalOptions options = JournalOptions.defaults().timeProvider(clock);
         try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH, options)) {
             for (long i = 1; i <= 20; i++) {
                 appendMarked(j, i);

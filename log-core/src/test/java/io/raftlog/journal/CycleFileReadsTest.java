@@ -63,7 +63,7 @@ class CycleFileReadsTest {
     void largeDocumentsAreReadFromTheFileAndSmallOnesThroughTheMapAndBothServeTheSameEntries() {
         Assumptions.assumeTrue(OS.isLinux(), "readers read through the file on Linux only");
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileReadMinBytes(4096))) {
+            JournalOptions.defaults().fileReadMinBytes(4096))) {
             List<Entries.Read> expected = writeBatchesThenSingles(j);
             assertThat(expected).hasSize(BATCHES * PER_BATCH + 10);
             try (ChronicleJournalReader reader = (ChronicleJournalReader) j.newReader()) {
@@ -77,7 +77,7 @@ class CycleFileReadsTest {
     @Test
     void offReadsEveryDocumentThroughTheMap() {
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileReadMinBytes(0))) {
+            JournalOptions.defaults().fileReadMinBytes(0))) {
             List<Entries.Read> expected = writeBatchesThenSingles(j);
             try (ChronicleJournalReader reader = (ChronicleJournalReader) j.newReader()) {
                 Entries.assertSameEntries(readAllWith(reader, j.lastIndex()), expected, "read through the map");
@@ -90,7 +90,7 @@ class CycleFileReadsTest {
     void anInterruptedThreadReadsThroughTheMapAndStaysInterrupted() {
         Assumptions.assumeTrue(OS.isLinux(), "readers read through the file on Linux only");
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileReadMinBytes(4096))) {
+            JournalOptions.defaults().fileReadMinBytes(4096))) {
             List<Entries.Read> expected = writeBatchesThenSingles(j);
             try (ChronicleJournalReader reader = (ChronicleJournalReader) j.newReader()) {
                 List<Entries.Read> read;
@@ -115,7 +115,7 @@ class CycleFileReadsTest {
     void aDocumentDamagedInTheFileIsRefusedAsCorruptNotServed() throws IOException {
         Assumptions.assumeTrue(OS.isLinux(), "readers read through the file on Linux only");
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileReadMinBytes(4096))) {
+            JournalOptions.defaults().fileReadMinBytes(4096))) {
             writeBatchesThenSingles(j);
             // Flip one payload byte of entry 70 (the second document) in the page cache, which map and file share.
             flipLastByteOf(dir.resolve("j"), Entries.payload(70, 0));
@@ -132,7 +132,7 @@ class CycleFileReadsTest {
     @Test
     void openingReadsLargeDocumentsFromTheFileAndStillRefusesDamageInsideTheLog() throws IOException {
         Assumptions.assumeTrue(OS.isLinux(), "readers read through the file on Linux only");
-        ChronicleJournal.Options options = ChronicleJournal.Options.defaults().fileReadMinBytes(4096);
+        JournalOptions options = JournalOptions.defaults().fileReadMinBytes(4096);
         List<Entries.Read> expected;
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE, options)) {
             expected = writeBatchesThenSingles(j);
@@ -172,7 +172,7 @@ class CycleFileReadsTest {
     void aThresholdBelowOneByteIsRefused() {
         assertThatThrownBy(() -> new CycleFileReads(0)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("got 0");
-        assertThatThrownBy(() -> ChronicleJournal.Options.defaults().fileReadMinBytes(-1))
+        assertThatThrownBy(() -> JournalOptions.defaults().fileReadMinBytes(-1))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got -1");
     }
 }

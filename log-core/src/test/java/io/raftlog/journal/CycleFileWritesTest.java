@@ -31,7 +31,7 @@ class CycleFileWritesTest {
         Assumptions.assumeTrue(OS.isLinux(), "the journal writes through the file on Linux only");
         List<Entries.Read> written;
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileWriteMinBytes(4096))) {
+            JournalOptions.defaults().fileWriteMinBytes(4096))) {
             long index = 1;
             for (int batch = 0; batch < 20; batch++) {
                 for (int i = 0; i < 64; i++) { // 64 records of about 100 bytes: one document of about 6 KiB
@@ -57,7 +57,7 @@ class CycleFileWritesTest {
     @Test
     void offCopiesEveryDocumentThroughTheMap() throws IOException {
         try (ChronicleJournal j = ChronicleJournal.open(dir.resolve("j"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().fileWriteMinBytes(0))) {
+            JournalOptions.defaults().fileWriteMinBytes(0))) {
             for (long index = 1; index <= 64; index++) {
                 Entries.append(j, index, 1, 0);
             }

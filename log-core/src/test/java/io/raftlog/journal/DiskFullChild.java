@@ -13,7 +13,7 @@ public final class DiskFullChild {
 
     public static void main(String[] args) {
         ChronicleJournal j = ChronicleJournal.open(Path.of(args[0]), FsyncPolicy.BATCH,
-            ChronicleJournal.Options.defaults().tailFileBytes(TAIL_FILE_BYTES));
+            JournalOptions.defaults().tailFileBytes(TAIL_FILE_BYTES));
         long durable = 0;
         Throwable failure = null;
         try {

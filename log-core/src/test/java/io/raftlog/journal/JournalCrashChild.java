@@ -15,9 +15,9 @@ public final class JournalCrashChild {
     private JournalCrashChild() {
     }
 
-    static ChronicleJournal.Options options() {
+    static JournalOptions options() {
         // one file per second: a run of a second or two crosses file boundaries
-        return ChronicleJournal.Options.defaults().rollCycle(TestRollCycles.TEST_SECONDLY);
+        return JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY);
     }
 
     public static void main(String[] args) throws Exception {

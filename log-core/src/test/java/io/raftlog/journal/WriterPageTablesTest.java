@@ -39,7 +39,7 @@ class WriterPageTablesTest {
         try (ChronicleJournal kept = ChronicleJournal.open(dir.resolve("kept"), FsyncPolicy.NONE,
             // Write-behind off too: pages it cleans are ones the kernel may reclaim (and unmap) under memory pressure.
             // Every document through the map (no pwrite), so that the writer maps what it writes.
-            ChronicleJournal.Options.defaults().releaseWrittenPages(false).writeBehind(false).fileWriteMinBytes(0))) {
+            JournalOptions.defaults().releaseWrittenPages(false).writeBehind(false).fileWriteMinBytes(0))) {
             ChronicleJournalDurabilityTest.appendMegabytes(kept, 8);
             assertThat(MappedPages.residentKilobytes(MappedPages.onlyCycleFile(dir.resolve("kept"))))
                 .as("without the release, everything written is still mapped").isGreaterThan(7 * 1024);
@@ -47,7 +47,7 @@ class WriterPageTablesTest {
         }
         long populated = 1L << 20;
         try (ChronicleJournal released = ChronicleJournal.open(dir.resolve("released"), FsyncPolicy.NONE,
-            ChronicleJournal.Options.defaults().populateAheadBytes(populated).fileWriteMinBytes(0))) {
+            JournalOptions.defaults().populateAheadBytes(populated).fileWriteMinBytes(0))) {
             ChronicleJournalDurabilityTest.appendMegabytes(released, 8);
             long mappedKb = MappedPages.residentKilobytes(MappedPages.onlyCycleFile(dir.resolve("released")));
             // At most a step and the kept margin below the writer, plus Chronicle's header and index pages, the
@@ -65,7 +65,7 @@ class WriterPageTablesTest {
     void pagesAheadOfTheWriterAreMappedBeforeItWritesThemAndAddNothingToTheJournal() throws IOException {
         Assumptions.assumeTrue(MappedPages.observable(dir), "needs Linux /proc/self/smaps and a temp dir that is not tmpfs");
         // Release, pretoucher and write-behind off: only what the writer itself touched or populated is mapped.
-        ChronicleJournal.Options bare = ChronicleJournal.Options.defaults().releaseWrittenPages(false)
+        JournalOptions bare = JournalOptions.defaults().releaseWrittenPages(false)
             .writeBehind(false).pretouchAheadBytes(0);
         long ahead = 4L << 20;
         List<Entries.Read> written;

@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -78,7 +79,7 @@ public class JournalAppendBenchmark extends JournalBenchmarkBase {
         dir = Files.createTempDirectory("journal-bench");
         none = ChronicleJournal.open(dir.resolve("none"), FsyncPolicy.NONE);
         batch = ChronicleJournal.open(dir.resolve("batch"), FsyncPolicy.BATCH,
-            ChronicleJournal.Options.defaults().tailWal(tailFiles));
+            JournalOptions.defaults().tailWal(tailFiles));
         raw = SingleChronicleQueueBuilder.binary(dir.resolve("raw")).rollCycle(LargeRollCycles.LARGE_HOURLY).build();
         rawAppender = raw.createAppender();
         msynced = SingleChronicleQueueBuilder.binary(dir.resolve("msync")).rollCycle(LargeRollCycles.LARGE_HOURLY)

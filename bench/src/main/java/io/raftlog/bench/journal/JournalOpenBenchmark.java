@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.raft.EntryType;
 
 /**
@@ -51,7 +52,7 @@ public class JournalOpenBenchmark extends JournalBenchmarkBase {
 
     @Setup(Level.Trial)
     public void writeJournal() throws IOException {
-        // The journal's options read this property when they are made (ChronicleJournal.Options.defaults()).
+        // The journal's options read this property when they are made (JournalOptions.defaults()).
         System.setProperty("raftlog.journal.fileReadMinBytes", Integer.toString(fileReadMinBytes));
         dir = Files.createTempDirectory("journal-open-bench");
         UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);

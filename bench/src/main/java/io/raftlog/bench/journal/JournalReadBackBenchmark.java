@@ -25,6 +25,7 @@ import io.raftlog.bench.FileTrees;
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.EntryConsumer;
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.journal.JournalReader;
 import io.raftlog.raft.EntryType;
 
@@ -76,7 +77,7 @@ public class JournalReadBackBenchmark extends JournalBenchmarkBase {
         for (int i = 0; i < PAYLOAD; i++) {
             payload.putByte(i, (byte) i);
         }
-        // The journal's options read this property when they are made (ChronicleJournal.Options.defaults()).
+        // The journal's options read this property when they are made (JournalOptions.defaults()).
         System.setProperty("raftlog.journal.fileReadMinBytes", Integer.toString(fileReadMinBytes));
         dir = Files.createTempDirectory("journal-read-back-bench");
         journal = ChronicleJournal.open(dir.resolve("none"), FsyncPolicy.NONE);
