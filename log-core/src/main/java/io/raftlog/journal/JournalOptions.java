@@ -80,6 +80,12 @@ public final class JournalOptions {
     private JournalOptions() {
     }
 
+    private static void requireNonNegative(long bytes, String what) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(what + " must be >= 0, got " + bytes);
+        }
+    }
+
     /** A copy of these options with one change applied. */
     private JournalOptions with(Consumer<JournalOptions> change) {
         JournalOptions o = copy();
@@ -149,9 +155,7 @@ public final class JournalOptions {
 
     /** How far ahead of the writer {@link JournalPretoucher} reads the cycle file into memory; 0 turns it off. */
     public JournalOptions pretouchAheadBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("pretouch distance must be >= 0, got " + bytes);
-        }
+        requireNonNegative(bytes, "pretouch distance");
         return with(o -> o.pretouchAheadBytes = bytes);
     }
 
@@ -205,9 +209,7 @@ public final class JournalOptions {
      * ({@link CycleFileWrites}) instead of copied through the map; 0 copies every document through the map.
      */
     JournalOptions fileWriteMinBytes(int bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("smallest document written through the file must be >= 0, got " + bytes);
-        }
+        requireNonNegative(bytes, "smallest document written through the file");
         return with(o -> o.fileWriteMinBytes = bytes);
     }
 
@@ -216,9 +218,7 @@ public final class JournalOptions {
      * readers ({@link CycleFileReads}) instead of through the map; 0 copies every document through the map.
      */
     JournalOptions fileReadMinBytes(int bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("smallest document read from the file must be >= 0, got " + bytes);
-        }
+        requireNonNegative(bytes, "smallest document read from the file");
         return with(o -> o.fileReadMinBytes = bytes);
     }
 
@@ -227,9 +227,7 @@ public final class JournalOptions {
      * it per system call ({@link WriterPageTables}); 0 leaves every page to fault on first write.
      */
     JournalOptions populateAheadBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("populate distance must be >= 0, got " + bytes);
-        }
+        requireNonNegative(bytes, "populate distance");
         return with(o -> o.populateAheadBytes = bytes);
     }
 
