@@ -84,8 +84,21 @@ class RunSeriesTest {
         assertThat(series.medianLine()).contains("\"disk_mb_per_s\":500.0", "\"disk_flushes_per_s\":100.0", "\"disk_bytes_per_op\":1000.0");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("disk        500.0 MB/s [400.0 - 600.0], 1,000 B per append [800 - 1,200]");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("disk        500.0 MB/s [400.0 - 600.0], 100 flushes/s [100 - 100], 1,000 B per append [800 - 1,200]");
         assertThat(new RunSeries(List.of(withDisk(run(1, 1, 0), 1_000), run(1, 1, 0))).medianLine()).doesNotContain("disk");
+    }
+
+    @Test
+    void aSummaryLeavesOutFlushesTheKernelDidNotCount() {
+        LoadResult r = run(500_000, 1, 0);
+        RunSeries series = new RunSeries(List.of(new LoadResult(r.system(), r.spec(), r.path(), r.ops(), r.seconds(), r.errors(),
+            r.latencyNanos(), r.cpuNanos(), null, null, new DiskActivity("sda", 500_000_000L, 1_000, -1, 1.0))));
+
+        assertThat(series.diskFlushesPerSecond()).isNull();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        series.printSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("disk        500.0 MB/s [500.0 - 500.0], 1,000 B per append")
+            .doesNotContain("flushes");
     }
 
     /** The run with a disk that wrote {@code bytes} in its one second. */
