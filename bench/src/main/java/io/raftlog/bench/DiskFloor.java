@@ -39,6 +39,11 @@ import org.HdrHistogram.Histogram;
  * flusher does), and a round's latency runs from its due time to the quorum-th force that covered it. So a
  * stall of the disk is charged to every round that fell due during it, as the load generator charges it to
  * every append.
+ *
+ * <p>Beside the latencies it counts the forces of the whole run ({@link #forcesPerSecond()}): with records the size
+ * of a W1 force (64 KiB) and a quorum of all forcers, that is how many durable writes a second the disk takes from
+ * three nodes at once, the ceiling of every W1 or W1k run with fsync (each node forces one batch at a time, so a
+ * disk that takes fewer forces a second makes each batch wait longer).
  */
 public final class DiskFloor {
     private static final int FILE_BYTES = 4 << 20;
@@ -60,6 +65,8 @@ public final class DiskFloor {
     private final Histogram latencyUs = new Histogram(10_000_000L, 3);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong forces = new AtomicLong();
+    private long elapsedNanos;
 
     /**
      * @param dir         where the forcers' files go (created and deleted here): the journals' disk
@@ -139,6 +146,7 @@ public final class DiskFloor {
                 t.setDaemon(true);
                 threads.add(t);
             }
+            long startNanos = System.nanoTime();
             threads.forEach(Thread::start);
             if (openLoop == null) {
                 startRound(1);
@@ -146,6 +154,7 @@ public final class DiskFloor {
             for (Thread t : threads) {
                 t.join();
             }
+            elapsedNanos = System.nanoTime() - startNanos;
             if (openLoop != null && failure.get() == null) {
                 openLoop.record();
             }
@@ -184,7 +193,19 @@ public final class DiskFloor {
             .number("p99_us", latencyUs.getValueAtPercentile(99))
             .number("p999_us", latencyUs.getValueAtPercentile(99.9))
             .number("max_us", latencyUs.getMaxValue())
+            .number("forces", forces.get())
+            .number("forces_per_s", Math.round(forcesPerSecond()))
             .toString();
+    }
+
+    /** Forces (write + fdatasync) of all forcers in {@link #run()}. */
+    public long forces() {
+        return forces.get();
+    }
+
+    /** Forces of all forcers a second over {@link #run()}, from the first round's start to the last forcer's end. */
+    public double forcesPerSecond() {
+        return elapsedNanos <= 0 ? 0 : forces.get() * 1e9 / elapsedNanos;
     }
 
     private void force(FileChannel ch) {
@@ -221,6 +242,7 @@ public final class DiskFloor {
             at += ch.write(record, at);
         }
         ch.force(false);
+        forces.incrementAndGet();
         return at;
     }
 

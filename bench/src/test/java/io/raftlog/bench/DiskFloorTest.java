@@ -34,7 +34,19 @@ class DiskFloorTest {
         assertThat(h.getTotalCount()).isEqualTo(10);
         assertThat(floor.resultLine(h)).startsWith("RESULT {\"system\":\"disk-floor\",\"workload\":\"W2\",\"durable\":true,")
             .contains("\"forcers\":2,\"quorum\":2,\"bytes\":64,\"rounds\":10,\"rate\":0,\"p50_us\":" + h.getValueAtPercentile(50) + ",")
-            .endsWith(",\"max_us\":" + h.getMaxValue() + "}");
+            .contains(",\"max_us\":" + h.getMaxValue() + ",\"forces\":20,")
+            .endsWith(",\"forces_per_s\":" + Math.round(floor.forcesPerSecond()) + "}");
+        assertThat(floor.forces()).as("a quorum of all: both forcers force every round, once").isEqualTo(20);
+        assertThat(floor.forcesPerSecond()).isPositive();
+    }
+
+    @Test
+    void everyRoundTakesAtLeastAQuorumOfForcesAndAtMostOneFromEachForcer() throws Exception {
+        DiskFloor floor = new DiskFloor(dir, 3, 2, 65_536, 30);
+        floor.run();
+        // A forcer that falls behind covers the rounds it missed with one force (group commit), so it may skip
+        // rounds; each round still completed on two forces made after it started.
+        assertThat(floor.forces()).isBetween(2L * 30, 3L * 30);
     }
 
     @Test

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         + " writes a record and fdatasyncs it; a round ends when a quorum has; latency from the round's start."
         + " No Raft, no network: run it beside 'raftlog bench --workload W2 --durable true' (the disk changes by the hour)."
         + " With --rate N the rounds fall due N times a second instead (open loop, each forcer covering all rounds due"
-        + " when it is free): the floor of 'raftlog bench --rate N --durable true'.")
+        + " when it is free): the floor of 'raftlog bench --rate N --durable true'. It also prints the forces a second"
+        + " the disk took; with --bytes 65536 --quorum 3 that is the ceiling of W1 and W1k with fsync.")
 public final class BenchDiskCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "directory on the disk to measure (default: the temp directory, where in-process benchmarks put their journals)")
@@ -50,6 +51,8 @@ public final class BenchDiskCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  p50 %d us  p90 %d us  p99 %d us  p99.9 %d us  max %d us%n",
             h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
             h.getValueAtPercentile(99.9), h.getMaxValue());
+        System.out.printf(Locale.ROOT, "  forces: %,.0f/s of all %d forcers (write + fdatasync of %d B each)%n",
+            floor.forcesPerSecond(), forcers, bytes);
         if (json) {
             System.out.println(floor.resultLine(h));
         }
