@@ -259,7 +259,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             if (options.pretouchAheadBytes > 0) {
                 pretoucher = new JournalPretoucher("raftlog-journal-pretouch-" + dir.getFileName(), options.pretouchAheadBytes,
-                    writesBehind(policy, options), writeBehindFlushes(policy), options.cachedBehindBytes);
+                    writesBehind(policy, options), writeBehindFlushes(policy), options.cachedBehindBytes,
+                    options.backgroundNice);
                 if (lastWrittenCycle != Integer.MIN_VALUE) {
                     pretoucher.writingTo(cycleFiles.get(lastWrittenCycle));
                 }

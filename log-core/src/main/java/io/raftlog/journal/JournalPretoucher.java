@@ -61,6 +61,7 @@ final class JournalPretoucher implements AutoCloseable {
     private final boolean writeBehind;
     private final boolean flushEachStep;
     private final long cachedBehindBytes;
+    private final int niceIncrement;
     private final AtomicLong writerPosition = new AtomicLong();
     private final Thread thread;
     private volatile File writerFile;
@@ -80,12 +81,15 @@ final class JournalPretoucher implements AutoCloseable {
      * @param writeBehind   also write back what the writer left behind
      * @param flushEachStep each write-back step also flushes the disk's write cache ({@link CycleFilePages#open})
      * @param cachedBehindBytes with write-behind, how much behind the written-back part stays cached (negative: all)
+     * @param niceIncrement what the thread adds to its nice value first ({@link ThreadNice}; 0: nothing)
      */
-    JournalPretoucher(String name, long aheadBytes, boolean writeBehind, boolean flushEachStep, long cachedBehindBytes) {
+    JournalPretoucher(String name, long aheadBytes, boolean writeBehind, boolean flushEachStep, long cachedBehindBytes,
+                      int niceIncrement) {
         this.aheadBytes = aheadBytes;
         this.writeBehind = writeBehind;
         this.flushEachStep = flushEachStep;
         this.cachedBehindBytes = cachedBehindBytes;
+        this.niceIncrement = niceIncrement;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -106,6 +110,10 @@ final class JournalPretoucher implements AutoCloseable {
     }
 
     private void run() {
+        String unchanged = ThreadNice.lowerCurrentThread(niceIncrement);
+        if (unchanged != null) {
+            LOG.debug("{} keeps its priority: {}", Thread.currentThread().getName(), unchanged);
+        }
         while (!closed) {
             boolean touched = false;
             try {

@@ -43,5 +43,10 @@ class JournalOptionsTest {
         assertThatThrownBy(() -> o.tailFileBytes(4095)).hasMessageContaining("tail file bytes 4095 below 4096");
         assertThat(o.stagingBytes(RecordFormat.HEADER_LENGTH).stagingBytes).isEqualTo(RecordFormat.HEADER_LENGTH);
         assertThat(o.pretouchAheadBytes(0).pretouchAheadBytes).isZero();
+        assertThatThrownBy(() -> o.backgroundNice(20))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("background nice increment must be in 0..19, got 20");
+        assertThatThrownBy(() -> o.backgroundNice(-1)).hasMessageContaining("got -1");
+        assertThat(o.backgroundNice(0).backgroundNice).isZero();
+        assertThat(o.backgroundNice).isEqualTo(JournalOptions.DEFAULT_BACKGROUND_NICE);
     }
 }

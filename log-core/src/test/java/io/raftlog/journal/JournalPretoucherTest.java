@@ -41,7 +41,7 @@ class JournalPretoucherTest {
     @Test
     void readsAheadOfTheWriterByItsDistanceAndNoFurtherThanTheFileEnds() throws IOException {
         File file = sparse("a.cq4", 4 * MIB);
-        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1)) {
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1, 0)) {
             p.writingTo(file);
             Await.until("touched to the first MiB", WAIT, () -> p.touchedTo(file) == MIB);
 
@@ -71,7 +71,7 @@ class JournalPretoucherTest {
             // A precondition, not the claim: the kernel's own write-back (when the machine's dirty memory is past
             // its background threshold) may already have cleaned some of it, and then there is nothing to see.
             Assumptions.assumeTrue(MappedPages.dirtyKilobytes(name) >= 8 * 1024, "the kernel already wrote part back");
-            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, flushEachStep, -1)) {
+            try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, flushEachStep, -1, 0)) {
                 p.wroteUpTo(0);
                 p.writingTo(file);
                 Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB); // from position 0 on
@@ -102,7 +102,7 @@ class JournalPretoucherTest {
             }
         }
         long window = 2 * MIB;
-        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, false, window)) {
+        try (JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, true, false, window, 0)) {
             p.wroteUpTo(0);
             p.writingTo(file);
             Await.until("following the file", WAIT, () -> p.touchedTo(file) == MIB);
@@ -138,7 +138,7 @@ class JournalPretoucherTest {
     void followsTheWriterToTheNextFileAndSurvivesFilesThatDisappear() throws IOException {
         File first = sparse("first.cq4", 2 * MIB);
         File second = sparse("second.cq4", 2 * MIB);
-        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1);
+        JournalPretoucher p = new JournalPretoucher("test-pretouch", MIB, false, false, -1, 0);
         try {
             p.writingTo(first);
             Await.until("touched the first file", WAIT, () -> p.touchedTo(first) == MIB);
@@ -158,5 +158,32 @@ class JournalPretoucherTest {
             p.close();
         }
         assertThat(p.isRunning()).as("close stops the thread").isFalse();
+    }
+
+    @Test
+    void runsAtALowerPriorityThanTheThreadsThatStartedIt() throws IOException {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/thread-self/stat")), "needs Linux's /proc");
+        int base = ThreadNice.currentNice();
+        Assumptions.assumeTrue(base + 5 <= ThreadNice.MAX_NICE, "already at the lowest priority");
+        try (JournalPretoucher p = new JournalPretoucher("nice-pretouch", MIB, false, false, -1, 5)) {
+            Await.until("the pretoucher's nice value raised by 5", WAIT, () -> niceOfThreadNamed("nice-pretouch") == base + 5);
+            assertThat(p.isRunning()).isTrue();
+        }
+        assertThat(ThreadNice.currentNice()).as("the thread that started it keeps its priority").isEqualTo(base);
+    }
+
+    /** The nice value of this process's thread called {@code name}, or Integer.MIN_VALUE while there is none. */
+    private static int niceOfThreadNamed(String name) {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Integer.MIN_VALUE; // a thread that ended while listed: look again
+        }
+        return Integer.MIN_VALUE;
     }
 }
