@@ -76,9 +76,14 @@ final class ThreadNice {
         }
     }
 
-    /** The calling thread's nice value, field 19 of {@code /proc/thread-self/stat}. */
+    /** The calling thread's nice value. */
     static int currentNice() throws IOException {
-        String stat = Files.readString(THREAD_SELF.resolve("stat"));
+        return niceIn(THREAD_SELF.resolve("stat"));
+    }
+
+    /** The nice value in a task's {@code /proc/.../stat} file: its field 19. */
+    static int niceIn(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         // Fields after the command name, which is in parentheses and may itself hold spaces or parentheses.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[19 - 3]);

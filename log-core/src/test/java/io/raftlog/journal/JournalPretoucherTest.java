@@ -177,8 +177,7 @@ class JournalPretoucherTest {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 if (Files.readString(task.resolve("comm")).strip().equals(name)) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+                    return ThreadNice.niceIn(task.resolve("stat"));
                 }
             }
         } catch (IOException | RuntimeException e) {
