@@ -55,9 +55,9 @@ public final class JournalOptions {
     static final long DEFAULT_CACHED_BEHIND_BYTES = 64L << 20;
     /**
      * What the pretoucher adds to its thread's nice value ({@link ThreadNice}). W1 without fsync, alternated with
-     * 0 (4 pairs on a slow machine): faster in 3, p99.9 7.7-8.2 against 15-19 ms in those; 3 of 3 in a quieter
-     * set, +2-6%. At 10 a pretoucher still gets about a twentieth of a core when four nice-0 threads want both,
-     * about what it uses per node at W1's rate.
+     * 0: p99.9 lower in 12 of 15 pairs, throughput within noise; W1 with fsync faster in 5 of 7. At 19 it fell
+     * behind the writer (p99.9 22-35 ms); at 10 it still gets about a twentieth of a core when four nice-0
+     * threads want both, near what it uses per node at W1's rate.
      */
     static final int DEFAULT_BACKGROUND_NICE = 10;
 
