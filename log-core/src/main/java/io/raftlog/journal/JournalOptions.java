@@ -55,7 +55,7 @@ public final class JournalOptions {
     static final long DEFAULT_CACHED_BEHIND_BYTES = 64L << 20;
     /**
      * What the pretoucher adds to its thread's nice value ({@link ThreadNice}). W1 without fsync, alternated with
-     * 0: p99.9 lower in 12 of 15 pairs, throughput within noise; W1 with fsync faster in 5 of 7. At 19 it fell
+     * 0: p99.9 lower in 12 of 15 pairs, throughput within noise; W1 with fsync faster in 8 of 11. At 19 it fell
      * behind the writer (p99.9 22-35 ms). At 10 it gets about a twentieth of a core while four nice-0 threads
      * want both, against the twelfth it uses at W1's rate, and catches up whenever a core idles (about an eighth
      * of the time in W1 here).
