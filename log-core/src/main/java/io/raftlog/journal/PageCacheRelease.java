@@ -1,7 +1,5 @@
 package io.raftlog.journal;
 
-import jnr.ffi.LibraryLoader;
-
 /**
  * {@code posix_fadvise(POSIX_FADV_DONTNEED)}, bound through jnr-ffi: tells the kernel to drop a range of a file's
  * clean, unmapped pages from the page cache. Dirty, mapped and in-flight pages are left where they are.
@@ -9,7 +7,7 @@ import jnr.ffi.LibraryLoader;
 final class PageCacheRelease {
     /** Linux's value on x86-64 and arm64 (s390x differs; there the hint would be another harmless one). */
     private static final int POSIX_FADV_DONTNEED = 4;
-    private static final LibC LIBC = load();
+    private static final LibC LIBC = Libc.bind(LibC.class);
 
     /** The part of libc used here. */
     public interface LibC {
@@ -17,14 +15,6 @@ final class PageCacheRelease {
     }
 
     private PageCacheRelease() {
-    }
-
-    private static LibC load() {
-        try {
-            return LibraryLoader.create(LibC.class).load("c");
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
     }
 
     static boolean available() {

@@ -1,6 +1,5 @@
 package io.raftlog.journal;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
@@ -32,11 +31,7 @@ final class SyncFileRange {
         if (!Boolean.parseBoolean(System.getProperty("raftlog.journal.syncFileRange", "true"))) {
             return null; // for A/B measurement against msync
         }
-        try {
-            return LibraryLoader.create(LibC.class).load("c");
-        } catch (RuntimeException | LinkageError e) {
-            return null; // no native binding (not Linux, or no jnr on this platform): callers fall back to msync
-        }
+        return Libc.bind(LibC.class); // null without a binding (not Linux, or no jnr): callers fall back to msync
     }
 
     static boolean available() {

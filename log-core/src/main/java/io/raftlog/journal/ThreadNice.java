@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
@@ -31,7 +30,7 @@ final class ThreadNice {
     static final int MAX_NICE = 19;
     private static final int PRIO_PROCESS = 0;
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
-    private static final LibC LIBC = load();
+    private static final LibC LIBC = Libc.bind(LibC.class); // null: not Linux, or no jnr here
 
     /** The part of libc used here. */
     public interface LibC {
@@ -40,14 +39,6 @@ final class ThreadNice {
     }
 
     private ThreadNice() {
-    }
-
-    private static LibC load() {
-        try {
-            return LibraryLoader.create(LibC.class).load("c");
-        } catch (RuntimeException | LinkageError e) {
-            return null; // not Linux, or no jnr on this platform: threads keep their priority
-        }
     }
 
     /**
