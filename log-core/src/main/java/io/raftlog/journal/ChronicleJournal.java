@@ -842,8 +842,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
+    /**
+     * Hands the record whose payload the tail reader served to the tail files as it stands in the journal: the
+     * reader serves each payload in its copy of the document, right after the record's header, both checked.
+     */
     private boolean copyToTail(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
-        tailWal.append(type, index, term, buffer, offset, length);
+        int at = offset - RecordFormat.HEADER_LENGTH;
+        if (at < 0 || buffer.getLong(at + RecordFormat.INDEX_OFFSET) != index || buffer.getInt(at + RecordFormat.LENGTH_OFFSET) != length) {
+            throw new IllegalStateException("entry " + index + " was not served inside its record; the tail files need the record whole");
+        }
+        tailWal.appendRecord(buffer, at, RecordFormat.HEADER_LENGTH + length);
         return true;
     }
 

@@ -9,7 +9,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * copied out once and its records served in order, and the tailer only moves when the next entry is not in
  * the next document (a segment boundary, or the previous call left it elsewhere). Every record's checksum
  * is checked before its bytes reach the consumer: corrupt data is never served. Only what the journal has
- * published ({@link Source#publishedLast()}: written documents) is read.
+ * published ({@link Source#publishedLast()}: written documents) is read. A consumer's payload always lies in
+ * the reader's copy of its document right after the record's header, so a consumer may take the whole record
+ * (the flusher copies records into the tail files so).
  */
 final class ChronicleJournalReader implements JournalReader {
     /** What the reader needs of its journal; the inspector supplies a read-only one. */

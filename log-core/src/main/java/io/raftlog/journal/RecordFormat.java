@@ -20,7 +20,7 @@ import io.raftlog.raft.EntryType;
  *   8  long  index     Raft index (markers: see below)
  *  16  long  term
  *  24  int   length    payload bytes
- *  28  int   tag       0 in the journal; the tail file's generation ({@link TailFile})
+ *  28  int   tag       0 in the journal; in a tail file, a FRAME's generation ({@link TailFile})
  *  32  payload
  * </pre>
  *
@@ -28,6 +28,11 @@ import io.raftlog.raft.EntryType;
  * index, term = the term of the entry just below it, an 8-byte payload: the last index at that moment). An entry whose index is at or below
  * the current last index also supersedes the suffix from that index (the same rule Raft applies), so a
  * truncation is durable as soon as either is.
+ *
+ * <p>Tail files ({@link TailFile}) also hold FRAME records, never the journal: the same header (index = the
+ * first entry's index, term = how many records it holds, tag = the file's generation) whose payload is entry
+ * records exactly as the journal holds them, each with its own header and checksum. The frame's checksum
+ * covers them all, so a torn or older frame is told apart as a torn or older record is.
  */
 final class RecordFormat {
     static final int HEADER_LENGTH = 32;
@@ -35,6 +40,8 @@ final class RecordFormat {
 
     static final byte TRUNCATE = 0x10;
     static final byte COMPACT = 0x11;
+    /** Tail files only: a run of entry records sealed as one (see the class comment). */
+    static final byte FRAME = 0x20;
 
     static final int CRC_OFFSET = 0;
     static final int KIND_OFFSET = 4;
@@ -46,6 +53,8 @@ final class RecordFormat {
 
     /** Largest payload a record may carry; bounds the scratch buffer and rejects absurd lengths early. */
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;
+    /** Largest payload of a FRAME: room for at least one record of the largest payload. */
+    static final int MAX_FRAME_PAYLOAD = MAX_PAYLOAD + HEADER_LENGTH;
 
     private RecordFormat() {
     }
@@ -58,6 +67,7 @@ final class RecordFormat {
         return switch (kind) {
             case TRUNCATE -> "truncate";
             case COMPACT -> "compact";
+            case FRAME -> "frame";
             default -> EntryType.name(kind);
         };
     }
@@ -74,6 +84,23 @@ final class RecordFormat {
     /** As {@link #encode(CRC32C, MutableDirectBuffer, int, byte, long, long, DirectBuffer, int, int)}, with a tag. */
     static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
                       DirectBuffer payload, int offset, int length, int tag) {
+        if (length > 0) {
+            dst.putBytes(at + HEADER_LENGTH, payload, offset, length);
+        }
+        return seal(crc, dst, at, kind, index, term, length, tag);
+    }
+
+    /**
+     * Seals the FRAME whose header is at {@code at} in the heap buffer {@code dst}, followed by {@code payloadLength}
+     * bytes of {@code records} whole entry records starting with index {@code firstIndex}: writes the header and
+     * the checksum over header and records. Returns the frame's length.
+     */
+    static int sealFrame(CRC32C crc, MutableDirectBuffer dst, int at, long firstIndex, int records, int payloadLength, int tag) {
+        return seal(crc, dst, at, FRAME, firstIndex, records, payloadLength, tag);
+    }
+
+    /** Writes the header of the record at {@code at}, whose payload is in place, and its checksum; returns its length. */
+    private static int seal(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term, int length, int tag) {
         dst.putByte(at + KIND_OFFSET, kind);
         dst.putByte(at + VERSION_OFFSET, VERSION);
         dst.putShort(at + 6, (short) 0);
@@ -81,9 +108,6 @@ final class RecordFormat {
         dst.putLong(at + TERM_OFFSET, term);
         dst.putInt(at + LENGTH_OFFSET, length);
         dst.putInt(at + TAG_OFFSET, tag);
-        if (length > 0) {
-            dst.putBytes(at + HEADER_LENGTH, payload, offset, length);
-        }
         int total = HEADER_LENGTH + length;
         dst.putInt(at + CRC_OFFSET, checksum(crc, dst, at, total));
         return total;
@@ -110,6 +134,19 @@ final class RecordFormat {
      * bytes long (already checked to lie within its document), is not a whole, valid record, or null if it is one.
      */
     static String damage(CRC32C crc, DirectBuffer doc, int at, int recordLength) {
+        String unsealed = unsealed(crc, doc, at, recordLength);
+        if (unsealed != null) {
+            return unsealed;
+        }
+        byte kind = doc.getByte(at + KIND_OFFSET);
+        if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT) {
+            return "unknown record kind " + kind;
+        }
+        return null;
+    }
+
+    /** Why the record at {@code at} (of any kind) does not carry its own checksum and version, or null if it does. */
+    static String unsealed(CRC32C crc, DirectBuffer doc, int at, int recordLength) {
         int stored = doc.getInt(at + CRC_OFFSET);
         int actual = checksum(crc, doc, at, recordLength);
         if (stored != actual) {
@@ -117,10 +154,6 @@ final class RecordFormat {
         }
         if (doc.getByte(at + VERSION_OFFSET) != VERSION) {
             return "unknown record version " + doc.getByte(at + VERSION_OFFSET);
-        }
-        byte kind = doc.getByte(at + KIND_OFFSET);
-        if (!isEntry(kind) && kind != TRUNCATE && kind != COMPACT) {
-            return "unknown record kind " + kind;
         }
         return null;
     }

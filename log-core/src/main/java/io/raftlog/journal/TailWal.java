@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it holds: {@link RecordFormat} entry records in the order the journal wrote them (an entry at or
  * below the index of the one before replaces the suffix from there, as in the journal), written since the
- * cycle files were last forced. Two {@link TailFile}s take turns: once the active one holds
+ * cycle files were last forced. They are the journal's own records, byte for byte, in FRAME records that carry
+ * the file's generation and one checksum over all of them: one bulk copy and one checksum per force, where
+ * encoding each record again with the generation in its own header cost a copy and a checksum per record. Two {@link TailFile}s take turns: once the active one holds
  * {@code switchBytes}, new records go to the other, and a checkpoint thread forces the cycle files (which
  * then hold durably everything the retired file held, as it was copied from them) and clears the retired
  * file for its next turn. The slow force of the mapped files thus runs beside the flushes, not in front of
@@ -63,6 +65,10 @@ final class TailWal implements AutoCloseable {
     private UnsafeBuffer encoded = new UnsafeBuffer(new byte[WRITE_CHUNK]);
     private ByteBuffer encodedView = ByteBuffer.wrap(encoded.byteArray());
     private int encodedBytes;
+    /** Where in {@link #encoded} the open frame's header is, or -1: records appended since are its payload. */
+    private int frameAt = -1;
+    private long frameFirstIndex;
+    private int frameRecords;
     private int active;
     private long forces;
     private long turns;
@@ -124,18 +130,41 @@ final class TailWal implements AutoCloseable {
         return dir.resolve(FILE_NAMES[0]).toFile().exists() || dir.resolve(FILE_NAMES[1]).toFile().exists();
     }
 
-    /** Flusher: adds one entry record; it reaches the file at the latest with the next {@link #force()}. */
-    void append(byte kind, long index, long term, DirectBuffer payload, int offset, int length) {
-        int total = RecordFormat.HEADER_LENGTH + length;
-        if (encodedBytes + total > encoded.capacity()) {
+    /**
+     * Flusher: adds one whole entry record, {@code length} bytes at {@code at} in {@code record} exactly as the
+     * journal holds it (its header and checksum checked by the caller's read); it reaches the file at the latest
+     * with the next {@link #force()}.
+     */
+    void appendRecord(DirectBuffer record, int at, int length) {
+        if (frameAt >= 0 && encodedBytes - frameAt - RecordFormat.HEADER_LENGTH + length > RecordFormat.MAX_FRAME_PAYLOAD) {
+            sealFrame(); // the next frame starts here: a frame never outgrows what a read of the file accepts
+        }
+        int needed = length + (frameAt < 0 ? RecordFormat.HEADER_LENGTH : 0);
+        if (encodedBytes + needed > encoded.capacity()) {
             writeEncoded();
-            if (total > encoded.capacity()) {
-                encoded = new UnsafeBuffer(new byte[Integer.highestOneBit(total) << 1]); // a rare, huge entry
+            needed = RecordFormat.HEADER_LENGTH + length;
+            if (needed > encoded.capacity()) {
+                encoded = new UnsafeBuffer(new byte[Integer.highestOneBit(needed) << 1]); // a rare, huge entry
                 encodedView = ByteBuffer.wrap(encoded.byteArray());
             }
         }
-        encodedBytes += RecordFormat.encode(crc, encoded, encodedBytes, kind, index, term, payload, offset, length,
-            files[active].generation());
+        if (frameAt < 0) {
+            frameAt = encodedBytes;
+            encodedBytes += RecordFormat.HEADER_LENGTH;
+            frameFirstIndex = record.getLong(at + RecordFormat.INDEX_OFFSET);
+            frameRecords = 0;
+        }
+        encoded.putBytes(encodedBytes, record, at, length);
+        encodedBytes += length;
+        frameRecords++;
+    }
+
+    private void sealFrame() {
+        if (frameAt >= 0) {
+            RecordFormat.sealFrame(crc, encoded, frameAt, frameFirstIndex, frameRecords,
+                encodedBytes - frameAt - RecordFormat.HEADER_LENGTH, files[active].generation());
+            frameAt = -1;
+        }
     }
 
     /**
@@ -168,6 +197,7 @@ final class TailWal implements AutoCloseable {
     }
 
     private void writeEncoded() {
+        sealFrame();
         if (encodedBytes == 0) {
             return;
         }

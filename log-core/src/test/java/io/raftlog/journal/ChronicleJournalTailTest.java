@@ -177,25 +177,31 @@ class ChronicleJournalTailTest {
         }
     }
 
+    /**
+     * A flush writes its entries as one frame and acknowledges none of them before the frame is forced whole, so
+     * a crash during the second flush loses exactly that flush's entries, and the first flush's replay.
+     */
     @Test
-    void aTornLastRecordEndsTheReplayThere() throws IOException {
+    void aTornLastFrameEndsTheReplayAtTheFlushBeforeIt() throws IOException {
         startWithForcedCopy(10);
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
-            append(j, 11, 20, 1, 0);
+            append(j, 11, 15, 1, 0);
+            j.flush();
+            append(j, 16, 20, 1, 0);
             j.flush();
             copyTailFiles(live, lost);
         }
-        // Cut the last record (entry 20) short, as a crash during its write would.
-        long wholeRecords = 0;
+        // Cut the second flush's frame (entries 16-20) short, as a crash during its write would.
+        long written = 2 * RecordFormat.HEADER_LENGTH; // the two frames' headers
         for (long i = 11; i <= 20; i++) {
-            wholeRecords += RecordFormat.HEADER_LENGTH + Entries.payload(i, 0).length;
+            written += RecordFormat.HEADER_LENGTH + Entries.payload(i, 0).length;
         }
         try (RandomAccessFile f = new RandomAccessFile(lost.resolve(TailWal.FILE_NAMES[0]).toFile(), "rw")) {
-            f.setLength(wholeRecords - 3);
+            f.setLength(written - 3);
         }
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
-            assertThat(j.lastIndex()).isEqualTo(19);
-            assertHolds(Entries.readAll(j), 1, 19, 1, 0);
+            assertThat(j.lastIndex()).isEqualTo(15);
+            assertHolds(Entries.readAll(j), 1, 15, 1, 0);
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 
 import io.raftlog.pipeline.Await;
 import io.raftlog.raft.EntryType;
@@ -36,12 +37,15 @@ class TailWalCheckpointFailureTest {
         };
         TailWal wal = new TailWal(dir, 16 * 1024, true, failingForce, "test-checkpoint");
         UnsafeBuffer payload = new UnsafeBuffer(new byte[100]);
+        UnsafeBuffer record = new UnsafeBuffer(new byte[RecordFormat.HEADER_LENGTH + payload.capacity()]);
+        CRC32C crc = new CRC32C();
         long index = 0;
         try {
             // Until the active file has switched and its retirement was tried: 3/4 of 16 KiB is ~100 records.
             while (forcesTried.get() == 0 && index < 10_000) {
                 index++;
-                wal.append(EntryType.DATA, index, 1, payload, 0, payload.capacity());
+                int length = RecordFormat.encode(crc, record, 0, EntryType.DATA, index, 1, payload, 0, payload.capacity());
+                wal.appendRecord(record, 0, length);
                 wal.force();
             }
             assertThat(forcesTried.get()).as("a checkpoint ran").isEqualTo(1);

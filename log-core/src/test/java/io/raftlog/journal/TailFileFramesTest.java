@@ -1,0 +1,193 @@
+package io.raftlog.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32C;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.raftlog.raft.EntryType;
+
+/**
+ * Tail files hold the journal's records verbatim inside FRAME records that carry the file's generation
+ * ({@link TailWal#appendRecord}). A read hands back every entry of the file's own generation, in order; it stops
+ * at a torn frame or an older generation's frame as it stops at a torn or older record; a frame whose checksum
+ * holds over records that do not is corruption, named, not a torn end; files written before frames still read.
+ */
+class TailFileFramesTest {
+    private static final CRC32C CRC = new CRC32C();
+
+    @TempDir
+    Path dir;
+
+    /** The journal's own form of entry {@code index}: tag 0, payload {@code payloadBytes} bytes starting with the index. */
+    private static int record(UnsafeBuffer dst, int at, long index, long term, int payloadBytes) {
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadBytes]);
+        if (payloadBytes >= 8) {
+            payload.putLong(0, index);
+        }
+        return RecordFormat.encode(CRC, dst, at, EntryType.DATA, index, term, payload, 0, payloadBytes);
+    }
+
+    /** Frames of {@code perFrame} records each for entries from..to, as {@link TailWal} writes them. */
+    private static ByteBuffer frames(long from, long to, int generation, int payloadBytes, int perFrame) {
+        int recordBytes = RecordFormat.HEADER_LENGTH + payloadBytes;
+        long count = to - from + 1;
+        UnsafeBuffer b = new UnsafeBuffer(new byte[(int) (count * recordBytes + (count / perFrame + 1) * RecordFormat.HEADER_LENGTH)]);
+        int at = 0;
+        for (long first = from; first <= to; first += perFrame) {
+            int frameAt = at;
+            at += RecordFormat.HEADER_LENGTH;
+            long last = Math.min(to, first + perFrame - 1);
+            for (long i = first; i <= last; i++) {
+                at += record(b, at, i, 1, payloadBytes);
+            }
+            RecordFormat.sealFrame(CRC, b, frameAt, first, (int) (last - first + 1), at - frameAt - RecordFormat.HEADER_LENGTH, generation);
+        }
+        return ByteBuffer.wrap(b.byteArray(), 0, at);
+    }
+
+    private static List<Long> indexes(Path file) {
+        List<Long> seen = new ArrayList<>();
+        TailFile.read(file, (kind, index, term, buffer, offset, length) -> seen.add(index));
+        return seen;
+    }
+
+    private Path written(ByteBuffer... writes) {
+        Path path = dir.resolve("t.wal");
+        try (TailFile f = TailFile.openEmpty(path, true)) {
+            f.begin(1);
+            for (ByteBuffer w : writes) {
+                f.write(w);
+            }
+            f.force();
+        }
+        return path;
+    }
+
+    private static void flipByte(Path path, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, position);
+            one.put(0, (byte) (one.get(0) ^ 0x40)).rewind();
+            ch.write(one, position);
+        }
+    }
+
+    @ParameterizedTest(name = "direct I/O requested: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNewTurnEndsWhereItsOwnFramesEndEvenWhenOlderFramesFollowOnFrameBoundaries(boolean directIo) {
+        Path path = dir.resolve("t.wal");
+        try (TailFile f = TailFile.openEmpty(path, directIo)) {
+            f.begin(1);
+            f.write(frames(1, 100, 1, 16, 10));
+            f.force();
+            f.clearHead();
+            f.begin(2);
+            f.write(frames(500, 539, 2, 16, 10)); // same frame size: the old frames continue on a frame boundary
+            f.force();
+        }
+        assertThat(indexes(path)).hasSize(40).startsWith(500L).endsWith(539L);
+        assertThat(TailFile.read(path, null).records()).isEqualTo(40);
+        assertThat(TailFile.firstGeneration(path)).isEqualTo(2);
+    }
+
+    @Test
+    void aTornFrameEndsTheReadWithTheWholeFramesBeforeIt() throws IOException {
+        ByteBuffer first = frames(1, 50, 1, 100, 25);
+        int firstBytes = first.remaining();
+        Path path = written(first, frames(51, 100, 1, 100, 25));
+        flipByte(path, firstBytes + RecordFormat.HEADER_LENGTH + 2 * (RecordFormat.HEADER_LENGTH + 100) + 7); // inside entry 53
+        assertThat(indexes(path)).hasSize(50).endsWith(50L);
+    }
+
+    @Test
+    void aSealedFrameOverADamagedRecordIsCorruptionNamingTheFileAndPlace() {
+        ByteBuffer bytes = frames(1, 20, 1, 64, 10);
+        UnsafeBuffer b = new UnsafeBuffer(bytes.array());
+        int secondFrame = RecordFormat.HEADER_LENGTH + 10 * (RecordFormat.HEADER_LENGTH + 64);
+        int damagedRecord = secondFrame + RecordFormat.HEADER_LENGTH + 3 * (RecordFormat.HEADER_LENGTH + 64);
+        b.putByte(damagedRecord + RecordFormat.HEADER_LENGTH + 9, (byte) 0x5a); // entry 14's payload; its own checksum now fails
+        RecordFormat.sealFrame(CRC, b, secondFrame, 11, 10, 10 * (RecordFormat.HEADER_LENGTH + 64), 1); // the frame's holds
+        Path path = written(bytes);
+        assertThatThrownBy(() -> indexes(path)).isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining(path.toString()).hasMessageContaining("record 3 of the frame at byte " + secondFrame)
+            .hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
+    void aFrameWhoseRecordCountDisagreesWithItsHeaderIsCorruption() {
+        ByteBuffer bytes = frames(1, 10, 1, 64, 10);
+        RecordFormat.sealFrame(CRC, new UnsafeBuffer(bytes.array()), 0, 1, 11, bytes.remaining() - RecordFormat.HEADER_LENGTH, 1);
+        Path path = written(bytes);
+        assertThatThrownBy(() -> indexes(path)).isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("holds 10 records where its header says 11");
+    }
+
+    @Test
+    void recordsTaggedOneByOneAsBeforeFramesStillReadFollowedByFrames() {
+        UnsafeBuffer old = new UnsafeBuffer(new byte[5 * (RecordFormat.HEADER_LENGTH + 40)]);
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[40]);
+        int at = 0;
+        for (long i = 1; i <= 5; i++) {
+            at += RecordFormat.encode(CRC, old, at, EntryType.DATA, i, 1, payload, 0, 40, 1);
+        }
+        Path path = written(ByteBuffer.wrap(old.byteArray(), 0, at), frames(6, 30, 1, 40, 8));
+        assertThat(indexes(path)).hasSize(30).startsWith(1L).endsWith(30L);
+    }
+
+    /**
+     * What the flusher does, through {@link TailWal}: records of seeded random sizes (one larger than the
+     * megabyte the flusher gathers before a write, one larger than the staging memory of a direct write), forced
+     * at random points, replay whole and in order with their payloads.
+     */
+    @Test
+    void everyRecordTheWalTakesReplaysInOrderWithItsPayload() {
+        long seed = Long.getLong("raftlog.test.seed", System.nanoTime());
+        System.out.println("TailFileFramesTest seed " + seed + " (replay: -Draftlog.test.seed=" + seed + ")");
+        Random random = new Random(seed);
+        List<Long> expected = new ArrayList<>();
+        List<Integer> expectedLengths = new ArrayList<>();
+        TailWal wal = new TailWal(dir, 16L << 20, true, () -> { }, "test-checkpoint");
+        try {
+            UnsafeBuffer rec = new UnsafeBuffer(new byte[RecordFormat.HEADER_LENGTH + (3 << 20)]);
+            for (long index = 1; index <= 3_000; index++) {
+                int payload = index == 1_000 ? (3 << 20) - 5 : index == 2_000 ? (1 << 20) + 3 : 8 + random.nextInt(2_000);
+                int length = record(rec, 0, index, 7, payload);
+                wal.appendRecord(rec, 0, length);
+                expected.add(index);
+                expectedLengths.add(payload);
+                if (random.nextInt(50) == 0) {
+                    wal.force();
+                }
+            }
+            wal.force();
+        } finally {
+            wal.close(false);
+        }
+        List<Long> seen = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
+        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
+            assertThat(kind).isEqualTo(EntryType.DATA);
+            assertThat(term).isEqualTo(7);
+            assertThat(buffer.getLong(offset)).as("payload of entry %d", index).isEqualTo(index);
+            seen.add(index);
+            lengths.add(length);
+        });
+        assertThat(seen).as("seed %d", seed).isEqualTo(expected);
+        assertThat(lengths).as("seed %d", seed).isEqualTo(expectedLengths);
+    }
+}
