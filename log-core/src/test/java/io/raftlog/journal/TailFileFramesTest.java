@@ -16,16 +16,15 @@ import java.util.zip.CRC32C;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import io.raftlog.raft.EntryType;
 
 /**
  * Tail files hold the journal's records verbatim inside FRAME records that carry the file's generation
  * ({@link TailWal#appendRecord}). A read hands back every entry of the file's own generation, in order; it stops
- * at a torn frame or an older generation's frame as it stops at a torn or older record; a frame whose checksum
- * holds over records that do not is corruption, named, not a torn end; files written before frames still read.
+ * at a torn frame as it stops at a torn record (an older generation's frames: {@link TailFileTest}); a frame
+ * whose checksum holds over records that do not is corruption, named, not a torn end; files written before
+ * frames still read.
  */
 class TailFileFramesTest {
     private static final CRC32C CRC = new CRC32C();
@@ -40,24 +39,6 @@ class TailFileFramesTest {
             payload.putLong(0, index);
         }
         return RecordFormat.encode(CRC, dst, at, EntryType.DATA, index, term, payload, 0, payloadBytes);
-    }
-
-    /** Frames of {@code perFrame} records each for entries from..to, as {@link TailWal} writes them. */
-    private static ByteBuffer frames(long from, long to, int generation, int payloadBytes, int perFrame) {
-        int recordBytes = RecordFormat.HEADER_LENGTH + payloadBytes;
-        long count = to - from + 1;
-        UnsafeBuffer b = new UnsafeBuffer(new byte[(int) (count * recordBytes + (count / perFrame + 1) * RecordFormat.HEADER_LENGTH)]);
-        int at = 0;
-        for (long first = from; first <= to; first += perFrame) {
-            int frameAt = at;
-            at += RecordFormat.HEADER_LENGTH;
-            long last = Math.min(to, first + perFrame - 1);
-            for (long i = first; i <= last; i++) {
-                at += record(b, at, i, 1, payloadBytes);
-            }
-            RecordFormat.sealFrame(CRC, b, frameAt, first, (int) (last - first + 1), at - frameAt - RecordFormat.HEADER_LENGTH, generation);
-        }
-        return ByteBuffer.wrap(b.byteArray(), 0, at);
     }
 
     private static List<Long> indexes(Path file) {
@@ -87,36 +68,18 @@ class TailFileFramesTest {
         }
     }
 
-    @ParameterizedTest(name = "direct I/O requested: {0}")
-    @ValueSource(booleans = {false, true})
-    void aNewTurnEndsWhereItsOwnFramesEndEvenWhenOlderFramesFollowOnFrameBoundaries(boolean directIo) {
-        Path path = dir.resolve("t.wal");
-        try (TailFile f = TailFile.openEmpty(path, directIo)) {
-            f.begin(1);
-            f.write(frames(1, 100, 1, 16, 10));
-            f.force();
-            f.clearHead();
-            f.begin(2);
-            f.write(frames(500, 539, 2, 16, 10)); // same frame size: the old frames continue on a frame boundary
-            f.force();
-        }
-        assertThat(indexes(path)).hasSize(40).startsWith(500L).endsWith(539L);
-        assertThat(TailFile.read(path, null).records()).isEqualTo(40);
-        assertThat(TailFile.firstGeneration(path)).isEqualTo(2);
-    }
-
     @Test
     void aTornFrameEndsTheReadWithTheWholeFramesBeforeIt() throws IOException {
-        ByteBuffer first = frames(1, 50, 1, 100, 25);
+        ByteBuffer first = TailFileTest.frames(1, 50, 1, 100, 25);
         int firstBytes = first.remaining();
-        Path path = written(first, frames(51, 100, 1, 100, 25));
+        Path path = written(first, TailFileTest.frames(51, 100, 1, 100, 25));
         flipByte(path, firstBytes + RecordFormat.HEADER_LENGTH + 2 * (RecordFormat.HEADER_LENGTH + 100) + 7); // inside entry 53
         assertThat(indexes(path)).hasSize(50).endsWith(50L);
     }
 
     @Test
     void aSealedFrameOverADamagedRecordIsCorruptionNamingTheFileAndPlace() {
-        ByteBuffer bytes = frames(1, 20, 1, 64, 10);
+        ByteBuffer bytes = TailFileTest.frames(1, 20, 1, 64, 10);
         UnsafeBuffer b = new UnsafeBuffer(bytes.array());
         int secondFrame = RecordFormat.HEADER_LENGTH + 10 * (RecordFormat.HEADER_LENGTH + 64);
         int damagedRecord = secondFrame + RecordFormat.HEADER_LENGTH + 3 * (RecordFormat.HEADER_LENGTH + 64);
@@ -130,7 +93,7 @@ class TailFileFramesTest {
 
     @Test
     void aFrameWhoseRecordCountDisagreesWithItsHeaderIsCorruption() {
-        ByteBuffer bytes = frames(1, 10, 1, 64, 10);
+        ByteBuffer bytes = TailFileTest.frames(1, 10, 1, 64, 10);
         RecordFormat.sealFrame(CRC, new UnsafeBuffer(bytes.array()), 0, 1, 11, bytes.remaining() - RecordFormat.HEADER_LENGTH, 1);
         Path path = written(bytes);
         assertThatThrownBy(() -> indexes(path)).isInstanceOf(JournalCorruptedException.class)
@@ -145,7 +108,7 @@ class TailFileFramesTest {
         for (long i = 1; i <= 5; i++) {
             at += RecordFormat.encode(CRC, old, at, EntryType.DATA, i, 1, payload, 0, 40, 1);
         }
-        Path path = written(ByteBuffer.wrap(old.byteArray(), 0, at), frames(6, 30, 1, 40, 8));
+        Path path = written(ByteBuffer.wrap(old.byteArray(), 0, at), TailFileTest.frames(6, 30, 1, 40, 8));
         assertThat(indexes(path)).hasSize(30).startsWith(1L).endsWith(30L);
     }
 

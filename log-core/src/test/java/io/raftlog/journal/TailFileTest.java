@@ -14,6 +14,7 @@ import java.util.zip.CRC32C;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,26 +40,50 @@ class TailFileTest {
         return ByteBuffer.wrap(b.byteArray(), 0, at);
     }
 
+    /** Frames of {@code perFrame} journal records (tag 0) each for entries from..to, as {@link TailWal} writes them. */
+    static ByteBuffer frames(long from, long to, int generation, int payloadBytes, int perFrame) {
+        CRC32C crc = new CRC32C();
+        int recordBytes = RecordFormat.HEADER_LENGTH + payloadBytes;
+        long count = to - from + 1;
+        UnsafeBuffer b = new UnsafeBuffer(new byte[(int) (count * recordBytes + (count / perFrame + 1) * RecordFormat.HEADER_LENGTH)]);
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadBytes]);
+        int at = 0;
+        for (long first = from; first <= to; first += perFrame) {
+            int frameAt = at;
+            at += RecordFormat.HEADER_LENGTH;
+            long last = Math.min(to, first + perFrame - 1);
+            for (long i = first; i <= last; i++) {
+                payload.putLong(0, i);
+                at += RecordFormat.encode(crc, b, at, EntryType.DATA, i, 1, payload, 0, payloadBytes);
+            }
+            RecordFormat.sealFrame(crc, b, frameAt, first, (int) (last - first + 1), at - frameAt - RecordFormat.HEADER_LENGTH, generation);
+        }
+        return ByteBuffer.wrap(b.byteArray(), 0, at);
+    }
+
     private static List<Long> indexes(Path file) {
         List<Long> seen = new ArrayList<>();
         TailFile.read(file, (kind, index, term, buffer, offset, length) -> seen.add(index));
         return seen;
     }
 
-    @ParameterizedTest(name = "direct I/O requested: {0}")
-    @ValueSource(booleans = {false, true})
-    void aNewTurnEndsWhereItsOwnRecordsEndEvenWhenOlderRecordsFollowOnRecordBoundaries(boolean directIo) {
+    /** Records tagged one by one (the form before frames), or in frames of ten (see {@link TailFileFramesTest}). */
+    @ParameterizedTest(name = "direct I/O requested: {0}, frames: {1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void aNewTurnEndsWhereItsOwnRecordsEndEvenWhenOlderRecordsFollowOnRecordBoundaries(boolean directIo, boolean framed) {
         Path path = dir.resolve("t.wal");
         try (TailFile f = TailFile.openEmpty(path, directIo)) {
             f.begin(1);
-            f.write(records(1, 100, 1, 16));
+            f.write(framed ? frames(1, 100, 1, 16, 10) : records(1, 100, 1, 16));
             f.force();
             f.clearHead();
             f.begin(2);
-            f.write(records(500, 539, 2, 16)); // same record size: the old ones continue on a record boundary
+            // same record (frame) size: the old ones continue on a record (frame) boundary
+            f.write(framed ? frames(500, 539, 2, 16, 10) : records(500, 539, 2, 16));
             f.force();
         }
         assertThat(indexes(path)).hasSize(40).startsWith(500L).endsWith(539L);
+        assertThat(TailFile.read(path, null).records()).isEqualTo(40);
         assertThat(TailFile.read(path, null).generation()).isEqualTo(2);
     }
 
