@@ -133,18 +133,6 @@ public final class RaftServer implements AutoCloseable {
         });
     }
 
-    /**
-     * With shared threading, runs the transport's last duty cycles on the closing thread so that the
-     * answers the stopped raft thread left in the rings (NOT_LEADER to pending appends) still go out; at
-     * most 100 ms, since a peer or client that does not read must not hold up the stop.
-     */
-    private void sendWhatIsLeft() {
-        long deadline = System.nanoTime() + 100_000_000L;
-        while (transport.doWork() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-    }
-
     /** Opens (or creates) the node's data directory and starts it; returns once it listens. */
     public static RaftServer start(ServerConfig config) {
         Path dir = config.dataDir();
@@ -236,10 +224,13 @@ public final class RaftServer implements AutoCloseable {
         LOG.info("node {} stopping", config.nodeId());
         peerConnections.forEach(c -> c.close("node stopping"));
         pipeline.close(); // answers pending appends NOT_LEADER (while the transport can still send), flushes
-        if (config.threading() == Threading.SHARED && !pipeline.raftThreadRunning()) {
-            sendWhatIsLeft(); // the raft thread that ran the network has stopped; never two threads at once
+        if (config.threading() == Threading.SHARED && pipeline.raftThreadRunning()) {
+            LOG.error("node {}: the raft thread did not stop; closing the transport it runs from this thread anyway",
+                config.nodeId());
         }
         fetch.close();
+        // Sends what the rings still hold (those answers; at most 100 ms), then closes the sockets: on the
+        // transport's own thread, or with shared threading on this one, the raft thread that ran it having stopped.
         transport.close();
         journal.close();
         hardState.close();

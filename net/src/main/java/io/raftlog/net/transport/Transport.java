@@ -81,6 +81,8 @@ public final class Transport implements Agent, AutoCloseable {
     private final TransportConfig config;
     private final FrameHandler handler;
     private final TransportCounters counters = new TransportCounters();
+    /** How long a close keeps sending what the rings still hold. */
+    private static final long CLOSE_SEND_NS = 100_000_000L;
     private final Selector selector;
     private final SelectorWakeup wakeup;
     private final ArrayList<Connection> connections = new ArrayList<>();
@@ -325,8 +327,16 @@ public final class Transport implements Agent, AutoCloseable {
         return work + handler.onDutyCycle(nowNs);
     }
 
+    /**
+     * Runs on the thread that ran the duty cycles (the transport's own, or the caller of {@link #close} when none
+     * was started): first sends what the rings still hold, then closes every socket. A stopping node's last
+     * answers (NOT_LEADER to the appends it could not commit) are offered just before its transport closes, and
+     * with a thread of its own the transport may not have run a cycle since; without this, they were lost and the
+     * client saw the connection end instead (an EOF, seen once in RaftServerClusterTest).
+     */
     @Override
     public void onClose() {
+        sendWhatIsLeft();
         for (Connection c : connections) {
             CloseHelper.quietClose(c.channel);
             c.state(Connection.CLOSED);
@@ -336,6 +346,21 @@ public final class Transport implements Agent, AutoCloseable {
         servers.clear();
         wakeup.close();
         CloseHelper.quietClose(selector);
+    }
+
+    /**
+     * Duty cycles without reading, while they find work, for at most {@link #CLOSE_SEND_NS}: a peer or client that
+     * does not read must not hold up the close (frames behind a socket that takes nothing are not work).
+     */
+    private void sendWhatIsLeft() {
+        long deadline = System.nanoTime() + CLOSE_SEND_NS;
+        try {
+            while (doWork(false) > 0 && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sending the last frames before closing failed: {}", e.toString());
+        }
     }
 
     // ---- per connection ----
