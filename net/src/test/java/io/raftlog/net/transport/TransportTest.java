@@ -7,9 +7,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.raftlog.net.codec.AppendEntriesDecoder;
 import io.raftlog.net.codec.AppendEntriesEncoder;
+import io.raftlog.net.codec.EndOfLogFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.RequestIdFrame;
@@ -71,7 +75,7 @@ class TransportTest {
         // the node answers in place through a claim
         int index = fromClient.tryClaim(64);
         assertThat(index).isNotNegative();
-        int length = new io.raftlog.net.codec.EndOfLogFrame().encode(fromClient.claimBuffer(), index, 5, 6, 7);
+        int length = new EndOfLogFrame().encode(fromClient.claimBuffer(), index, 5, 6, 7);
         assertThat(length).isLessThan(64);
         fromClient.commit(index);
         Await.until("answer arrives", WAIT, () -> clientSide.frameCount.get() == 1);
@@ -79,6 +83,60 @@ class TransportTest {
         assertThat(clientSide.frames.peek().bytes()).hasSize(length);
         assertThat(a.counters().get(Counter.PROTOCOL_ERRORS)).isZero();
         assertThat(b.counters().get(Counter.WRITE_CALLS)).as("frames were coalesced").isLessThan(1000);
+    }
+
+    /**
+     * A frame offered just before the close, while the transport thread is inside a duty cycle that has already
+     * serviced the connections, still reaches the other side: the close sends what the rings hold before it
+     * closes the sockets. (Without that, the transport's thread left its loop after that cycle and closed the
+     * socket with the frame unsent: a stopping node's NOT_LEADER answers were lost that way.)
+     */
+    @Test
+    void aFrameOfferedJustBeforeTheCloseIsSentBeforeTheSocketCloses() throws Exception {
+        CountDownLatch inCycle = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean holdNextCycle = new AtomicBoolean();
+        RecordingHandler nodeSide = new RecordingHandler() {
+            @Override
+            public int onDutyCycle(long nowNs) {
+                if (holdNextCycle.compareAndSet(true, false)) {
+                    inCycle.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.onDutyCycle(nowNs);
+            }
+        };
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        RecordingHandler clientSide = new RecordingHandler();
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), clientSide).start();
+        Connection toNode = b.connect(address, false);
+        Await.until("client handshake", WAIT, toNode::isActive);
+        Await.until("node sees the client", WAIT, () -> nodeSide.connected.size() == 1);
+        Connection fromClient = nodeSide.connected.get(0);
+
+        holdNextCycle.set(true);
+        assertThat(inCycle.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("a cycle is held").isTrue();
+        UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+        int length = new EndOfLogFrame().encode(scratch, 0, 5, 6, 7);
+        assertThat(fromClient.offer(scratch, 0, length)).isTrue(); // after this cycle serviced the connection
+        Transport closing = a;
+        a = null;
+        Thread closer = new Thread(closing::close, "test-closer");
+        closer.start();
+        // The close has told the transport's thread to stop (it waits for it in a join) before the cycle ends.
+        Await.until("the close waits for the transport's thread", WAIT,
+            () -> closer.getState() == Thread.State.TIMED_WAITING || closer.getState() == Thread.State.WAITING);
+        release.countDown();
+        closer.join(WAIT.toMillis());
+        assertThat(closer.isAlive()).isFalse();
+        Await.until("the frame arrives", WAIT, () -> clientSide.frameCount.get() == 1);
+        assertThat(clientSide.frames.peek().type()).isEqualTo(FrameType.END_OF_LOG);
+        Await.until("and then the connection closes", WAIT, () -> !clientSide.closed.isEmpty());
     }
 
     @Test
@@ -231,7 +289,7 @@ class TransportTest {
     /** Offers 32-byte frames until the connection's ring refuses one; returns how many it took. */
     private static int offerUntilTheRingIsFull(Connection to) {
         UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
-        new io.raftlog.net.codec.EndOfLogFrame().encode(frame, 0, 1, 2, 3);
+        new EndOfLogFrame().encode(frame, 0, 1, 2, 3);
         frame.putInt(0, 32);
         int accepted = 0;
         long deadline = System.nanoTime() + WAIT.toNanos();
