@@ -78,16 +78,10 @@ final class RecordFormat {
      */
     static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
                       DirectBuffer payload, int offset, int length) {
-        return encode(crc, dst, at, kind, index, term, payload, offset, length, 0);
-    }
-
-    /** As {@link #encode(CRC32C, MutableDirectBuffer, int, byte, long, long, DirectBuffer, int, int)}, with a tag. */
-    static int encode(CRC32C crc, MutableDirectBuffer dst, int at, byte kind, long index, long term,
-                      DirectBuffer payload, int offset, int length, int tag) {
         if (length > 0) {
             dst.putBytes(at + HEADER_LENGTH, payload, offset, length);
         }
-        return seal(crc, dst, at, kind, index, term, length, tag);
+        return seal(crc, dst, at, kind, index, term, length, 0);
     }
 
     /**

@@ -106,7 +106,7 @@ class TailFileFramesTest {
         UnsafeBuffer payload = new UnsafeBuffer(new byte[40]);
         int at = 0;
         for (long i = 1; i <= 5; i++) {
-            at += RecordFormat.encode(CRC, old, at, EntryType.DATA, i, 1, payload, 0, 40, 1);
+            at += TailFileTest.taggedRecord(old, at, i, payload, 1);
         }
         Path path = written(ByteBuffer.wrap(old.byteArray(), 0, at), TailFileTest.frames(6, 30, 1, 40, 8));
         assertThat(indexes(path)).hasSize(30).startsWith(1L).endsWith(30L);

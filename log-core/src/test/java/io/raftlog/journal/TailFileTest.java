@@ -35,9 +35,21 @@ class TailFileTest {
         int at = 0;
         for (long i = from; i <= to; i++) {
             payload.putLong(0, i);
-            at += RecordFormat.encode(new CRC32C(), b, at, EntryType.DATA, i, 1, payload, 0, payloadBytes, generation);
+            at += taggedRecord(b, at, i, payload, generation);
         }
         return ByteBuffer.wrap(b.byteArray(), 0, at);
+    }
+
+    /**
+     * Entry {@code index} as tail files held it before frames: the record with the file's generation in its own
+     * tag, sealed again. Returns its length.
+     */
+    static int taggedRecord(UnsafeBuffer dst, int at, long index, UnsafeBuffer payload, int generation) {
+        CRC32C crc = new CRC32C();
+        int length = RecordFormat.encode(crc, dst, at, EntryType.DATA, index, 1, payload, 0, payload.capacity());
+        dst.putInt(at + RecordFormat.TAG_OFFSET, generation);
+        dst.putInt(at + RecordFormat.CRC_OFFSET, RecordFormat.checksum(crc, dst, at, length));
+        return length;
     }
 
     /** Frames of {@code perFrame} journal records (tag 0) each for entries from..to, as {@link TailWal} writes them. */
