@@ -323,6 +323,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             public void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length) {
                 ChronicleJournal.this.append(index, term, kind, payload, offset, length);
             }
+
+            @Override
+            public void installSnapshot(long index, long term) {
+                ChronicleJournal.this.installSnapshot(index, term);
+            }
         });
         writePending();
         if (outcome.restored() > 0) {
@@ -985,7 +990,38 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         state.compact(newFirst, termBefore);
         recent.dropBefore(newFirst);
         publishedFirst = newFirst;
-        final int keep = keepCycle;
+        dropCycleFilesBefore(keepCycle);
+    }
+
+    /**
+     * Cycle files hold one roll cycle of writes each, so every entry of a file whose cycle ended before
+     * {@code now - ageMillis} is older than that: the answer is the first entry of the oldest later file. A
+     * binary search over the position map, whose segments lie in file order.
+     */
+    @Override
+    public long firstIndexWrittenWithin(long ageMillis) {
+        ensureOpen();
+        if (ageMillis < 0) {
+            throw new IllegalArgumentException("age must be >= 0, got " + ageMillis);
+        }
+        long then = queue.time().currentTimeMillis() - ageMillis;
+        int recentCycle = rollCycle.current(() -> then, queue.epoch());
+        PositionMap.Snapshot snap = state.positions.snapshot();
+        int lo = 0;
+        int hi = snap.size; // the first segment in recentCycle or later lies in [lo, hi]
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (rollCycle.toCycle(snap.queueStart(mid)) < recentCycle) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo == snap.size ? state.lastIndex + 1 : Math.max(snap.raftStart(lo), state.firstIndex);
+    }
+
+    /** Deletes the cycle files before {@code keep}, whose entries a durable compaction record voided. */
+    private void dropCycleFilesBefore(int keep) {
         cycleFiles.entrySet().removeIf(e -> {
             if (e.getKey() < keep) {
                 try {
@@ -1003,6 +1039,53 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } catch (IOException e) {
             throw new UncheckedIOException("fsync of journal directory " + dir + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Drops the whole log for a leader's snapshot: a {@code TRUNCATE} to {@code index} if the log reaches past it
+     * (the start-up scan's replay before the marker must end at {@code index}), then a {@code COMPACT} record
+     * whose last index is {@code index} (the log is empty after it), made durable before any state changes,
+     * then every cycle file but the one being written goes.
+     *
+     * <p>With tail files the marker goes there too, forced before the cycle files: the tail files still hold
+     * records of the dropped log, which replay at the next open would lay over the empty log as if they followed
+     * {@code index}. {@link TailReplay} ignores every tail record before the last marker and applies the marker
+     * itself if the cycle files lost it.
+     */
+    @Override
+    public void installSnapshot(long index, long term) {
+        ensureOpen();
+        if (index < state.firstIndex - 1) {
+            throw new IllegalStateException("snapshot through " + index + " is below the first index " + state.firstIndex);
+        }
+        writePending();
+        LOG.info("journal {}: a leader's snapshot through index {} (term {}) replaces the log [{}, {}]", dir, index, term,
+            state.firstIndex, state.lastIndex);
+        if (state.lastIndex > index) {
+            writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
+        }
+        compactPayload.putLong(0, index);
+        writeRecord(RecordFormat.COMPACT, index + 1, term, compactPayload, 0, 8, -1);
+        // The tail lock keeps the flusher out from the marker to the new state: a copy in between would put
+        // records of the dropped log after the marker in the tail files.
+        synchronized (tailLock) {
+            if (tailWal != null) {
+                tailWal.appendRecord(scratch, 0, RecordFormat.HEADER_LENGTH + 8); // writeRecord encoded it there
+                tailWal.force();
+            }
+            forceWritten();
+            synchronized (flushLock) {
+                state.installSnapshot(index, term);
+                writtenLast = index;
+                publishedFirst = index + 1;
+                publishedLast.set(index);
+                truncatedTo = Math.min(truncatedTo, index);
+                tailLast = index;
+                durable.set(index);
+            }
+        }
+        recent.reset(index);
+        dropCycleFilesBefore(lastWrittenCycle == Integer.MIN_VALUE ? queue.cycle() : lastWrittenCycle);
     }
 
     @Override

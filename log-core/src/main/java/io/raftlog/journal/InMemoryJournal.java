@@ -139,6 +139,21 @@ public final class InMemoryJournal implements Journal {
         compactedBefore = Math.max(compactedBefore, Math.min(index, log.lastIndex() + 1));
     }
 
+    @Override
+    public synchronized void installSnapshot(long index, long term) {
+        if (index < firstIndex() - 1) {
+            throw new IllegalStateException("snapshot through " + index + " is below the first index " + firstIndex());
+        }
+        log.installSnapshot(index, term);
+        compactedBefore = index + 1;
+        durable = index;
+    }
+
+    @Override
+    public synchronized long firstIndexWrittenWithin(long ageMillis) {
+        return firstIndex(); // no write times kept
+    }
+
     /** Loses everything written since the last flush, as a machine crash loses the page cache. */
     public synchronized void crash() {
         log.crash();

@@ -67,6 +67,13 @@ public interface Journal extends RaftLog, AutoCloseable {
      */
     void compactBefore(long index);
 
+    /**
+     * Retention's clock: the first index whose stored file may hold an entry written less than {@code ageMillis}
+     * ago, so that everything below it was written earlier; {@code lastIndex() + 1} if every file is that old.
+     * A journal that keeps no write times answers {@link #firstIndex()} (nothing is old). Owner thread.
+     */
+    long firstIndexWrittenWithin(long ageMillis);
+
     FsyncPolicy policy();
 
     /**

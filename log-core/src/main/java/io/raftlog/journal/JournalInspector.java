@@ -107,6 +107,11 @@ public final class JournalInspector {
             public void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length) {
                 state.staged(index, term);
             }
+
+            @Override
+            public void installSnapshot(long index, long term) {
+                state.installSnapshot(index, term);
+            }
         };
     }
 
@@ -162,6 +167,13 @@ public final class JournalInspector {
                     byte[] copy = new byte[length];
                     payload.getBytes(offset, copy);
                     restored.add(new Restored(index, term, kind, new UnsafeBuffer(copy)));
+                }
+
+                @Override
+                public void installSnapshot(long index, long term) {
+                    state.installSnapshot(index, term);
+                    cycleLast[0] = Math.min(cycleLast[0], index);
+                    restored.clear();
                 }
             });
             ChronicleJournalReader.Source source = new ChronicleJournalReader.Source() {

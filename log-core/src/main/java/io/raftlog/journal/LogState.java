@@ -66,6 +66,13 @@ final class LogState {
         lastIndex = last;
     }
 
+    /** A leader's snapshot through {@code last} replaced the whole log: empty, continuing after it. */
+    void installSnapshot(long last, long termOfLast) {
+        resetTo(last);
+        termBeforeFirst = termOfLast;
+        compacted = true;
+    }
+
     void compact(long newFirst, long termBefore) {
         if (newFirst > lastIndex) {
             positions.clear();

@@ -368,8 +368,9 @@ final class TailFile implements AutoCloseable {
                 damage = "it does not fit the " + left + " bytes left in the frame";
             } else {
                 damage = RecordFormat.damage(crc, buf, record, RecordFormat.HEADER_LENGTH + length);
-                if (damage == null && !RecordFormat.isEntry(buf.getByte(record + RecordFormat.KIND_OFFSET))) {
-                    damage = "it is a " + RecordFormat.kindName(buf.getByte(record + RecordFormat.KIND_OFFSET)) + " record, not an entry";
+                byte kind = buf.getByte(record + RecordFormat.KIND_OFFSET);
+                if (damage == null && !RecordFormat.isEntry(kind) && kind != RecordFormat.COMPACT) {
+                    damage = "it is a " + RecordFormat.kindName(kind) + " record, not an entry or a snapshot's compaction";
                 }
             }
             if (damage == null && count == 0 && buf.getLong(record + RecordFormat.INDEX_OFFSET) != buf.getLong(at + RecordFormat.INDEX_OFFSET)) {

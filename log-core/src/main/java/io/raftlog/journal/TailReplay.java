@@ -17,6 +17,9 @@ import org.agrona.DirectBuffer;
  * <li>the index just after the log's end: appended;</li>
  * <li>beyond that: the cycle files lost entries the tail does not cover, {@link JournalCorruptedException}.</li>
  * </ul>
+ * A {@code COMPACT} record in the tail files is a snapshot the log installed ({@link ChronicleJournal#installSnapshot}):
+ * the whole log before it was dropped, so the tail's records before the last such marker are not replayed, and
+ * the snapshot is installed again if the cycle files lost their copy of the marker.
  */
 final class TailReplay {
     /** What replaying changes; the caller's log state must follow these calls. */
@@ -24,6 +27,8 @@ final class TailReplay {
         void truncateAfter(long index);
 
         void append(long index, long term, byte kind, DirectBuffer payload, int offset, int length);
+
+        void installSnapshot(long index, long term);
     }
 
     /** What a replay found: records read from the tail files, and how many of them changed the log. */
@@ -34,9 +39,27 @@ final class TailReplay {
     }
 
     static Outcome apply(Path dir, LogState state, Changes changes) {
+        long[] lastMarker = {-1, 0};
+        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
+            if (kind == RecordFormat.COMPACT) {
+                lastMarker[0] = lastMarker[1];
+            }
+            lastMarker[1]++;
+        });
         long[] counts = new long[2];
         TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
-            counts[0]++;
+            long ordinal = counts[0]++;
+            if (ordinal < lastMarker[0]) {
+                return; // a record of the log the snapshot dropped
+            }
+            if (kind == RecordFormat.COMPACT) {
+                long snapshotLast = buffer.getLong(offset);
+                if (state.firstIndex <= snapshotLast) {
+                    changes.installSnapshot(snapshotLast, term);
+                    counts[1]++;
+                }
+                return;
+            }
             if (index < state.firstIndex) {
                 return;
             }

@@ -73,6 +73,15 @@ final class SessionTrackingLog implements RaftLog {
     }
 
     @Override
+    public void installSnapshot(long index, long term) {
+        journal.installSnapshot(index, term);
+        // None of the old log remains (some of it may not even have been the committed log), and the
+        // committed entries before the new first index are not here to rebuild from: forget all of it.
+        sessions.onTruncateAfter(0);
+        sessions.markIncomplete();
+    }
+
+    @Override
     public int countWithin(long fromIndex, int maxCount, long maxBytes) {
         return journal.countWithin(fromIndex, maxCount, maxBytes);
     }

@@ -106,6 +106,33 @@ public final class MemoryRaftLog implements RaftLog {
         return n;
     }
 
+    /**
+     * Drops the entries below {@code index} (at most up to the last one), after a {@link #sync()}: as the
+     * journal's compaction, it makes everything durable first and the drop itself survives a crash.
+     */
+    public void compactBefore(long index) {
+        long newFirst = Math.min(index, lastIndex() + 1);
+        if (newFirst <= firstIndex) {
+            return;
+        }
+        sync();
+        termBeforeFirst = termAt(newFirst - 1);
+        entries.subList(0, (int) (newFirst - firstIndex)).clear();
+        firstIndex = newFirst;
+    }
+
+    @Override
+    public void installSnapshot(long index, long term) {
+        if (index < firstIndex - 1) {
+            throw new IllegalStateException("snapshot through " + index + " below first index " + firstIndex);
+        }
+        entries.clear();
+        undo.clear();
+        firstIndex = index + 1;
+        termBeforeFirst = term;
+        durableIndex = index;
+    }
+
     /** Makes everything written so far survive a crash; returns the last index. */
     public long sync() {
         durableIndex = lastIndex();

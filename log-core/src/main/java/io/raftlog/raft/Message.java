@@ -23,7 +23,7 @@ public final class Message {
     // PRE_VOTE_RESPONSE, VOTE_RESPONSE
     public boolean granted;
 
-    // APPEND
+    // APPEND; SNAPSHOT uses the first three (the last compacted index, its term, the leader's commit).
     public long prevLogIndex;
     public long prevLogTerm;
     public long leaderCommit;
@@ -96,6 +96,8 @@ public final class Message {
             case PRE_VOTE_RESPONSE, VOTE_RESPONSE -> sb.append(granted ? " granted" : " rejected");
             case APPEND -> sb.append(" prev=").append(prevLogIndex).append('@').append(prevLogTerm)
                 .append(" n=").append(entryCount).append(" commit=").append(leaderCommit);
+            case SNAPSHOT -> sb.append(" through=").append(prevLogIndex).append('@').append(prevLogTerm)
+                .append(" commit=").append(leaderCommit);
             case APPEND_RESPONSE -> {
                 if (success) {
                     sb.append(" ok match=").append(matchIndex);

@@ -7,5 +7,10 @@ public enum MessageType {
     VOTE_RESPONSE,
     /** AppendEntries; with no entries it is a heartbeat. */
     APPEND,
-    APPEND_RESPONSE
+    APPEND_RESPONSE,
+    /**
+     * InstallSnapshot of a log without a state machine: the sender leads this term and compacted every entry
+     * through {@code prevLogIndex} (term {@code prevLogTerm}). Answered with an APPEND_RESPONSE.
+     */
+    SNAPSHOT
 }

@@ -43,6 +43,14 @@ public interface RaftLog {
     void truncateAfter(long index);
 
     /**
+     * Raft's InstallSnapshot for a log without a state machine: drops every entry and continues the log
+     * after {@code index}, whose term is {@code term}; {@link #firstIndex()} becomes {@code index + 1}. The
+     * entries through {@code index} are committed and were compacted on the leader. Durable when it returns
+     * (the core acknowledges {@code index} at once).
+     */
+    void installSnapshot(long index, long term);
+
+    /**
      * How many entries, starting at {@code fromIndex}, fit in {@code maxBytes} of payload, at most
      * {@code maxCount}; at least one if {@code fromIndex} is held, however large it is, so a single large
      * entry still moves.

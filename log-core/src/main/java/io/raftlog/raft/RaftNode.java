@@ -59,7 +59,8 @@ public final class RaftNode {
 
     /**
      * A node restarting from what its storage recovered: the hard state and the log. The commit index
-     * starts at 0 (it is learned again from the leader); the recovered log counts as durable.
+     * starts just below the log's first index (only committed entries are ever compacted; the rest is
+     * learned again from the leader); the recovered log counts as durable.
      */
     public RaftNode(RaftConfig config, RaftLog log, HardState hardState, RaftOutput output) {
         this(config, log, hardState, output, SafetyRules.ENFORCED);
@@ -93,6 +94,7 @@ public final class RaftNode {
         this.matchScratch = new long[members.length];
         this.random = new SplittableRandom(config.seed());
         this.durableIndex = log.lastIndex();
+        this.commitIndex = log.firstIndex() - 1;
         resetElectionTimer();
     }
 
@@ -231,7 +233,8 @@ public final class RaftNode {
             boolean futureTermOfPreVote = m.type == MessageType.PRE_VOTE
                 || (m.type == MessageType.PRE_VOTE_RESPONSE && m.granted);
             if (!futureTermOfPreVote) {
-                becomeFollower(m.term, m.type == MessageType.APPEND ? m.from : 0);
+                boolean fromLeader = m.type == MessageType.APPEND || m.type == MessageType.SNAPSHOT;
+                becomeFollower(m.term, fromLeader ? m.from : 0);
             }
         } else if (m.term < term) {
             answerStale(m);
@@ -242,6 +245,7 @@ public final class RaftNode {
             case PRE_VOTE_RESPONSE -> handlePreVoteResponse(m);
             case VOTE_RESPONSE -> handleVoteResponse(m);
             case APPEND -> handleAppend(m);
+            case SNAPSHOT -> handleSnapshot(m);
             case APPEND_RESPONSE -> handleAppendResponse(m);
             default -> throw new IllegalArgumentException("unknown message type " + m.type);
         }
@@ -282,12 +286,18 @@ public final class RaftNode {
                 previousTerm = t;
             }
         }
+        if (m.type == MessageType.SNAPSHOT) {
+            if (m.prevLogIndex < 0 || m.prevLogTerm < 0 || m.leaderCommit < m.prevLogIndex || m.prevLogTerm > m.term
+                || m.entryCount != 0) {
+                throw new IllegalArgumentException("SNAPSHOT from " + m.from + " is not a committed prefix of its term: " + m);
+            }
+        }
     }
 
     /** A message from an older term: answer requests so their sender learns the term; drop responses. */
     private void answerStale(Message m) {
         switch (m.type) {
-            case APPEND -> {
+            case APPEND, SNAPSHOT -> {
                 startMessage(MessageType.APPEND_RESPONSE, m.from);
                 out.success = false;
                 output.send(out);
@@ -470,10 +480,11 @@ public final class RaftNode {
 
     // ------------------------------------------------------------------------------- follower: append
 
-    private void handleAppend(Message m) {
+    /** An APPEND or SNAPSHOT of the current term: its sender leads it, and it is alive. */
+    private void followSender(Message m) {
         if (role != Role.FOLLOWER) {
             if (role == Role.LEADER) {
-                throw new IllegalStateException("node " + id + " leads term " + term + " but got APPEND from "
+                throw new IllegalStateException("node " + id + " leads term " + term + " but got " + m.type + " from "
                     + m.from + " in the same term: two leaders in one term");
             }
             becomeFollower(term, m.from);
@@ -482,7 +493,10 @@ public final class RaftNode {
             output.roleChanged(role, term, leaderId);
         }
         electionElapsed = 0;
+    }
 
+    private void handleAppend(Message m) {
+        followSender(m);
         long prev = m.prevLogIndex;
         long lastIndex = log.lastIndex();
         long firstIndex = log.firstIndex();
@@ -524,16 +538,46 @@ public final class RaftNode {
         if (verifiedNow > verifiedIndex) {
             verifiedIndex = verifiedNow;
         }
-        long newCommit = Math.min(m.leaderCommit, verifiedIndex);
-        if (newCommit > commitIndex) {
-            commitIndex = newCommit;
-            output.committed(commitIndex);
-        }
+        followCommit(m.leaderCommit);
         // Heartbeats get an answer at once (CheckQuorum counts on it); entries once they are durable,
         // which persisted() reports, coalescing many appends into one answer.
         long match = Math.min(durableIndex, verifiedIndex);
         if (m.entryCount == 0 || match >= verifiedNow || match > ackedIndex) {
             sendAppendSuccess(m.from, match);
+        }
+    }
+
+    /**
+     * InstallSnapshot (Raft figure 13) for a log without a state machine: the leader compacted everything
+     * through {@code prevLogIndex}, all of it committed, and this follower's position lies below that. If our
+     * log holds that entry with that term (or it is committed here already), what follows it stays; otherwise
+     * the whole log goes and continues after it. The log makes that durable before it returns, so the answer
+     * acknowledges it at once.
+     */
+    private void handleSnapshot(Message m) {
+        followSender(m);
+        long last = m.prevLogIndex;
+        boolean holds = last <= commitIndex
+            || (last <= log.lastIndex() && last >= log.firstIndex() - 1 && log.termAt(last) == m.prevLogTerm);
+        if (!holds) {
+            log.installSnapshot(last, m.prevLogTerm);
+            durableIndex = last;
+            commitIndex = last;
+            output.committed(commitIndex);
+        }
+        if (last > verifiedIndex) {
+            verifiedIndex = last;
+        }
+        followCommit(m.leaderCommit);
+        sendAppendSuccess(m.from, Math.min(durableIndex, verifiedIndex));
+    }
+
+    /** A follower commits what the leader committed, as far as it verified its log matches the leader's. */
+    private void followCommit(long leaderCommit) {
+        long newCommit = Math.min(leaderCommit, verifiedIndex);
+        if (newCommit > commitIndex) {
+            commitIndex = newCommit;
+            output.committed(commitIndex);
         }
     }
 
@@ -640,9 +684,13 @@ public final class RaftNode {
             }
             return;
         }
-        while (!pr.inflights.full() && pr.next <= log.lastIndex() && pr.next >= log.firstIndex()) {
-            // Below firstIndex the entries were compacted away; catching up from there would need a
-            // snapshot, which this core does not have: the driver must not compact past a follower's match.
+        if (pr.next < log.firstIndex()) {
+            // The entries it needs were compacted away while it was streaming: it needs a snapshot.
+            pr.becomeProbe(pr.next);
+            sendProbe(pr);
+            return;
+        }
+        while (!pr.inflights.full() && pr.next <= log.lastIndex()) {
             int count = log.countWithin(pr.next, config.maxEntriesPerAppend(), config.maxBytesPerAppend());
             if (count == 0) {
                 return;
@@ -662,9 +710,17 @@ public final class RaftNode {
      */
     private void sendProbe(Progress pr) {
         if (pr.next < log.firstIndex()) {
-            return; // compacted below the follower's position: no snapshots (see sendWhileOpen)
+            // Compacted below the follower's position: the snapshot takes the probe's place. Its success
+            // acknowledges firstIndex - 1, which covers the probe at next - 1 and starts the stream.
+            pr.next = log.firstIndex();
+            startMessage(MessageType.SNAPSHOT, pr.peerId);
+            out.prevLogIndex = pr.next - 1;
+            out.prevLogTerm = log.termAt(pr.next - 1);
+            out.leaderCommit = commitIndex;
+            output.send(out);
+        } else {
+            sendAppendMessage(pr.peerId, pr.next - 1, 0);
         }
-        sendAppendMessage(pr.peerId, pr.next - 1, 0);
         pr.probeSent = true;
     }
 
@@ -725,7 +781,7 @@ public final class RaftNode {
             long last = lastIndexWithTermAtMost(conflictTerm, rejected);
             next = log.termAt(last) == conflictTerm ? last + 1 : conflictIndex;
         }
-        return Math.max(pr.match + 1, Math.max(log.firstIndex(), Math.min(next, rejected)));
+        return Math.max(pr.match + 1, Math.min(next, rejected)); // below firstIndex: sendProbe sends a snapshot
     }
 
     /** The highest index at or below {@code upTo} whose term is at most {@code t} (terms never decrease). */

@@ -49,6 +49,13 @@ final class CheckedLog implements RaftLog {
     }
 
     @Override
+    public void installSnapshot(long index, long term) {
+        invariants.onSnapshotInstalled(node, index, term);
+        storage.installSnapshot(index, term);
+        node.truncated = true;
+    }
+
+    @Override
     public int countWithin(long fromIndex, int maxCount, long maxBytes) {
         return storage.countWithin(fromIndex, maxCount, maxBytes);
     }

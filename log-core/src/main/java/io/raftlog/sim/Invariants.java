@@ -86,6 +86,9 @@ final class Invariants {
 
     private void requireHolds(SimNode leader, int index, long leaderTerm) {
         MemoryRaftLog log = leader.storage;
+        if (index < log.firstIndex()) {
+            return; // compacted: a node compacts only entries it committed, which were checked then
+        }
         if (index > log.lastIndex() || log.termAt(index) != committedTerm[index] || entryId(log, index) != committedId[index]) {
             throw violation("Leader Completeness: node " + leader.id + " leads term " + leaderTerm
                 + " without committed entry " + index + " (term " + committedTerm[index] + ", id " + committedId[index] + ")");
@@ -104,12 +107,24 @@ final class Invariants {
     void onTruncate(SimNode node, long afterIndex) {
         MemoryRaftLog log = node.storage;
         long upTo = Math.min(log.lastIndex(), committed);
-        for (long i = afterIndex + 1; i <= upTo; i++) {
+        for (long i = Math.max(afterIndex + 1, log.firstIndex()); i <= upTo; i++) {
             if (log.termAt(i) == committedTerm[(int) i] && entryId(log, i) == committedId[(int) i]) {
                 throw violation("committed entry " + i + " (term " + committedTerm[(int) i] + ") removed by node "
                     + node.id + " truncating after " + afterIndex);
             }
         }
+    }
+
+    /**
+     * A follower drops its log for a leader's snapshot through {@code index}: that entry must be committed
+     * with that term, and nothing committed may go with the log beyond it.
+     */
+    void onSnapshotInstalled(SimNode node, long index, long term) {
+        if (index > committed || (index > 0 && committedTerm[(int) index] != term)) {
+            throw violation("node " + node.id + " installs a snapshot through " + index + "@" + term
+                + ", which is not a committed entry (committed up to " + committed + ")");
+        }
+        onTruncate(node, index);
     }
 
     /** A node's commit index advanced: its entries must be the cluster's committed ones (State Machine Safety). */
@@ -119,7 +134,11 @@ final class Invariants {
         if (commitIndex > log.lastIndex()) {
             throw violation("node " + node.id + " commits " + commitIndex + " beyond its last index " + log.lastIndex());
         }
-        for (long i = node.checkedCommit + 1; i <= commitIndex; i++) {
+        if (commitIndex < log.firstIndex() - 1) {
+            throw violation("node " + node.id + " commits " + commitIndex + " below its first index " + log.firstIndex());
+        }
+        // Below the first index the entries were compacted or replaced by a snapshot, both checked then.
+        for (long i = Math.max(node.checkedCommit + 1, log.firstIndex()); i <= commitIndex; i++) {
             long term = log.termAt(i);
             long id = entryId(log, i);
             if (i <= committed) {
@@ -227,7 +246,7 @@ final class Invariants {
         int k = committed;
         for (SimNode candidate : nodes) {
             MemoryRaftLog log = candidate.storage;
-            if (log.lastIndex() >= k && log.termAt(k) == committedTerm[k]) {
+            if (k < log.firstIndex() || (log.lastIndex() >= k && log.termAt(k) == committedTerm[k])) {
                 continue;
             }
             long lastIndex = log.lastIndex();
@@ -253,14 +272,14 @@ final class Invariants {
         MemoryRaftLog log = reference.storage;
         long commit = reference.raft.commitIndex();
         Map<Long, Long> seen = new HashMap<>();
-        for (long i = 1; i <= commit; i++) {
+        for (long i = log.firstIndex(); i <= commit; i++) {
             long id = entryId(log, i);
             if (id >= 0 && seen.put(id, i) != null) {
                 throw violation("proposal " + id + " appears twice in node " + reference.id + "'s committed log");
             }
         }
         for (Map.Entry<Long, Long> a : acknowledged.entrySet()) {
-            if (a.getValue() <= commit && !a.getValue().equals(seen.get(a.getKey()))) {
+            if (a.getValue() >= log.firstIndex() && a.getValue() <= commit && !a.getValue().equals(seen.get(a.getKey()))) {
                 throw violation("acknowledged proposal " + a.getKey() + " (index " + a.getValue()
                     + ") is missing from node " + reference.id + "'s committed log");
             }

@@ -48,6 +48,8 @@ public final class Simulation {
     private final int maxPartitionLength;
     private final double syncRate;
     private final double proposeRate;
+    /** Per node and step: the chance that it compacts its log up to (near) its commit index. */
+    private final double compactRate;
     private final RaftConfig baseConfig;
 
     private long step;
@@ -79,6 +81,8 @@ public final class Simulation {
         maxPartitionLength = 10 + rng.nextInt(100);
         syncRate = 0.2 + rng.nextDouble() * 0.8;
         proposeRate = 0.1 + rng.nextDouble() * 0.9;
+        // Half the seeds compact, some often enough that nodes back from a crash or a partition need snapshots.
+        compactRate = rng.nextBoolean() ? 0 : rng.nextDouble() * 0.05;
 
         for (int i = 0; i < n; i++) {
             memberIds[i] = i + 1;
@@ -133,6 +137,7 @@ public final class Simulation {
             }
             propose();
             flush();
+            compact();
             invariants.afterStep();
             if (step > options.faultSteps() && livenessReached()) {
                 finish();
@@ -379,6 +384,23 @@ public final class Simulation {
                         node.flushReportAt = -1;
                         node.raft.persisted(node.flushedIndex, node.flushedTerm);
                     }
+                }
+            }
+        }
+    }
+
+    /** Some nodes drop committed entries, as a server's retention does (only committed ones: its rule). */
+    private void compact() {
+        if (compactRate == 0) {
+            return;
+        }
+        for (SimNode node : nodes) {
+            if (node.alive() && rng.nextDouble() < compactRate) {
+                long before = node.raft.commitIndex() + 1 - rng.nextInt(4);
+                if (before > node.storage.firstIndex()) {
+                    node.storage.compactBefore(before);
+                    trace.mix(step * 31 + 11 + before);
+                    trace.line(step, "node " + node.id + " compacts before " + node.storage.firstIndex());
                 }
             }
         }

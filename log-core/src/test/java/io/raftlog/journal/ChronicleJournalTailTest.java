@@ -376,4 +376,62 @@ class ChronicleJournalTailTest {
             }
         }
     }
+
+    /**
+     * A follower dropped its log for a leader's snapshot and the cycle files lost the compaction record (and
+     * everything since their last force): the tail files' copy of the record installs the snapshot again, the
+     * dropped log's records before it stay dropped, and the entries after it come back.
+     */
+    @Test
+    void aSnapshotOnlyTheTailFilesHoldIsInstalledAgainAndTheLogItDroppedStaysDropped() throws IOException {
+        startWithForcedCopy(100);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 150, 1, 0);
+            assertThat(j.flush()).isEqualTo(150);
+            j.installSnapshot(120, 2);
+            append(j, 121, 130, 2, 9);
+            assertThat(j.flush()).isEqualTo(130);
+            copyTailFiles(live, lost);
+        }
+        JournalInspector.Report report = JournalInspector.verify(lost);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(130);
+        assertThat(dump(lost)).extracting(Dumped::index)
+            .containsExactlyElementsOf(LongStream.rangeClosed(121, 130).boxed().toList());
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            assertThat(j.firstIndex()).isEqualTo(121);
+            assertThat(j.lastIndex()).isEqualTo(130);
+            assertThat(j.termAt(120)).isEqualTo(2);
+            List<Entries.Read> reads = Entries.readAll(j);
+            assertThat(reads).hasSize(10);
+            for (Entries.Read r : reads) {
+                assertThat(r.term()).isEqualTo(2);
+                assertThat(r.payload()).isEqualTo(Entries.payload(r.index(), 9));
+            }
+        }
+    }
+
+    /**
+     * The same with the compaction record durable in the cycle files: the tail files still hold the dropped
+     * log's 121..150 (term 1) before their copy of the record, and laying those over the empty log would
+     * make a log that never existed (121 of term 1 after 120 of term 2).
+     */
+    @Test
+    void aSnapshotTheCycleFilesHoldKeepsTheDroppedLogInTheTailFilesFromComingBack() throws IOException {
+        startWithForcedCopy(100);
+        Path copy = dir.resolve("copy");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 150, 1, 0);
+            assertThat(j.flush()).isEqualTo(150);
+            j.installSnapshot(120, 2); // forced: cycle files and tail files both hold the record now
+            copyDirectory(live, copy); // a crash right here: nothing appended since, tail files not cleared
+        }
+        assertThat(JournalInspector.verify(copy).lastIndexAfterReplay()).isEqualTo(120);
+        try (ChronicleJournal j = ChronicleJournal.open(copy, FsyncPolicy.BATCH)) {
+            assertThat(j.firstIndex()).isEqualTo(121);
+            assertThat(j.lastIndex()).isEqualTo(120);
+            assertThat(j.termAt(120)).isEqualTo(2);
+            append(j, 121, 122, 2, 9);
+        }
+    }
 }

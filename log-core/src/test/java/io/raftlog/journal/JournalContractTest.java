@@ -237,4 +237,41 @@ abstract class JournalContractTest {
         fill(31, 35, 2, 0);
         assertThat(journal.lastIndex()).isEqualTo(35);
     }
+
+    @Test
+    void aSnapshotBeyondTheLogEmptiesItDurablyAndTheLogContinuesAfterIt() {
+        journal = open();
+        fill(1, 10, 1, 0);
+        journal.installSnapshot(50, 3);
+        assertThat(journal.firstIndex()).isEqualTo(51);
+        assertThat(journal.lastIndex()).isEqualTo(50);
+        assertThat(journal.termAt(50)).isEqualTo(3);
+        assertThat(journal.durableIndex()).isEqualTo(50);
+        assertThatThrownBy(() -> journal.read(10, 1, 100, (i, t, ty, b, o, l) -> true))
+            .isInstanceOf(CompactedException.class);
+        fill(51, 55, 3, 7);
+        journal = reopen(journal);
+        assertThat(journal.firstIndex()).isEqualTo(51);
+        assertThat(journal.lastIndex()).isEqualTo(55);
+        assertThat(journal.termAt(50)).isEqualTo(3);
+        assertHolds(51, 55, 3, 7);
+        assertThat(Entries.readAll(journal)).hasSize(5);
+    }
+
+    @Test
+    void aSnapshotInsideTheLogDropsTheEntriesAfterItToo() {
+        journal = open();
+        fill(1, 30, 1, 0);
+        journal.installSnapshot(20, 2); // the log holds 20 in term 1: it conflicts, so all of it goes
+        assertThat(journal.firstIndex()).isEqualTo(21);
+        assertThat(journal.lastIndex()).isEqualTo(20);
+        assertThat(journal.countWithin(21, 10, 1000)).isZero();
+        fill(21, 25, 2, 9);
+        journal = reopen(journal);
+        assertThat(journal.firstIndex()).isEqualTo(21);
+        assertThat(journal.lastIndex()).isEqualTo(25);
+        assertThat(journal.termAt(20)).isEqualTo(2);
+        assertHolds(21, 25, 2, 9);
+        assertThat(Entries.readAll(journal)).hasSize(5);
+    }
 }

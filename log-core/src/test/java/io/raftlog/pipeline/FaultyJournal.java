@@ -75,6 +75,17 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
+    public long firstIndexWrittenWithin(long ageMillis) {
+        return delegate.firstIndexWrittenWithin(ageMillis);
+    }
+
+    @Override
+    public void installSnapshot(long index, long term) {
+        maybeFail();
+        delegate.installSnapshot(index, term);
+    }
+
+    @Override
     public int countWithin(long fromIndex, int maxCount, long maxBytes) {
         return delegate.countWithin(fromIndex, maxCount, maxBytes);
     }

@@ -47,6 +47,11 @@ final class ArrayRaftLog implements RaftLog {
     }
 
     @Override
+    public void installSnapshot(long index, long term) {
+        throw new UnsupportedOperationException("ArrayRaftLog is never compacted");
+    }
+
+    @Override
     public int countWithin(long fromIndex, int maxCount, long maxBytes) {
         int n = 0;
         long bytes = 0;

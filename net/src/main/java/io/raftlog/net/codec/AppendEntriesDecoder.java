@@ -9,9 +9,7 @@ import static io.raftlog.net.codec.AppendEntriesLayout.ENTRY_TYPE_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.LEADER_COMMIT_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.PREV_LOG_INDEX_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.PREV_LOG_TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.FROM_OFFSET;
 import static io.raftlog.net.codec.PeerHeader.TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 import static io.raftlog.net.codec.Protocol.ORDER;
 
 import io.raftlog.raft.EntrySource;
@@ -25,7 +23,7 @@ import org.agrona.DirectBuffer;
  * preallocated array, so nothing is allocated per frame or entry. The view is valid while the frame's
  * bytes are (inside the transport's frame callback).
  */
-public final class AppendEntriesDecoder extends Flyweight implements EntrySource {
+public final class AppendEntriesDecoder extends PeerFrame implements EntrySource {
     private final int[] entryOffsets;
     private int count;
 
@@ -79,18 +77,6 @@ public final class AppendEntriesDecoder extends Flyweight implements EntrySource
         }
         count = declared;
         return null;
-    }
-
-    public int from() {
-        return i32(FROM_OFFSET);
-    }
-
-    public int to() {
-        return i32(TO_OFFSET);
-    }
-
-    public long term() {
-        return i64(TERM_OFFSET);
     }
 
     public long prevLogIndex() {

@@ -9,9 +9,7 @@ import static io.raftlog.net.codec.AppendEntriesLayout.ENTRY_TYPE_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.LEADER_COMMIT_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.PREV_LOG_INDEX_OFFSET;
 import static io.raftlog.net.codec.AppendEntriesLayout.PREV_LOG_TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.FROM_OFFSET;
 import static io.raftlog.net.codec.PeerHeader.TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 import static io.raftlog.net.codec.Protocol.ORDER;
 
 import io.raftlog.journal.EntryConsumer;
@@ -25,7 +23,7 @@ import org.agrona.MutableDirectBuffer;
  * journal into the frame), and {@link #frameLength()} is what to send. Entries that do not fit in the
  * capacity given to {@link #wrap} stop the read; {@link #entryCount()} says how many went in.
  */
-public final class AppendEntriesEncoder extends Flyweight implements EntryConsumer {
+public final class AppendEntriesEncoder extends PeerFrame implements EntryConsumer {
     public static final int FIXED_LENGTH = ENTRIES_OFFSET;
     public static final int ENTRY_HEADER_LENGTH = AppendEntriesLayout.ENTRY_HEADER_LENGTH;
 
@@ -54,13 +52,10 @@ public final class AppendEntriesEncoder extends Flyweight implements EntryConsum
         if (capacity < FIXED_LENGTH) {
             throw new IllegalArgumentException("capacity " + capacity + " below the " + FIXED_LENGTH + " bytes of an empty APPEND_ENTRIES");
         }
-        startEncode(buffer, offset, FrameType.APPEND_ENTRIES, FIXED_LENGTH);
+        startPeerFrame(buffer, offset, FrameType.APPEND_ENTRIES, FIXED_LENGTH, from, to, term);
         this.capacity = capacity;
         this.count = 0;
         this.prevLogIndex = prevLogIndex;
-        put32(FROM_OFFSET, from);
-        put32(TO_OFFSET, to);
-        put64(TERM_OFFSET, term);
         put64(PREV_LOG_INDEX_OFFSET, prevLogIndex);
         put64(PREV_LOG_TERM_OFFSET, prevLogTerm);
         put64(LEADER_COMMIT_OFFSET, leaderCommit);

@@ -1,9 +1,7 @@
 package io.raftlog.net.codec;
 
 import static io.raftlog.net.codec.PeerHeader.BODY_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.FROM_OFFSET;
 import static io.raftlog.net.codec.PeerHeader.TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -11,7 +9,7 @@ import org.agrona.MutableDirectBuffer;
  * APPEND_ENTRIES_RESPONSE: {@code peer header | 24 success u8 | 25 reserved(7) | 32 matchIndex int64 |
  * 40 conflictTerm int64 | 48 conflictIndex int64}.
  */
-public final class AppendEntriesResponseFrame extends Flyweight {
+public final class AppendEntriesResponseFrame extends PeerFrame {
     public static final int SUCCESS_OFFSET = BODY_OFFSET;
     public static final int MATCH_INDEX_OFFSET = BODY_OFFSET + 8;
     public static final int CONFLICT_TERM_OFFSET = BODY_OFFSET + 16;
@@ -31,28 +29,13 @@ public final class AppendEntriesResponseFrame extends Flyweight {
 
     public int encode(MutableDirectBuffer buffer, int offset, int from, int to, long term, boolean success,
                       long matchIndex, long conflictTerm, long conflictIndex) {
-        startEncode(buffer, offset, FrameType.APPEND_ENTRIES_RESPONSE, LENGTH);
-        put32(FROM_OFFSET, from);
-        put32(TO_OFFSET, to);
-        put64(TERM_OFFSET, term);
+        startPeerFrame(buffer, offset, FrameType.APPEND_ENTRIES_RESPONSE, LENGTH, from, to, term);
         put8(SUCCESS_OFFSET, success ? 1 : 0);
         zero(SUCCESS_OFFSET + 1, 7);
         put64(MATCH_INDEX_OFFSET, matchIndex);
         put64(CONFLICT_TERM_OFFSET, conflictTerm);
         put64(CONFLICT_INDEX_OFFSET, conflictIndex);
         return LENGTH;
-    }
-
-    public int from() {
-        return i32(FROM_OFFSET);
-    }
-
-    public int to() {
-        return i32(TO_OFFSET);
-    }
-
-    public long term() {
-        return i64(TERM_OFFSET);
     }
 
     public boolean success() {

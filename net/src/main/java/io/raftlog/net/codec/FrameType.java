@@ -13,6 +13,7 @@ public final class FrameType {
     public static final int APPEND_ENTRIES = 0x14;
     public static final int APPEND_ENTRIES_RESPONSE = 0x15;
     public static final int LEADER_HINT = 0x16;
+    public static final int SNAPSHOT = 0x17;
 
     public static final int APPEND = 0x20;
     public static final int APPEND_ACK = 0x21;
@@ -39,6 +40,7 @@ public final class FrameType {
         define(APPEND_ENTRIES, "APPEND_ENTRIES", AppendEntriesEncoder.FIXED_LENGTH, false);
         define(APPEND_ENTRIES_RESPONSE, "APPEND_ENTRIES_RESPONSE", AppendEntriesResponseFrame.LENGTH, true);
         define(LEADER_HINT, "LEADER_HINT", LeaderHintFrame.FIXED_LENGTH, false);
+        define(SNAPSHOT, "SNAPSHOT", SnapshotFrame.LENGTH, true);
         define(APPEND, "APPEND", ClientAppendEncoder.FIXED_LENGTH, false);
         define(APPEND_ACK, "APPEND_ACK", AppendAckFrame.LENGTH, true);
         define(FETCH, "FETCH", FetchFrame.LENGTH, true);

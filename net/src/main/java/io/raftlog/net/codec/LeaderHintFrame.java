@@ -1,9 +1,6 @@
 package io.raftlog.net.codec;
 
 import static io.raftlog.net.codec.PeerHeader.BODY_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.FROM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 
 import org.agrona.MutableDirectBuffer;
 
@@ -11,7 +8,7 @@ import org.agrona.MutableDirectBuffer;
  * LEADER_HINT: {@code peer header | 24 leaderId int32 | 28 address [u16][ASCII host:port]}. A leader tells
  * its peers where its client endpoint is, so followers can redirect clients with a usable address.
  */
-public final class LeaderHintFrame extends Flyweight {
+public final class LeaderHintFrame extends PeerFrame {
     public static final int LEADER_ID_OFFSET = BODY_OFFSET;
     public static final int ADDRESS_OFFSET = BODY_OFFSET + 4;
     public static final int FIXED_LENGTH = ADDRESS_OFFSET + 2;
@@ -37,26 +34,11 @@ public final class LeaderHintFrame extends Flyweight {
 
     public int encode(MutableDirectBuffer buffer, int offset, int from, int to, long term, int leaderId, String address) {
         int addressLength = Math.min(address.length(), 255);
-        startEncode(buffer, offset, FrameType.LEADER_HINT, FIXED_LENGTH + addressLength);
-        put32(FROM_OFFSET, from);
-        put32(TO_OFFSET, to);
-        put64(TERM_OFFSET, term);
+        startPeerFrame(buffer, offset, FrameType.LEADER_HINT, FIXED_LENGTH + addressLength, from, to, term);
         put32(LEADER_ID_OFFSET, leaderId);
         put16(ADDRESS_OFFSET, addressLength);
         buffer.putStringWithoutLengthAscii(offset + ADDRESS_OFFSET + 2, address, 0, addressLength);
         return length;
-    }
-
-    public int from() {
-        return i32(FROM_OFFSET);
-    }
-
-    public int to() {
-        return i32(TO_OFFSET);
-    }
-
-    public long term() {
-        return i64(TERM_OFFSET);
     }
 
     public int leaderId() {

@@ -15,6 +15,7 @@ public final class PeerMessageCodec {
     private final AppendEntriesEncoder appendEncoder = new AppendEntriesEncoder();
     private final AppendEntriesDecoder appendDecoder;
     private final AppendEntriesResponseFrame appendResponse = new AppendEntriesResponseFrame();
+    private final SnapshotFrame snapshot = new SnapshotFrame();
 
     /** @param maxFrameLength the largest frame this codec must decode (sizes the entry offset array) */
     public PeerMessageCodec(int maxFrameLength) {
@@ -30,6 +31,7 @@ public final class PeerMessageCodec {
             case VOTE_RESPONSE -> FrameType.VOTE_RESPONSE;
             case APPEND -> FrameType.APPEND_ENTRIES;
             case APPEND_RESPONSE -> FrameType.APPEND_ENTRIES_RESPONSE;
+            case SNAPSHOT -> FrameType.SNAPSHOT;
         };
     }
 
@@ -42,6 +44,7 @@ public final class PeerMessageCodec {
             case FrameType.VOTE_RESPONSE -> MessageType.VOTE_RESPONSE;
             case FrameType.APPEND_ENTRIES -> MessageType.APPEND;
             case FrameType.APPEND_ENTRIES_RESPONSE -> MessageType.APPEND_RESPONSE;
+            case FrameType.SNAPSHOT -> MessageType.SNAPSHOT;
             default -> null;
         };
     }
@@ -86,6 +89,13 @@ public final class PeerMessageCodec {
                 }
                 return appendResponse.encode(buffer, offset, message.from, message.to, message.term,
                     message.success, message.matchIndex, message.conflictTerm, message.conflictIndex);
+            }
+            case SNAPSHOT -> {
+                if (capacity < SnapshotFrame.LENGTH) {
+                    return -1;
+                }
+                return snapshot.encode(buffer, offset, message.from, message.to, message.term, message.prevLogIndex,
+                    message.prevLogTerm, message.leaderCommit);
             }
             default -> throw new IllegalArgumentException("unhandled message type " + message.type);
         }
@@ -152,6 +162,17 @@ public final class PeerMessageCodec {
                     into.matchIndex = appendResponse.matchIndex();
                     into.conflictTerm = appendResponse.conflictTerm();
                     into.conflictIndex = appendResponse.conflictIndex();
+                }
+            }
+            case FrameType.SNAPSHOT -> {
+                bad = snapshot.wrap(buffer, offset, length);
+                if (bad == null) {
+                    into.from = snapshot.from();
+                    into.to = snapshot.to();
+                    into.term = snapshot.term();
+                    into.prevLogIndex = snapshot.lastIndex();
+                    into.prevLogTerm = snapshot.lastTerm();
+                    into.leaderCommit = snapshot.leaderCommit();
                 }
             }
             default -> bad = FrameType.name(type) + " is not a Raft message frame";

@@ -1,14 +1,11 @@
 package io.raftlog.net.codec;
 
 import static io.raftlog.net.codec.PeerHeader.BODY_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.FROM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TERM_OFFSET;
-import static io.raftlog.net.codec.PeerHeader.TO_OFFSET;
 
 import org.agrona.MutableDirectBuffer;
 
 /** PRE_VOTE_RESPONSE and VOTE_RESPONSE: {@code peer header | 24 granted u8 | 25 reserved(7)}. */
-public final class VoteResponseFrame extends Flyweight {
+public final class VoteResponseFrame extends PeerFrame {
     public static final int GRANTED_OFFSET = BODY_OFFSET;
     public static final int LENGTH = BODY_OFFSET + 8;
 
@@ -24,25 +21,10 @@ public final class VoteResponseFrame extends Flyweight {
     }
 
     public int encode(MutableDirectBuffer buffer, int offset, int type, int from, int to, long term, boolean granted) {
-        startEncode(buffer, offset, type, LENGTH);
-        put32(FROM_OFFSET, from);
-        put32(TO_OFFSET, to);
-        put64(TERM_OFFSET, term);
+        startPeerFrame(buffer, offset, type, LENGTH, from, to, term);
         put8(GRANTED_OFFSET, granted ? 1 : 0);
         zero(GRANTED_OFFSET + 1, 7);
         return LENGTH;
-    }
-
-    public int from() {
-        return i32(FROM_OFFSET);
-    }
-
-    public int to() {
-        return i32(TO_OFFSET);
-    }
-
-    public long term() {
-        return i64(TERM_OFFSET);
     }
 
     public boolean granted() {

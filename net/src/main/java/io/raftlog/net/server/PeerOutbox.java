@@ -9,6 +9,7 @@ import io.raftlog.net.codec.AppendEntriesEncoder;
 import io.raftlog.net.codec.AppendEntriesResponseFrame;
 import io.raftlog.net.codec.EntryReader;
 import io.raftlog.net.codec.PeerMessageCodec;
+import io.raftlog.net.codec.SnapshotFrame;
 import io.raftlog.net.codec.VoteRequestFrame;
 import io.raftlog.net.codec.VoteResponseFrame;
 import io.raftlog.net.transport.Connection;
@@ -135,6 +136,7 @@ final class PeerOutbox implements PeerSender {
             case PRE_VOTE, VOTE -> VoteRequestFrame.LENGTH;
             case PRE_VOTE_RESPONSE, VOTE_RESPONSE -> VoteResponseFrame.LENGTH;
             case APPEND_RESPONSE -> AppendEntriesResponseFrame.LENGTH;
+            case SNAPSHOT -> SnapshotFrame.LENGTH;
             case APPEND -> {
                 if (m.entryCount == 0) {
                     yield AppendEntriesEncoder.FIXED_LENGTH;

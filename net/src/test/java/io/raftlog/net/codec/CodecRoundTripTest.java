@@ -123,6 +123,20 @@ class CodecRoundTripTest {
         assertRoundTrip(codec, reject);
     }
 
+    @Test
+    void snapshotRoundTrips() {
+        PeerMessageCodec codec = new PeerMessageCodec(1 << 16);
+        Message m = new Message();
+        m.type = MessageType.SNAPSHOT;
+        m.from = 1;
+        m.to = 3;
+        m.term = 7;
+        m.prevLogIndex = 1L << 33;
+        m.prevLogTerm = 6;
+        m.leaderCommit = (1L << 33) + 5;
+        assertRoundTrip(codec, m);
+    }
+
     private void assertRoundTrip(PeerMessageCodec codec, Message m) {
         int length = codec.encode(m, buffer, AT, 4096, null);
         assertThat(length).isEqualTo(FrameType.fixedLength(PeerMessageCodec.frameType(m.type)));

@@ -14,6 +14,7 @@ import io.raftlog.net.codec.FetchFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.LeaderHintFrame;
+import io.raftlog.net.codec.SnapshotFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
@@ -29,11 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /** Seeded random frames for fuzzing: valid ones of every type, mutations of them, and plain noise. */
 final class FrameGenerator {
     static final int[] PEER_TYPES = {FrameType.PRE_VOTE, FrameType.PRE_VOTE_RESPONSE, FrameType.VOTE, FrameType.VOTE_RESPONSE,
-        FrameType.APPEND_ENTRIES, FrameType.APPEND_ENTRIES_RESPONSE, FrameType.LEADER_HINT, FrameType.ERROR};
+        FrameType.APPEND_ENTRIES, FrameType.APPEND_ENTRIES_RESPONSE, FrameType.LEADER_HINT, FrameType.SNAPSHOT, FrameType.ERROR};
     static final int[] CLIENT_REQUEST_TYPES = {FrameType.APPEND, FrameType.FETCH, FrameType.CANCEL, FrameType.STATUS_REQUEST};
     static final int[] ALL_TYPES = {FrameType.HANDSHAKE, FrameType.HANDSHAKE_ACCEPT, FrameType.ERROR, FrameType.PRE_VOTE,
         FrameType.PRE_VOTE_RESPONSE, FrameType.VOTE, FrameType.VOTE_RESPONSE, FrameType.APPEND_ENTRIES,
-        FrameType.APPEND_ENTRIES_RESPONSE, FrameType.LEADER_HINT, FrameType.APPEND, FrameType.APPEND_ACK, FrameType.FETCH,
+        FrameType.APPEND_ENTRIES_RESPONSE, FrameType.LEADER_HINT, FrameType.SNAPSHOT, FrameType.APPEND, FrameType.APPEND_ACK, FrameType.FETCH,
         FrameType.CANCEL, FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.COMPACTED, FrameType.STATUS_REQUEST, FrameType.STATUS};
     /** Largest frame {@link #valid} writes. */
     static final int MAX_VALID_LENGTH = 2048;
@@ -47,6 +48,7 @@ final class FrameGenerator {
     private final AppendEntriesEncoder appendEntries = new AppendEntriesEncoder();
     private final AppendEntriesResponseFrame appendResponse = new AppendEntriesResponseFrame();
     private final LeaderHintFrame hint = new LeaderHintFrame();
+    private final SnapshotFrame snapshot = new SnapshotFrame();
     private final ClientAppendEncoder append = new ClientAppendEncoder();
     private final AppendAckFrame ack = new AppendAckFrame();
     private final FetchFrame fetch = new FetchFrame();
@@ -102,6 +104,8 @@ final class FrameGenerator {
             }
             case FrameType.APPEND_ENTRIES_RESPONSE -> appendResponse.encode(buffer, offset, r.nextInt(), r.nextInt(), r.nextLong(),
                 r.nextBoolean(), r.nextLong(), r.nextLong(), r.nextLong());
+            case FrameType.SNAPSHOT -> snapshot.encode(buffer, offset, r.nextInt(), r.nextInt(), r.nextLong(), r.nextLong(),
+                r.nextLong(), r.nextLong());
             case FrameType.LEADER_HINT -> hint.encode(buffer, offset, r.nextInt(), r.nextInt(), r.nextLong(), r.nextInt(),
                 "10.0.0." + r.nextInt(256) + ":" + r.nextInt(65536));
             case FrameType.APPEND -> {
