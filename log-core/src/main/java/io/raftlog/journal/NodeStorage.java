@@ -27,6 +27,10 @@ public final class NodeStorage {
         return ChronicleJournal.open(journalDir(dataDir), policy);
     }
 
+    public static ChronicleJournal openJournal(Path dataDir, FsyncPolicy policy, JournalOptions options) {
+        return ChronicleJournal.open(journalDir(dataDir), policy, options);
+    }
+
     public static FileHardStateStore openHardState(Path dataDir) {
         return new FileHardStateStore(hardStateFile(dataDir));
     }

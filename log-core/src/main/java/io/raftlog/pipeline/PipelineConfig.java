@@ -20,6 +20,8 @@ package io.raftlog.pipeline;
  * @param followerForceMaxBytes a follower whose batch appended at most this many payload bytes forces the
  *                             journal on its raft thread when the flusher is idle, instead of handing the
  *                             force to the flusher (fsync=batch only; 0: always the flusher). See RaftDriver.
+ * @param retentionMillis      committed entries older than this are dropped a whole journal file at a time
+ *                             (0: kept forever); see RaftDriver's retention
  */
 public record PipelineConfig(
     int ringSize,
@@ -34,7 +36,8 @@ public record PipelineConfig(
     int sessionClients,
     int sessionRuns,
     long sessionRebuildEntries,
-    int followerForceMaxBytes) {
+    int followerForceMaxBytes,
+    long retentionMillis) {
 
     public PipelineConfig {
         if (ringSize < 16 || Integer.bitCount(ringSize) != 1) {
@@ -45,7 +48,7 @@ public record PipelineConfig(
         }
         if (maxBatch < 1 || maxEntriesPerAppend < 1 || maxAppendBytes < 1 || maxPendingAppends < 1
             || sessionClients < 1 || sessionRuns < 1 || sessionRebuildEntries < 0 || slotRetainBytes < 64
-            || followerForceMaxBytes < 0) {
+            || followerForceMaxBytes < 0 || retentionMillis < 0) {
             throw new IllegalArgumentException("pipeline bounds must be positive: " + this);
         }
         if (tickMillis < 1) {
@@ -65,30 +68,40 @@ public record PipelineConfig(
     public static PipelineConfig defaults() {
         return new PipelineConfig(4096, 1024, 512, 4096, 4 << 20, 65536, 10, WaitStrategies.DEFAULT,
             2 << 10, 8192, 1024, 1_000_000,
-            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES));
+            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES), 0);
     }
 
     public PipelineConfig withTickMillis(long millis) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, millis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes);
+            followerForceMaxBytes, retentionMillis);
     }
 
     public PipelineConfig withWaitStrategy(String name) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, name, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes);
+            followerForceMaxBytes, retentionMillis);
     }
 
     public PipelineConfig withRing(int size, int batch, int reserve) {
         return new PipelineConfig(size, batch, reserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes);
+            followerForceMaxBytes, retentionMillis);
     }
 
     public PipelineConfig withFollowerForceMaxBytes(int bytes) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            bytes);
+            bytes, retentionMillis);
+    }
+
+    /**
+     * Retention: committed entries written more than {@code millis} ago are dropped, a whole journal file at a
+     * time (an hour of writes by default); 0 keeps everything.
+     */
+    public PipelineConfig withRetentionMillis(long millis) {
+        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes, millis);
     }
 }

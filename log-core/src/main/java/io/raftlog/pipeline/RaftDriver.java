@@ -48,6 +48,10 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private long flushRequestedIndex = -1;
     private long flushRequestedTerm = -1;
     private final int followerForceMaxBytes;
+    private final long retentionMillis;
+    /** Retention is looked at about once a second, counted in ticks. */
+    private final int retentionCheckTicks;
+    private int ticksSinceRetentionCheck;
     /** {@link Journal#appendedBytes()} at the last flush request: what a request adds is the difference. */
     private long appendedAtFlushRequest;
     private long flushRequestedAtNs;
@@ -74,6 +78,8 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         this.status = status;
         this.flusher = flusher;
         this.followerForceMaxBytes = config.followerForceMaxBytes();
+        this.retentionMillis = config.retentionMillis();
+        this.retentionCheckTicks = (int) Math.max(1, 1000 / config.tickMillis());
         long rebuilt = log.rebuild(config.sessionRebuildEntries());
         HardState hs = hardStateStore.load();
         this.node = new RaftNode(raftConfig, log, hs, this);
@@ -104,7 +110,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
                     case EventKind.PEER_MESSAGE -> onPeerMessage(e);
                     case EventKind.CLIENT_APPEND -> onClientAppend(e);
                     case EventKind.FLUSHED -> node.persisted(e.index, e.term);
-                    case EventKind.TICK -> node.tick();
+                    case EventKind.TICK -> onTick();
                     case EventKind.SHUTDOWN -> shutdownRequested = true;
                     case EventKind.FLUSH_FAILED -> throw new IllegalStateException("making the journal durable failed: "
                         + flusher.failure(), flusher.failure());
@@ -122,6 +128,33 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         }
         if (endOfBatch && haltedBy == null) {
             endBatch();
+        }
+    }
+
+    private void onTick() {
+        node.tick();
+        if (retentionMillis > 0 && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
+            ticksSinceRetentionCheck = 0;
+            applyRetention();
+        }
+    }
+
+    /**
+     * Drops the journal files whose entries are all committed and were all written more than the retention
+     * ago (the journal drops whole files only). Committed only: those a majority holds, so a follower that
+     * still needs them can be sent a snapshot instead (RaftNode's SNAPSHOT), and the entries stay readable on
+     * the nodes that have not dropped them yet. The drop forces the journal on this thread, once per file.
+     */
+    private void applyRetention() {
+        long first = journal.firstIndex();
+        long before = Math.min(node.commitIndex() + 1, journal.firstIndexWrittenWithin(retentionMillis));
+        if (before <= first) {
+            return;
+        }
+        journal.compactBefore(before);
+        if (journal.firstIndex() > first) {
+            LOG.info("node {}: retention dropped entries {} to {}, written more than {} ms ago", nodeId, first,
+                journal.firstIndex() - 1, retentionMillis);
         }
     }
 

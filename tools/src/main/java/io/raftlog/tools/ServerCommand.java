@@ -68,6 +68,11 @@ public final class ServerCommand implements Callable<Integer> {
         description = "shared (default): the raft thread runs the network between batches; dedicated: the network has a thread of its own")
     String threading;
 
+    @Option(names = "--retention", paramLabel = "TIME",
+        description = "drop committed entries written longer ago than this, e.g. 7d or 12h, a whole hourly journal file"
+            + " at a time (default: keep everything)")
+    String retention;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -101,6 +106,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (th != null) {
             b.threading(Threading.parse(th));
         }
+        String keep = stringSetting(retention, file, "retention", false);
+        if (keep != null) {
+            b.retention(ClusterOption.duration(keep, "--retention"));
+        }
         ServerConfig c = b.build();
 
         RaftServer server = RaftServer.start(c);
@@ -120,7 +129,8 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }, "raftlog-shutdown"));
         System.out.println("raftlog node " + c.nodeId() + " serving on " + ServerConfig.hostPort(server.boundAddress())
-            + " (data " + c.dataDir() + ", fsync " + fsyncPolicy + ")");
+            + " (data " + c.dataDir() + ", fsync " + fsyncPolicy
+            + (c.retention().isZero() ? "" : ", retention " + keep) + ")");
         System.out.flush();
         stopped.await();
         return Cli.OK;
@@ -159,7 +169,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen",
-        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading");
+        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading", "retention");
 
     private static String stringSetting(String flag, Properties file, String key, boolean required) {
         String v = flag != null ? flag : file.getProperty(key);

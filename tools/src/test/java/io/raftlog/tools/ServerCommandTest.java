@@ -54,6 +54,13 @@ class ServerCommandTest {
             "wait strategy 'phased' applies only to dedicated threading");
     }
 
+    @Test
+    void aBadRetentionIsAUsageErrorNamingTheFlag() {
+        String[] node = {"server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString()};
+        CliRun.of(concat(node, "--retention", "forever")).assertOneLineError(Cli.USAGE, "--retention: bad duration 'forever'");
+        CliRun.of(concat(node, "--retention", "0s")).assertOneLineError(Cli.USAGE, "--retention must be positive");
+    }
+
     private static String[] concat(String[] head, String... tail) {
         String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);

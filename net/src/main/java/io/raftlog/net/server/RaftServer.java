@@ -157,7 +157,7 @@ public final class RaftServer implements AutoCloseable {
         RaftServer server;
         try {
             NodeIdentity.claim(dir, config.nodeId(), config.clusterId());
-            journal = NodeStorage.openJournal(dir, config.fsync());
+            journal = NodeStorage.openJournal(dir, config.fsync(), config.journalOptions());
             hardState = NodeStorage.openHardState(dir);
             server = new RaftServer(config, journal, hardState);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.raftlog.net.server;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.pipeline.PipelineConfig;
 import io.raftlog.pipeline.WaitStrategies;
 import io.raftlog.raft.RaftConfig;
@@ -33,6 +35,8 @@ public final class ServerConfig {
     private final String waitStrategy;
     private final Threading threading;
     private final long seed;
+    private final Duration retention;
+    private final JournalOptions journalOptions;
 
     private ServerConfig(Builder b) {
         this.nodeId = b.nodeId;
@@ -47,6 +51,8 @@ public final class ServerConfig {
         this.waitStrategy = b.waitStrategy;
         this.threading = b.threading;
         this.seed = b.seed != null ? b.seed : System.nanoTime() ^ ((long) b.nodeId << 48);
+        this.retention = b.retention;
+        this.journalOptions = b.journalOptions;
     }
 
     public static Builder builder() {
@@ -83,6 +89,15 @@ public final class ServerConfig {
         return tickMillis;
     }
 
+    /** How long committed entries are kept; {@link Duration#ZERO}: forever. */
+    public Duration retention() {
+        return retention;
+    }
+
+    public JournalOptions journalOptions() {
+        return journalOptions;
+    }
+
     public int[] members() {
         return cluster.keySet().stream().mapToInt(Integer::intValue).toArray();
     }
@@ -101,14 +116,15 @@ public final class ServerConfig {
     }
 
     public PipelineConfig pipelineConfig() {
-        return PipelineConfig.defaults().withTickMillis(tickMillis).withWaitStrategy(waitStrategy);
+        return PipelineConfig.defaults().withTickMillis(tickMillis).withWaitStrategy(waitStrategy)
+            .withRetentionMillis(retention.toMillis());
     }
 
     @Override
     public String toString() {
         return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen) + " data "
             + dataDir + " fsync " + fsync + " tick " + tickMillis + "ms election " + electionTicks + " heartbeat "
-            + heartbeatTicks;
+            + heartbeatTicks + (retention.isZero() ? "" : " retention " + retention);
     }
 
     public static String hostPort(InetSocketAddress a) {
@@ -186,6 +202,8 @@ public final class ServerConfig {
         private String waitStrategy = WaitStrategies.DEFAULT;
         private Threading threading = Threading.DEFAULT;
         private Long seed;
+        private Duration retention = Duration.ZERO;
+        private JournalOptions journalOptions = JournalOptions.defaults();
 
         public Builder nodeId(int id) {
             this.nodeId = id;
@@ -246,6 +264,21 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * Committed entries written longer ago than this are dropped, a whole journal file (an hour of writes)
+         * at a time, as Kafka's {@code retention.ms} drops whole segments; zero (the default) keeps everything.
+         */
+        public Builder retention(Duration keep) {
+            this.retention = Objects.requireNonNull(keep, "retention");
+            return this;
+        }
+
+        /** How the journal is built (tests: a roll cycle of seconds and a clock of their own). */
+        public Builder journalOptions(JournalOptions options) {
+            this.journalOptions = Objects.requireNonNull(options, "journalOptions");
+            return this;
+        }
+
         public ServerConfig build() {
             if (cluster.isEmpty()) {
                 throw new IllegalArgumentException("no cluster given: expected ID=HOST:PORT,...");
@@ -259,6 +292,9 @@ public final class ServerConfig {
             }
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);
+            }
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("retention must not be negative, got " + retention);
             }
             ServerConfig c = new ServerConfig(this);
             c.raftConfig(); // checks the tick counts, naming what is wrong

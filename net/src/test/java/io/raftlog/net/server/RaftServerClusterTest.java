@@ -126,7 +126,7 @@ class RaftServerClusterTest {
         if (leaders().size() == 1 && leaders().get(0) == leader) {
             assertThat(leader.status().lastIndex()).isEqualTo(lastBefore);
         }
-        StatusFrame st = client(leader).status();
+        StatusFrame st = clients.of(leader).status();
         if (st.role() == Role.LEADER) {
             assertThat(st.peerCount()).isEqualTo(2);
         }
@@ -136,16 +136,16 @@ class RaftServerClusterTest {
         RaftServer follower = servers.values().stream().filter(s -> s.status().role() != Role.LEADER).findFirst().orElseThrow();
         Await.until("the follower learns the commit index and the leader", WAIT,
             () -> follower.status().commitIndex() >= maxAcked && follower.status().leaderId() != 0);
-        AppendAnswer refused = client(follower).append(clientId, nextSeq, "x".getBytes(StandardCharsets.UTF_8));
+        AppendAnswer refused = clients.of(follower).append(clientId, nextSeq, "x".getBytes(StandardCharsets.UTF_8));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
         int named = refused.leaderId();
         assertThat(named).isNotZero().isNotEqualTo(follower.config().nodeId());
         assertThat(refused.address()).isEqualTo(ServerConfig.hostPort(cluster.get(named)));
-        assertAllPresentOnce(client(follower).fetchAll(1), acked);
+        assertAllPresentOnce(clients.of(follower).fetchAll(1), acked);
 
         // Stop the leader; a new one is elected; a retry of an acknowledged batch gets the original indexes.
         int oldLeaderId = awaitLeader().config().nodeId();
-        closeClient(oldLeaderId);
+        clients.close(oldLeaderId);
         servers.remove(oldLeaderId).close();
         assertThat(awaitLeader().config().nodeId()).isNotEqualTo(oldLeaderId);
         long[] last = batches.get(batches.size() - 1);
@@ -158,13 +158,13 @@ class RaftServerClusterTest {
         long newMax = acked.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
         for (RaftServer s : servers.values()) {
             Await.until("node " + s.config().nodeId() + " commits " + newMax, WAIT, () -> s.status().commitIndex() >= newMax);
-            assertAllPresentOnce(client(s).fetchAll(1), acked);
+            assertAllPresentOnce(clients.of(s).fetchAll(1), acked);
         }
 
         // The old leader restarts from its journal and hard state, rejoins and catches up.
         RaftServer restarted = startNode(oldLeaderId);
         Await.until("the restarted node catches up", WAIT, () -> restarted.status().commitIndex() >= newMax);
-        assertAllPresentOnce(client(restarted).fetchAll(1), acked);
+        assertAllPresentOnce(clients.of(restarted).fetchAll(1), acked);
 
         // A following fetch on a follower is pushed new entries as they commit.
         try (RawClient follower2 = new RawClient(restarted.boundAddress(), CLUSTER_ID)) {
@@ -194,14 +194,14 @@ class RaftServerClusterTest {
         RaftServer leader = awaitLeader();
         int leaderId = leader.config().nodeId();
         long clientId = 42;
-        assertThat(client(leader).append(clientId, 1, payloads(1, 1)).acked()).isTrue();
+        assertThat(clients.of(leader).append(clientId, 1, payloads(1, 1)).acked()).isTrue();
         for (int id : List.copyOf(servers.keySet())) {
             if (id != leaderId) {
                 servers.remove(id).close();
             }
         }
         long last = leader.status().lastIndex();
-        RawClient producer = client(leader);
+        RawClient producer = clients.of(leader);
         CompletableFuture<AppendAnswer> answer = CompletableFuture.supplyAsync(() -> {
             try {
                 return producer.append(clientId, 2, payloads(2, 1));
@@ -216,37 +216,21 @@ class RaftServerClusterTest {
         assertThat(a.errorCode()).as("%s", a).isEqualTo(ErrorCode.NOT_LEADER);
     }
 
-    private final Map<Integer, RawClient> clients = new HashMap<>();
+    private final RawClients clients = new RawClients(CLUSTER_ID);
 
     @AfterEach
     void closeClients() throws IOException {
-        for (RawClient c : clients.values()) {
-            c.close();
-        }
+        clients.close();
     }
 
-    private RawClient client(RaftServer s) throws IOException {
-        RawClient c = clients.get(s.config().nodeId());
-        if (c == null) {
-            c = new RawClient(s.boundAddress(), CLUSTER_ID);
-            clients.put(s.config().nodeId(), c);
-        }
-        return c;
-    }
 
-    private void closeClient(int nodeId) throws IOException {
-        RawClient c = clients.remove(nodeId);
-        if (c != null) {
-            c.close();
-        }
-    }
 
     /** As a producer would: send to whoever leads, again with the same sequence on NOT_LEADER or BUSY. */
     private AppendAnswer appendUntilAcked(long clientId, long seq, byte[][] payloads) throws IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         AppendAnswer a;
         do {
-            a = client(awaitLeader()).append(clientId, seq, payloads);
+            a = clients.of(awaitLeader()).append(clientId, seq, payloads);
             if (a.acked()) {
                 return a;
             }
