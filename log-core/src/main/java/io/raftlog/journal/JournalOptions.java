@@ -1,10 +1,12 @@
 package io.raftlog.journal;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * How a {@link ChronicleJournal} is built: an immutable value, each setter returning a changed copy. The
@@ -63,7 +65,7 @@ public final class JournalOptions {
     static final int DEFAULT_BACKGROUND_NICE = 10;
 
     // Set only while a JournalOptions is being derived (copy(), then one field), never after it is returned.
-    RollCycle rollCycle = LargeRollCycles.LARGE_HOURLY;
+    RollCycle rollCycle = rollCycleNamed(System.getProperty("raftlog.journal.rollCycle", "LARGE_HOURLY"));
     TimeProvider timeProvider;
     /*
      * A writer that died holding Chronicle's write lock or a half-written header (SIGKILL) blocks the next
@@ -88,6 +90,22 @@ public final class JournalOptions {
         "raftlog.journal.backgroundNice");
 
     private JournalOptions() {
+    }
+
+    /**
+     * A Chronicle roll cycle by its constant's name: LARGE_HOURLY and the other large cycles, or the test
+     * cycles (TEST_SECONDLY rolls every second: how the retention tests with real processes get many files).
+     */
+    static RollCycle rollCycleNamed(String name) {
+        for (Class<? extends Enum<?>> cycles : List.of(LargeRollCycles.class, TestRollCycles.class)) {
+            for (Enum<?> c : cycles.getEnumConstants()) {
+                if (c.name().equals(name.trim())) {
+                    return (RollCycle) c;
+                }
+            }
+        }
+        throw new IllegalArgumentException("raftlog.journal.rollCycle: unknown roll cycle '" + name
+            + "', expected LARGE_HOURLY (the default), LARGE_DAILY or TEST_SECONDLY");
     }
 
     private static int requireNice(int increment, String what) {
@@ -141,7 +159,8 @@ public final class JournalOptions {
      * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
      * {@code raftlog.journal.writeBehind}, {@code raftlog.journal.cachedBehindMiB} (64; -1 leaves the written
      * pages to the kernel) and {@code raftlog.journal.backgroundNice} (10; 0 leaves the pretoucher's priority as
-     * it is).
+     * it is). {@code raftlog.journal.rollCycle} (LARGE_HOURLY) is for tests of retention with real processes;
+     * a journal keeps the cycle it was created with.
      */
     public static JournalOptions defaults() {
         return new JournalOptions();

@@ -25,10 +25,13 @@ public final class LocalCluster implements AutoCloseable {
     private final boolean deleteOnClose;
     private final List<NodeAddress> addresses = new ArrayList<>();
     private final Process[] processes;
+    private final List<String> jvmArgs;
     private final List<String> extraServerArgs;
 
-    private LocalCluster(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> extraServerArgs) {
+    private LocalCluster(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> jvmArgs,
+                         List<String> extraServerArgs) {
         this.jar = jar;
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.baseDir = baseDir;
         this.deleteOnClose = deleteOnClose;
         this.processes = new Process[nodes];
@@ -41,8 +44,14 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts {@code nodes} servers in {@code baseDir} (created when missing; deleted on close if asked). */
     public static LocalCluster start(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> extraServerArgs)
         throws IOException {
+        return start(jar, baseDir, deleteOnClose, nodes, List.of(), extraServerArgs);
+    }
+
+    /** The same, with {@code jvmArgs} (such as {@code -Dname=value}) given to every node's JVM. */
+    public static LocalCluster start(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> jvmArgs,
+                                     List<String> extraServerArgs) throws IOException {
         Files.createDirectories(baseDir);
-        LocalCluster c = new LocalCluster(jar, baseDir, deleteOnClose, nodes, extraServerArgs);
+        LocalCluster c = new LocalCluster(jar, baseDir, deleteOnClose, nodes, jvmArgs, extraServerArgs);
         try {
             for (int id = 1; id <= nodes; id++) {
                 c.start(id);
@@ -132,6 +141,7 @@ public final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-Xmx512m");
+        cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.add("server");
