@@ -85,6 +85,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final LogState state = new LogState();
     private final ChronicleJournalReader ownReader;
     private final JournalPretoucher pretoucher;
+    /** Where compaction puts the files it drops, for a thread of its own to delete. */
+    private final CycleFileTrash trash;
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
     private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
@@ -158,6 +160,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     private ChronicleJournal(Path dir, FsyncPolicy policy, JournalOptions options) {
         this.dir = dir;
+        this.trash = new CycleFileTrash(dir, "raftlog-journal-trash-" + dir.getFileName());
         this.policy = policy;
         this.rollCycle = options.rollCycle;
         this.pageTables = WriterPageTables.create(options.releaseWrittenPages, options.populateAheadBytes);
@@ -271,6 +274,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         } finally {
             if (!ok) {
                 queue.close();
+                trash.close();
             }
         }
     }
@@ -769,6 +773,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         return appendedBytes;
     }
 
+    /** For tests: whether compacted files still wait to be deleted. */
+    boolean trashHoldsFiles() throws IOException {
+        return trash.holdsFiles();
+    }
+
     /** For tests: which entries the writer's reads serve from memory. */
     RecentRecords recentRecords() {
         return recent;
@@ -1020,14 +1029,23 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         return lo == snap.size ? state.lastIndex + 1 : Math.max(snap.raftStart(lo), state.firstIndex);
     }
 
-    /** Deletes the cycle files before {@code keep}, whose entries a durable compaction record voided. */
+    /**
+     * Drops the cycle files before {@code keep}, whose entries a durable compaction record voided: each is renamed
+     * into the trash, which deletes it beside this thread ({@link CycleFileTrash}: an unlink of a large file takes
+     * hundreds of milliseconds here), or deleted here if the rename fails.
+     */
     private void dropCycleFilesBefore(int keep) {
         cycleFiles.entrySet().removeIf(e -> {
             if (e.getKey() < keep) {
+                Path file = e.getValue().toPath();
                 try {
-                    Files.deleteIfExists(e.getValue().toPath());
-                } catch (IOException ex) {
-                    LOG.warn("journal {}: could not delete compacted file {}: {}", dir, e.getValue(), ex.toString());
+                    trash.discard(file);
+                } catch (IOException moveFailed) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException ex) {
+                        LOG.warn("journal {}: could not delete compacted file {}: {}", dir, file, ex.toString());
+                    }
                 }
                 return true;
             }
@@ -1155,6 +1173,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         if (pretoucher != null) {
             pretoucher.close();
         }
+        trash.close();
         if (fileWrites != null) {
             fileWrites.close();
         }

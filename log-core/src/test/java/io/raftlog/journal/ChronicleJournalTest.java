@@ -16,6 +16,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.raftlog.raft.EntryType;
+import io.raftlog.pipeline.Await;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
@@ -192,6 +194,8 @@ class ChronicleJournalTest {
             assertThat(j.firstIndex()).isEqualTo(21);
             assertThat(j.termAt(20)).isEqualTo(2);
             assertThat(cycleFiles()).hasSize(1);
+            // out of the journal at once, deleted beside the writer (an unlink of a large file is slow)
+            Await.until("the trash deletes the dropped files", Duration.ofSeconds(10), () -> !trashHolds(j));
             assertThatThrownBy(() -> j.read(20, 1, 100, (i, t, ty, b, o, l) -> true))
                 .isInstanceOf(CompactedException.class).hasMessageContaining("20");
             fill(j, 31, 35, 3, 0);
@@ -201,6 +205,28 @@ class ChronicleJournalTest {
             assertThat(j.lastIndex()).isEqualTo(35);
             assertThat(j.termAt(20)).isEqualTo(2);
             assertThat(Entries.readAll(j)).hasSize(15);
+        }
+    }
+
+    @Test
+    void compactedFilesLeftInTheTrashByAStoppedRunAreDeletedAtTheNextOpen() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+        }
+        Path trash = dir.resolve(CycleFileTrash.DIR_NAME);
+        Files.createDirectories(trash);
+        Files.write(trash.resolve("20260101-000000T.cq4"), new byte[4096]);
+        try (ChronicleJournal j = open()) {
+            Await.until("the leftover file is deleted", Duration.ofSeconds(10), () -> !trashHolds(j));
+            assertThat(j.lastIndex()).isEqualTo(10);
+        }
+    }
+
+    private static boolean trashHolds(ChronicleJournal j) {
+        try {
+            return j.trashHoldsFiles();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
