@@ -558,7 +558,8 @@ public final class RaftNode {
         followSender(m);
         long last = m.prevLogIndex;
         boolean holds = last <= commitIndex
-            || (last <= log.lastIndex() && last >= log.firstIndex() - 1 && log.termAt(last) == m.prevLogTerm);
+            || (last <= log.lastIndex() && last >= log.firstIndex() - 1
+                && (!rules.snapshotTermCheck() || log.termAt(last) == m.prevLogTerm));
         if (!holds) {
             log.installSnapshot(last, m.prevLogTerm);
             durableIndex = last;

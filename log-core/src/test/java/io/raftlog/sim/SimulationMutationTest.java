@@ -44,6 +44,14 @@ class SimulationMutationTest {
         assertReplays(r, MutantNodes.WITHOUT_CURRENT_TERM_COMMIT_RULE);
     }
 
+    @Test
+    void disablingTheSnapshotTermCheckIsCaught() {
+        SimResult r = firstViolation(3, MutantNodes.WITHOUT_SNAPSHOT_TERM_CHECK);
+        assertThat(r).as("a violation within " + SEARCH + " seeds").isNotNull();
+        System.out.println("snapshot term check off: " + r.violation().getMessage());
+        assertReplays(r, MutantNodes.WITHOUT_SNAPSHOT_TERM_CHECK);
+    }
+
     /** The report names the seed and how to replay it, shows the last events, and the replay fails alike. */
     private static void assertReplays(SimResult failed, NodeFactory mutant) {
         SimResult traced = Sweep.withTrace(failed, SimOptions.of(failed.nodes(), 2000).withFactory(mutant));
