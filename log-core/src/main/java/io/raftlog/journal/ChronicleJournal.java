@@ -88,7 +88,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** Where compaction puts the files it drops, for a thread of its own to delete. */
     private final CycleFileTrash trash;
     /** cycle -> its file, learnt from Chronicle as it acquires each file (from any thread). */
-    private final Map<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Integer, File> cycleFiles = new ConcurrentSkipListMap<>();
 
     /** The newest entry records, for the writer's own reads; each entry's record is copied in from the staging area. */
     private final RecentRecords recent;
@@ -1014,13 +1014,40 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             throw new IllegalArgumentException("age must be >= 0, got " + ageMillis);
         }
         long then = queue.time().currentTimeMillis() - ageMillis;
-        int recentCycle = rollCycle.current(() -> then, queue.epoch());
+        return firstIndexInCycleOrLater(rollCycle.current(() -> then, queue.epoch()));
+    }
+
+    /**
+     * Walks the cycle files from the newest back, adding up their sizes as the file system reports them
+     * (Chronicle grows a file in steps of its block size, so this counts a little more than was written).
+     * The newest file always counts as kept.
+     */
+    @Override
+    public long firstIndexKeepingBytes(long maxBytes) {
+        ensureOpen();
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0, got " + maxBytes);
+        }
+        long total = 0;
+        int kept = Integer.MIN_VALUE;
+        for (Map.Entry<Integer, File> e : cycleFiles.descendingMap().entrySet()) {
+            total += e.getValue().length();
+            if (total > maxBytes && kept != Integer.MIN_VALUE) {
+                return firstIndexInCycleOrLater(kept);
+            }
+            kept = e.getKey();
+        }
+        return state.firstIndex;
+    }
+
+    /** The first index held in a cycle file of {@code cycle} or later; a binary search over the position map. */
+    private long firstIndexInCycleOrLater(int cycle) {
         PositionMap.Snapshot snap = state.positions.snapshot();
         int lo = 0;
-        int hi = snap.size; // the first segment in recentCycle or later lies in [lo, hi]
+        int hi = snap.size; // the first segment in that cycle or later lies in [lo, hi]
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (rollCycle.toCycle(snap.queueStart(mid)) < recentCycle) {
+            if (rollCycle.toCycle(snap.queueStart(mid)) < cycle) {
                 lo = mid + 1;
             } else {
                 hi = mid;

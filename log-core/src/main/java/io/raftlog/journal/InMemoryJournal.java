@@ -154,6 +154,11 @@ public final class InMemoryJournal implements Journal {
         return firstIndex(); // no write times kept
     }
 
+    @Override
+    public synchronized long firstIndexKeepingBytes(long maxBytes) {
+        return firstIndex(); // no files
+    }
+
     /** Loses everything written since the last flush, as a machine crash loses the page cache. */
     public synchronized void crash() {
         log.crash();

@@ -74,6 +74,13 @@ public interface Journal extends RaftLog, AutoCloseable {
      */
     long firstIndexWrittenWithin(long ageMillis);
 
+    /**
+     * Retention by size: the first index of the oldest stored file such that it and every newer one take at most
+     * {@code maxBytes} on disk (the file being written is always kept, however large); {@link #firstIndex()}
+     * if all of them fit. A journal in memory answers {@link #firstIndex()}. Owner thread.
+     */
+    long firstIndexKeepingBytes(long maxBytes);
+
     FsyncPolicy policy();
 
     /**

@@ -22,6 +22,8 @@ package io.raftlog.pipeline;
  *                             force to the flusher (fsync=batch only; 0: always the flusher). See RaftDriver.
  * @param retentionMillis      committed entries older than this are dropped a whole journal file at a time
  *                             (0: kept forever); see RaftDriver's retention
+ * @param retentionBytes       the oldest journal files holding committed entries are dropped while the files
+ *                             take more than this (0: no bound)
  */
 public record PipelineConfig(
     int ringSize,
@@ -37,7 +39,8 @@ public record PipelineConfig(
     int sessionRuns,
     long sessionRebuildEntries,
     int followerForceMaxBytes,
-    long retentionMillis) {
+    long retentionMillis,
+    long retentionBytes) {
 
     public PipelineConfig {
         if (ringSize < 16 || Integer.bitCount(ringSize) != 1) {
@@ -48,7 +51,7 @@ public record PipelineConfig(
         }
         if (maxBatch < 1 || maxEntriesPerAppend < 1 || maxAppendBytes < 1 || maxPendingAppends < 1
             || sessionClients < 1 || sessionRuns < 1 || sessionRebuildEntries < 0 || slotRetainBytes < 64
-            || followerForceMaxBytes < 0 || retentionMillis < 0) {
+            || followerForceMaxBytes < 0 || retentionMillis < 0 || retentionBytes < 0) {
             throw new IllegalArgumentException("pipeline bounds must be positive: " + this);
         }
         if (tickMillis < 1) {
@@ -68,31 +71,31 @@ public record PipelineConfig(
     public static PipelineConfig defaults() {
         return new PipelineConfig(4096, 1024, 512, 4096, 4 << 20, 65536, 10, WaitStrategies.DEFAULT,
             2 << 10, 8192, 1024, 1_000_000,
-            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES), 0);
+            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES), 0, 0);
     }
 
     public PipelineConfig withTickMillis(long millis) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, millis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis);
+            followerForceMaxBytes, retentionMillis, retentionBytes);
     }
 
     public PipelineConfig withWaitStrategy(String name) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, name, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis);
+            followerForceMaxBytes, retentionMillis, retentionBytes);
     }
 
     public PipelineConfig withRing(int size, int batch, int reserve) {
         return new PipelineConfig(size, batch, reserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis);
+            followerForceMaxBytes, retentionMillis, retentionBytes);
     }
 
     public PipelineConfig withFollowerForceMaxBytes(int bytes) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            bytes, retentionMillis);
+            bytes, retentionMillis, retentionBytes);
     }
 
     /**
@@ -102,6 +105,13 @@ public record PipelineConfig(
     public PipelineConfig withRetentionMillis(long millis) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, millis);
+            followerForceMaxBytes, millis, retentionBytes);
+    }
+
+    /** Retention by size: the oldest journal files go while the files take more than {@code bytes}; 0 keeps all. */
+    public PipelineConfig withRetentionBytes(long bytes) {
+        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes, retentionMillis, bytes);
     }
 }

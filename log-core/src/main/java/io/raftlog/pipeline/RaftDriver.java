@@ -49,6 +49,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private long flushRequestedTerm = -1;
     private final int followerForceMaxBytes;
     private final long retentionMillis;
+    private final long retentionBytes;
     /** Retention is looked at about once a second, counted in ticks. */
     private final int retentionCheckTicks;
     private int ticksSinceRetentionCheck;
@@ -79,6 +80,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         this.flusher = flusher;
         this.followerForceMaxBytes = config.followerForceMaxBytes();
         this.retentionMillis = config.retentionMillis();
+        this.retentionBytes = config.retentionBytes();
         this.retentionCheckTicks = (int) Math.max(1, 1000 / config.tickMillis());
         long rebuilt = log.rebuild(config.sessionRebuildEntries());
         HardState hs = hardStateStore.load();
@@ -133,7 +135,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
 
     private void onTick() {
         node.tick();
-        if (retentionMillis > 0 && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
+        if ((retentionMillis > 0 || retentionBytes > 0) && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
             ticksSinceRetentionCheck = 0;
             applyRetention();
         }
@@ -141,20 +143,22 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
 
     /**
      * Drops the journal files whose entries are all committed and were all written more than the retention
-     * ago (the journal drops whole files only). Committed only: those a majority holds, so a follower that
+     * ago, or that the size bound leaves out (the journal drops whole files only, oldest first). Committed only: those a majority holds, so a follower that
      * still needs them can be sent a snapshot instead (RaftNode's SNAPSHOT), and the entries stay readable on
      * the nodes that have not dropped them yet. The drop forces the journal on this thread, once per file.
      */
     private void applyRetention() {
         long first = journal.firstIndex();
-        long before = Math.min(node.commitIndex() + 1, journal.firstIndexWrittenWithin(retentionMillis));
+        long byAge = retentionMillis > 0 ? journal.firstIndexWrittenWithin(retentionMillis) : first;
+        long bySize = retentionBytes > 0 ? journal.firstIndexKeepingBytes(retentionBytes) : first;
+        long before = Math.min(node.commitIndex() + 1, Math.max(byAge, bySize));
         if (before <= first) {
             return;
         }
         journal.compactBefore(before);
         if (journal.firstIndex() > first) {
-            LOG.info("node {}: retention dropped entries {} to {}, written more than {} ms ago", nodeId, first,
-                journal.firstIndex() - 1, retentionMillis);
+            LOG.info("node {}: retention dropped entries {} to {} (older than {} ms or beyond {} bytes of files)", nodeId,
+                first, journal.firstIndex() - 1, retentionMillis, retentionBytes);
         }
     }
 

@@ -209,6 +209,35 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void retentionFindsTheFirstIndexOfTheOldestFileToKeepByAgeAndBySize() throws IOException {
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0); // second 0
+            clock.advanceMillis(1000);
+            fill(j, 11, 20, 1, 0); // second 1
+            clock.advanceMillis(1000);
+            fill(j, 21, 30, 1, 0); // second 2, being written
+            j.writePending();
+            // By age: a file is old once its whole second lies before now - age (now is 2.000 s): the file of
+            // second 1 may hold an entry written at 1.999 s, 1 ms ago, and one written at 1.000 s, 1 s ago.
+            assertThat(j.firstIndexWrittenWithin(0)).isEqualTo(21);
+            assertThat(j.firstIndexWrittenWithin(1)).isEqualTo(11);
+            assertThat(j.firstIndexWrittenWithin(1000)).isEqualTo(11);
+            assertThat(j.firstIndexWrittenWithin(1001)).isEqualTo(1);
+            // By size: the newest files that fit, the one being written always.
+            List<Path> files = cycleFiles();
+            long newest = Files.size(files.get(2));
+            long two = newest + Files.size(files.get(1));
+            assertThat(j.firstIndexKeepingBytes(1)).isEqualTo(21);
+            assertThat(j.firstIndexKeepingBytes(two - 1)).isEqualTo(21);
+            assertThat(j.firstIndexKeepingBytes(two)).isEqualTo(11);
+            assertThat(j.firstIndexKeepingBytes(Long.MAX_VALUE)).isEqualTo(1);
+            j.compactBefore(j.firstIndexKeepingBytes(two));
+            assertThat(j.firstIndex()).isEqualTo(11);
+            assertThat(j.firstIndexKeepingBytes(Long.MAX_VALUE)).isEqualTo(11);
+        }
+    }
+
+    @Test
     void compactedFilesLeftInTheTrashByAStoppedRunAreDeletedAtTheNextOpen() throws IOException {
         try (ChronicleJournal j = open()) {
             fill(j, 1, 10, 1, 0);

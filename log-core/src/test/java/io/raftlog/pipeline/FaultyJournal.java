@@ -80,6 +80,11 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
+    public long firstIndexKeepingBytes(long maxBytes) {
+        return delegate.firstIndexKeepingBytes(maxBytes);
+    }
+
+    @Override
     public void installSnapshot(long index, long term) {
         maybeFail();
         delegate.installSnapshot(index, term);

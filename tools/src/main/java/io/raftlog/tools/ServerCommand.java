@@ -73,6 +73,11 @@ public final class ServerCommand implements Callable<Integer> {
             + " at a time (default: keep everything)")
     String retention;
 
+    @Option(names = "--retention-bytes", paramLabel = "SIZE",
+        description = "keep the journal's files within this size, e.g. 50GB, dropping the oldest (committed) file first;"
+            + " the file being written always stays (default: no bound)")
+    String retentionBytes;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -110,6 +115,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (keep != null) {
             b.retention(ClusterOption.duration(keep, "--retention"));
         }
+        String keepBytes = stringSetting(retentionBytes, file, "retention-bytes", false);
+        if (keepBytes != null) {
+            b.retentionBytes(ByteSizes.parse(keepBytes, "--retention-bytes"));
+        }
         ServerConfig c = b.build();
 
         RaftServer server = RaftServer.start(c);
@@ -130,7 +139,8 @@ public final class ServerCommand implements Callable<Integer> {
         }, "raftlog-shutdown"));
         System.out.println("raftlog node " + c.nodeId() + " serving on " + ServerConfig.hostPort(server.boundAddress())
             + " (data " + c.dataDir() + ", fsync " + fsyncPolicy
-            + (c.retention().isZero() ? "" : ", retention " + keep) + ")");
+            + (c.retention().isZero() ? "" : ", retention " + keep)
+            + (c.retentionBytes() == 0 ? "" : ", retention-bytes " + keepBytes) + ")");
         System.out.flush();
         stopped.await();
         return Cli.OK;
@@ -169,7 +179,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen",
-        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading", "retention");
+        "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading", "retention",
+        "retention-bytes");
 
     private static String stringSetting(String flag, Properties file, String key, boolean required) {
         String v = flag != null ? flag : file.getProperty(key);

@@ -59,6 +59,7 @@ class ServerCommandTest {
         String[] node = {"server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString()};
         CliRun.of(concat(node, "--retention", "forever")).assertOneLineError(Cli.USAGE, "--retention: bad duration 'forever'");
         CliRun.of(concat(node, "--retention", "0s")).assertOneLineError(Cli.USAGE, "--retention must be positive");
+        CliRun.of(concat(node, "--retention-bytes", "lots")).assertOneLineError(Cli.USAGE, "--retention-bytes: bad size 'lots'");
     }
 
     private static String[] concat(String[] head, String... tail) {

@@ -36,6 +36,7 @@ public final class ServerConfig {
     private final Threading threading;
     private final long seed;
     private final Duration retention;
+    private final long retentionBytes;
     private final JournalOptions journalOptions;
 
     private ServerConfig(Builder b) {
@@ -52,6 +53,7 @@ public final class ServerConfig {
         this.threading = b.threading;
         this.seed = b.seed != null ? b.seed : System.nanoTime() ^ ((long) b.nodeId << 48);
         this.retention = b.retention;
+        this.retentionBytes = b.retentionBytes;
         this.journalOptions = b.journalOptions;
     }
 
@@ -94,6 +96,11 @@ public final class ServerConfig {
         return retention;
     }
 
+    /** How many bytes of journal files to keep at most (whole files, oldest dropped first); 0: no bound. */
+    public long retentionBytes() {
+        return retentionBytes;
+    }
+
     public JournalOptions journalOptions() {
         return journalOptions;
     }
@@ -117,14 +124,15 @@ public final class ServerConfig {
 
     public PipelineConfig pipelineConfig() {
         return PipelineConfig.defaults().withTickMillis(tickMillis).withWaitStrategy(waitStrategy)
-            .withRetentionMillis(retention.toMillis());
+            .withRetentionMillis(retention.toMillis()).withRetentionBytes(retentionBytes);
     }
 
     @Override
     public String toString() {
         return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen) + " data "
             + dataDir + " fsync " + fsync + " tick " + tickMillis + "ms election " + electionTicks + " heartbeat "
-            + heartbeatTicks + (retention.isZero() ? "" : " retention " + retention);
+            + heartbeatTicks + (retention.isZero() ? "" : " retention " + retention)
+            + (retentionBytes == 0 ? "" : " retention-bytes " + retentionBytes);
     }
 
     public static String hostPort(InetSocketAddress a) {
@@ -203,6 +211,7 @@ public final class ServerConfig {
         private Threading threading = Threading.DEFAULT;
         private Long seed;
         private Duration retention = Duration.ZERO;
+        private long retentionBytes;
         private JournalOptions journalOptions = JournalOptions.defaults();
 
         public Builder nodeId(int id) {
@@ -273,6 +282,15 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * The journal's files are kept within this many bytes: the oldest go (whole files, committed entries only,
+         * never the file being written), as Kafka's {@code retention.bytes}; 0 (the default): no bound.
+         */
+        public Builder retentionBytes(long bytes) {
+            this.retentionBytes = bytes;
+            return this;
+        }
+
         /** How the journal is built (tests: a roll cycle of seconds and a clock of their own). */
         public Builder journalOptions(JournalOptions options) {
             this.journalOptions = Objects.requireNonNull(options, "journalOptions");
@@ -295,6 +313,9 @@ public final class ServerConfig {
             }
             if (retention.isNegative()) {
                 throw new IllegalArgumentException("retention must not be negative, got " + retention);
+            }
+            if (retentionBytes < 0) {
+                throw new IllegalArgumentException("retention bytes must not be negative, got " + retentionBytes);
             }
             ServerConfig c = new ServerConfig(this);
             c.raftConfig(); // checks the tick counts, naming what is wrong

@@ -25,12 +25,13 @@ import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retention on three real nodes (Chronicle journals, loopback TCP): journal files of one second on a clock the
- * test moves, and a retention of two seconds. A follower is stopped, the others drop every file it would need,
+ * test moves, and a retention of two seconds or of one byte (only the file being written stays). A follower is stopped, the others drop every file it would need,
  * and the restarted follower is caught up by SNAPSHOT: it continues after the leader's first index and serves
  * the same entries from there; reads below it are answered COMPACTED, on the leader as on the follower.
  */
@@ -55,19 +56,26 @@ class RetentionClusterTest {
         servers.values().forEach(RaftServer::close);
     }
 
+    /** What bounds the log: its age (two seconds) or its size (one byte: only the file being written stays). */
+    enum Bound { AGE, SIZE }
+
+    private Bound bound;
+
     private RaftServer startNode(int id) {
         JournalOptions seconds = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
-        ServerConfig config = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
-            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id)
-            .retention(Duration.ofSeconds(2)).journalOptions(seconds).build();
+        ServerConfig.Builder b = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
+            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, 15, 3).seed(SEED + id).journalOptions(seconds);
+        ServerConfig config = (bound == Bound.AGE ? b.retention(Duration.ofSeconds(2)) : b.retentionBytes(1)).build();
         RaftServer s = RaftServer.start(config);
         servers.put(id, s);
         return s;
     }
 
-    @Test
-    void aFollowerBackAfterTheOthersDroppedWhatItMissedIsCaughtUpBySnapshot() throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+    @ParameterizedTest
+    @EnumSource(Bound.class)
+    void aFollowerBackAfterTheOthersDroppedWhatItMissedIsCaughtUpBySnapshot(Bound retention) throws Exception {
+        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + "), retention by " + retention);
+        bound = retention;
         cluster = LoopbackPorts.members(3);
         for (int id : cluster.keySet()) {
             startNode(id);
