@@ -20,10 +20,8 @@ package io.raftlog.pipeline;
  * @param followerForceMaxBytes a follower whose batch appended at most this many payload bytes forces the
  *                             journal on its raft thread when the flusher is idle, instead of handing the
  *                             force to the flusher (fsync=batch only; 0: always the flusher). See RaftDriver.
- * @param retentionMillis      committed entries older than this are dropped a whole journal file at a time
- *                             (0: kept forever); see RaftDriver's retention
- * @param retentionBytes       the oldest journal files holding committed entries are dropped while the files
- *                             take more than this (0: no bound)
+ * @param retention            what the node drops of its committed log, whole journal files at a time (see
+ *                             RaftDriver's retention); {@link Retention#KEEP_ALL} by default
  */
 public record PipelineConfig(
     int ringSize,
@@ -39,8 +37,7 @@ public record PipelineConfig(
     int sessionRuns,
     long sessionRebuildEntries,
     int followerForceMaxBytes,
-    long retentionMillis,
-    long retentionBytes) {
+    Retention retention) {
 
     public PipelineConfig {
         if (ringSize < 16 || Integer.bitCount(ringSize) != 1) {
@@ -51,7 +48,7 @@ public record PipelineConfig(
         }
         if (maxBatch < 1 || maxEntriesPerAppend < 1 || maxAppendBytes < 1 || maxPendingAppends < 1
             || sessionClients < 1 || sessionRuns < 1 || sessionRebuildEntries < 0 || slotRetainBytes < 64
-            || followerForceMaxBytes < 0 || retentionMillis < 0 || retentionBytes < 0) {
+            || followerForceMaxBytes < 0 || retention == null) {
             throw new IllegalArgumentException("pipeline bounds must be positive: " + this);
         }
         if (tickMillis < 1) {
@@ -71,47 +68,36 @@ public record PipelineConfig(
     public static PipelineConfig defaults() {
         return new PipelineConfig(4096, 1024, 512, 4096, 4 << 20, 65536, 10, WaitStrategies.DEFAULT,
             2 << 10, 8192, 1024, 1_000_000,
-            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES), 0, 0);
+            Integer.getInteger("raftlog.pipeline.followerForceMaxBytes", DEFAULT_FOLLOWER_FORCE_MAX_BYTES), Retention.KEEP_ALL);
     }
 
     public PipelineConfig withTickMillis(long millis) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, millis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis, retentionBytes);
+            followerForceMaxBytes, retention);
     }
 
     public PipelineConfig withWaitStrategy(String name) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, name, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis, retentionBytes);
+            followerForceMaxBytes, retention);
     }
 
     public PipelineConfig withRing(int size, int batch, int reserve) {
         return new PipelineConfig(size, batch, reserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis, retentionBytes);
+            followerForceMaxBytes, retention);
     }
 
     public PipelineConfig withFollowerForceMaxBytes(int bytes) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            bytes, retentionMillis, retentionBytes);
+            bytes, retention);
     }
 
-    /**
-     * Retention: committed entries written more than {@code millis} ago are dropped, a whole journal file at a
-     * time (an hour of writes by default); 0 keeps everything.
-     */
-    public PipelineConfig withRetentionMillis(long millis) {
+    public PipelineConfig withRetention(Retention r) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, millis, retentionBytes);
-    }
-
-    /** Retention by size: the oldest journal files go while the files take more than {@code bytes}; 0 keeps all. */
-    public PipelineConfig withRetentionBytes(long bytes) {
-        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
-            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
-            followerForceMaxBytes, retentionMillis, bytes);
+            followerForceMaxBytes, r);
     }
 }

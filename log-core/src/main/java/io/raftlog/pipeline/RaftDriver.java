@@ -48,8 +48,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private long flushRequestedIndex = -1;
     private long flushRequestedTerm = -1;
     private final int followerForceMaxBytes;
-    private final long retentionMillis;
-    private final long retentionBytes;
+    private final Retention retention;
     /** Retention is looked at about once a second, counted in ticks. */
     private final int retentionCheckTicks;
     private int ticksSinceRetentionCheck;
@@ -79,8 +78,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         this.status = status;
         this.flusher = flusher;
         this.followerForceMaxBytes = config.followerForceMaxBytes();
-        this.retentionMillis = config.retentionMillis();
-        this.retentionBytes = config.retentionBytes();
+        this.retention = config.retention();
         this.retentionCheckTicks = (int) Math.max(1, 1000 / config.tickMillis());
         long rebuilt = log.rebuild(config.sessionRebuildEntries());
         HardState hs = hardStateStore.load();
@@ -135,7 +133,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
 
     private void onTick() {
         node.tick();
-        if ((retentionMillis > 0 || retentionBytes > 0) && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
+        if (!retention.keepsAll() && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
             ticksSinceRetentionCheck = 0;
             applyRetention();
         }
@@ -149,16 +147,15 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
      */
     private void applyRetention() {
         long first = journal.firstIndex();
-        long byAge = retentionMillis > 0 ? journal.firstIndexWrittenWithin(retentionMillis) : first;
-        long bySize = retentionBytes > 0 ? journal.firstIndexKeepingBytes(retentionBytes) : first;
+        long byAge = retention.maxAgeMillis() > 0 ? journal.firstIndexWrittenWithin(retention.maxAgeMillis()) : first;
+        long bySize = retention.maxBytes() > 0 ? journal.firstIndexKeepingBytes(retention.maxBytes()) : first;
         long before = Math.min(node.commitIndex() + 1, Math.max(byAge, bySize));
         if (before <= first) {
             return;
         }
         journal.compactBefore(before);
         if (journal.firstIndex() > first) {
-            LOG.info("node {}: retention dropped entries {} to {} (older than {} ms or beyond {} bytes of files)", nodeId,
-                first, journal.firstIndex() - 1, retentionMillis, retentionBytes);
+            LOG.info("node {}: retention dropped entries {} to {} ({})", nodeId, first, journal.firstIndex() - 1, retention);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.JournalOptions;
 import io.raftlog.pipeline.PipelineConfig;
+import io.raftlog.pipeline.Retention;
 import io.raftlog.pipeline.WaitStrategies;
 import io.raftlog.raft.RaftConfig;
 
@@ -124,7 +125,7 @@ public final class ServerConfig {
 
     public PipelineConfig pipelineConfig() {
         return PipelineConfig.defaults().withTickMillis(tickMillis).withWaitStrategy(waitStrategy)
-            .withRetentionMillis(retention.toMillis()).withRetentionBytes(retentionBytes);
+            .withRetention(new Retention(retention.toMillis(), retentionBytes));
     }
 
     @Override
@@ -311,15 +312,9 @@ public final class ServerConfig {
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);
             }
-            if (retention.isNegative()) {
-                throw new IllegalArgumentException("retention must not be negative, got " + retention);
-            }
-            if (retentionBytes < 0) {
-                throw new IllegalArgumentException("retention bytes must not be negative, got " + retentionBytes);
-            }
             ServerConfig c = new ServerConfig(this);
             c.raftConfig(); // checks the tick counts, naming what is wrong
-            c.pipelineConfig(); // checks the wait strategy
+            c.pipelineConfig(); // checks the wait strategy and the retention
             if (threading == Threading.SHARED && !WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(Locale.ROOT))) {
                 // Silently ignoring it would let a user believe they measured or tuned something they did not.
                 throw new IllegalArgumentException("wait strategy '" + waitStrategy + "' applies only to dedicated threading:"
