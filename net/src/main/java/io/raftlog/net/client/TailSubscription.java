@@ -72,6 +72,22 @@ public final class TailSubscription implements AutoCloseable {
     private boolean progressed;
     private int nextAddress;
     private String lastProblem = "not connected yet";
+    /** Nodes in a row that answered COMPACTED for {@link #nextIndex}, and the lowest first index they named. */
+    private int compactedAnswers;
+    private long lowestFirstIndex = Long.MAX_VALUE;
+
+    /**
+     * A node no longer holds {@link #nextIndex}. Another may (each node drops entries on its own, and a follower
+     * that caught up by snapshot never had them), so the tail asks the others before it gives up.
+     */
+    private static final class CompactedOnNode extends IOException {
+        final long firstIndex;
+
+        CompactedOnNode(String message, long firstIndex) {
+            super(message);
+            this.firstIndex = firstIndex;
+        }
+    }
 
     TailSubscription(ClientSettings settings, long fromIndex, boolean follow, long endIndex, boolean skipCompacted,
                      EntryHandler handler) {
@@ -130,6 +146,13 @@ public final class TailSubscription implements AutoCloseable {
                         done.complete(null);
                         return;
                     }
+                } catch (CompactedOnNode e) {
+                    lastProblem = e.getMessage();
+                    lowestFirstIndex = Math.min(lowestFirstIndex, e.firstIndex);
+                    if (++compactedAnswers >= addresses.size()) {
+                        throw new LogClientException("entries from index " + nextIndex + " are compacted on every node of "
+                            + settings.nodes() + "; the log now starts at " + lowestFirstIndex);
+                    }
                 } catch (IOException e) {
                     if (closed) {
                         break;
@@ -141,6 +164,8 @@ public final class TailSubscription implements AutoCloseable {
                 }
                 if (progressed) {
                     progressed = false;
+                    compactedAnswers = 0;
+                    lowestFirstIndex = Long.MAX_VALUE;
                     unservedSince = System.nanoTime();
                     backoff = MIN_BACKOFF_NANOS;
                     failedInRound = 0;
@@ -222,8 +247,8 @@ public final class TailSubscription implements AutoCloseable {
                         continue;
                     }
                     if (!skipCompacted || compacted.firstIndex() <= nextIndex) {
-                        throw new LogClientException("entries from index " + nextIndex + " are compacted on "
-                            + c.address() + "; the log now starts at " + compacted.firstIndex());
+                        throw new CompactedOnNode("entries from index " + nextIndex + " are compacted on "
+                            + c.address() + "; its log starts at " + compacted.firstIndex(), compacted.firstIndex());
                     }
                     nextIndex = compacted.firstIndex();
                     sendFetch(c);

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.raftlog.pipeline.Await;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +159,33 @@ class LogClientTailTest {
         assertThatThrownBy(() -> tail.done().get(10, TimeUnit.SECONDS))
             .hasMessageContaining("entries from index 5 are compacted")
             .hasMessageContaining("the log now starts at 12");
+    }
+
+    @Test
+    void aNodeThatCompactedSendsTheTailToOneThatStillHoldsTheEntries() throws Exception {
+        // Each node drops entries on its own (and one that caught up by snapshot never had them).
+        FakeNode compacted = node(1).compactedBefore(12);
+        FakeNode whole = node(2);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        // Following, so that no status probe connects to the nodes: a connection to node 1 is the tail's own.
+        try (TailSubscription tail = client(compacted, whole).tail(5, true, collectInto(seen))) {
+            Await.until("the tail reads 5.. from node 2", Duration.ofSeconds(10), () -> seen.size() >= expected(5).size());
+            assertThat(seen).isEqualTo(expected(5));
+            assertThat(compacted.connectionsAccepted()).as("the compacted node was asked first").isPositive();
+            assertThat(tail.done()).isNotDone();
+        }
+    }
+
+    @Test
+    void whenEveryNodeCompactedTheTailFailsNamingTheLowestFirstIndex() throws Exception {
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        fill(0, 30);
+        TailSubscription tail = client(one, two).tail(5, false, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> tail.done().get(10, TimeUnit.SECONDS))
+            .hasMessageContaining("entries from index 5 are compacted on every node")
+            .hasMessageContaining("the log now starts at 9");
     }
 
     @Test
