@@ -140,10 +140,11 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     }
 
     /**
-     * Drops the journal files whose entries are all committed and were all written more than the retention
-     * ago, or that the size bound leaves out (the journal drops whole files only, oldest first). Committed only: those a majority holds, so a follower that
-     * still needs them can be sent a snapshot instead (RaftNode's SNAPSHOT), and the entries stay readable on
-     * the nodes that have not dropped them yet. The drop forces the journal on this thread, once per file.
+     * Drops the journal files whose entries are all committed and either were all written more than the
+     * retention ago or lie beyond the size bound (whole files only, oldest first). Committed only: those a
+     * majority holds, so a follower that still needs them can be sent a snapshot instead (RaftNode's SNAPSHOT),
+     * and the entries stay readable on the nodes that have not dropped them yet. The drop forces the journal on
+     * this thread, once per file.
      */
     private void applyRetention() {
         long first = journal.firstIndex();

@@ -30,26 +30,25 @@ class SimulationMutationTest {
 
     @Test
     void disablingTheElectionRestrictionIsCaught() {
-        SimResult r = firstViolation(3, MutantNodes.WITHOUT_ELECTION_RESTRICTION);
-        assertThat(r).as("a violation within " + SEARCH + " seeds").isNotNull();
-        System.out.println("election restriction off: " + r.violation().getMessage());
-        assertReplays(r, MutantNodes.WITHOUT_ELECTION_RESTRICTION);
+        assertCaught("election restriction off", MutantNodes.WITHOUT_ELECTION_RESTRICTION);
     }
 
     @Test
     void disablingTheCurrentTermCommitRuleIsCaught() {
-        SimResult r = firstViolation(3, MutantNodes.WITHOUT_CURRENT_TERM_COMMIT_RULE);
-        assertThat(r).as("a violation within " + SEARCH + " seeds").isNotNull();
-        System.out.println("current-term commit rule off: " + r.violation().getMessage());
-        assertReplays(r, MutantNodes.WITHOUT_CURRENT_TERM_COMMIT_RULE);
+        assertCaught("current-term commit rule off", MutantNodes.WITHOUT_CURRENT_TERM_COMMIT_RULE);
     }
 
     @Test
     void disablingTheSnapshotTermCheckIsCaught() {
-        SimResult r = firstViolation(3, MutantNodes.WITHOUT_SNAPSHOT_TERM_CHECK);
+        assertCaught("snapshot term check off", MutantNodes.WITHOUT_SNAPSHOT_TERM_CHECK);
+    }
+
+    /** A search over seeds finds a violation of the mutant, and its report replays. */
+    private static void assertCaught(String mutation, NodeFactory mutant) {
+        SimResult r = firstViolation(3, mutant);
         assertThat(r).as("a violation within " + SEARCH + " seeds").isNotNull();
-        System.out.println("snapshot term check off: " + r.violation().getMessage());
-        assertReplays(r, MutantNodes.WITHOUT_SNAPSHOT_TERM_CHECK);
+        System.out.println(mutation + ": " + r.violation().getMessage());
+        assertReplays(r, mutant);
     }
 
     /** The report names the seed and how to replay it, shows the last events, and the replay fails alike. */
