@@ -4,6 +4,7 @@ import io.raftlog.net.client.EntryHandler;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogClientException;
 import io.raftlog.net.client.NodeStatus;
+import io.raftlog.net.client.OnCompacted;
 import io.raftlog.net.client.TailSubscription;
 
 import java.io.BufferedOutputStream;
@@ -38,6 +39,16 @@ public final class TailCommand implements Callable<Integer> {
 
     enum Format { text, tsv, hex, json }
 
+    enum IfCompacted {
+        fail(OnCompacted.FAIL), skip(OnCompacted.SKIP);
+
+        final OnCompacted policy;
+
+        IfCompacted(OnCompacted policy) {
+            this.policy = policy;
+        }
+    }
+
     static final class From {
         @Option(names = "--from", paramLabel = "INDEX", description = "start at this log index (1 is the first)")
         Long index;
@@ -65,6 +76,12 @@ public final class TailCommand implements Callable<Integer> {
         description = "output format (default: ${DEFAULT-VALUE})")
     Format format;
 
+    @Option(names = "--if-compacted", paramLabel = "fail|skip",
+        description = {"when the next entries were dropped (retention) on every node before",
+            "they were read: fail, or skip to the first entry kept and say so on",
+            "stderr (default: skip from the beginning, else fail)"})
+    IfCompacted ifCompacted;
+
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "TIME",
         description = "give up when no node serves the tail for this long (default: ${DEFAULT-VALUE})")
     String timeout;
@@ -86,8 +103,10 @@ public final class TailCommand implements Callable<Integer> {
         try (LogClient client = cluster.client().timeout(deadline).build()) {
             long start = startIndex(client);
             CompletableFuture<Void> reachedMax = new CompletableFuture<>();
-            Printer printer = new Printer(out, format, max == null ? Long.MAX_VALUE : max, reachedMax);
-            TailSubscription tail = client.tail(start, follow, printer);
+            Printer printer = new Printer(out, System.err, format, max == null ? Long.MAX_VALUE : max, reachedMax);
+            // Unset: the client's own default (from 1 means from the first entry kept; elsewhere, fail).
+            TailSubscription tail = ifCompacted == null ? client.tail(start, follow, printer)
+                : client.tail(start, follow, ifCompacted.policy, printer);
             Runtime.getRuntime().addShutdownHook(new Thread(out::flush));
             try {
                 CompletableFuture.anyOf(tail.done(), reachedMax).get();
@@ -125,14 +144,16 @@ public final class TailCommand implements Callable<Integer> {
     static final class Printer implements EntryHandler {
         private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         private final PrintStream out;
+        private final PrintStream err;
         private final Format format;
         private final long max;
         private final CompletableFuture<Void> reachedMax;
         private byte[] scratch = new byte[1024];
         private long printed;
 
-        Printer(PrintStream out, Format format, long max, CompletableFuture<Void> reachedMax) {
+        Printer(PrintStream out, PrintStream err, Format format, long max, CompletableFuture<Void> reachedMax) {
             this.out = out;
+            this.err = err;
             this.format = format;
             this.max = max;
             this.reachedMax = reachedMax;
@@ -174,6 +195,16 @@ public final class TailCommand implements Callable<Integer> {
             if (++printed >= max) {
                 out.flush();
                 reachedMax.complete(null);
+            }
+        }
+
+        /** Said on stderr, so a pipe of entries stays clean; not for a start from 1, which asked for the first kept. */
+        @Override
+        public void skipped(long fromIndex, long toIndex) {
+            if (fromIndex > 1) {
+                out.flush(); // what was printed before the gap comes before the warning
+                err.println("raftlog tail: entries " + fromIndex + ".." + toIndex + " were dropped on every node before"
+                    + " they were read; going on at " + (toIndex + 1));
             }
         }
 

@@ -50,6 +50,13 @@ class CliErrorsIT {
     }
 
     @Test
+    void anUnknownCompactionPolicyIsAUsageError() throws Exception {
+        RaftlogProcess p = RaftlogProcess.run(30, "tail", "--cluster", "127.0.0.1:1", "--if-compacted", "maybe");
+        assertThat(p.exitCode()).isEqualTo(Cli.USAGE);
+        assertOneLineError(p, "tail", "--if-compacted", "maybe");
+    }
+
+    @Test
     void produceToAnUnreachableClusterFailsNamingTheNodesAndCount() throws Exception {
         String a = closedAddress();
         RaftlogProcess p = RaftlogProcess.run(60, "produce", "--cluster", a, "--count", "3", "--timeout", "1s");

@@ -91,6 +91,7 @@ class RetentionIT {
             StreamCheck.Result r = check.check();
             assertThat(r.ok()).as(r.problems()).isTrue();
             assertThat(r.consumed()).isEqualTo(producer.acknowledged());
+            assertTheTailCommandFailsOrSkipsWhereTheLogWasDropped(c);
 
             c.stopAll();
             for (int id = 1; id <= c.size(); id++) {
@@ -99,6 +100,28 @@ class RetentionIT {
                 assertThat(report.firstIndex()).as("node %d kept only what retention left", id).isGreaterThan(1);
             }
         }
+    }
+
+    /**
+     * `raftlog tail --from 2` of a log every node dropped the start of: fails naming where the log starts, and with
+     * {@code --if-compacted skip} prints from the first entry kept, after a warning on stderr naming the gap.
+     */
+    private static void assertTheTailCommandFailsOrSkipsWhereTheLogWasDropped(LocalCluster c) throws Exception {
+        RaftlogProcess failing = RaftlogProcess.run(60, "tail", "--cluster", c.clientCluster(), "--from", "2", "--max", "1");
+        assertThat(failing.exitCode()).as("stderr: %s", failing.err()).isEqualTo(Cli.FAILURE);
+        assertThat(failing.err()).singleElement().asString().startsWith("raftlog tail: ")
+            .contains("entries from index 2 are compacted on every node").contains("the log now starts at ");
+
+        RaftlogProcess skipping = RaftlogProcess.run(60, "tail", "--cluster", c.clientCluster(), "--from", "2", "--max", "3",
+            "--format", "tsv", "--if-compacted", "skip");
+        assertThat(skipping.exitCode()).as("stderr: %s", skipping.err()).isEqualTo(Cli.OK);
+        assertThat(skipping.err()).singleElement().asString().startsWith("raftlog tail: entries 2..")
+            .contains("were dropped on every node before they were read; going on at ");
+        String warning = skipping.err().get(0);
+        long resumedAt = Long.parseLong(warning.substring(warning.lastIndexOf(' ') + 1));
+        assertThat(skipping.out()).hasSize(3);
+        assertThat(Long.parseLong(skipping.out().get(0).split("\t")[0])).as("the first entry printed")
+            .isGreaterThanOrEqualTo(resumedAt);
     }
 
     /** `raftlog journal verify` of a stopped node, in this JVM: its files roll every second. */

@@ -15,4 +15,12 @@ public interface EntryHandler {
     /** After the entries of one received frame: a good moment to flush output. */
     default void endOfBatch() {
     }
+
+    /**
+     * Under {@link OnCompacted#SKIP}: the entries {@code fromIndex..toIndex} were dropped on every node before
+     * this tail read them, and it goes on at {@code toIndex + 1}. A tail from index 1 of a log whose beginning
+     * was dropped says so too, once, with {@code fromIndex} 1.
+     */
+    default void skipped(long fromIndex, long toIndex) {
+    }
 }

@@ -120,11 +120,17 @@ public final class LogClient implements AutoCloseable {
      * Reads committed entries from {@code fromIndex}; with {@code follow} keeps waiting for new ones, without
      * it ends ({@link TailSubscription#done()}) at the end of the log as it was when the read began (the
      * highest commit index of any node: everything acknowledged before is included). Asking from index 1 of a log whose
-     * beginning was compacted starts at its first entry instead of failing.
+     * beginning was compacted starts at its first entry instead of failing; from any other index, entries
+     * dropped on every node before they were read fail the tail ({@link OnCompacted}).
      */
     public TailSubscription tail(long fromIndex, boolean follow, EntryHandler handler) {
+        return tail(fromIndex, follow, OnCompacted.defaultFor(fromIndex), handler);
+    }
+
+    /** As {@link #tail(long, boolean, EntryHandler)}, with what to do about entries dropped before they were read. */
+    public TailSubscription tail(long fromIndex, boolean follow, OnCompacted onCompacted, EntryHandler handler) {
         TailSubscription s = new TailSubscription(settings, fromIndex, follow, follow ? Long.MAX_VALUE : endOfLog(),
-            fromIndex == 1, handler);
+            onCompacted, handler);
         s.start();
         return s;
     }

@@ -22,7 +22,7 @@ public final class TailIterator implements Iterator<LogEntry>, AutoCloseable {
     private LogEntry next;
 
     TailIterator(ClientSettings settings, long fromIndex, boolean follow, long endIndex) {
-        this.subscription = new TailSubscription(settings, fromIndex, follow, endIndex, false, (index, buffer, offset, length) -> {
+        EntryHandler enqueue = (index, buffer, offset, length) -> {
             byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             try {
@@ -31,7 +31,8 @@ public final class TailIterator implements Iterator<LogEntry>, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("tail closed");
             }
-        });
+        };
+        this.subscription = new TailSubscription(settings, fromIndex, follow, endIndex, OnCompacted.defaultFor(fromIndex), enqueue);
         subscription.start();
     }
 

@@ -32,8 +32,8 @@ import org.agrona.ExpandableArrayBuffer;
  * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
  * index any node reported when the read began, so a read sees every append acknowledged before it), or
  * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}
- * completes then, or exceptionally when no node could serve for the whole timeout or the entries asked
- * for were compacted away.
+ * completes then, or exceptionally when no node could serve for the whole timeout or, under
+ * {@link OnCompacted#FAIL}, the entries asked for were compacted away on every node.
  */
 public final class TailSubscription implements AutoCloseable {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -45,7 +45,7 @@ public final class TailSubscription implements AutoCloseable {
     private final boolean follow;
     /** Without follow: the tail is done once every entry up to here was delivered (Long.MAX_VALUE: unknown). */
     private final long endIndex;
-    private final boolean skipCompacted;
+    private final OnCompacted onCompacted;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Thread thread;
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
@@ -89,7 +89,7 @@ public final class TailSubscription implements AutoCloseable {
         }
     }
 
-    TailSubscription(ClientSettings settings, long fromIndex, boolean follow, long endIndex, boolean skipCompacted,
+    TailSubscription(ClientSettings settings, long fromIndex, boolean follow, long endIndex, OnCompacted onCompacted,
                      EntryHandler handler) {
         if (fromIndex < 1) {
             throw new IllegalArgumentException("fromIndex " + fromIndex + " is below 1 (log indexes start at 1)");
@@ -99,7 +99,7 @@ public final class TailSubscription implements AutoCloseable {
         this.handler = handler;
         this.follow = follow;
         this.endIndex = endIndex;
-        this.skipCompacted = skipCompacted;
+        this.onCompacted = java.util.Objects.requireNonNull(onCompacted, "onCompacted");
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
         this.pingAfterMillis = (int) Math.max(50, Math.min(1000, settings.requestTimeout().toMillis() / 3));
@@ -150,8 +150,7 @@ public final class TailSubscription implements AutoCloseable {
                     lastProblem = e.getMessage();
                     lowestFirstIndex = Math.min(lowestFirstIndex, e.firstIndex);
                     if (++compactedAnswers >= addresses.size()) {
-                        throw new LogClientException("entries from index " + nextIndex + " are compacted on every node of "
-                            + settings.nodes() + "; the log now starts at " + lowestFirstIndex);
+                        skipCompacted();
                     }
                 } catch (IOException e) {
                     if (closed) {
@@ -191,6 +190,21 @@ public final class TailSubscription implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         }
+    }
+
+    /**
+     * Every node in a row answered that {@link #nextIndex} is compacted: fails, or under {@link OnCompacted#SKIP}
+     * goes on from the lowest first index they named (the fewest entries lost) and tells the handler.
+     */
+    private void skipCompacted() {
+        if (onCompacted == OnCompacted.FAIL || lowestFirstIndex <= nextIndex) {
+            throw new LogClientException("entries from index " + nextIndex + " are compacted on every node of "
+                + settings.nodes() + "; the log now starts at " + lowestFirstIndex);
+        }
+        long from = nextIndex;
+        nextIndex = lowestFirstIndex;
+        progressed = true; // a new index to read: the nodes are asked afresh
+        handler.skipped(from, lowestFirstIndex - 1);
     }
 
     /**
@@ -246,12 +260,8 @@ public final class TailSubscription implements AutoCloseable {
                     if (compacted.requestId() != requestId) {
                         continue;
                     }
-                    if (!skipCompacted || compacted.firstIndex() <= nextIndex) {
-                        throw new CompactedOnNode("entries from index " + nextIndex + " are compacted on "
-                            + c.address() + "; its log starts at " + compacted.firstIndex(), compacted.firstIndex());
-                    }
-                    nextIndex = compacted.firstIndex();
-                    sendFetch(c);
+                    throw new CompactedOnNode("entries from index " + nextIndex + " are compacted on "
+                        + c.address() + "; its log starts at " + compacted.firstIndex(), compacted.firstIndex());
                 }
                 case FrameType.STATUS -> {
                     // The answer to our ping: the node is alive. If it has no leader (partitioned away, or

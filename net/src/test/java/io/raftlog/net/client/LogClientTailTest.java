@@ -189,6 +189,77 @@ class LogClientTailTest {
     }
 
     @Test
+    void fromTheBeginningStartsAtTheLowestFirstIndexAnyNodeHolds() throws Exception {
+        // The node asked first dropped more than the other: starting where it starts would lose 9..11 for nothing.
+        assertThat(tailOfNodesThatDropped12And9(1, OnCompacted.defaultFor(1))).containsExactly("1..8");
+    }
+
+    @Test
+    void underSkipATailFromAnIndexDroppedEverywhereGoesOnAtTheLowestFirstIndexAndSaysWhatItSkipped() throws Exception {
+        assertThat(tailOfNodesThatDropped12And9(5, OnCompacted.SKIP)).containsExactly("5..8");
+    }
+
+    /**
+     * Reads from {@code from} of two nodes, the first holding entries from index 12 and the second from 9; checks
+     * that it delivered everything from 9 and returns the skips its handler was told of.
+     */
+    private List<String> tailOfNodesThatDropped12And9(long from, OnCompacted onCompacted) throws Exception {
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(one, two).tail(from, false, onCompacted, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(9));
+        return skipped;
+    }
+
+    @Test
+    void aFollowingTailThatFallsBehindWhatEveryNodeKeepsSkipsAheadOnlyUnderSkip() throws Exception {
+        // Node 1 serves a few entries and dies; node 2 has dropped everything before 25 meanwhile.
+        FakeNode dying = node(1).cutTailAfterEntries(6);
+        FakeNode dropped = node(2).compactedBefore(25);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        try (TailSubscription tail = client(dying, dropped).tail(5, true, OnCompacted.SKIP, recordingSkips(seen, skipped))) {
+            Await.until("the tail reaches the end of the log", Duration.ofSeconds(10),
+                () -> tail.nextIndex() > log.lastIndex());
+        }
+        assertThat(skipped).hasSize(1);
+        long resumed = Long.parseLong(skipped.get(0).split("\\.\\.")[0]);
+        assertThat(resumed).as("node 1 served some entries first").isGreaterThan(5);
+        assertThat(skipped.get(0)).isEqualTo(resumed + "..24");
+        List<String> want = new ArrayList<>(expected(5).subList(0, 6));
+        assertThat(want.get(5)).startsWith((resumed - 1) + ":");
+        want.addAll(expected(25));
+        assertThat(seen).isEqualTo(want);
+
+        // The same without SKIP fails once both nodes said so, naming where the log now starts.
+        FakeNode dyingAgain = node(3).cutTailAfterEntries(6);
+        TailSubscription failing = client(dyingAgain, dropped).tail(5, true, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> failing.done().get(10, TimeUnit.SECONDS))
+            .hasMessageContaining("are compacted on every node")
+            .hasMessageContaining("the log now starts at 25");
+    }
+
+    /** Collects entries into {@code seen} and skips as "from..to" into {@code skipped}. */
+    private static EntryHandler recordingSkips(List<String> seen, List<String> skipped) {
+        EntryHandler entries = collectInto(seen);
+        return new EntryHandler() {
+            @Override
+            public void onEntry(long index, org.agrona.DirectBuffer buffer, int offset, int length) {
+                entries.onEntry(index, buffer, offset, length);
+            }
+
+            @Override
+            public void skipped(long fromIndex, long toIndex) {
+                skipped.add(fromIndex + ".." + toIndex);
+            }
+        };
+    }
+
+    @Test
     void iteratorBlocksUntilNewEntriesCommit() throws Exception {
         FakeNode node = node(1);
         fill(0, 3);
