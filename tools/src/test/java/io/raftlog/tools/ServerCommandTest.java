@@ -93,9 +93,23 @@ class ServerCommandTest {
             Cli.FAILURE, "data directory " + data + " belongs to node 1 of cluster id 0, not to node 2");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--cluster-id", "7", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "not to node 1 of cluster id 7");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0,2=127.0.0.1:1", "--data", data.toString()).assertOneLineError(
+            Cli.FAILURE, "data directory " + data + " belongs to a cluster of members 1, and this start names members 1,2");
         Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
+    }
+
+    @Test
+    void anIdentityFromBeforeMembersWereKeptGetsThemAndChecksThemFromThen() throws Exception {
+        Path data = dir.resolve("node1");
+        startNodeOne(data).close();
+        Path identity = data.resolve(NodeIdentity.FILE_NAME);
+        Files.writeString(identity, "node-id=1\ncluster-id=0\n");
+        startNodeOne(data).close();
+        assertThat(Files.readString(identity)).contains("members=1\n");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0,3=127.0.0.1:1", "--data", data.toString()).assertOneLineError(
+            Cli.FAILURE, "belongs to a cluster of members 1, and this start names members 1,3");
     }
 
     @Test

@@ -156,7 +156,7 @@ public final class RaftServer implements AutoCloseable {
         HardStateStore hardState = null;
         RaftServer server;
         try {
-            NodeIdentity.claim(dir, config.nodeId(), config.clusterId());
+            NodeIdentity.claim(dir, config.nodeId(), config.clusterId(), config.members());
             journal = NodeStorage.openJournal(dir, config.fsync(), config.journalOptions());
             hardState = NodeStorage.openHardState(dir);
             server = new RaftServer(config, journal, hardState);
