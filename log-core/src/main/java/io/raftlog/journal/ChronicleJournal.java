@@ -131,6 +131,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     // Shared with the flusher and readers.
     private final AtomicLong publishedLast = new AtomicLong();
     private volatile long publishedFirst;
+    /**
+     * Tests only: runs inside {@link #installSnapshot} once the cycle files got the marker (in the page cache, not
+     * forced), where a test copies the files as a process killed at that point would leave them.
+     */
+    Runnable afterSnapshotMarkerWritten = () -> { };
     private volatile int writtenCycle = Integer.MIN_VALUE;
     private final AtomicLong durable = new AtomicLong();
     private final Object flushLock = new Object();
@@ -996,9 +1001,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
         writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);
         forceWritten();
+        publishedFirst = newFirst; // before the position map changes: see ChronicleJournalReader.read
         state.compact(newFirst, termBefore);
         recent.dropBefore(newFirst);
-        publishedFirst = newFirst;
         dropCycleFilesBefore(keepCycle);
     }
 
@@ -1092,10 +1097,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * whose last index is {@code index} (the log is empty after it), made durable before any state changes,
      * then every cycle file but the one being written goes.
      *
-     * <p>With tail files the marker goes there too, forced before the cycle files: the tail files still hold
-     * records of the dropped log, which replay at the next open would lay over the empty log as if they followed
-     * {@code index}. {@link TailReplay} ignores every tail record before the last marker and applies the marker
-     * itself if the cycle files lost it.
+     * <p>With tail files the marker goes there first, forced before the cycle files are written: the tail files
+     * still hold records of the dropped log, which replay at the next open would lay over the empty log as if they
+     * followed {@code index}. {@link TailReplay} ignores every tail record before the last marker and applies the
+     * marker itself if the cycle files lost it; a marker in the cycle files alone (the process dead before the tail
+     * files had theirs: the page cache keeps what was written to the map) would have none of that.
      */
     @Override
     public void installSnapshot(long index, long term) {
@@ -1106,23 +1112,26 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         writePending();
         LOG.info("journal {}: a leader's snapshot through index {} (term {}) replaces the log [{}, {}]", dir, index, term,
             state.firstIndex, state.lastIndex);
-        if (state.lastIndex > index) {
-            writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
-        }
         compactPayload.putLong(0, index);
-        writeRecord(RecordFormat.COMPACT, index + 1, term, compactPayload, 0, 8, -1);
         // The tail lock keeps the flusher out from the marker to the new state: a copy in between would put
         // records of the dropped log after the marker in the tail files.
         synchronized (tailLock) {
             if (tailWal != null) {
-                tailWal.appendRecord(scratch, 0, RecordFormat.HEADER_LENGTH + 8); // writeRecord encoded it there
+                int length = RecordFormat.HEADER_LENGTH + 8;
+                RecordFormat.encode(crc, scratch, 0, RecordFormat.COMPACT, index + 1, term, compactPayload, 0, 8);
+                tailWal.appendRecord(scratch, 0, length);
                 tailWal.force();
             }
+            if (state.lastIndex > index) {
+                writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
+            }
+            writeRecord(RecordFormat.COMPACT, index + 1, term, compactPayload, 0, 8, -1);
+            afterSnapshotMarkerWritten.run();
             forceWritten();
             synchronized (flushLock) {
+                publishedFirst = index + 1; // before the position map changes: see ChronicleJournalReader.read
                 state.installSnapshot(index, term);
                 writtenLast = index;
-                publishedFirst = index + 1;
                 publishedLast.set(index);
                 truncatedTo = Math.min(truncatedTo, index);
                 tailLast = index;

@@ -55,6 +55,17 @@ final class ChronicleJournalReader implements JournalReader {
         this.fileReads = CycleFileReads.forDocumentsOf(journal.fileReadMinBytes());
     }
 
+    /**
+     * What to throw when entry {@code index} could not be found or read: that it was compacted, if the journal's
+     * first index has moved past it since this read checked it (retention or a snapshot ran meanwhile on the
+     * raft thread, which publishes the new first index before it changes the position map or moves files),
+     * else {@code problem}.
+     */
+    private RuntimeException compactedMeanwhileOr(long index, RuntimeException problem) {
+        long first = journal.publishedFirst();
+        return index < first ? new CompactedException(index, first) : problem;
+    }
+
     @Override
     public int read(long fromIndex, long toIndexInclusive, int maxCount, long maxBytes, EntryConsumer consumer) {
         long first = journal.publishedFirst();
@@ -72,7 +83,7 @@ final class ChronicleJournalReader implements JournalReader {
         while (index <= last && count < maxCount) {
             int segment = positions.segmentOf(index, segments);
             if (segment < 0) {
-                throw new IllegalStateException("entry " + index + " is not in the journal's position map");
+                throw compactedMeanwhileOr(index, new IllegalStateException("entry " + index + " is not in the journal's position map"));
             }
             long queueIndex = positions.queueIndexOf(segment, index);
             int ordinal = positions.ordinalOf(segment, index);
@@ -96,9 +107,9 @@ final class ChronicleJournalReader implements JournalReader {
                 }
                 if (damage != null || rec.index() != index) {
                     loadedQueueIndex = -1;
-                    throw new JournalCorruptedException("entry " + index + " at "
+                    throw compactedMeanwhileOr(index, new JournalCorruptedException("entry " + index + " at "
                         + (ordinal == 0 ? "" : "record " + ordinal + " of ") + journal.describe(queueIndex) + " is corrupt: "
-                        + (damage != null ? damage : "it holds index " + rec.index()));
+                        + (damage != null ? damage : "it holds index " + rec.index())));
                 }
                 int payload = rec.payloadLength();
                 if (count > 0 && bytes + payload > maxBytes) {

@@ -427,7 +427,39 @@ class ChronicleJournalTailTest {
             copyDirectory(live, copy); // a crash right here: nothing appended since, tail files not cleared
         }
         assertThat(JournalInspector.verify(copy).lastIndexAfterReplay()).isEqualTo(120);
-        try (ChronicleJournal j = ChronicleJournal.open(copy, FsyncPolicy.BATCH)) {
+        assertTheSnapshotThrough120IsInstalled(copy);
+    }
+
+    /**
+     * Killed while installing the snapshot, once the cycle files hold the compaction record but before it was
+     * forced: the tail files must already hold theirs, else replay lays the dropped log's 121..150 (term 1) over
+     * the empty log after 120 (term 2), and the journal could never be opened again.
+     */
+    @Test
+    void aProcessKilledWhileTheSnapshotIsWrittenComesBackWithTheSnapshot() throws IOException {
+        startWithForcedCopy(100);
+        Path killed = dir.resolve("killed");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 150, 1, 0);
+            assertThat(j.flush()).isEqualTo(150);
+            j.afterSnapshotMarkerWritten = () -> { // a copy of the page cache, which outlives the process
+                try {
+                    copyDirectory(live, killed);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            j.installSnapshot(120, 2);
+        }
+        JournalInspector.Report report = JournalInspector.verify(killed);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
+        assertTheSnapshotThrough120IsInstalled(killed);
+    }
+
+    /** The journal in {@code dir} opens empty after a snapshot through index 120 of term 2, and takes 121. */
+    private static void assertTheSnapshotThrough120IsInstalled(Path dir) {
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH)) {
             assertThat(j.firstIndex()).isEqualTo(121);
             assertThat(j.lastIndex()).isEqualTo(120);
             assertThat(j.termAt(120)).isEqualTo(2);

@@ -177,6 +177,8 @@ final class FetchService implements Runnable, AutoCloseable {
             } catch (CompactedException e) {
                 int len = compacted.encode(scratch, 0, s.requestId, e.firstIndex());
                 return c.offer(scratch, 0, len) ? -1 : sent; // not sent: try again next round
+            } catch (RuntimeException e) {
+                return unreadable(s, e) ? -1 : sent;
             }
             if (entries.nextIndex() == s.nextIndex) {
                 if (read == 0) {
@@ -206,6 +208,20 @@ final class FetchService implements Runnable, AutoCloseable {
     }
 
     /** Ends the fetch with an ERROR naming the entry that cannot be sent; false if the ring had no room yet. */
+    /**
+     * The journal could not serve this fetch (a damaged entry, or a failure to read a file): the fetch ends with
+     * an ERROR naming why, so the consumer asks another node, and this thread goes on serving the others.
+     */
+    private boolean unreadable(Subscription s, RuntimeException e) {
+        String why = "reading entry " + s.nextIndex + " from this node's journal failed: " + e.getMessage();
+        int len = error.encode(scratch, 0, ErrorCode.STORAGE_FAILURE, FrameType.FETCH, 0, s.requestId, 0, null, why);
+        if (!s.connection.offer(scratch, 0, len)) {
+            return false;
+        }
+        LOG.error("fetch {} ended: {}", s.requestId, why, e);
+        return true;
+    }
+
     private boolean tooLarge(Subscription s, int room) {
         String why = "entry " + s.nextIndex + " is larger than the largest ENTRIES frame of " + room
             + " bytes this connection carries; the fetch cannot go past it";

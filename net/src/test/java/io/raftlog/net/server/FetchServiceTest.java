@@ -2,6 +2,8 @@ package io.raftlog.net.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.raftlog.journal.InMemoryJournal;
+import io.raftlog.journal.EntryConsumer;
+import io.raftlog.journal.Journal;
+import io.raftlog.journal.JournalCorruptedException;
+import io.raftlog.journal.JournalReader;
 import io.raftlog.net.codec.EntriesDecoder;
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
@@ -96,6 +102,58 @@ class FetchServiceTest {
         Await.until("the second fetch ends", WAIT, () -> received.size() >= 5);
         assertThat(received.subList(3, 5)).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG);
         assertThat(received).hasSize(5);
+    }
+
+    @Test
+    void aJournalThatCannotReadAnEntryEndsThatFetchWithAnErrorAndTheNodeKeepsServing() {
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        for (long i = 1; i <= 5; i++) {
+            append(i, 100);
+        }
+        commit.set(5);
+        fetch = new FetchService(failingToRead(journal, 3), commit::get, 1);
+        fetch.start();
+
+        assertThat(fetch.fetch(consumer, 7, 3, 1 << 16, false)).isTrue();
+        Await.until("an ERROR", WAIT, () -> received.size() >= 1);
+        Frame failed = received.get(0);
+        assertThat(failed.type()).isEqualTo(FrameType.ERROR);
+        ErrorFrame error = new ErrorFrame();
+        assertThat(error.wrap(new UnsafeBuffer(failed.bytes()), 0, failed.bytes().length)).isNull();
+        assertThat(error.code()).isEqualTo(ErrorCode.STORAGE_FAILURE);
+        assertThat(error.correlationId()).isEqualTo(7);
+        assertThat(error.message()).contains("reading entry 3", "entry 3 is corrupt (test)");
+
+        // The fetch thread lives on: a fetch of what can be read is served to the end.
+        assertThat(fetch.fetch(consumer, 8, 4, 1 << 16, false)).isTrue();
+        Await.until("the second fetch ends", WAIT, () -> received.size() >= 3);
+        assertThat(received.subList(1, 3)).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG);
+    }
+
+    /** {@code journal}, whose readers fail as a damaged journal does on any read that covers {@code badIndex}. */
+    private static Journal failingToRead(Journal journal, long badIndex) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            Object result = method.invoke(journal, args);
+            if (!method.getName().equals("newReader")) {
+                return result;
+            }
+            JournalReader reader = (JournalReader) result;
+            return new JournalReader() {
+                @Override
+                public int read(long from, long to, int maxCount, long maxBytes, EntryConsumer consumer) {
+                    if (from <= badIndex && badIndex <= to) {
+                        throw new JournalCorruptedException("entry " + badIndex + " is corrupt (test)");
+                    }
+                    return reader.read(from, to, maxCount, maxBytes, consumer);
+                }
+
+                @Override
+                public void close() {
+                    reader.close();
+                }
+            };
+        };
+        return (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[] {Journal.class}, handler);
     }
 
     private void append(long index, int userBytes) {
