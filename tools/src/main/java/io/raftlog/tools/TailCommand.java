@@ -77,9 +77,8 @@ public final class TailCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--if-compacted", paramLabel = "fail|skip",
-        description = {"when the next entries were dropped (retention) on every node before",
-            "they were read: fail, or skip to the first entry kept and say so on",
-            "stderr (default: skip from the beginning, else fail)"})
+        description = "when the next entries were dropped (retention) on every node before they were read: fail,"
+            + " or skip to the first entry kept and say so on stderr (default: skip from the beginning, else fail)")
     IfCompacted ifCompacted;
 
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "TIME",

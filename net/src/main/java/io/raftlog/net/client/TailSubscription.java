@@ -12,6 +12,7 @@ import io.raftlog.net.codec.StatusFrame;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ import org.agrona.ExpandableArrayBuffer;
 public final class TailSubscription implements AutoCloseable {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Rounds over every node a node that answers nothing is given before COMPACTED answers of others count without it. */
+    private static final int ROUNDS_BEFORE_COUNTING_OUT = 3;
 
     private final ClientSettings settings;
     private final List<NodeAddress> addresses;
@@ -72,9 +75,13 @@ public final class TailSubscription implements AutoCloseable {
     private boolean progressed;
     private int nextAddress;
     private String lastProblem = "not connected yet";
-    /** Nodes in a row that answered COMPACTED for {@link #nextIndex}, and the lowest first index they named. */
-    private int compactedAnswers;
+    /**
+     * Since the last progress: which nodes (by address) answered COMPACTED for {@link #nextIndex}, the lowest
+     * first index they named, and how many connections were tried.
+     */
+    private final boolean[] compactedOn;
     private long lowestFirstIndex = Long.MAX_VALUE;
+    private int triesSinceProgress;
 
     /**
      * A node no longer holds {@link #nextIndex}. Another may (each node drops entries on its own, and a follower
@@ -100,6 +107,7 @@ public final class TailSubscription implements AutoCloseable {
         this.follow = follow;
         this.endIndex = endIndex;
         this.onCompacted = java.util.Objects.requireNonNull(onCompacted, "onCompacted");
+        this.compactedOn = new boolean[addresses.size()];
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
         this.pingAfterMillis = (int) Math.max(50, Math.min(1000, settings.requestTimeout().toMillis() / 3));
@@ -133,7 +141,8 @@ public final class TailSubscription implements AutoCloseable {
         int failedInRound = 0;
         try {
             while (!closed) {
-                NodeAddress target = addresses.get(nextAddress);
+                int at = nextAddress;
+                NodeAddress target = addresses.get(at);
                 nextAddress = (nextAddress + 1) % addresses.size();
                 try (FrameConnection c = FrameConnection.open(target, settings.clusterId(),
                     (int) settings.connectTimeout().toMillis(), settings.maxFrameLength())) {
@@ -149,9 +158,7 @@ public final class TailSubscription implements AutoCloseable {
                 } catch (CompactedOnNode e) {
                     lastProblem = e.getMessage();
                     lowestFirstIndex = Math.min(lowestFirstIndex, e.firstIndex);
-                    if (++compactedAnswers >= addresses.size()) {
-                        skipCompacted();
-                    }
+                    compactedOn[at] = true;
                 } catch (IOException e) {
                     if (closed) {
                         break;
@@ -161,9 +168,13 @@ public final class TailSubscription implements AutoCloseable {
                     connection = null;
                     servingNode = null;
                 }
+                if (!progressed && compactedWhereverAnswered(++triesSinceProgress)) {
+                    skipCompacted();
+                }
                 if (progressed) {
                     progressed = false;
-                    compactedAnswers = 0;
+                    Arrays.fill(compactedOn, false);
+                    triesSinceProgress = 0;
                     lowestFirstIndex = Long.MAX_VALUE;
                     unservedSince = System.nanoTime();
                     backoff = MIN_BACKOFF_NANOS;
@@ -193,13 +204,35 @@ public final class TailSubscription implements AutoCloseable {
     }
 
     /**
-     * Every node in a row answered that {@link #nextIndex} is compacted: fails, or under {@link OnCompacted#SKIP}
+     * Whether the tail should act on COMPACTED answers: every node gave one, or some did and the others failed
+     * every try of {@link #ROUNDS_BEFORE_COUNTING_OUT} rounds (one that is restarting may hold the entries the
+     * others dropped: retention does not run on a node that is down).
+     */
+    private boolean compactedWhereverAnswered(int tries) {
+        int compacted = nodesThatSaidCompacted();
+        return compacted == compactedOn.length
+            || compacted > 0 && tries >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length;
+    }
+
+    private int nodesThatSaidCompacted() {
+        int n = 0;
+        for (boolean c : compactedOn) {
+            n += c ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The nodes that answered said that {@link #nextIndex} is compacted: fails, or under {@link OnCompacted#SKIP}
      * goes on from the lowest first index they named (the fewest entries lost) and tells the handler.
      */
     private void skipCompacted() {
         if (onCompacted == OnCompacted.FAIL || lowestFirstIndex <= nextIndex) {
-            throw new LogClientException("entries from index " + nextIndex + " are compacted on every node of "
-                + settings.nodes() + "; the log now starts at " + lowestFirstIndex);
+            int answered = nodesThatSaidCompacted();
+            throw new LogClientException("entries from index " + nextIndex + " are compacted on "
+                + (answered == compactedOn.length ? "every node of " + settings.nodes()
+                    : answered + " of the nodes " + settings.nodes() + " (the others did not answer)")
+                + "; the log now starts at " + lowestFirstIndex);
         }
         long from = nextIndex;
         nextIndex = lowestFirstIndex;

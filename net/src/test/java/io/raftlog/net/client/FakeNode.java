@@ -54,6 +54,7 @@ final class FakeNode implements AutoCloseable {
     private volatile int resendOverlap;
     private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
+    private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
@@ -120,6 +121,12 @@ final class FakeNode implements AutoCloseable {
     /** Answers the first {@code n} APPEND frames NOT_LEADER (no leader known), then leads. */
     FakeNode refuseFirstAppends(int n) {
         refuseFirstAppends.set(n);
+        return this;
+    }
+
+    /** Closes the connection of each of the first {@code n} FETCH frames instead of serving it (a node restarting). */
+    FakeNode dropFirstFetches(int n) {
+        dropFirstFetches.set(n);
         return this;
     }
 
@@ -199,7 +206,12 @@ final class FakeNode implements AutoCloseable {
                             closedLatch.await(); // hung: reads nothing more, so the client's writes back up
                         }
                     }
-                    case FrameType.FETCH -> onFetch(frame, length, out);
+                    case FrameType.FETCH -> {
+                        if (dropFirstFetches.getAndDecrement() > 0) {
+                            throw new IOException("dropping the connection of this fetch");
+                        }
+                        onFetch(frame, length, out);
+                    }
                     case FrameType.STATUS_REQUEST -> onStatus(frame, length, out, reply);
                     default -> throw new IOException("unexpected " + FrameType.name(type));
                 }

@@ -235,12 +235,42 @@ class LogClientTailTest {
         want.addAll(expected(25));
         assertThat(seen).isEqualTo(want);
 
-        // The same without SKIP fails once both nodes said so, naming where the log now starts.
+        // The same without SKIP fails once node 2 said so and node 3, gone, was given its three rounds, naming
+        // where the log now starts.
         FakeNode dyingAgain = node(3).cutTailAfterEntries(6);
         TailSubscription failing = client(dyingAgain, dropped).tail(5, true, (i, b, o, l) -> { });
         assertThatThrownBy(() -> failing.done().get(10, TimeUnit.SECONDS))
-            .hasMessageContaining("are compacted on every node")
-            .hasMessageContaining("the log now starts at 25");
+            .hasMessageContaining("are compacted on 1 of the nodes")
+            .hasMessageContaining("(the others did not answer); the log now starts at 25");
+    }
+
+    @Test
+    void aNodeThatMissedOneRoundIsAskedAgainBeforeEntriesItHoldsAreSkipped() throws Exception {
+        // Node 3 holds the whole log but drops its first fetch (restarting): it must not be counted out for that.
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        FakeNode whole = node(3).dropFirstFetches(1);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(one, two, whole).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
+        assertThat(skipped).isEmpty();
+        assertThat(seen).isEqualTo(expected(5));
+    }
+
+    @Test
+    void aNodeThatNeverAnswersIsCountedOutAfterThreeRounds() throws Exception {
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        FakeNode down = node(3);
+        down.close();
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(one, two, down).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
+        assertThat(skipped).containsExactly("5..8");
+        assertThat(seen).isEqualTo(expected(9));
+        assertThat(one.connectionsAccepted()).as("node 1 asked in each of three rounds").isGreaterThanOrEqualTo(3);
     }
 
     /** Collects entries into {@code seen} and skips as "from..to" into {@code skipped}. */
