@@ -25,6 +25,9 @@ final class ClusterWatch implements AutoCloseable {
     private final Thread thread;
     private final List<LeaderChange> changes = new ArrayList<>();
     private List<NodeStatus> latest = List.of();
+    /** Polls begun so far, and which of them produced {@link #latest}; guarded by this. */
+    private long pollsBegun;
+    private long latestPoll;
     private volatile boolean closed;
 
     ClusterWatch(List<NodeAddress> addresses, long clusterId) {
@@ -36,9 +39,14 @@ final class ClusterWatch implements AutoCloseable {
 
     private void run() {
         while (!closed) {
+            long poll;
+            synchronized (this) {
+                poll = ++pollsBegun;
+            }
             List<NodeStatus> now = client.status();
             synchronized (this) {
                 latest = now;
+                latestPoll = poll;
                 for (NodeStatus s : now) {
                     if (s.isLeader()) {
                         LeaderChange last = changes.isEmpty() ? null : changes.get(changes.size() - 1);
@@ -86,10 +94,15 @@ final class ClusterWatch implements AutoCloseable {
         }
     }
 
-    /** Waits until the latest statuses satisfy {@code condition}; false if they did not within the timeout. */
+    /**
+     * Waits until statuses from a poll begun after this call satisfy {@code condition}; false if none did within
+     * the timeout. Only those: a caller that just killed or restarted a node must not be answered with what the
+     * nodes said before.
+     */
     synchronized boolean awaitStatus(Predicate<List<NodeStatus>> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(latest)) {
+        long after = pollsBegun;
+        while (latestPoll <= after || !condition.test(latest)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -109,7 +109,8 @@ class RetentionIT {
     private static void assertTheTailCommandFailsOrSkipsWhereTheLogWasDropped(LocalCluster c) throws Exception {
         RaftlogProcess failing = RaftlogProcess.run(60, "tail", "--cluster", c.clientCluster(), "--from", "2", "--max", "1");
         assertThat(failing.exitCode()).as("stderr: %s", failing.err()).isEqualTo(Cli.FAILURE);
-        assertThat(failing.err()).singleElement().asString().startsWith("raftlog tail: ")
+        assertThat(failing.err()).as("node logs:%n%s%n%s%n%s", c.tailOfLog(1, 15), c.tailOfLog(2, 15), c.tailOfLog(3, 15))
+            .singleElement().asString().startsWith("raftlog tail: ")
             .contains("entries from index 2 are compacted on every node").contains("the log now starts at ");
 
         RaftlogProcess skipping = RaftlogProcess.run(60, "tail", "--cluster", c.clientCluster(), "--from", "2", "--max", "3",

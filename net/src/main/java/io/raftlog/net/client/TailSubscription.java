@@ -75,6 +75,8 @@ public final class TailSubscription implements AutoCloseable {
     private boolean progressed;
     private int nextAddress;
     private String lastProblem = "not connected yet";
+    /** Why the last node that did not answer COMPACTED failed to serve. */
+    private String lastFailure = "none";
     /**
      * Since the last progress: which nodes (by address) answered COMPACTED for {@link #nextIndex}, the lowest
      * first index they named, and how many connections were tried.
@@ -164,6 +166,7 @@ public final class TailSubscription implements AutoCloseable {
                         break;
                     }
                     lastProblem = e.getMessage();
+                    lastFailure = target + ": " + e.getMessage();
                 } finally {
                     connection = null;
                     servingNode = null;
@@ -231,7 +234,7 @@ public final class TailSubscription implements AutoCloseable {
             int answered = nodesThatSaidCompacted();
             throw new LogClientException("entries from index " + nextIndex + " are compacted on "
                 + (answered == compactedOn.length ? "every node of " + settings.nodes()
-                    : answered + " of the nodes " + settings.nodes() + " (the others did not answer)")
+                    : answered + " of the nodes " + settings.nodes() + " (the others did not answer; last: " + lastFailure + ")")
                 + "; the log now starts at " + lowestFirstIndex);
         }
         long from = nextIndex;
