@@ -166,7 +166,7 @@ public final class TailSubscription implements AutoCloseable {
                         break;
                     }
                     lastProblem = e.getMessage();
-                    lastFailure = target + ": " + e.getMessage();
+                    lastFailure = e.getMessage(); // names the node
                 } finally {
                     connection = null;
                     servingNode = null;

@@ -241,7 +241,8 @@ class LogClientTailTest {
         TailSubscription failing = client(dyingAgain, dropped).tail(5, true, (i, b, o, l) -> { });
         assertThatThrownBy(() -> failing.done().get(10, TimeUnit.SECONDS))
             .hasMessageContaining("are compacted on 1 of the nodes")
-            .hasMessageContaining("(the others did not answer); the log now starts at 25");
+            .hasMessageContaining("(the others did not answer; last: " + dyingAgain.address())
+            .hasMessageContaining("; the log now starts at 25");
     }
 
     @Test
