@@ -25,6 +25,8 @@ public final class RaftNode {
     private static final DirectBuffer EMPTY = new ExpandableArrayBuffer(1);
     private static final byte GRANTED = 1;
     private static final byte REJECTED = 2;
+    /** The largest term or index a message may carry (see validate); 2^62, which no cluster reaches. */
+    static final long MAX_NUMBER = 1L << 62;
 
     private final RaftConfig config;
     private final RaftLog log;
@@ -264,6 +266,13 @@ public final class RaftNode {
         if (m.term < 0) {
             throw new IllegalArgumentException(m.type + " from " + m.from + " has negative term " + m.term);
         }
+        // No cluster counts this far: a larger term or index is damage or a hostile peer. Adopting it would be
+        // forever (the term is durable), and term + 1 or index + 1 would overflow.
+        if (m.term > MAX_NUMBER || m.lastLogIndex > MAX_NUMBER || m.lastLogTerm > MAX_NUMBER || m.prevLogIndex > MAX_NUMBER
+            || m.prevLogTerm > MAX_NUMBER || m.leaderCommit > MAX_NUMBER || m.matchIndex > MAX_NUMBER
+            || m.conflictTerm > MAX_NUMBER || m.conflictIndex > MAX_NUMBER) {
+            throw new IllegalArgumentException(m.type + " from " + m.from + " has a term or index above " + MAX_NUMBER + ": " + m);
+        }
         if (m.type == MessageType.APPEND) {
             if (m.prevLogIndex < 0 || m.prevLogTerm < 0 || m.leaderCommit < 0 || m.entryCount < 0) {
                 throw new IllegalArgumentException("APPEND from " + m.from + " has a negative index, term or count: " + m);
@@ -484,7 +493,9 @@ public final class RaftNode {
     private void followSender(Message m) {
         if (role != Role.FOLLOWER) {
             if (role == Role.LEADER) {
-                throw new IllegalStateException("node " + id + " leads term " + term + " but got " + m.type + " from "
+                // Raft never elects two leaders in one term: the sender is broken or hostile. Refused before
+                // anything changed, so this leader goes on.
+                throw new IllegalArgumentException("node " + id + " leads term " + term + " but got " + m.type + " from "
                     + m.from + " in the same term: two leaders in one term");
             }
             becomeFollower(term, m.from);
@@ -504,13 +515,19 @@ public final class RaftNode {
             sendAppendReject(m.from, prev, 0, lastIndex + 1);
             return;
         }
-        // Below firstIndex - 1 the log was compacted: those entries were committed, so they match.
+        // Below firstIndex - 1 the log was compacted: those entries were committed, so they match, and the
+        // message's entry at firstIndex - 1, if it has one, must carry the term we kept for it.
         if (prev >= firstIndex - 1) {
             long ourTerm = log.termAt(prev);
             if (ourTerm != m.prevLogTerm) {
                 sendAppendReject(m.from, prev, ourTerm, firstIndexOfTerm(ourTerm, prev));
                 return;
             }
+        } else if (prev + m.entryCount >= firstIndex - 1
+            && m.entries.term((int) (firstIndex - 2 - prev)) != log.termAt(firstIndex - 1)) {
+            throw new IllegalArgumentException("APPEND from " + m.from + " gives entry " + (firstIndex - 1) + " term "
+                + m.entries.term((int) (firstIndex - 2 - prev)) + ", but it was committed and compacted here with term "
+                + log.termAt(firstIndex - 1));
         }
         for (int i = 0; i < m.entryCount; i++) {
             long index = prev + 1 + i;
@@ -523,7 +540,9 @@ public final class RaftNode {
                     continue;
                 }
                 if (index <= commitIndex) {
-                    throw new IllegalStateException("node " + id + ": APPEND from " + m.from + " conflicts at "
+                    // Before any change to the log (entries are appended only past its end, and truncated only
+                    // above the commit index): refused, the committed entry stays.
+                    throw new IllegalArgumentException("node " + id + ": APPEND from " + m.from + " conflicts at "
                         + index + ", at or below commit index " + commitIndex);
                 }
                 log.truncateAfter(index - 1);
@@ -738,9 +757,10 @@ public final class RaftNode {
         if (role != Role.LEADER) {
             return;
         }
-        if (m.success && m.matchIndex > log.lastIndex()) {
-            throw new IllegalArgumentException("APPEND_RESPONSE from " + m.from + " acknowledges index "
-                + m.matchIndex + " beyond the leader's last index " + log.lastIndex());
+        if (m.matchIndex > log.lastIndex()) {
+            // A rejection names the prevLogIndex of an APPEND this leader sent in this term: never past its log.
+            throw new IllegalArgumentException("APPEND_RESPONSE from " + m.from + (m.success ? " acknowledges" : " rejects")
+                + " index " + m.matchIndex + " beyond the leader's last index " + log.lastIndex());
         }
         Progress pr = progressOf(m.from);
         pr.recentActive = true;

@@ -8,6 +8,7 @@ import static io.raftlog.raft.Nodes.config;
 import static io.raftlog.raft.Nodes.logWithTerms;
 import static io.raftlog.raft.Nodes.propose;
 import static io.raftlog.raft.Nodes.reject;
+import static io.raftlog.raft.Nodes.voteResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -165,8 +166,10 @@ class RaftNodeReplicationTest {
         follower.step(append(1, 2, 1, 0, 0, 2, 1, 1));
         assertThat(follower.commitIndex()).isEqualTo(2);
         assertThatThrownBy(() -> follower.step(append(3, 2, 2, 1, 1, 0, 2)))
-            .isInstanceOf(IllegalStateException.class)
+            .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("at or below commit index 2");
+        assertThat(follower.lastIndex()).isEqualTo(2);
+        assertThat(follower.commitIndex()).isEqualTo(2);
     }
 
     @Test
@@ -421,6 +424,41 @@ class RaftNodeReplicationTest {
         assertThatThrownBy(() -> leader.step(ack(2, 1, 1, 99)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acknowledges index 99");
         assertThat(leader.matchIndex(2)).isEqualTo(1);
+        assertThat(leader.role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
+    void aTermOrIndexNoClusterReachesIsRefusedBeforeItIsAdopted() {
+        RaftNode follower = new RaftNode(config(2, 3), new MemoryRaftLog(), new HardState(5, 0), out);
+        assertThatThrownBy(() -> follower.step(voteResponse(1, 2, Long.MAX_VALUE, false)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has a term or index above");
+        assertThatThrownBy(() -> follower.step(append(1, 2, 6, Long.MAX_VALUE - 1, 6, 0)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has a term or index above");
+        assertThat(follower.term()).isEqualTo(5);
+        follower.step(append(1, 2, 6, 0, 0, 0, 6));
+        assertThat(follower.term()).isEqualTo(6);
+        assertThat(follower.lastIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void leaderRefusesARejectionOfAnIndexItNeverSentAndKeepsServing() {
+        RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
+        long last = leader.lastIndex();
+        assertThatThrownBy(() -> leader.step(reject(2, 1, leader.term(), last + 2, 0, last + 2)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rejects index " + (last + 2));
+        out.take();
+        for (int i = 0; i < 10; i++) {
+            leader.tick(); // heartbeats go out from an unchanged progress
+        }
+        assertThat(leader.role()).isEqualTo(Role.LEADER);
+        assertThat(out.take(MessageType.APPEND)).allMatch(m -> m.prevLogIndex <= last);
+    }
+
+    @Test
+    void aLeaderRefusesAnAppendOfAnotherLeaderOfItsTermAndGoesOnLeading() {
+        RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
+        assertThatThrownBy(() -> leader.step(append(2, 1, leader.term(), 0, 0, 0)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two leaders in one term");
         assertThat(leader.role()).isEqualTo(Role.LEADER);
     }
 

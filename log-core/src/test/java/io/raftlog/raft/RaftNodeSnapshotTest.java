@@ -119,6 +119,25 @@ class RaftNodeSnapshotTest {
         assertThat(node.commitIndex()).isEqualTo(3);
     }
 
+    @Test
+    void anAppendReachingBelowTheCompactedPrefixMustAgreeWithTheTermKeptForIt() {
+        // Terms 1,1,2,2 with 1..3 compacted: the term of 3 (2) is kept; an APPEND from 1 that says entry 3 has
+        // term 1 contradicts a committed entry, so nothing of it is taken.
+        MemoryRaftLog log = Nodes.logWithTerms(1, 1, 2, 2);
+        log.compactBefore(4);
+        RaftNode node = new RaftNode(Nodes.config(2, 3), log, new HardState(2, 0), new Recorder());
+        assertThatThrownBy(() -> node.step(Nodes.append(1, 2, 3, 1, 1, 4, 1, 1, 3, 3)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gives entry 3 term 1")
+            .hasMessageContaining("committed and compacted here with term 2");
+        assertThat(log.lastIndex()).isEqualTo(4);
+        assertThat(log.termAt(4)).isEqualTo(2);
+
+        // The same reach with the right terms goes through: 2..4 are skipped or match, 5 is new.
+        node.step(Nodes.append(1, 2, 3, 1, 1, 4, 2, 2, 2, 3));
+        assertThat(log.lastIndex()).isEqualTo(5);
+        assertThat(log.termAt(5)).isEqualTo(3);
+    }
+
     private static Message snapshot(int from, int to, long term, long lastIndex, long lastTerm, long leaderCommit) {
         Message m = Nodes.message(MessageType.SNAPSHOT, from, to, term);
         m.prevLogIndex = lastIndex;
