@@ -189,10 +189,18 @@ final class ClientSessions {
      * Where the append (clientId, sequences [firstSequence, firstSequence + count)) already is: the index of
      * its first entry if all of it sits in the log as one run (one earlier append), {@link #NEW} if none of
      * it is in the log, else {@link #CONFLICT} or {@link #TOO_OLD}.
+     *
+     * @param resend the client sent these sequences before (the APPEND frame's RESEND flag). A client this table
+     *        does not know is then {@link #TOO_OLD} if the table may have forgotten it (evicted, or from before
+     *        the journal tail it was rebuilt from, or before a snapshot): its earlier send may be in the log.
+     *        Without the flag the sequences were never sent, so they cannot be in the log.
      */
-    long lookup(long clientId, long firstSequence, int count) {
+    long lookup(long clientId, long firstSequence, int count, boolean resend) {
         Session s = sessions.get(clientId);
-        if (s == null || firstSequence > s.maxSequence) {
+        if (s == null) {
+            return resend && incomplete ? TOO_OLD : NEW;
+        }
+        if (firstSequence > s.maxSequence) {
             return NEW; // the common case: a client's next append
         }
         long lastSequence = firstSequence + count - 1;

@@ -95,6 +95,13 @@ public record PipelineConfig(
             bytes, retention);
     }
 
+    /** How many clients' sessions are remembered for exactly-once (the least recently used is evicted). */
+    public PipelineConfig withSessionClients(int clients) {
+        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, clients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes, retention);
+    }
+
     public PipelineConfig withRetention(Retention r) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,

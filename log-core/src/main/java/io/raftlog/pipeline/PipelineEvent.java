@@ -30,6 +30,8 @@ public final class PipelineEvent {
     long clientId;
     long firstSequence;
     int count;
+    /** The client sent these sequences before (the APPEND frame's RESEND flag): see ClientSessions.lookup. */
+    boolean resend;
     // FLUSHED
     long index;
     long term;
@@ -56,11 +58,12 @@ public final class PipelineEvent {
     }
 
     /** Starts a client append in this claimed slot; add the payloads, then publish. */
-    public PipelineEvent clientAppend(long connection, long client, long sequence) {
+    public PipelineEvent clientAppend(long connection, long client, long sequence, boolean resent) {
         reset(EventKind.CLIENT_APPEND, 0);
         connectionId = connection;
         clientId = client;
         firstSequence = sequence;
+        resend = resent;
         return this;
     }
 
@@ -119,6 +122,7 @@ public final class PipelineEvent {
         clientId = staged.clientId;
         firstSequence = staged.firstSequence;
         count = staged.count;
+        resend = staged.resend;
         index = staged.index;
         term = staged.term;
         if (staged.buffer != staged.retained) {

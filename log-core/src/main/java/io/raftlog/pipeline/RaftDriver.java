@@ -189,7 +189,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             responder.appendFailed(conn, client, seq, AppendError.NOT_LEADER, node.leaderId(), null);
             return;
         }
-        long existing = sessions.lookup(client, seq, count);
+        long existing = sessions.lookup(client, seq, count, e.resend);
         if (existing >= 0) {
             // A retry of entries the log already holds: answer with their original indexes, never append again.
             if (existing + count - 1 <= node.commitIndex()) {
@@ -203,7 +203,8 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         }
         if (existing == ClientSessions.TOO_OLD) {
             responder.appendFailed(conn, client, seq, AppendError.INVALID, node.leaderId(), "sequence " + seq
-                + " of client " + client + " is older than the sequences this node remembers for it");
+                + " of client " + client + " was sent before and may already be in the log, but this node no longer"
+                + " remembers that client's appends that far back; not appended again, to avoid a duplicate");
             return;
         }
         if (existing == ClientSessions.CONFLICT) {

@@ -86,7 +86,7 @@ class ChronicleJournalPipelineTest {
                 for (int a = 0; a < appends; a++) {
                     long window = (a - 100L) * perAppend; // at most 100 appends waiting: never BUSY
                     Await.until("acks to catch up", Duration.ofSeconds(10), () -> acked.get() >= window);
-                    PipelineEvent staged = pipeline.newStagingEvent().clientAppend(1, 9, 1 + (long) a * perAppend);
+                    PipelineEvent staged = pipeline.newStagingEvent().clientAppend(1, 9, 1 + (long) a * perAppend, false);
                     for (int k = 0; k < perAppend; k++) {
                         payload[0] = (byte) k;
                         staged.addPayload(new UnsafeBuffer(payload), 0, payload.length);

@@ -23,15 +23,15 @@ class ClientSessionsTest {
         append(s, 6, 1, 11);
         append(s, 7, 2, 1);
         append(s, 8, 1, 12);
-        assertThat(s.lookup(1, 10, 2)).isEqualTo(5);
-        assertThat(s.lookup(1, 12, 1)).isEqualTo(8);
-        assertThat(s.lookup(2, 1, 1)).isEqualTo(7);
-        assertThat(s.lookup(1, 13, 5)).isEqualTo(ClientSessions.NEW);
-        assertThat(s.lookup(3, 1, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(1, 10, 2, false)).isEqualTo(5);
+        assertThat(s.lookup(1, 12, 1, false)).isEqualTo(8);
+        assertThat(s.lookup(2, 1, 1, false)).isEqualTo(7);
+        assertThat(s.lookup(1, 13, 5, false)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(3, 1, 1, false)).isEqualTo(ClientSessions.NEW);
         // 11..12 sit at 6 and 8: not one contiguous append, so not a retry of one.
-        assertThat(s.lookup(1, 11, 2)).isEqualTo(ClientSessions.CONFLICT);
+        assertThat(s.lookup(1, 11, 2, false)).isEqualTo(ClientSessions.CONFLICT);
         // Partly known, partly new.
-        assertThat(s.lookup(1, 12, 3)).isEqualTo(ClientSessions.CONFLICT);
+        assertThat(s.lookup(1, 12, 3, false)).isEqualTo(ClientSessions.CONFLICT);
     }
 
     @Test
@@ -40,9 +40,9 @@ class ClientSessionsTest {
         append(s, 1, 1, 1);
         append(s, 3, 1, 2);
         append(s, 5, 1, 3);
-        assertThat(s.lookup(1, 3, 1)).isEqualTo(5);
-        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
-        assertThat(s.lookup(1, 1, 1)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(1, 3, 1, false)).isEqualTo(5);
+        assertThat(s.lookup(1, 2, 1, false)).isEqualTo(3);
+        assertThat(s.lookup(1, 1, 1, false)).isEqualTo(ClientSessions.TOO_OLD);
     }
 
     @Test
@@ -53,9 +53,9 @@ class ClientSessionsTest {
         }
         append(s, 15, 2, 1);
         s.onTruncateAfter(12);
-        assertThat(s.lookup(1, 100, 3)).isEqualTo(10);
-        assertThat(s.lookup(1, 103, 1)).isEqualTo(ClientSessions.NEW);
-        assertThat(s.lookup(2, 1, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(1, 100, 3, false)).isEqualTo(10);
+        assertThat(s.lookup(1, 103, 1, false)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(2, 1, 1, false)).isEqualTo(ClientSessions.NEW);
         assertThat(s.size()).isEqualTo(1);
     }
 
@@ -67,8 +67,21 @@ class ClientSessionsTest {
         append(s, 3, 1, 2);
         append(s, 4, 3, 1);
         assertThat(s.size()).isEqualTo(2);
-        assertThat(s.lookup(2, 1, 1)).isEqualTo(ClientSessions.NEW);
-        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
+        // Client 2 was evicted while its sequence 1 is in the log at index 2. Sent for the first time, a sequence
+        // cannot be in the log; sent again (its acknowledgement lost), this table cannot tell, so it refuses.
+        assertThat(s.lookup(2, 2, 1, false)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(2, 1, 1, true)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(1, 2, 1, false)).isEqualTo(3);
+    }
+
+    @Test
+    void aResendOfAClientNeverSeenIsNewWhileTheTableHasForgottenNoOne() {
+        ClientSessions s = new ClientSessions(8, 4);
+        append(s, 1, 1, 1);
+        assertThat(s.lookup(2, 5, 1, true)).isEqualTo(ClientSessions.NEW);
+        s.markIncomplete(); // e.g. rebuilt from the journal's tail only
+        assertThat(s.lookup(2, 5, 1, true)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(2, 5, 1, false)).isEqualTo(ClientSessions.NEW);
     }
 
     @Test
@@ -77,9 +90,9 @@ class ClientSessionsTest {
         for (int i = 0; i < 40; i++) {
             append(s, 2L * i + 1, 1, i + 1); // interleaved with another client's entries: one run each
         }
-        assertThat(s.lookup(1, 40, 1)).isEqualTo(79);
-        assertThat(s.lookup(1, 9, 1)).isEqualTo(17);
-        assertThat(s.lookup(1, 8, 1)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(1, 40, 1, false)).isEqualTo(79);
+        assertThat(s.lookup(1, 9, 1, false)).isEqualTo(17);
+        assertThat(s.lookup(1, 8, 1, false)).isEqualTo(ClientSessions.TOO_OLD);
     }
 
     @Test
@@ -88,10 +101,10 @@ class ClientSessionsTest {
         ClientSessions s = new ClientSessions(10, 8);
         append(s, 1, 1, 1);
         append(s, 2, 1, 3);
-        assertThat(s.lookup(1, 2, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(1, 2, 1, false)).isEqualTo(ClientSessions.NEW);
         append(s, 3, 1, 2);
-        assertThat(s.lookup(1, 2, 1)).isEqualTo(3);
-        assertThat(s.lookup(1, 3, 1)).isEqualTo(2);
+        assertThat(s.lookup(1, 2, 1, false)).isEqualTo(3);
+        assertThat(s.lookup(1, 3, 1, false)).isEqualTo(2);
     }
 
     @Test
@@ -101,7 +114,7 @@ class ClientSessionsTest {
         append(s, 11, 2, 7);
         append(s, 12, 1, 3);
         // Indexes 10 and 12 are two apart like sequences 1 and 3, but 11 is not client 1's.
-        assertThat(s.lookup(1, 1, 3)).isEqualTo(ClientSessions.CONFLICT);
+        assertThat(s.lookup(1, 1, 3, false)).isEqualTo(ClientSessions.CONFLICT);
     }
 
     @Test
@@ -109,8 +122,8 @@ class ClientSessionsTest {
         ClientSessions s = new ClientSessions(10, 8);
         s.markIncomplete();
         append(s, 500, 1, 40);
-        assertThat(s.lookup(1, 39, 1)).isEqualTo(ClientSessions.TOO_OLD);
-        assertThat(s.lookup(1, 40, 1)).isEqualTo(500);
-        assertThat(s.lookup(1, 41, 1)).isEqualTo(ClientSessions.NEW);
+        assertThat(s.lookup(1, 39, 1, false)).isEqualTo(ClientSessions.TOO_OLD);
+        assertThat(s.lookup(1, 40, 1, false)).isEqualTo(500);
+        assertThat(s.lookup(1, 41, 1, false)).isEqualTo(ClientSessions.NEW);
     }
 }

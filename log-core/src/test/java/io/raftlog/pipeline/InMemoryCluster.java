@@ -105,9 +105,14 @@ final class InMemoryCluster implements AutoCloseable {
 
         /** Submits an append through this node's ring; the future completes when the node answers. */
         CompletableFuture<Ack> append(long clientId, long firstSequence, byte[]... payloads) {
+            return append(clientId, firstSequence, false, payloads);
+        }
+
+        /** As {@link #append(long, long, byte[]...)}, marked as a resend (sequences the client sent before) or not. */
+        CompletableFuture<Ack> append(long clientId, long firstSequence, boolean resend, byte[]... payloads) {
             CompletableFuture<Ack> f = new CompletableFuture<>();
             answers.put(key(id, clientId, firstSequence), f);
-            PipelineEvent staged = pipeline.newStagingEvent().clientAppend(id, clientId, firstSequence);
+            PipelineEvent staged = pipeline.newStagingEvent().clientAppend(id, clientId, firstSequence, resend);
             for (byte[] p : payloads) {
                 staged.addPayload(new UnsafeBuffer(p), 0, p.length);
             }

@@ -39,7 +39,7 @@ class PipelineEventTest {
 
     @Test
     void clientPayloadsAreLaidOutAsStoredDataEntriesEvenWhenTheyOutgrowTheSlot() {
-        PipelineEvent e = event(1024).clientAppend(9, 77, 1000);
+        PipelineEvent e = event(1024).clientAppend(9, 77, 1000, false);
         for (int i = 0; i < 5; i++) {
             e.addPayload(bytes(700, i), 0, 700);
         }
@@ -102,7 +102,7 @@ class PipelineEventTest {
 
     @Test
     void reservingPayloadsUpFrontTakesOneBufferLargeEnoughForTheWholeBatch() {
-        PipelineEvent e = event(1024).clientAppend(1, 2, 3);
+        PipelineEvent e = event(1024).clientAppend(1, 2, 3, false);
         e.reservePayloads(100, 100 * 500);
         org.agrona.DirectBuffer reserved = e.buffer();
         assertThat(reserved.capacity()).isGreaterThanOrEqualTo(100 * (4 + DataEntry.HEADER_LENGTH + 500));
@@ -116,7 +116,7 @@ class PipelineEventTest {
     @Test
     void aSlotTakesOverAStagedBatchsBorrowedBufferWithoutCopyingAndTheStagingEventIsReusable() {
         SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
-        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(5, 6, 70);
+        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(5, 6, 70, true);
         for (int i = 0; i < 20; i++) {
             staged.addPayload(bytes(500, i), 0, 500);
         }
@@ -131,6 +131,7 @@ class PipelineEventTest {
         assertThat(slot.clientId).isEqualTo(6);
         assertThat(slot.firstSequence).isEqualTo(70);
         assertThat(slot.count).isEqualTo(20);
+        assertThat(slot.resend).isTrue();
         assertThat(staged.kind()).isEqualTo(EventKind.NONE);
         assertThat(staged.buffer()).isNotSameAs(batch);
         assertThat(staged.buffer().capacity()).isLessThanOrEqualTo(1024);
@@ -141,7 +142,7 @@ class PipelineEventTest {
     @Test
     void aSmallStagedAppendIsCopiedIntoTheSlotsOwnBuffer() {
         SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
-        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(1, 2, 3);
+        PipelineEvent staged = new PipelineEvent(1024, pool).clientAppend(1, 2, 3, false);
         staged.addPayload(bytes(100, 9), 0, 100);
         PipelineEvent slot = new PipelineEvent(1024, pool);
         slot.takeFrom(staged);

@@ -109,6 +109,29 @@ class RaftPipelineClusterTest {
     }
 
     @Test
+    void aResendOfAClientTheLeaderForgotIsRefusedRatherThanAppendedTwice() throws Exception {
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG.withSessionClients(2), FsyncPolicy.BATCH, SEED)) {
+            Node leader = awaitLeader(cluster);
+            byte[] x1 = {1};
+            long xAt = leader.append(101, 1, x1).get(10, TimeUnit.SECONDS).firstIndex();
+            leader.append(102, 1, new byte[] {2}).get(10, TimeUnit.SECONDS);
+            leader.append(103, 1, new byte[] {3}).get(10, TimeUnit.SECONDS); // two sessions: client 101 is evicted
+            long last = leader.journal.lastIndex();
+
+            // Client 101's acknowledgement was lost and it sends sequence 1 again: the leader cannot tell whether
+            // that is in the log, so it refuses instead of appending a second copy.
+            assertThatThrownBy(() -> leader.append(101, 1, true, x1).get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOfSatisfying(Refused.class, r -> assertThat(r.error).isEqualTo(AppendError.INVALID))
+                .hasMessageContaining("may already be in the log");
+            assertThat(leader.journal.lastIndex()).isEqualTo(last);
+            // Its next sequence, sent for the first time, is new.
+            assertThat(leader.append(101, 2, new byte[] {4}).get(10, TimeUnit.SECONDS).firstIndex()).isEqualTo(last + 1);
+            assertThat(xAt).isLessThan(last);
+        }
+    }
+
+    @Test
     void aFollowerRefusesAppendsNamingTheLeader() throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.NONE, SEED)) {

@@ -405,7 +405,11 @@ final class Appender implements AutoCloseable {
             // A resend goes one entry per frame: the node answers a retry from its session table only when
             // the frame's sequences are all in its log as one run or all absent, and after a failover the new
             // leader may hold any prefix of an old frame. Single entries are always one or the other.
-            long end = window.wasSent(seq) ? seq + 1 : window.next();
+            boolean resend = window.wasSent(seq);
+            long end = resend ? seq + 1 : window.next();
+            if (resend) {
+                appendEncoder.markResend(); // a node that forgot this client then refuses it rather than duplicate it
+            }
             long s = seq;
             while (s < end && s - seq < MAX_ENTRIES_PER_APPEND && window.isPending(s)
                 && appendEncoder.add(window.payload(s), 0, window.length(s))) {

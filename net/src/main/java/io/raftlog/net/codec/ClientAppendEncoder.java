@@ -16,6 +16,12 @@ public final class ClientAppendEncoder extends Flyweight {
     public static final int PAYLOADS_OFFSET = 28;
     public static final int FIXED_LENGTH = PAYLOADS_OFFSET;
     public static final int PAYLOAD_HEADER_LENGTH = 4;
+    /**
+     * Header flag: the client sent these sequences before (a retry after a lost or refused answer). A node that
+     * no longer remembers the client can then not rule out that they are in the log, and refuses them rather
+     * than append a duplicate; without it they were never sent, so they cannot be.
+     */
+    public static final int FLAG_RESEND = 1;
 
     private int capacity;
     private int count;
@@ -40,6 +46,12 @@ public final class ClientAppendEncoder extends Flyweight {
         put64(CLIENT_ID_OFFSET, clientId);
         put64(FIRST_SEQUENCE_OFFSET, firstSequence);
         put32(COUNT_OFFSET, 0);
+        return this;
+    }
+
+    /** Sets {@link #FLAG_RESEND} in the frame being written. */
+    public ClientAppendEncoder markResend() {
+        out.putShort(offset + Protocol.FLAGS_OFFSET, (short) FLAG_RESEND, ORDER);
         return this;
     }
 

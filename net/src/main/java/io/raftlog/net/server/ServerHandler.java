@@ -1,10 +1,12 @@
 package io.raftlog.net.server;
 
 import io.raftlog.net.codec.ClientAppendDecoder;
+import io.raftlog.net.codec.ClientAppendEncoder;
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FetchFrame;
 import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.codec.StatusFrame;
@@ -165,7 +167,8 @@ final class ServerHandler implements FrameHandler {
             reply(c, ErrorCode.BUSY, clientId, firstSequence, "node " + nodeId + " is busy; retry later");
             return;
         }
-        staged.clientAppend((Long) c.attachment(), clientId, firstSequence);
+        staged.clientAppend((Long) c.attachment(), clientId, firstSequence,
+            (Protocol.flags(buffer, offset) & ClientAppendEncoder.FLAG_RESEND) != 0);
         try {
             staged.reservePayloads(count, bytes);
             for (int i = 0; i < count; i++) {

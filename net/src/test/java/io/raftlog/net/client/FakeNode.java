@@ -2,6 +2,7 @@ package io.raftlog.net.client;
 
 import io.raftlog.net.codec.AppendAckFrame;
 import io.raftlog.net.codec.ClientAppendDecoder;
+import io.raftlog.net.codec.ClientAppendEncoder;
 import io.raftlog.net.codec.EndOfLogFrame;
 import io.raftlog.net.codec.EntriesEncoder;
 import io.raftlog.net.codec.ErrorCode;
@@ -55,6 +56,7 @@ final class FakeNode implements AutoCloseable {
     private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
+    private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
@@ -146,6 +148,11 @@ final class FakeNode implements AutoCloseable {
         return appendFrames.get();
     }
 
+    /** APPEND frames that carried the RESEND flag (sequences the client sent before). */
+    int resendFramesReceived() {
+        return resendFrames.get();
+    }
+
     int connectionsAccepted() {
         return connections.get();
     }
@@ -227,6 +234,9 @@ final class FakeNode implements AutoCloseable {
     private int onAppend(UnsafeBuffer frame, int length, OutputStream out, ExpandableArrayBuffer reply, int payloadsSeen)
         throws IOException {
         appendFrames.incrementAndGet();
+        if ((Protocol.flags(frame, 0) & ClientAppendEncoder.FLAG_RESEND) != 0) {
+            resendFrames.incrementAndGet();
+        }
         ClientAppendDecoder append = ClientAppendDecoder.forMaxFrameLength(Protocol.DEFAULT_MAX_FRAME_LENGTH);
         String bad = append.wrap(frame, 0, length);
         if (bad != null) {

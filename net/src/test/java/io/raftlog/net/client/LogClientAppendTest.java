@@ -116,6 +116,10 @@ class LogClientAppendTest {
         assertThat(strings(log.dataEntries())).isEqualTo(expected);
         assertThat(log.duplicateAppends()).isPositive();
         assertThat(first.isClosed()).isTrue();
+        // What node 1 got was sent for the first time; node 2 got the retries, marked as such, so that a node
+        // that had forgotten this client would refuse them rather than append them twice.
+        assertThat(first.resendFramesReceived()).isZero();
+        assertThat(second.resendFramesReceived()).isPositive();
     }
 
     @Test
