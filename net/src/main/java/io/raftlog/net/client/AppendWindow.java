@@ -264,8 +264,9 @@ final class AppendWindow {
                     } else {
                         cb.onFailed(sequences[k], errors[k]);
                     }
-                } catch (RuntimeException e) {
-                    // A user callback's bug must not stop the I/O thread or the other completions.
+                } catch (RuntimeException | Error e) {
+                    // A user callback's bug (an AssertionError too) must not stop the I/O thread or the other
+                    // completions: their futures would never complete.
                     Thread t = Thread.currentThread();
                     t.getUncaughtExceptionHandler().uncaughtException(t, e);
                 }

@@ -526,15 +526,19 @@ final class Appender implements AutoCloseable {
             lock.lock();
             try {
                 int count = sentFrames.countOf(error.sequence());
+                if (gen != generation || count == 0) {
+                    // The answer to a frame of a connection given up since (its frames were forgotten, and what
+                    // they held is sent again): failing "count 1 from its sequence" could fail an append that
+                    // was never refused. The frame sent again gets its own answer.
+                    return;
+                }
                 if (code == ErrorCode.TOO_LARGE && count > 1) {
                     // The node takes smaller batches than we send: send smaller frames and resend from there.
                     maxAppendBytes = Math.max(1024, maxAppendBytes / 2);
-                    if (gen == generation) {
-                        abandonConnection = true;
-                        redirect = c.address();
-                        lastProblem = what;
-                        work.signal();
-                    }
+                    abandonConnection = true;
+                    redirect = c.address();
+                    lastProblem = what;
+                    work.signal();
                 } else {
                     window.fail(error.sequence(), count, new LogClientException("append rejected: " + what), completions);
                     sentFrames.dropBelow(window.lowest());

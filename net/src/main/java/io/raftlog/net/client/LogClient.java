@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * answers with the original index instead of appending twice. An append not acknowledged within
  * {@code timeout} fails with a {@link LogClientException} that says what was wrong (no leader among the
  * nodes, the last error seen). Payloads are copied at the call, so the caller may reuse its buffer.
+ * Appends reach the log in the order they were made except around a resend: with more than one outstanding,
+ * appends sent behind a refused frame or to a new leader may land before the resent ones (each still exactly
+ * once, at the index its acknowledgement names). A {@code window} of 1 keeps the order strict.
  *
  * <p><b>Tails</b> ({@link #tail}, {@link #iterate}) deliver committed entries in index order, exactly once,
  * from any node, moving to another node when one fails. <b>Status</b> asks every node at once and reports

@@ -39,7 +39,7 @@ final class SentFrames {
         }
     }
 
-    /** The count of the frame that started at {@code firstSequence}, or 1 when no such frame is known. */
+    /** The count of the frame that started at {@code firstSequence}, or 0 when no such frame is known. */
     int countOf(long firstSequence) {
         for (int k = 0; k < size; k++) {
             int i = (head + k) % first.length;
@@ -47,7 +47,7 @@ final class SentFrames {
                 return counts[i];
             }
         }
-        return 1;
+        return 0;
     }
 
     boolean isEmpty() {

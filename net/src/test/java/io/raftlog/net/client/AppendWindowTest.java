@@ -59,6 +59,37 @@ class AppendWindowTest {
     }
 
     @Test
+    void aCallbackThatThrowsAnErrorDoesNotStopTheOtherCompletions() {
+        AppendWindow w = new AppendWindow(8, 8);
+        AppendCallback failing = new AppendCallback() {
+            @Override
+            public void onAppended(long sequence, long index) {
+                throw new AssertionError("a user's assertion in a callback");
+            }
+
+            @Override
+            public void onFailed(long sequence, Throwable error) {
+            }
+        };
+        UnsafeBuffer b = bytes("a");
+        w.add(b, 0, b.capacity(), failing, 0, 100);
+        add(w, "b", 100);
+        AppendWindow.Completions c = new AppendWindow.Completions();
+        w.acked(1, 10, 2, c);
+        List<Throwable> reported = new ArrayList<>();
+        Thread t = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = t.getUncaughtExceptionHandler();
+        t.setUncaughtExceptionHandler((thread, e) -> reported.add(e));
+        try {
+            c.deliver();
+        } finally {
+            t.setUncaughtExceptionHandler(before);
+        }
+        assertThat(outcomes).containsExactly("2@11");
+        assertThat(reported).singleElement().isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void duplicateAndOverlappingAcksFinishEachSequenceOnce() {
         AppendWindow w = new AppendWindow(8, 8);
         for (int i = 0; i < 4; i++) {

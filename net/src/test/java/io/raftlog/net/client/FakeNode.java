@@ -57,6 +57,7 @@ final class FakeNode implements AutoCloseable {
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private final AtomicInteger resendFrames = new AtomicInteger();
+    private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
@@ -146,6 +147,12 @@ final class FakeNode implements AutoCloseable {
 
     int appendFramesReceived() {
         return appendFrames.get();
+    }
+
+    /** Answers TOO_LARGE to an APPEND of more than {@code n} payloads, as a node with a lower limit does. */
+    FakeNode maxEntriesPerAppend(int n) {
+        this.maxEntriesPerAppend = n;
+        return this;
     }
 
     /** APPEND frames that carried the RESEND flag (sequences the client sent before). */
@@ -245,6 +252,12 @@ final class FakeNode implements AutoCloseable {
         if (mode == Mode.FOLLOWER) {
             int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, leaderHint.isEmpty() ? 0 : 9,
                 append.clientId(), append.firstSequence(), leaderHint, "not the leader");
+            send(out, reply, n);
+            return payloadsSeen;
+        }
+        if (append.count() > maxEntriesPerAppend) {
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.TOO_LARGE, FrameType.APPEND, nodeId, append.clientId(),
+                append.firstSequence(), "", append.count() + " payloads in one append; the limit is " + maxEntriesPerAppend);
             send(out, reply, n);
             return payloadsSeen;
         }
