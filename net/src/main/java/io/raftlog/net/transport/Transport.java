@@ -697,14 +697,39 @@ public final class Transport implements Agent, AutoCloseable {
         }
     }
 
-    /** Checks a frame header as soon as it is here, before reading or allocating for the body. */
+    /**
+     * Checks a frame header as soon as it is here, before reading or allocating for the body: its length and
+     * version, and whether the connection may send that type now (a handshake first; afterwards what the
+     * remote's role may send). Otherwise eight bytes before any handshake would grow the read buffer to the
+     * largest frame, and a few hundred such sockets would take the process's direct memory.
+     */
     private boolean checkHeader(Connection c, DirectBuffer buffer, int pos) {
         Admission.Refusal refusal = Admission.checkHeader(buffer, pos, config.maxFrameLength);
+        if (refusal == null) {
+            int type = Protocol.type(buffer, pos);
+            if (c.state() == Connection.HANDSHAKING) {
+                boolean expected = c.isOutbound() ? type == FrameType.HANDSHAKE_ACCEPT || type == FrameType.ERROR
+                    : type == FrameType.HANDSHAKE;
+                if (!expected) {
+                    refusal = new Admission.Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME,
+                        "expected " + (c.isOutbound() ? "HANDSHAKE_ACCEPT" : "HANDSHAKE") + " first, got " + FrameType.name(type));
+                }
+            } else if (!c.allowedTypes[type]) {
+                refusal = unexpected(c, type);
+            }
+        }
         if (refusal != null) {
             refuse(c, refusal);
             return false;
         }
         return true;
+    }
+
+    /** A frame of a type this connection may not send (checked from its header; dispatch checks again). */
+    private Admission.Refusal unexpected(Connection c, int type) {
+        return new Admission.Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME,
+            type == FrameType.HANDSHAKE || type == FrameType.HANDSHAKE_ACCEPT ? "second handshake on an established connection"
+                : "a " + Roles.name(c.remoteRole) + " may not send " + FrameType.name(type) + " to a " + Roles.name(config.role));
     }
 
     private void refuse(Connection c, Admission.Refusal refusal) {
@@ -721,10 +746,7 @@ public final class Transport implements Agent, AutoCloseable {
             return;
         }
         if (!c.allowedTypes[type]) {
-            protocolError(c, ErrorCode.UNEXPECTED_FRAME, type,
-                type == FrameType.HANDSHAKE || type == FrameType.HANDSHAKE_ACCEPT ? "second handshake on an established connection"
-                    : "a " + Roles.name(c.remoteRole) + " may not send " + FrameType.name(type) + " to a " + Roles.name(config.role),
-                Counter.UNEXPECTED_FRAME);
+            refuse(c, unexpected(c, type));
             return;
         }
         try {

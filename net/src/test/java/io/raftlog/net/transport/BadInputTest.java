@@ -168,6 +168,19 @@ class BadInputTest {
     }
 
     @Test
+    void theHeaderOfALargeFrameBeforeTheHandshakeIsRefusedWithoutWaitingForItsBody() throws IOException {
+        // Eight bytes and no body: answered at once, before any buffer grows for the 60,000 bytes announced.
+        refused(header(60_000, 1, FrameType.APPEND), ErrorCode.UNEXPECTED_FRAME, Counter.UNEXPECTED_FRAME,
+            "expected HANDSHAKE first, got APPEND");
+    }
+
+    @Test
+    void theHeaderOfAFrameTheRoleMayNotSendIsRefusedWithoutWaitingForItsBody() throws IOException {
+        refused(concat(hello(), header(60_000, 1, FrameType.APPEND_ENTRIES)), ErrorCode.UNEXPECTED_FRAME,
+            Counter.UNEXPECTED_FRAME, "a CLIENT may not send APPEND_ENTRIES");
+    }
+
+    @Test
     void aSecondHandshake() throws IOException {
         refused(concat(hello(), hello()), ErrorCode.UNEXPECTED_FRAME, Counter.UNEXPECTED_FRAME, "second handshake");
     }
