@@ -76,6 +76,8 @@ public final class Connection {
     UnsafeBuffer readBuffer;
     private Object attachment;
     boolean announced;
+    /** How the transport counts this accepted connection against its limits: {@link Transport}'s COUNTED_*. */
+    int counted;
     /** Indexed by frame type: what this connection's remote may send once active (see {@link FramePolicy}). */
     boolean[] allowedTypes;
     String closeReason;

@@ -100,7 +100,14 @@ public final class Transport implements Agent, AutoCloseable {
     private Connection draining;
     private long nowNs;
     private long warnings;
-    private int acceptedOpen;
+    /** Accepted sockets still in their handshake, and accepted client connections (peers are not counted). */
+    private int acceptedHandshaking;
+    private int acceptedClients;
+    static final int COUNTED_NOT = 0;
+    static final int COUNTED_HANDSHAKING = 1;
+    static final int COUNTED_CLIENT = 2;
+    /** Handshakes accepted beyond {@link TransportConfig#maxAcceptedConnections}, so that peers get in. */
+    private static final int PEER_ROOM = 16;
     private AgentRunner runner;
     private volatile boolean sleeping;
 
@@ -538,9 +545,10 @@ public final class Transport implements Agent, AutoCloseable {
                 CloseHelper.quietClose(channel);
                 continue;
             }
-            if (acceptedOpen >= config.maxAcceptedConnections) {
+            if (acceptedHandshaking + acceptedClients >= config.maxAcceptedConnections + PEER_ROOM) {
                 counters.increment(Counter.CONNECTIONS_REFUSED);
-                warn("refused a connection from {}: {} accepted connections are open", remote, acceptedOpen);
+                warn("refused a connection from {}: {} client connections and {} handshakes are open", remote,
+                    acceptedClients, acceptedHandshaking);
                 CloseHelper.quietClose(channel);
                 continue;
             }
@@ -556,7 +564,8 @@ public final class Transport implements Agent, AutoCloseable {
             c.deadlineNs = nowNs + config.handshakeTimeoutNs;
             c.state(Connection.HANDSHAKING);
             connections.add(c);
-            acceptedOpen++;
+            acceptedHandshaking++;
+            c.counted = COUNTED_HANDSHAKING;
             counters.increment(Counter.CONNECTIONS_ACCEPTED);
         }
     }
@@ -765,6 +774,19 @@ public final class Transport implements Agent, AutoCloseable {
             refuse(c, refusal);
             return;
         }
+        if (handshake.role() == Roles.CLIENT && acceptedClients >= config.maxAcceptedConnections) {
+            counters.increment(Counter.CONNECTIONS_REFUSED);
+            protocolError(c, ErrorCode.BUSY, type, acceptedClients + " client connections are open, the most this node takes",
+                null);
+            return;
+        }
+        acceptedHandshaking--;
+        if (handshake.role() == Roles.CLIENT) {
+            acceptedClients++;
+            c.counted = COUNTED_CLIENT;
+        } else {
+            c.counted = COUNTED_NOT; // a peer: members are few, and it must always get in
+        }
         c.remoteRole = handshake.role();
         c.remoteNodeId = c.remoteRole == Roles.NODE ? handshake.nodeId() : 0;
         MutableDirectBuffer out = writeSpace(c, HandshakeFrame.LENGTH);
@@ -852,10 +874,13 @@ public final class Transport implements Agent, AutoCloseable {
             LOG.debug("{}: {}; reconnecting", c, reason);
         } else {
             c.state(Connection.CLOSED);
-            if (!c.isOutbound()) {
-                acceptedOpen--;
-            }
         }
+        if (c.counted == COUNTED_HANDSHAKING) {
+            acceptedHandshaking--;
+        } else if (c.counted == COUNTED_CLIENT) {
+            acceptedClients--;
+        }
+        c.counted = COUNTED_NOT;
         if (announce) {
             try {
                 handler.onClosed(c, reason);

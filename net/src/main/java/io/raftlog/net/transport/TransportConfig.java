@@ -130,8 +130,10 @@ public final class TransportConfig {
     }
 
     /**
-     * Accepted connections open at once; more are closed as soon as they are accepted (each costs its
-     * buffers, so a connection flood must not exhaust memory).
+     * Client connections and handshakes in progress on accepted sockets, together; more are refused (each costs
+     * its buffers, so a connection flood must not exhaust memory). Peers do not count: a few sockets beyond the
+     * limit are accepted for their handshakes, so that a peer reconnecting to a node whose clients use every slot
+     * gets in, and a client whose handshake finds the limit reached is refused BUSY.
      */
     public TransportConfig maxAcceptedConnections(int max) {
         this.maxAcceptedConnections = max;

@@ -11,7 +11,7 @@ public final class TransportCounters {
 
     public enum Counter {
         CONNECTIONS_ACCEPTED,
-        /** Connections closed at once because {@link TransportConfig#maxAcceptedConnections} were open. */
+        /** Connections refused because {@link TransportConfig#maxAcceptedConnections} were open (at accept or handshake). */
         CONNECTIONS_REFUSED,
         CONNECTIONS_OPENED,
         HANDSHAKES_COMPLETED,

@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.raftlog.net.codec.AppendEntriesDecoder;
 import io.raftlog.net.codec.AppendEntriesEncoder;
 import io.raftlog.net.codec.EndOfLogFrame;
+import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.TransportCounters.Counter;
@@ -301,7 +304,7 @@ class TransportTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitAreRefusedAndTheOthersKeepWorking() throws IOException {
+    void clientConnectionsBeyondTheLimitAreRefusedWhilePeersStillGetInAndTheOthersKeepWorking() throws IOException {
         RecordingHandler nodeSide = new RecordingHandler();
         a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).maxAcceptedConnections(2), nodeSide).start();
         InetSocketAddress address = a.bind(ANY);
@@ -312,11 +315,26 @@ class TransportTest {
             assertThat(first.readFrame()).isNotNull();
             assertThat(second.readFrame()).isNotNull();
             try (RawPeer third = new RawPeer(address)) {
+                third.send(hello);
+                ErrorFrame busy = third.readError();
+                assertThat(busy.code()).isEqualTo(ErrorCode.BUSY);
+                assertThat(busy.message()).contains("2 client connections are open");
                 assertThat(third.closedByRemote()).isTrue();
             }
             assertThat(a.counters().get(Counter.CONNECTIONS_REFUSED)).isEqualTo(1);
+            // Every client slot is taken, and a peer reconnecting still gets in: a node that took no peer then
+            // would be cut off from the cluster (a node hears its peers on the connections they open).
+            try (RawPeer peer = new RawPeer(address)) {
+                peer.send(RawPeer.handshake(1, CLUSTER, 2, Roles.NODE));
+                assertThat(Protocol.type(new UnsafeBuffer(peer.readFrame()), 0)).isEqualTo(FrameType.HANDSHAKE_ACCEPT);
+            }
+            int firstPort = first.socket.getLocalPort();
+            Connection firstOnNode = nodeSide.connected.stream().filter(c -> c.remoteAddress().getPort() == firstPort)
+                .findFirst().orElseThrow();
             first.close();
-            Await.until("the node notices the first is gone", WAIT, () -> nodeSide.closed.size() == 1);
+            // The transport thread frees the slot in the same step that closes the connection, before it accepts
+            // anything new, so a closed state seen here means the fourth finds the slot free.
+            Await.until("the node notices the first is gone", WAIT, () -> firstOnNode.isClosed());
             try (RawPeer fourth = new RawPeer(address)) {
                 fourth.send(hello);
                 assertThat(fourth.readFrame()).as("a slot is free again").isNotNull();
