@@ -42,6 +42,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private final NodeStatus status;
     private final Flusher flusher; // null: flush inline (policies under which written entries count at once)
     private final Message inbound = new Message();
+    private final WarningThrottle peerWarnings = new WarningThrottle(LOG, 100);
     private final RaftNode node;
 
     private Role role = Role.FOLLOWER;
@@ -165,7 +166,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         String problem = decoder.decode(e.buffer(), 0, e.length, inbound);
         if (problem != null) {
             status.countMalformedPeerFrame();
-            LOG.warn("node {}: dropped a malformed peer frame: {}", nodeId, problem);
+            peerWarnings.warn("node {}: dropped a malformed peer frame: {}", nodeId, problem);
             return;
         }
         try {
@@ -174,7 +175,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             // A frame that decoded but breaks Raft's rules (not a member, terms out of order, an ack beyond our
             // log): the core refused it before changing any state, so drop it and keep serving.
             status.countMalformedPeerFrame();
-            LOG.warn("node {}: dropped an invalid peer message: {}", nodeId, badMessage.getMessage());
+            peerWarnings.warn("node {}: dropped an invalid peer message: {}", nodeId, badMessage.getMessage());
         } finally {
             inbound.entries = null;
         }

@@ -44,6 +44,9 @@ final class FetchService implements Runnable, AutoCloseable {
     private static final int MAX_ENTRIES_PER_FRAME = 4096;
     /** Frames per subscription per round, so one far-behind consumer does not starve the others. */
     private static final int FRAMES_PER_ROUND = 8;
+    /** Fetches open at once on one connection, and on the node: each is served every round. */
+    static final int MAX_FETCHES_PER_CONNECTION = 64;
+    static final int MAX_FETCHES = 4096;
 
     private static final class Subscription {
         final Connection connection;
@@ -66,6 +69,7 @@ final class FetchService implements Runnable, AutoCloseable {
                            boolean cancel) {
     }
 
+    private final int nodeId;
     private final Journal journal;
     private final LongSupplier commitIndex;
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
@@ -82,6 +86,7 @@ final class FetchService implements Runnable, AutoCloseable {
 
     /** @param commitIndex this node's commit index (read on the fetch thread): entries up to it are served */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
+        this.nodeId = nodeId;
         this.journal = journal;
         this.commitIndex = commitIndex;
         this.thread = new Thread(this, "raftlog-fetch-" + nodeId);
@@ -152,11 +157,36 @@ final class FetchService implements Runnable, AutoCloseable {
                 Command cancel = c;
                 subscriptions.removeIf(s -> s.connection == cancel.connection && s.requestId == cancel.requestId);
             } else {
+                Command fetch = c;
+                // A FETCH with the requestId of an open one replaces it (as the client's own retries do).
+                subscriptions.removeIf(s -> s.connection == fetch.connection && s.requestId == fetch.requestId);
+                String full = tooManyFetches(c.connection);
+                if (full != null) {
+                    int len = error.encode(scratch, 0, ErrorCode.BUSY, FrameType.FETCH, 0, c.requestId, 0, null, full);
+                    c.connection.offer(scratch, 0, len); // if even that has no room, the consumer times out
+                    continue;
+                }
                 int max = c.maxBytes <= 0 ? MAX_FRAME_PAYLOAD : Math.min(c.maxBytes, MAX_FRAME_PAYLOAD);
                 subscriptions.add(new Subscription(c.connection, c.requestId, c.fromIndex, max, c.follow));
             }
         }
         return n;
+    }
+
+    /**
+     * Null if one more fetch may open on {@code c}, else why not: each is served every round, so one connection
+     * opening thousands (and not reading) would take the whole thread and its memory.
+     */
+    private String tooManyFetches(Connection c) {
+        if (subscriptions.size() >= MAX_FETCHES) {
+            return MAX_FETCHES + " fetches are open on node " + nodeId + "; retry later";
+        }
+        int open = 0;
+        for (Subscription s : subscriptions) {
+            open += s.connection == c ? 1 : 0;
+        }
+        return open >= MAX_FETCHES_PER_CONNECTION
+            ? MAX_FETCHES_PER_CONNECTION + " fetches are open on this connection; cancel one or use another connection" : null;
     }
 
     /** Sends what it can; returns frames sent, or -1 when the subscription is over. */
@@ -169,7 +199,12 @@ final class FetchService implements Runnable, AutoCloseable {
         // The frame's room is what the connection can carry, not maxBytes: maxBytes bounds the read (after
         // its first entry), the room only decides whether that first entry can be sent at all.
         int room = Math.min(scratch.capacity(), c.maxSendLength());
+        int largestFrame = Math.min(room, EntriesEncoder.FIXED_LENGTH + s.maxBytes
+            + MAX_ENTRIES_PER_FRAME * EntriesEncoder.ENTRY_HEADER_LENGTH);
         while (s.nextIndex <= commit && sent < FRAMES_PER_ROUND) {
+            if (!c.hasRoomFor(largestFrame)) {
+                break; // the consumer is not reading: no journal read for a frame that could not be queued
+            }
             entries.wrap(scratch, 0, room, s.requestId, s.nextIndex);
             int read;
             try {
@@ -207,7 +242,6 @@ final class FetchService implements Runnable, AutoCloseable {
         return sent;
     }
 
-    /** Ends the fetch with an ERROR naming the entry that cannot be sent; false if the ring had no room yet. */
     /**
      * The journal could not serve this fetch (a damaged entry, or a failure to read a file): the fetch ends with
      * an ERROR naming why, so the consumer asks another node, and this thread goes on serving the others.
@@ -222,6 +256,7 @@ final class FetchService implements Runnable, AutoCloseable {
         return true;
     }
 
+    /** Ends the fetch with an ERROR naming the entry that cannot be sent; false if the ring had no room yet. */
     private boolean tooLarge(Subscription s, int room) {
         String why = "entry " + s.nextIndex + " is larger than the largest ENTRIES frame of " + room
             + " bytes this connection carries; the fetch cannot go past it";

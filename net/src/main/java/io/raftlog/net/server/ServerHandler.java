@@ -16,6 +16,7 @@ import io.raftlog.pipeline.NodeStatus;
 import io.raftlog.pipeline.PipelineConfig;
 import io.raftlog.pipeline.PipelineEvent;
 import io.raftlog.pipeline.RaftPipeline;
+import io.raftlog.pipeline.WarningThrottle;
 import io.raftlog.raft.Role;
 
 import org.agrona.DirectBuffer;
@@ -48,6 +49,7 @@ final class ServerHandler implements FrameHandler {
     private final RequestIdFrame requestId = new RequestIdFrame();
     private final StatusFrame statusFrame = new StatusFrame();
     private final ErrorFrame errorFrame = new ErrorFrame();
+    private final WarningThrottle peerErrors = new WarningThrottle(LOG, 100);
     private final int maxEntriesPerAppend;
     private final long maxAppendBytes;
 
@@ -115,7 +117,7 @@ final class ServerHandler implements FrameHandler {
         switch (type) {
             case FrameType.ERROR -> {
                 String bad = errorFrame.wrap(buffer, offset, length);
-                LOG.warn("node {}: {} sent {}", nodeId, c, bad != null ? "a malformed ERROR: " + bad : errorFrame);
+                peerErrors.warn("node {}: {} sent {}", nodeId, c, bad != null ? "a malformed ERROR: " + bad : errorFrame);
             }
             case FrameType.LEADER_HINT -> {
                 // Every node knows every member's address from its cluster map: nothing to learn here.

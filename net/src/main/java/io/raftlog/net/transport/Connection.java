@@ -137,6 +137,17 @@ public final class Connection {
         return r == null ? 0 : r.maxMsgLength();
     }
 
+    /**
+     * Whether the outbound ring has room for a frame of {@code length} now (approximate from another thread: room
+     * only grows meanwhile, except by other writers). Lets a producer skip the work of building a frame that could
+     * not be queued.
+     */
+    public boolean hasRoomFor(int length) {
+        ManyToOneRingBuffer r = ring;
+        // A record's header and alignment add at most 2 * 8 bytes (Agrona's RecordDescriptor).
+        return r != null && r.capacity() - r.size() >= length + 16;
+    }
+
     /** Bytes waiting in the outbound ring (approximate when read from another thread). */
     public int pendingBytes() {
         ManyToOneRingBuffer r = ring;

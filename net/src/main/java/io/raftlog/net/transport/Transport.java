@@ -25,6 +25,7 @@ import io.raftlog.net.codec.HandshakeFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.transport.TransportCounters.Counter;
+import io.raftlog.pipeline.WarningThrottle;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -99,7 +100,7 @@ public final class Transport implements Agent, AutoCloseable {
     private final Consumer<Runnable> runCommand = Runnable::run;
     private Connection draining;
     private long nowNs;
-    private long warnings;
+    private final WarningThrottle warnings = new WarningThrottle(LOG, WARN_FIRST);
     /** Accepted sockets still in their handshake, and accepted client connections (peers are not counted). */
     private int acceptedHandshaking;
     private int acceptedClients;
@@ -892,12 +893,7 @@ public final class Transport implements Agent, AutoCloseable {
 
     /** Warns for the first protocol errors, then every thousandth, so a flood cannot flood the log. */
     private void warn(String format, Object a, Object b) {
-        warnings++;
-        if (warnings <= WARN_FIRST || warnings % 1000 == 0) {
-            LOG.warn(format + (warnings >= WARN_FIRST ? " (" + warnings + " warnings so far)" : ""), a, b);
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debug(format, a, b);
-        }
+        warnings.warn(format, a, b);
     }
 
     private void warn(String format, Object a, Object b, Object c) {

@@ -130,6 +130,32 @@ class FetchServiceTest {
         assertThat(received.subList(1, 3)).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG);
     }
 
+    @Test
+    void oneConnectionMayOpenOnlySoManyFetchesAndARepeatedRequestIdReplacesItsFetch() {
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        append(1, 10);
+        commit.set(1);
+        fetch = new FetchService(journal, commit::get, 1);
+        fetch.start();
+        int limit = FetchService.MAX_FETCHES_PER_CONNECTION;
+        for (int id = 1; id <= limit; id++) {
+            assertThat(fetch.fetch(consumer, id, 1, 0, true)).isTrue(); // following: each stays open
+        }
+        // Each following fetch sends its entry and END_OF_LOG: 2 frames per fetch.
+        Await.until("every fetch served", WAIT, () -> received.size() >= 2 * limit);
+        assertThat(fetch.fetch(consumer, 1, 1, 0, true)).isTrue(); // the same id again: replaces fetch 1
+        Await.until("fetch 1 served again", WAIT, () -> received.size() >= 2 * limit + 2);
+        assertThat(fetch.fetch(consumer, limit + 1, 1, 0, true)).isTrue();
+        Await.until("an answer to one fetch too many", WAIT, () -> received.size() >= 2 * limit + 3);
+        Frame refused = received.get(2 * limit + 2);
+        assertThat(refused.type()).isEqualTo(FrameType.ERROR);
+        ErrorFrame error = new ErrorFrame();
+        assertThat(error.wrap(new UnsafeBuffer(refused.bytes()), 0, refused.bytes().length)).isNull();
+        assertThat(error.code()).isEqualTo(ErrorCode.BUSY);
+        assertThat(error.correlationId()).isEqualTo(limit + 1);
+        assertThat(error.message()).contains(limit + " fetches are open on this connection");
+    }
+
     /** {@code journal}, whose readers fail as a damaged journal does on any read that covers {@code badIndex}. */
     private static Journal failingToRead(Journal journal, long badIndex) {
         InvocationHandler handler = (proxy, method, args) -> {
