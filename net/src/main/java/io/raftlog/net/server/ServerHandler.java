@@ -6,6 +6,7 @@ import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FetchFrame;
 import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.PeerFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
 import io.raftlog.net.codec.Roles;
@@ -122,7 +123,16 @@ final class ServerHandler implements FrameHandler {
             case FrameType.LEADER_HINT -> {
                 // Every node knows every member's address from its cluster map: nothing to learn here.
             }
-            default -> pipeline.publishPeerMessage(buffer, offset, length); // full ring: dropped, Raft retries
+            default -> {
+                int from = PeerFrame.sender(buffer, offset, length);
+                if (from != c.remoteNodeId()) {
+                    // A connection speaks for the node that opened it: one member must not pass for another.
+                    c.closeWithError(ErrorCode.UNEXPECTED_FRAME, type, FrameType.name(type) + " from node " + from
+                        + " on the connection of node " + c.remoteNodeId());
+                    return;
+                }
+                pipeline.publishPeerMessage(buffer, offset, length); // full ring: dropped, Raft retries
+            }
         }
     }
 

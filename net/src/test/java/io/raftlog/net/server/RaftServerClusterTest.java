@@ -2,9 +2,14 @@ package io.raftlog.net.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +24,20 @@ import java.util.concurrent.TimeUnit;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.codec.ErrorCode;
+import io.raftlog.net.codec.ErrorFrame;
+import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.codec.Roles;
 import io.raftlog.net.codec.StatusFrame;
+import io.raftlog.net.codec.VoteRequestFrame;
 import io.raftlog.net.server.RawClient.AppendAnswer;
 import io.raftlog.net.server.RawClient.Entry;
 import io.raftlog.net.transport.TransportCounters.Counter;
 import io.raftlog.pipeline.Await;
 import io.raftlog.raft.Role;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +89,40 @@ class RaftServerClusterTest {
             () -> one.transportCounters().get(Counter.WRONG_CLUSTER) > 0 && two.transportCounters().get(Counter.WRONG_CLUSTER) > 0);
         Await.until("node 2 campaigns", WAIT, () -> two.status().role() == Role.PRE_CANDIDATE);
         assertThat(leaders()).as("no vote crosses the two configurations").isEmpty();
+    }
+
+    @Test
+    void aPeerConnectionThatSpeaksForAnotherMemberIsClosed() throws IOException {
+        cluster = LoopbackPorts.members(3);
+        RaftServer one = startNode(1);
+        try (Socket socket = new Socket(one.boundAddress().getAddress(), one.boundAddress().getPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+            int n = new HandshakeFrame().encode(frame, 0, FrameType.HANDSHAKE, CLUSTER_ID, 2, Roles.NODE,
+                HandshakeFrame.membersDigest(new int[] {1, 2, 3}));
+            out.write(frame.byteArray(), 0, n);
+            assertThat(Protocol.type(new UnsafeBuffer(readFrame(in)), 0)).isEqualTo(FrameType.HANDSHAKE_ACCEPT);
+            // Node 2's connection carries a vote request that says it comes from node 3.
+            n = new VoteRequestFrame().encode(frame, 0, FrameType.VOTE, 3, 1, 5, 0, 0);
+            out.write(frame.byteArray(), 0, n);
+            byte[] answer = readFrame(in);
+            ErrorFrame error = new ErrorFrame();
+            assertThat(error.wrap(new UnsafeBuffer(answer), 0, answer.length)).isNull();
+            assertThat(error.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME);
+            assertThat(error.message()).contains("VOTE from node 3 on the connection of node 2");
+            assertThat(in.read()).as("closed after the error").isEqualTo(-1);
+        }
+        assertThat(one.status().term()).as("the vote request was not taken").isZero();
+    }
+
+    private static byte[] readFrame(DataInputStream in) throws IOException {
+        int length = Integer.reverseBytes(in.readInt());
+        byte[] frame = new byte[length];
+        ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(length);
+        in.readFully(frame, 4, length - 4);
+        return frame;
     }
 
     private RaftServer awaitLeader() {
