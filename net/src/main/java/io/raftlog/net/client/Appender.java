@@ -442,7 +442,7 @@ final class Appender implements AutoCloseable {
                 }
                 int type = Protocol.type(frame, 0);
                 if (type == FrameType.APPEND_ACK) {
-                    onAck(frame, ack, completions);
+                    onAck(frame, ack, gen, completions);
                 } else if (type == FrameType.ERROR) {
                     String bad = error.wrap(frame, 0, frame.capacity());
                     if (bad != null) {
@@ -461,7 +461,8 @@ final class Appender implements AutoCloseable {
         }
     }
 
-    private void onAck(DirectBuffer frame, AppendAckFrame ack, AppendWindow.Completions completions) throws IOException {
+    private void onAck(DirectBuffer frame, AppendAckFrame ack, int gen, AppendWindow.Completions completions)
+        throws IOException {
         String bad = ack.wrap(frame, 0, frame.capacity());
         if (bad != null) {
             throw new IOException("malformed APPEND_ACK: " + bad);
@@ -476,8 +477,13 @@ final class Appender implements AutoCloseable {
         try {
             // Acks count whichever connection they arrive on: a committed entry is committed.
             if (window.acked(firstSeq, firstIndex, count, completions) > 0) {
-                lastProgressNanos = System.nanoTime();
-                ackedOnThisConnection = true;
+                // Only the current connection's own acks open its pipeline or show it alive: a late ack of a
+                // connection given up says nothing about the new one's first frame (which must not be overtaken)
+                // or whether the new one works.
+                if (gen == generation) {
+                    lastProgressNanos = System.nanoTime();
+                    ackedOnThisConnection = true;
+                }
                 failedAttempts = 0;
                 backoffNanos = MIN_BACKOFF_NANOS;
                 sentFrames.dropBelow(window.lowest());
