@@ -24,12 +24,16 @@ final class AppendWindow {
     private final long[] deadlineNanos;
     private final long[] submitNanos;
     private final boolean[] pending;
+    private final int initialPayloadBytes;
 
     private long lowest = 1;
     private long next = 1;
     private long sendNext = 1;
     /** One past the highest sequence ever put on the wire: below it, a send is a resend. */
     private long sentHigh = 1;
+
+    /** The largest buffer a slot keeps once its payload is done (larger ones are let go when the slot is reused). */
+    static final int MAX_RETAINED_BYTES = 64 * 1024;
 
     AppendWindow(int capacity, int initialPayloadBytes) {
         if (capacity < 1 || capacity > (1 << 20)) {
@@ -38,6 +42,7 @@ final class AppendWindow {
         int size = BitUtil.findNextPositivePowerOfTwo(capacity);
         this.capacity = capacity;
         this.mask = size - 1;
+        this.initialPayloadBytes = initialPayloadBytes;
         this.payloads = new MutableDirectBuffer[size];
         this.lengths = new int[size];
         this.callbacks = new AppendCallback[size];
@@ -88,6 +93,11 @@ final class AppendWindow {
         }
         long seq = next++;
         int i = (int) seq & mask;
+        if (payloads[i].capacity() > MAX_RETAINED_BYTES && length <= MAX_RETAINED_BYTES) {
+            // A slot keeps its buffer only up to this size: one grown by an occasional large payload would
+            // otherwise stay grown, and a window of them would hold a thousand times the largest payload.
+            payloads[i] = new ExpandableArrayBuffer(Math.max(initialPayloadBytes, length));
+        }
         payloads[i].putBytes(0, buffer, offset, length);
         lengths[i] = length;
         callbacks[i] = callback;

@@ -90,6 +90,21 @@ class AppendWindowTest {
     }
 
     @Test
+    void aSlotGrownByALargePayloadShrinksWhenItIsReusedForASmallOne() {
+        AppendWindow w = new AppendWindow(2, 8);
+        UnsafeBuffer large = new UnsafeBuffer(new byte[1 << 20]);
+        long big = w.add(large, 0, large.capacity(), recorder, 0, 100);
+        assertThat(w.payload(big).capacity()).isGreaterThanOrEqualTo(1 << 20);
+        AppendWindow.Completions c = new AppendWindow.Completions();
+        w.acked(big, 1, 1, c);
+        add(w, "a", 100);
+        long reused = add(w, "b", 100); // the large one's slot again (a window of two slots)
+        assertThat(reused & 1).isEqualTo(big & 1);
+        assertThat(w.payload(reused).capacity()).isLessThanOrEqualTo(AppendWindow.MAX_RETAINED_BYTES);
+        assertThat(w.payload(reused).getStringWithoutLengthAscii(0, w.length(reused))).isEqualTo("b");
+    }
+
+    @Test
     void duplicateAndOverlappingAcksFinishEachSequenceOnce() {
         AppendWindow w = new AppendWindow(8, 8);
         for (int i = 0; i < 4; i++) {
