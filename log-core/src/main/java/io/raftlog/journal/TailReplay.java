@@ -3,6 +3,7 @@ package io.raftlog.journal;
 import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
 
 /**
  * How the tail files' records are laid over the log the cycle files hold at open: the rule a node applies
@@ -10,6 +11,9 @@ import org.agrona.DirectBuffer;
  * kept in one place so the two never disagree.
  *
  * <ul>
+ * <li>replaced by a later record (the tail files show a truncation only as a record whose index is not above
+ *     the one before it): not replayed, since the log may hold the replacement already and laying the old
+ *     entry over it would undo the truncation;</li>
  * <li>below the first index: compacted since; those cycle files were forced before they went;</li>
  * <li>an index the log holds in the same term: the same entry (one leader per term, which never changes its
  *     own entries), skipped;</li>
@@ -38,19 +42,66 @@ final class TailReplay {
     private TailReplay() {
     }
 
-    static Outcome apply(Path dir, LogState state, Changes changes) {
-        long[] lastMarker = {-1, 0};
-        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
-            if (kind == RecordFormat.COMPACT) {
-                lastMarker[0] = lastMarker[1];
+    /**
+     * What a first read of the tail files finds: the last {@code COMPACT} marker, and after it every truncation
+     * they show. The tail files record a truncation only by what follows it: the flusher copies entries in index
+     * order, so a record whose index is not above the one before it starts a suffix that replaced every earlier
+     * record from that index on (which the log's cycle files may already hold the other way round).
+     */
+    private static final class Cuts {
+        long lastMarker = -1;
+        /** Ordinals of the records that start a replacing suffix, and the lowest index cut at or after each. */
+        private final LongArrayList ordinals = new LongArrayList();
+        private long[] lowestFrom;
+        private int next;
+
+        static Cuts of(Path dir) {
+            Cuts cuts = new Cuts();
+            LongArrayList indexes = new LongArrayList();
+            long[] seen = {0, -1}; // records so far, the index of the previous entry record
+            TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
+                long ordinal = seen[0]++;
+                if (kind == RecordFormat.COMPACT) {
+                    cuts.lastMarker = ordinal; // what came before is not replayed: neither are its cuts
+                    cuts.ordinals.clear();
+                    indexes.clear();
+                    seen[1] = -1;
+                    return;
+                }
+                if (seen[1] >= 0 && index <= seen[1]) {
+                    cuts.ordinals.addLong(ordinal);
+                    indexes.addLong(index);
+                }
+                seen[1] = index;
+            });
+            cuts.lowestFrom = new long[indexes.size()];
+            long lowest = Long.MAX_VALUE;
+            for (int i = indexes.size() - 1; i >= 0; i--) {
+                lowest = Math.min(lowest, indexes.getLong(i));
+                cuts.lowestFrom[i] = lowest;
             }
-            lastMarker[1]++;
-        });
+            return cuts;
+        }
+
+        /** Records are asked about in ordinal order: whether a later cut reaches down to {@code index}. */
+        boolean replacedLater(long ordinal, long index) {
+            while (next < ordinals.size() && ordinals.getLong(next) <= ordinal) {
+                next++;
+            }
+            return next < ordinals.size() && lowestFrom[next] <= index;
+        }
+    }
+
+    static Outcome apply(Path dir, LogState state, Changes changes) {
+        Cuts cuts = Cuts.of(dir);
         long[] counts = new long[2];
         TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
             long ordinal = counts[0]++;
-            if (ordinal < lastMarker[0]) {
+            if (ordinal < cuts.lastMarker) {
                 return; // a record of the log the snapshot dropped
+            }
+            if (kind != RecordFormat.COMPACT && cuts.replacedLater(ordinal, index)) {
+                return; // a truncation after it replaced this entry: laid over the log it would undo that
             }
             if (kind == RecordFormat.COMPACT) {
                 long snapshotLast = buffer.getLong(offset);

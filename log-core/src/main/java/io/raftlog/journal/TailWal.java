@@ -100,28 +100,33 @@ final class TailWal implements AutoCloseable {
         this.fileBytes = fileBytes;
         this.switchBytes = fileBytes / 4 * 3;
         this.forceCycleFiles = forceCycleFiles;
-        for (int i = 0; i < 2; i++) {
-            files[i] = TailFile.openEmpty(dir.resolve(FILE_NAMES[i]), directIo);
-        }
+        // The older file is emptied first: a crash between the two then leaves the newer one, whose records replay
+        // as before. Left alone, the older one's records would be replayed without the newer ones that replaced
+        // some of them (a truncation shows in the tail files only as the records that follow it).
+        int first = olderFirst(dir);
+        files[first] = TailFile.openEmpty(dir.resolve(FILE_NAMES[first]), directIo);
+        files[1 - first] = TailFile.openEmpty(dir.resolve(FILE_NAMES[1 - first]), directIo);
         files[0].begin(1);
         this.checkpointer = new Thread(this::runCheckpoints, threadName);
         this.checkpointer.setDaemon(true);
         this.checkpointer.start();
     }
 
+    /** 0 or 1: the tail file of {@code dir} whose records are older (0 when they are not both there). */
+    private static int olderFirst(Path dir) {
+        Integer g0 = TailFile.firstGeneration(dir.resolve(FILE_NAMES[0]));
+        Integer g1 = TailFile.firstGeneration(dir.resolve(FILE_NAMES[1]));
+        return g0 != null && g1 != null && g1 - g0 < 0 ? 1 : 0; // wrap-safe
+    }
+
     /** Hands the records of the tail files of {@code dir} to {@code visitor}, the older generation's first. */
     static void replay(Path dir, RecordVisitor visitor) {
-        Path[] paths = {dir.resolve(FILE_NAMES[0]), dir.resolve(FILE_NAMES[1])};
-        Integer g0 = TailFile.firstGeneration(paths[0]);
-        Integer g1 = TailFile.firstGeneration(paths[1]);
-        if (g0 != null && g1 != null) {
-            boolean firstIsOlder = g0 - g1 < 0; // wrap-safe
-            TailFile.read(firstIsOlder ? paths[0] : paths[1], visitor);
-            TailFile.read(firstIsOlder ? paths[1] : paths[0], visitor);
-        } else if (g0 != null) {
-            TailFile.read(paths[0], visitor);
-        } else if (g1 != null) {
-            TailFile.read(paths[1], visitor);
+        int first = olderFirst(dir);
+        for (int i : new int[] {first, 1 - first}) {
+            Path file = dir.resolve(FILE_NAMES[i]);
+            if (TailFile.firstGeneration(file) != null) {
+                TailFile.read(file, visitor);
+            }
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -374,6 +376,38 @@ class ChronicleJournalTailTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A new leader cut this log below where the tail files begin and replaced the rest, in a later term or (a
+     * leader carrying over uncommitted entries of an older one) an earlier one; killed then, the tail files hold
+     * the replaced 101..110 of term 5 before the replacing entries. Laid over the cycle files in order, those
+     * made a log that could not be opened (term 5 after term 6) or, silently, one that never existed (96..100 of
+     * term 4, then 101..110 of term 5). A tail record that a later one replaced is not replayed.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {6, 4})
+    void entriesATruncationReplacedDoNotComeBackFromTheTailFiles(long newTerm) throws IOException {
+        startWithForcedCopy(100);
+        Path killed = dir.resolve("killed");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 110, 5, 0);
+            assertThat(j.flush()).isEqualTo(110);
+            j.truncateAfter(95);
+            append(j, 96, 98, newTerm, 7);
+            assertThat(j.flush()).isEqualTo(98);
+            append(j, 99, 105, newTerm, 7); // written, not yet forced
+            copyDirectory(live, killed); // a kill: the page cache keeps what was written
+        }
+        JournalInspector.Report report = JournalInspector.verify(killed);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(105);
+        try (ChronicleJournal j = ChronicleJournal.open(killed, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(105);
+            List<Entries.Read> reads = Entries.readAll(j);
+            assertHolds(reads, 1, 95, 1, 0);
+            assertHolds(reads, 96, 105, newTerm, 7);
         }
     }
 
