@@ -191,7 +191,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         try {
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
-                scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes);
+                scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes,
+                    TailWal.exists(dir) ? TailReplay.coveredFrom(dir) : Long.MAX_VALUE);
             } catch (AssertionError | RuntimeException e) {
                 if (e instanceof JournalCorruptedException) {
                     throw e;

@@ -49,6 +49,11 @@ public final class JournalInspector {
         return verify(journalDir, JournalOptions.defaults());
     }
 
+    /** As the open decides ({@link JournalScan#scan}): from where the tail files hold the log, if they are there. */
+    private static long tailCoversFrom(Path journalDir) {
+        return TailWal.exists(journalDir) ? TailReplay.coveredFrom(journalDir) : Long.MAX_VALUE;
+    }
+
     public static Report verify(Path journalDir, JournalOptions options) {
         int files = requireJournal(journalDir);
         List<String> problems = new ArrayList<>();
@@ -62,7 +67,7 @@ public final class JournalInspector {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
                     }
-                }, options.fileReadMinBytes);
+                }, options.fileReadMinBytes, tailCoversFrom(journalDir));
         } catch (JournalCorruptedException e) {
             problems.add(e.getMessage());
         } catch (RuntimeException e) {
@@ -145,7 +150,7 @@ public final class JournalInspector {
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null,
-                    options.fileReadMinBytes);
+                    options.fileReadMinBytes, tailCoversFrom(journalDir));
                 String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);

@@ -58,15 +58,21 @@ final class JournalScan {
      * finds none, and through the map each page's first touch costs microseconds on a guest); 0 reads everything
      * through the map.
      */
+    /**
+     * @param tailCoversFrom the lowest index from which the tail files hold every entry made durable
+     *        ({@link TailReplay#coveredFrom}; {@link Long#MAX_VALUE} without them): damage at or after it, followed
+     *        by whole records, is pages of the cycle files lost out of order before they were forced (a power cut
+     *        during write-behind), cut back as a torn tail; anywhere else it is corruption
+     */
     static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
-                       LogState state, Visitor visitor, int fileReadMinBytes) {
+                       LogState state, Visitor visitor, int fileReadMinBytes, long tailCoversFrom) {
         try (CycleFileReads reads = CycleFileReads.forDocumentsOf(fileReadMinBytes)) {
-            return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads);
+            return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads, tailCoversFrom);
         }
     }
 
     private static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
-                               LogState state, Visitor visitor, CycleFileReads reads) {
+                               LogState state, Visitor visitor, CycleFileReads reads, long tailCoversFrom) {
         Result result = new Result();
         RecordBuffer rec = new RecordBuffer();
         long[] marker = findLastCompaction(tailer, rollCycle, rec, reads);
@@ -93,7 +99,8 @@ final class JournalScan {
         String badReason = null;
         tailer.direction(TailerDirection.FORWARD);
         tailer.toStart();
-        while (true) {
+        boolean lostUnforcedPages = false;
+        while (!lostUnforcedPages) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     break;
@@ -122,6 +129,14 @@ final class JournalScan {
                         break;
                     }
                     if (firstBadIndex >= 0) {
+                        if (expectedAtBad >= tailCoversFrom && firstBadIndex > markerAt) {
+                            // Write-behind had not forced these pages when the power went, and the disk lost them
+                            // out of order; every entry made durable from here on is in the tail files.
+                            badReason += " (followed by whole records: pages not yet forced, lost out of order; the"
+                                + " tail files hold the log from entry " + tailCoversFrom + ")";
+                            lostUnforcedPages = true;
+                            break;
+                        }
                         throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
                             + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
                     }

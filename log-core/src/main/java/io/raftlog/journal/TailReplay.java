@@ -92,6 +92,19 @@ final class TailReplay {
         }
     }
 
+    /**
+     * The lowest index from which the tail files of {@code dir} hold the log (their records after the last
+     * {@code COMPACT} marker, and the marker's own first index), or {@link Long#MAX_VALUE} if they hold nothing:
+     * every entry made durable from there on is in them, whatever the cycle files lost.
+     */
+    static long coveredFrom(Path dir) {
+        long[] lowest = {Long.MAX_VALUE};
+        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
+            lowest[0] = kind == RecordFormat.COMPACT ? index : Math.min(lowest[0], index);
+        });
+        return lowest[0];
+    }
+
     static Outcome apply(Path dir, LogState state, Changes changes) {
         Cuts cuts = Cuts.of(dir);
         long[] counts = new long[2];
