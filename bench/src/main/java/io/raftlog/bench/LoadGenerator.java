@@ -109,6 +109,11 @@ public final class LoadGenerator {
         final long start = clock.nanoTime();
         lastCompletionNanos.set(start);
         final double periodNanos = spec.openLoop() ? 1e9 / spec.ratePerSec() : 0;
+        // Open loop: the phases are parts of the schedule, whatever the generator manages. An append belongs to the
+        // phase its due time falls in, and every append due in the measured phase is sent, however late, so a
+        // generator behind at the end cannot leave out the slowest ones, nor carry warm-up ones into the measure.
+        final long openWarmup = spec.openLoop() ? appendsOf(spec.warmup(), periodNanos) : 0;
+        final long openTotal = spec.openLoop() ? openWarmup + appendsOf(spec.measured(), periodNanos) : 0;
         final Histogram warmupTotal = newHistogram();
         final Histogram measuredTotal = newHistogram();
         Histogram warmupInterval = null; // each recorder recycles only histograms it handed out
@@ -138,12 +143,14 @@ public final class LoadGenerator {
                 nextReport += REPORT_INTERVAL_NANOS;
             }
             checkHealth(now);
-            if ((measuring ? spec.measured() : spec.warmup()).isOver(sentInPhase, phaseStart, now)) {
+            boolean phaseOver = spec.openLoop() ? scheduled >= (measuring ? openTotal : openWarmup)
+                : (measuring ? spec.measured() : spec.warmup()).isOver(sentInPhase, phaseStart, now);
+            if (phaseOver) {
                 if (measuring) {
                     break;
                 }
                 measuring = true;
-                phaseStart = now;
+                phaseStart = spec.openLoop() ? start + (long) (scheduled * periodNanos) : now;
                 if (hiccups != null) {
                     hiccups.restart();
                 }
@@ -183,6 +190,11 @@ public final class LoadGenerator {
         long cpuNanos = cpuAtMeasuredStart < 0 || cpuAtMeasuredEnd < 0 ? -1 : cpuAtMeasuredEnd - cpuAtMeasuredStart;
         return new LoadResult(target.system(), spec, target.path(), measuredTotal.getTotalCount(), seconds,
             measuredFailed.get() + unacknowledged, measuredTotal, cpuNanos, hiccupNanos, serviceNanos, diskActivity);
+    }
+
+    /** The appends an open loop schedules in {@code length} at one per {@code periodNanos}. */
+    private static long appendsOf(RunLength length, double periodNanos) {
+        return length.byCount() ? length.ops() : Math.round(length.nanos() / periodNanos);
     }
 
     private void send(Slot slot) {

@@ -3,6 +3,7 @@ package io.raftlog.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -57,6 +58,22 @@ class LoadGeneratorTest {
         assertThat(open.latencyNanos().getMaxValue()).isEqualTo(open.latencyNanos().highestEquivalentValue(stall));
         assertThat(open.ops()).isEqualTo(200);
         assertThat(closed.ops()).isEqualTo(200);
+    }
+
+    @Test
+    void openLoopPhasesArePartsOfTheScheduleHoweverLateTheGeneratorSends() {
+        // 2,000 appends/s for 10 ms of warm-up and 50 ms measured: appends 21..120 are due in the measured phase.
+        // A 30 ms stall at the last warm-up append must not move the phase (it made the measured phase begin
+        // late and take in 60 more appends than were due in it), and one near the end must not leave out the
+        // appends due before the end but sent after it (it dropped them: the slowest of the run).
+        LoadSpec spec = LoadSpec.of(Workload.W1, false).withWindow(1).withRate(2_000)
+            .withWarmup(RunLength.ofTime(Duration.ofMillis(10))).withMeasured(RunLength.ofTime(Duration.ofMillis(50)));
+        long stall = TimeUnit.MILLISECONDS.toNanos(30);
+        for (long stalled : new long[] {20, 115}) {
+            LoadResult r = runStalled(spec, stall, stalled);
+            assertThat(r.ops()).as("stalled at append %d", stalled).isEqualTo(100);
+            assertThat(r.errors()).isZero();
+        }
     }
 
     @Test
@@ -117,13 +134,18 @@ class LoadGeneratorTest {
 
     /** Runs {@code spec} against a target that commits on the caller's thread, the first append after {@code stall}. */
     private static LoadResult runStalled(LoadSpec spec, long stall) {
+        return runStalled(spec, stall, 1);
+    }
+
+    /** As {@link #runStalled(LoadSpec, long)}, stalling append number {@code stalled} (1 is the first). */
+    private static LoadResult runStalled(LoadSpec spec, long stall, long stalled) {
         VirtualClock clock = new VirtualClock();
-        AppendTarget stallsFirst = committingAtOnce("stalls its first append", index -> {
-            if (index == 1) {
+        AppendTarget stalls = committingAtOnce("stalls append " + stalled, index -> {
+            if (index == stalled) {
                 clock.advance(stall);
             }
         });
-        return new LoadGenerator(spec, stallsFirst, null, clock).run();
+        return new LoadGenerator(spec, stalls, null, clock).run();
     }
 
     /** A target that commits each append on the caller's thread, at indexes 1, 2, ..., after {@code beforeCommit}. */
