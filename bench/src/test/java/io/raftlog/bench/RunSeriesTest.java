@@ -55,7 +55,8 @@ class RunSeriesTest {
         assertThat(line).startsWith("MEDIAN {").endsWith("}").doesNotContain("\n")
             .contains("\"workload\":\"W1\"", "\"durable\":false", "\"runs\":3", "\"ops_per_s\":600000.0",
                 "\"ops_per_s_min\":500000.0", "\"ops_per_s_max\":700000.0", "\"errors\":3", "\"cpu_us_per_op\":2.00",
-                "\"hiccup_p999_us\":100.0", "\"hiccup_max_us\":100.0", "\"service_p50_us\":", "\"service_p99_us\":");
+                "\"hiccup_p999_us\":100.0", "\"hiccup_max_us\":100.0", "\"service_p50_us\":", "\"service_p99_us\":",
+                "\"mb_per_s\":", "\"p90_us\":", "\"hiccup_p99_us\":", "\"service_p999_us\":");
         assertThat(new RunSeries(List.of(run(1, 1, 0), withoutHiccupsOrServiceTime(run(1, 1, 0)))).medianLine())
             .doesNotContain("hiccup", "service");
     }
