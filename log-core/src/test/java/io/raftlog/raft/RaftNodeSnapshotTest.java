@@ -114,9 +114,7 @@ class RaftNodeSnapshotTest {
     @Test
     void aRestartedNodeStartsWithItsCompactedPrefixCommitted() {
         MemoryRaftLog log = Nodes.logWithTerms(1, 1, 2, 2);
-        log.compactBefore(4);
-        RaftNode node = new RaftNode(Nodes.config(1, 3), log, new HardState(2, 0), new Recorder());
-        assertThat(node.commitIndex()).isEqualTo(3);
+        assertThat(startedOnCompacted(1, log).commitIndex()).isEqualTo(3);
     }
 
     @Test
@@ -124,8 +122,7 @@ class RaftNodeSnapshotTest {
         // Terms 1,1,2,2 with 1..3 compacted: the term of 3 (2) is kept; an APPEND from 1 that says entry 3 has
         // term 1 contradicts a committed entry, so nothing of it is taken.
         MemoryRaftLog log = Nodes.logWithTerms(1, 1, 2, 2);
-        log.compactBefore(4);
-        RaftNode node = new RaftNode(Nodes.config(2, 3), log, new HardState(2, 0), new Recorder());
+        RaftNode node = startedOnCompacted(2, log);
         assertThatThrownBy(() -> node.step(Nodes.append(1, 2, 3, 1, 1, 4, 1, 1, 3, 3)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gives entry 3 term 1")
             .hasMessageContaining("committed and compacted here with term 2");
@@ -136,6 +133,12 @@ class RaftNodeSnapshotTest {
         node.step(Nodes.append(1, 2, 3, 1, 1, 4, 2, 2, 2, 3));
         assertThat(log.lastIndex()).isEqualTo(5);
         assertThat(log.termAt(5)).isEqualTo(3);
+    }
+
+    /** Node {@code id} of three, started in term 2 on {@code log} with its entries 1..3 compacted. */
+    private static RaftNode startedOnCompacted(int id, MemoryRaftLog log) {
+        log.compactBefore(4);
+        return new RaftNode(Nodes.config(id, 3), log, new HardState(2, 0), new Recorder());
     }
 
     private static Message snapshot(int from, int to, long term, long lastIndex, long lastTerm, long leaderCommit) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -108,7 +109,7 @@ public final class TailSubscription implements AutoCloseable {
         this.handler = handler;
         this.follow = follow;
         this.endIndex = endIndex;
-        this.onCompacted = java.util.Objects.requireNonNull(onCompacted, "onCompacted");
+        this.onCompacted = Objects.requireNonNull(onCompacted, "onCompacted");
         this.compactedOn = new boolean[addresses.size()];
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
