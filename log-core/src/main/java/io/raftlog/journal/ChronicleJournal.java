@@ -131,6 +131,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     // Shared with the flusher and readers.
     private final AtomicLong publishedLast = new AtomicLong();
     private volatile long publishedFirst;
+    /** Opening only: the tail files' first read, for the scan (where they hold the log) and then their replay. */
+    private TailReplay.Plan tailPlan;
     /**
      * Tests only: runs inside {@link #installSnapshot} once the cycle files got the marker (in the page cache, not
      * forced), where a test copies the files as a process killed at that point would leave them.
@@ -189,10 +191,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         });
         boolean ok = false;
         try {
+            tailPlan = TailReplay.plan(dir);
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes,
-                    TailWal.exists(dir) ? TailReplay.coveredFrom(dir) : Long.MAX_VALUE);
+                    tailPlan.coveredFrom());
             } catch (AssertionError | RuntimeException e) {
                 if (e instanceof JournalCorruptedException) {
                     throw e;
@@ -323,7 +326,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * term are the same entries (at most one leader per term, which never changes its own) and are skipped.
      */
     private void replayTail() {
-        TailReplay.Outcome outcome = TailReplay.apply(dir, state, new TailReplay.Changes() {
+        TailReplay.Plan plan = tailPlan;
+        tailPlan = null; // one replay per plan, and nothing of it kept once open
+        TailReplay.Outcome outcome = TailReplay.apply(dir, plan, state, new TailReplay.Changes() {
             @Override
             public void truncateAfter(long index) {
                 ChronicleJournal.this.truncateAfter(index);

@@ -49,17 +49,13 @@ public final class JournalInspector {
         return verify(journalDir, JournalOptions.defaults());
     }
 
-    /** As the open decides ({@link JournalScan#scan}): from where the tail files hold the log, if they are there. */
-    private static long tailCoversFrom(Path journalDir) {
-        return TailWal.exists(journalDir) ? TailReplay.coveredFrom(journalDir) : Long.MAX_VALUE;
-    }
-
     public static Report verify(Path journalDir, JournalOptions options) {
         int files = requireJournal(journalDir);
         List<String> problems = new ArrayList<>();
         LogState state = new LogState();
         long[] noops = {0};
         JournalScan.Result scan = null;
+        TailReplay.Plan tailPlan = TailReplay.plan(journalDir);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null);
              ExcerptTailer tailer = queue.createTailer()) {
             scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state,
@@ -67,7 +63,7 @@ public final class JournalInspector {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
                     }
-                }, options.fileReadMinBytes, tailCoversFrom(journalDir));
+                }, options.fileReadMinBytes, tailPlan.coveredFrom());
         } catch (JournalCorruptedException e) {
             problems.add(e.getMessage());
         } catch (RuntimeException e) {
@@ -84,7 +80,7 @@ public final class JournalInspector {
         TailReplay.Outcome tail = new TailReplay.Outcome(0, 0);
         if (problems.isEmpty()) {
             try {
-                tail = TailReplay.apply(journalDir, state, previewOf(state));
+                tail = TailReplay.apply(journalDir, tailPlan, state, previewOf(state));
             } catch (JournalCorruptedException e) {
                 problems.add(e.getMessage());
             } catch (RuntimeException e) {
@@ -147,10 +143,11 @@ public final class JournalInspector {
         requireJournal(journalDir);
         LogState state = new LogState();
         LongFunction<String> describe = describer(options);
+        TailReplay.Plan tailPlan = TailReplay.plan(journalDir);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null,
-                    options.fileReadMinBytes, tailCoversFrom(journalDir));
+                    options.fileReadMinBytes, tailPlan.coveredFrom());
                 String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);
@@ -158,7 +155,7 @@ public final class JournalInspector {
             }
             long[] cycleLast = {state.lastIndex};
             List<Restored> restored = new ArrayList<>();
-            TailReplay.apply(journalDir, state, new TailReplay.Changes() {
+            TailReplay.apply(journalDir, tailPlan, state, new TailReplay.Changes() {
                 @Override
                 public void truncateAfter(long index) {
                     state.truncateAfter(index);

@@ -43,31 +43,44 @@ final class TailReplay {
     }
 
     /**
-     * What a first read of the tail files finds: the last {@code COMPACT} marker, and after it every truncation
-     * they show. The tail files record a truncation only by what follows it: the flusher copies entries in index
-     * order, so a record whose index is not above the one before it starts a suffix that replaced every earlier
-     * record from that index on (which the log's cycle files may already hold the other way round).
+     * What a first read of the tail files finds: the last {@code COMPACT} marker, after it every truncation they
+     * show, and from which index they hold the log. The tail files record a truncation only by what follows it: the
+     * flusher copies entries in index order, so a record whose index is not above the one before it starts a suffix
+     * that replaced every earlier record from that index on (which the log's cycle files may already hold the other
+     * way round). One plan serves one {@link #apply}.
      */
-    private static final class Cuts {
-        long lastMarker = -1;
+    static final class Plan {
+        private long lastMarker = -1;
+        private long coveredFrom = Long.MAX_VALUE;
         /** Ordinals of the records that start a replacing suffix, and the lowest index cut at or after each. */
         private final LongArrayList ordinals = new LongArrayList();
         private long[] lowestFrom;
         private int next;
 
-        static Cuts of(Path dir) {
-            Cuts cuts = new Cuts();
+        /**
+         * The lowest index from which the tail files hold the log (their records after the last {@code COMPACT}
+         * marker, and the marker's own first index), or {@link Long#MAX_VALUE} if they hold nothing: every entry
+         * made durable from there on is in them, whatever the cycle files lost.
+         */
+        long coveredFrom() {
+            return coveredFrom;
+        }
+
+        private static Plan of(Path dir) {
+            Plan cuts = new Plan();
             LongArrayList indexes = new LongArrayList();
             long[] seen = {0, -1}; // records so far, the index of the previous entry record
             TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
                 long ordinal = seen[0]++;
                 if (kind == RecordFormat.COMPACT) {
                     cuts.lastMarker = ordinal; // what came before is not replayed: neither are its cuts
+                    cuts.coveredFrom = index;
                     cuts.ordinals.clear();
                     indexes.clear();
                     seen[1] = -1;
                     return;
                 }
+                cuts.coveredFrom = Math.min(cuts.coveredFrom, index);
                 if (seen[1] >= 0 && index <= seen[1]) {
                     cuts.ordinals.addLong(ordinal);
                     indexes.addLong(index);
@@ -92,21 +105,13 @@ final class TailReplay {
         }
     }
 
-    /**
-     * The lowest index from which the tail files of {@code dir} hold the log (their records after the last
-     * {@code COMPACT} marker, and the marker's own first index), or {@link Long#MAX_VALUE} if they hold nothing:
-     * every entry made durable from there on is in them, whatever the cycle files lost.
-     */
-    static long coveredFrom(Path dir) {
-        long[] lowest = {Long.MAX_VALUE};
-        TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
-            lowest[0] = kind == RecordFormat.COMPACT ? index : Math.min(lowest[0], index);
-        });
-        return lowest[0];
+    /** The first read of the tail files of {@code dir} (none there: a plan that replays nothing). */
+    static Plan plan(Path dir) {
+        return Plan.of(dir);
     }
 
-    static Outcome apply(Path dir, LogState state, Changes changes) {
-        Cuts cuts = Cuts.of(dir);
+    /** The second read: lays the records {@code plan} keeps over {@code state}. */
+    static Outcome apply(Path dir, Plan cuts, LogState state, Changes changes) {
         long[] counts = new long[2];
         TailWal.replay(dir, (kind, index, term, buffer, offset, length) -> {
             long ordinal = counts[0]++;

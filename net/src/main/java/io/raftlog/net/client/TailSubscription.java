@@ -172,7 +172,8 @@ public final class TailSubscription implements AutoCloseable {
                     connection = null;
                     servingNode = null;
                 }
-                if (!progressed && compactedWhereverAnswered(++triesSinceProgress)) {
+                triesSinceProgress++;
+                if (!progressed && compactedWhereverAnswered()) {
                     skipCompacted();
                 }
                 if (progressed) {
@@ -212,10 +213,10 @@ public final class TailSubscription implements AutoCloseable {
      * every try of {@link #ROUNDS_BEFORE_COUNTING_OUT} rounds (one that is restarting may hold the entries the
      * others dropped: retention does not run on a node that is down).
      */
-    private boolean compactedWhereverAnswered(int tries) {
+    private boolean compactedWhereverAnswered() {
         int compacted = nodesThatSaidCompacted();
         return compacted == compactedOn.length
-            || compacted > 0 && tries >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length;
+            || compacted > 0 && triesSinceProgress >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length;
     }
 
     private int nodesThatSaidCompacted() {

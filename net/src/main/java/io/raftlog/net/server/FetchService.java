@@ -162,8 +162,7 @@ final class FetchService implements Runnable, AutoCloseable {
                 subscriptions.removeIf(s -> s.connection == fetch.connection && s.requestId == fetch.requestId);
                 String full = tooManyFetches(c.connection);
                 if (full != null) {
-                    int len = error.encode(scratch, 0, ErrorCode.BUSY, FrameType.FETCH, 0, c.requestId, 0, null, full);
-                    c.connection.offer(scratch, 0, len); // if even that has no room, the consumer times out
+                    sendError(c.connection, c.requestId, ErrorCode.BUSY, full); // no room even for that: it times out
                     continue;
                 }
                 int max = c.maxBytes <= 0 ? MAX_FRAME_PAYLOAD : Math.min(c.maxBytes, MAX_FRAME_PAYLOAD);
@@ -248,8 +247,7 @@ final class FetchService implements Runnable, AutoCloseable {
      */
     private boolean unreadable(Subscription s, RuntimeException e) {
         String why = "reading entry " + s.nextIndex + " from this node's journal failed: " + e.getMessage();
-        int len = error.encode(scratch, 0, ErrorCode.STORAGE_FAILURE, FrameType.FETCH, 0, s.requestId, 0, null, why);
-        if (!s.connection.offer(scratch, 0, len)) {
+        if (!sendError(s.connection, s.requestId, ErrorCode.STORAGE_FAILURE, why)) {
             return false;
         }
         LOG.error("fetch {} ended: {}", s.requestId, why, e);
@@ -260,12 +258,17 @@ final class FetchService implements Runnable, AutoCloseable {
     private boolean tooLarge(Subscription s, int room) {
         String why = "entry " + s.nextIndex + " is larger than the largest ENTRIES frame of " + room
             + " bytes this connection carries; the fetch cannot go past it";
-        int len = error.encode(scratch, 0, ErrorCode.TOO_LARGE, FrameType.FETCH, 0, s.requestId, 0, null, why);
-        if (!s.connection.offer(scratch, 0, len)) {
+        if (!sendError(s.connection, s.requestId, ErrorCode.TOO_LARGE, why)) {
             return false;
         }
         LOG.warn("fetch {} ended: {}", s.requestId, why);
         return true;
+    }
+
+    /** Answers fetch {@code requestId} with an ERROR of {@code code}; false if the connection's ring had no room. */
+    private boolean sendError(Connection c, long requestId, int code, String why) {
+        int len = error.encode(scratch, 0, code, FrameType.FETCH, 0, requestId, 0, null, why);
+        return c.offer(scratch, 0, len);
     }
 
     @Override
