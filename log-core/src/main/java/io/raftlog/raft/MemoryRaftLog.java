@@ -146,6 +146,27 @@ public final class MemoryRaftLog implements RaftLog {
 
     /** Loses every write since the last {@link #sync()}, as a machine crash loses the page cache. */
     public void crash() {
+        crash(0);
+    }
+
+    /**
+     * A crash that keeps the first {@code unsyncedKept} entries appended since the last {@link #sync()}, as a
+     * power cut keeps the pages the kernel had already written back, and loses the rest. The restart forces
+     * what it finds (as the journal does when it opens), so the kept entries are durable from then on. Only when
+     * no durable entry was overwritten since the sync: a truncation's order against the appends that followed
+     * is not modelled, so then every write since the sync is lost, as by {@link #crash()}. Returns how many
+     * unforced entries it kept.
+     */
+    public long crash(long unsyncedKept) {
+        if (unsyncedKept > 0 && undo.isEmpty() && lastIndex() > durableIndex) {
+            long forced = Math.max(durableIndex, firstIndex - 1);
+            long keep = Math.min(lastIndex(), forced + unsyncedKept);
+            for (long i = lastIndex(); i > keep; i--) {
+                entries.remove(entries.size() - 1);
+            }
+            durableIndex = keep;
+            return keep - forced;
+        }
         // Entries from the first overwritten durable index on come back from undo; later ones vanish.
         long keep = Math.min(lastIndex(), durableIndex);
         for (long i = lastIndex(); i > keep; i--) {
@@ -166,5 +187,6 @@ public final class MemoryRaftLog implements RaftLog {
             }
         }
         undo.clear();
+        return 0;
     }
 }

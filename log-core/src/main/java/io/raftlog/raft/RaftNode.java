@@ -435,7 +435,9 @@ public final class RaftNode {
         if (canVote && candidateLogUpToDate(m.lastLogIndex, m.lastLogTerm)) {
             if (!preVote) {
                 votedFor = m.from;
-                output.persistHardState(term, votedFor);
+                if (rules.voteDurableFirst()) {
+                    output.persistHardState(term, votedFor);
+                }
                 electionElapsed = 0;
             }
             // A granted pre-vote carries the term the candidate would campaign in, so it counts there.
@@ -560,7 +562,7 @@ public final class RaftNode {
         followCommit(m.leaderCommit);
         // Heartbeats get an answer at once (CheckQuorum counts on it); entries once they are durable,
         // which persisted() reports, coalescing many appends into one answer.
-        long match = Math.min(durableIndex, verifiedIndex);
+        long match = rules.durableAcks() ? Math.min(durableIndex, verifiedIndex) : verifiedIndex;
         if (m.entryCount == 0 || match >= verifiedNow || match > ackedIndex) {
             sendAppendSuccess(m.from, match);
         }
@@ -823,7 +825,8 @@ public final class RaftNode {
     /** Commit what a majority holds durably, but only by counting entries of our own term (5.4.2). */
     private void maybeCommit() {
         for (int i = 0; i < members.length; i++) {
-            matchScratch[i] = progress[i] == null ? durableIndex : progress[i].match;
+            matchScratch[i] = progress[i] != null ? progress[i].match
+                : rules.durableSelfCount() ? durableIndex : log.lastIndex();
         }
         Arrays.sort(matchScratch);
         long candidate = matchScratch[members.length - quorum];

@@ -38,6 +38,8 @@ final class Invariants {
     private int committed;
     private final Set<Long> committedIds = new HashSet<>();
 
+    /** The highest index any proposal was acknowledged at so far. */
+    private long highestAcknowledged;
     /** Proposal id -> the index its leader acknowledged it at. */
     private final Map<Long, Long> acknowledged = new HashMap<>();
     /** (leader, term) -> per follower, the highest matchIndex it sent that leader in that term. */
@@ -66,6 +68,10 @@ final class Invariants {
 
     int acknowledgedCount() {
         return acknowledged.size();
+    }
+
+    long highestAcknowledgedIndex() {
+        return highestAcknowledged;
     }
 
     boolean acknowledged(long proposalId) {
@@ -137,6 +143,7 @@ final class Invariants {
         if (commitIndex < log.firstIndex() - 1) {
             throw violation("node " + node.id + " commits " + commitIndex + " below its first index " + log.firstIndex());
         }
+        long firstSeen = 0;
         // Below the first index the entries were compacted or replaced by a snapshot, both checked then.
         for (long i = Math.max(node.checkedCommit + 1, log.firstIndex()); i <= commitIndex; i++) {
             long term = log.termAt(i);
@@ -150,6 +157,7 @@ final class Invariants {
                 continue;
             }
             record((int) i, term, id, raft.term());
+            firstSeen = i;
             if (id >= 0 && !committedIds.add(id)) {
                 throw violation("proposal " + id + " committed twice (again at " + i + ")");
             }
@@ -160,6 +168,9 @@ final class Invariants {
             }
         }
         node.checkedCommit = Math.max(node.checkedCommit, commitIndex);
+        if (firstSeen > 0) {
+            requireDurableMajority(node, (int) firstSeen);
+        }
         checkCommittedEntryCannotBeOutvoted();
         if (node.leads()) {
             while (!node.pending.isEmpty() && node.pending.peekFirst()[0] <= commitIndex) {
@@ -168,8 +179,36 @@ final class Invariants {
                     throw violation("node " + node.id + " acknowledges proposal " + p[1] + " at " + p[0]
                         + " but the committed entry there is " + committedId[(int) p[0]]);
                 }
+                if (p[0] <= p[2]) {
+                    // Linearizability of appends: what was acknowledged before this one was even invoked comes first.
+                    throw violation("Real-time order: node " + node.id + " acknowledges proposal " + p[1] + " at " + p[0]
+                        + ", but an append acknowledged before it was proposed holds index " + p[2]);
+                }
                 acknowledged.put(p[1], p[0]);
+                highestAcknowledged = Math.max(highestAcknowledged, p[0]);
             }
+        }
+    }
+
+    /**
+     * An entry is committed only once a majority holds it durably: what storage reports durable (a crash keeps
+     * it), not what a node's Raft state believes. Durable prefixes are whole (Log Matching), so checking the
+     * newest entry a commit revealed covers those below it; a node whose log was compacted past it holds it
+     * in its snapshot.
+     */
+    private void requireDurableMajority(SimNode committer, int index) {
+        int holders = 0;
+        for (SimNode n : nodes) {
+            MemoryRaftLog log = n.storage;
+            if (index < log.firstIndex()
+                || (log.durableIndex() >= index && log.termAt(index) == committedTerm[index]
+                    && entryId(log, index) == committedId[index])) {
+                holders++;
+            }
+        }
+        if (holders <= nodes.length / 2) {
+            throw violation("Durable Majority: node " + committer.id + " commits " + index + " (term "
+                + committedTerm[index] + ") held durably by only " + holders + " of " + nodes.length + " nodes");
         }
     }
 

@@ -26,13 +26,21 @@ final class SimNetwork {
 
     double lossRate;
     double duplicateRate;
-    /** Delays are uniform in [1, maxDelay] steps, at most {@link #MAX_DELAY}. */
+    /** Delays are uniform in [1, maxDelay] steps, maxDelay below {@link #STRAGGLER_MIN_DELAY}. */
     int maxDelay = 1;
+    /**
+     * The share of messages that straggle: held {@link #STRAGGLER_MIN_DELAY} to {@link #MAX_DELAY} steps, one
+     * to three election timeouts, so that an AppendEntries or a vote answer arrives after terms have moved on
+     * (ordinary delays are shorter than an election, and stale cross-term messages would hardly ever happen).
+     */
+    double stragglerRate;
     long sent;
     long dropped;
     long duplicated;
+    long straggled;
 
-    static final int MAX_DELAY = 7;
+    static final int STRAGGLER_MIN_DELAY = 10;
+    static final int MAX_DELAY = 30;
 
     @SuppressWarnings("unchecked")
     SimNetwork(int nodes) {
@@ -57,7 +65,13 @@ final class SimNetwork {
     }
 
     private void enqueue(long now, Message m, MemoryLogSlice entries, SplittableRandom rng) {
-        long due = now + 1 + rng.nextInt(maxDelay);
+        long due;
+        if (stragglerRate > 0 && rng.nextDouble() < stragglerRate) {
+            straggled++;
+            due = now + STRAGGLER_MIN_DELAY + rng.nextInt(MAX_DELAY - STRAGGLER_MIN_DELAY + 1);
+        } else {
+            due = now + 1 + rng.nextInt(maxDelay);
+        }
         dueAt[(int) (due % dueAt.length)].addLast(new Envelope(due, seq++, new Message().copyFrom(m), entries));
     }
 

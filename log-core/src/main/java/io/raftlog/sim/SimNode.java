@@ -32,7 +32,10 @@ final class SimNode implements RaftOutput {
     long flushReportAt = -1;
     long flushedIndex;
     long flushedTerm;
-    /** Leader only: {index, proposal id} of client proposals not yet known committed, in index order. */
+    /**
+     * Leader only: {index, proposal id, highest index acknowledged when it was proposed} of client proposals not
+     * yet known committed, in index order.
+     */
     final ArrayDeque<long[]> pending = new ArrayDeque<>();
 
     SimNode(int id, Simulation sim, Invariants invariants) {

@@ -6,7 +6,7 @@ import java.util.List;
  * What one seed did. {@code traceHash} digests every event, so two runs of a seed can be compared;
  * {@code trace} holds readable last events only when the run was asked to keep them.
  */
-public record SimResult(long seed, int nodes, long steps, long faults, long commits, long acknowledged, long messages,
+public record SimResult(long seed, int nodes, long steps, FaultCounts faults, long commits, long acknowledged, long messages,
                         long traceHash, InvariantViolation violation, List<String> trace) {
 
     public boolean ok() {

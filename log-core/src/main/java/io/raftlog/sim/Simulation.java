@@ -50,6 +50,7 @@ public final class Simulation {
     private final double proposeRate;
     /** Per node and step: the chance that it compacts its log up to (near) its commit index. */
     private final double compactRate;
+    private final double partialCrashRate;
     private final RaftConfig baseConfig;
 
     private long step;
@@ -58,7 +59,9 @@ public final class Simulation {
     private long healAt = -1;
     private final long[] restartAt;
     private long crashes;
+    private long partialCrashes;
     private long partitions;
+    private long snapshotsSent;
 
     private Simulation(long seed, SimOptions options) {
         this.seed = seed;
@@ -75,6 +78,9 @@ public final class Simulation {
         network.lossRate = rng.nextDouble() < 0.2 ? 0 : rng.nextDouble() * 0.15;
         network.duplicateRate = rng.nextDouble() * 0.05;
         network.maxDelay = 1 + rng.nextInt(4);
+        network.stragglerRate = rng.nextBoolean() ? 0 : rng.nextDouble() * 0.01;
+        // Half the seeds' crashes keep part of what was not forced, most often none of it.
+        partialCrashRate = rng.nextBoolean() ? 0 : rng.nextDouble();
         crashRate = rng.nextDouble() < 0.2 ? 0 : rng.nextDouble() * 0.02;
         maxDowntime = 5 + rng.nextInt(60);
         partitionRate = rng.nextDouble() < 0.2 ? 0 : rng.nextDouble() * 0.02;
@@ -116,8 +122,9 @@ public final class Simulation {
             sim.invariants.acknowledgedCount(), sim.network.sent, sim.trace.hash(), violation, sim.trace.lines());
     }
 
-    private long faults() {
-        return crashes + partitions + network.dropped + network.duplicated;
+    private FaultCounts faults() {
+        return new FaultCounts(crashes, partialCrashes, partitions, network.dropped, network.duplicated,
+            network.straggled, snapshotsSent);
     }
 
     private void runSteps() {
@@ -254,7 +261,11 @@ public final class Simulation {
     private void crash(SimNode node) {
         crashes++;
         node.raft = null;
-        node.storage.crash();
+        long unforced = node.storage.lastIndex() - node.storage.durableIndex();
+        long kept = node.storage.crash(unforced > 0 && rng.nextDouble() < partialCrashRate ? 1 + rng.nextLong(unforced) : 0);
+        if (kept > 0) {
+            partialCrashes++;
+        }
         node.pending.clear();
         trace.mix(step * 31 + node.id);
         trace.line(step, "crash node " + node.id + " (log survives up to " + node.storage.lastIndex() + ")");
@@ -358,7 +369,7 @@ public final class Simulation {
             long index = node.alive() ? node.raft.propose(EntryType.DATA, payload, 0, length) : -1;
             trace.mix(id * 31 + index);
             if (index > 0) {
-                node.pending.addLast(new long[] {index, id});
+                node.pending.addLast(new long[] {index, id, invariants.highestAcknowledgedIndex()});
             }
             if (trace.readable()) {
                 trace.line(step, "propose " + id + " to node " + node.id + (index > 0 ? " -> index " + index : " (refused)"));
@@ -440,6 +451,9 @@ public final class Simulation {
         }
         if (m.term > from.hardState.term() && m.type != MessageType.PRE_VOTE && m.type != MessageType.PRE_VOTE_RESPONSE) {
             throw invariants.violation("node " + from.id + " sends term " + m.term + " before persisting it: " + m);
+        }
+        if (m.type == MessageType.SNAPSHOT) {
+            snapshotsSent++;
         }
         if (m.type == MessageType.APPEND_RESPONSE && m.success) {
             invariants.onAcknowledgementSent(from, m.to, m.term, m.matchIndex);

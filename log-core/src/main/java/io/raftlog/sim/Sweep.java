@@ -13,11 +13,11 @@ public final class Sweep {
     /** Readable events kept for a violation report. */
     public static final int TRACE_LINES = 60;
 
-    public record Summary(int seeds, long steps, long faults, long commits, List<SimResult> violations) {
+    public record Summary(int seeds, long steps, FaultCounts faults, long commits, List<SimResult> violations) {
 
         /** The one line {@code raftlog simulate} prints. */
         public String line() {
-            return "simulated " + seeds + " seeds, " + steps + " steps, " + faults + " faults, " + commits
+            return "simulated " + seeds + " seeds, " + steps + " steps, " + faults + ", " + commits
                 + " commits, " + violations.size() + " violations";
         }
     }
@@ -33,7 +33,7 @@ public final class Sweep {
     /** As {@link #run(long, int, SimOptions)}, also stopping early once {@code stopAtNanos} (System.nanoTime) passes. */
     public static Summary run(long firstSeed, int seeds, SimOptions options, long stopAtNanos) {
         long steps = 0;
-        long faults = 0;
+        FaultCounts faults = FaultCounts.NONE;
         long commits = 0;
         int done = 0;
         List<SimResult> violations = new ArrayList<>();
@@ -41,7 +41,7 @@ public final class Sweep {
             SimResult r = Simulation.run(firstSeed + i, options);
             done++;
             steps += r.steps();
-            faults += r.faults();
+            faults = faults.plus(r.faults());
             commits += r.commits();
             if (!r.ok()) {
                 violations.add(withTrace(r, options));

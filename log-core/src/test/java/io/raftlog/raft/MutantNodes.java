@@ -9,16 +9,26 @@ import io.raftlog.sim.NodeFactory;
 public final class MutantNodes {
 
     /** Votes for any candidate, whatever its log (breaks Raft 5.4.1). */
-    public static final NodeFactory WITHOUT_ELECTION_RESTRICTION =
-        (config, log, hardState, output) -> new RaftNode(config, log, hardState, output, new SafetyRules(false, true, true));
+    public static final NodeFactory WITHOUT_ELECTION_RESTRICTION = with(SafetyRules.ENFORCED.withoutElectionRestriction());
 
     /** Commits an entry of an older term by counting its replicas (breaks Raft 5.4.2). */
-    public static final NodeFactory WITHOUT_CURRENT_TERM_COMMIT_RULE =
-        (config, log, hardState, output) -> new RaftNode(config, log, hardState, output, new SafetyRules(true, false, true));
+    public static final NodeFactory WITHOUT_CURRENT_TERM_COMMIT_RULE = with(SafetyRules.ENFORCED.withoutCurrentTermCommit());
 
     /** Keeps its log for a snapshot when it holds an entry at the snapshot's index, whatever its term. */
-    public static final NodeFactory WITHOUT_SNAPSHOT_TERM_CHECK =
-        (config, log, hardState, output) -> new RaftNode(config, log, hardState, output, new SafetyRules(true, true, false));
+    public static final NodeFactory WITHOUT_SNAPSHOT_TERM_CHECK = with(SafetyRules.ENFORCED.withoutSnapshotTermCheck());
+
+    /** A follower acknowledges entries as soon as it appended them, before they are durable. */
+    public static final NodeFactory WITHOUT_DURABLE_ACKS = with(SafetyRules.ENFORCED.withoutDurableAcks());
+
+    /** A leader counts its whole log towards a commit, durable or not. */
+    public static final NodeFactory WITHOUT_DURABLE_SELF_COUNT = with(SafetyRules.ENFORCED.withoutDurableSelfCount());
+
+    /** Grants a vote without handing it to storage first (a restart can then vote twice in one term). */
+    public static final NodeFactory WITHOUT_DURABLE_VOTE = with(SafetyRules.ENFORCED.withoutVoteDurableFirst());
+
+    private static NodeFactory with(SafetyRules rules) {
+        return (config, log, hardState, output) -> new RaftNode(config, log, hardState, output, rules);
+    }
 
     private MutantNodes() {
     }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Run the Raft core in a deterministic simulation (loss, duplication, reordering, partitions,"
-        + " crashes that lose unflushed writes) and check its safety and liveness invariants after every step.")
+        + " crashes that lose all or part of the unflushed writes) and check its safety and liveness invariants after every step.")
 public final class SimulateCommand implements Callable<Integer> {
 
     @Spec

@@ -25,7 +25,7 @@ class SimulateCommandTest {
         int status = run("simulate", "--seeds", "3", "--seed-start", "10", "--nodes", "3", "--steps", "300");
         assertThat(status).isEqualTo(Cli.OK);
         assertThat(out.toString().lines()).hasSize(1).first().asString()
-            .matches("simulated 3 seeds, \\d+ steps, \\d+ faults, \\d+ commits, 0 violations");
+            .matches("simulated 3 seeds, \\d+ steps, \\d+ faults \\(\\d+ crashes, .*\\), \\d+ commits, 0 violations");
     }
 
     @Test
