@@ -17,4 +17,16 @@ public interface ClientResponder {
      */
     void appendFailed(long connectionId, long clientId, long firstSequence, AppendError error, int leaderId,
         String detail);
+
+    /**
+     * As {@link #appendFailed}, when the request was refused before any of it reached the log: it appended
+     * nothing. A client may then send those sequences again as never sent, which matters where the leader's
+     * session table has forgotten history and refuses a resend of a client it does not know (it cannot tell
+     * whether an earlier send landed). {@code appendFailed} leaves that open: its request may have appended
+     * some or all of its entries (a leader that stepped down with them uncommitted).
+     */
+    default void appendRefused(long connectionId, long clientId, long firstSequence, AppendError error, int leaderId,
+        String detail) {
+        appendFailed(connectionId, clientId, firstSequence, error, leaderId, detail);
+    }
 }

@@ -187,7 +187,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         long seq = e.firstSequence;
         int count = e.count;
         if (node.role() != Role.LEADER) {
-            responder.appendFailed(conn, client, seq, AppendError.NOT_LEADER, node.leaderId(), null);
+            responder.appendRefused(conn, client, seq, AppendError.NOT_LEADER, node.leaderId(), null);
             return;
         }
         long existing = sessions.lookup(client, seq, count, e.resend);
@@ -196,7 +196,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             if (existing + count - 1 <= node.commitIndex()) {
                 responder.appendAcked(conn, client, seq, existing, count);
             } else if (pending.isFull()) {
-                busy(conn, client, seq);
+                busy(conn, client, seq, false); // the entries are in the log: not a refusal
             } else {
                 pending.add(conn, client, seq, existing, count);
             }
@@ -214,7 +214,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
             return;
         }
         if (pending.isFull()) {
-            busy(conn, client, seq);
+            busy(conn, client, seq, true);
             return;
         }
         DirectBuffer buf = e.buffer();
@@ -251,6 +251,10 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         LOG.error("node " + nodeId + ": " + what + " failed; the node stops taking part in the cluster and must be"
             + " restarted", cause);
         pending.failAll(AppendError.NOT_LEADER, 0, responder);
+        // What other threads read of this node: no longer leading nor following anyone. Its last status would
+        // keep sending clients' appends here (a halted leader still "leading") and keep tails waiting on a
+        // commit index that no longer moves, where the command-line server exits but an embedded one stays up.
+        status.roleChanged(Role.FOLLOWER, node.term(), 0);
         listener.halted(cause);
     }
 
@@ -262,7 +266,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private void onEventWhileHalted(PipelineEvent e) {
         try {
             if (e.kind == EventKind.CLIENT_APPEND) {
-                responder.appendFailed(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
+                responder.appendRefused(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
             } else if (e.kind == EventKind.SHUTDOWN) {
                 shutdownRequested = true;
                 onShutdown.run();
@@ -272,9 +276,14 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         }
     }
 
-    private void busy(long conn, long client, long seq) {
+    /** {@code refused}: the request appended nothing (see {@link ClientResponder#appendRefused}). */
+    private void busy(long conn, long client, long seq, boolean refused) {
         status.countBusy();
-        responder.appendFailed(conn, client, seq, AppendError.BUSY, nodeId, "too many appends waiting to commit");
+        if (refused) {
+            responder.appendRefused(conn, client, seq, AppendError.BUSY, nodeId, "too many appends waiting to commit");
+        } else {
+            responder.appendFailed(conn, client, seq, AppendError.BUSY, nodeId, "too many appends waiting to commit");
+        }
     }
 
     private void endBatch() {

@@ -277,6 +277,9 @@ class RaftPipelineClusterTest {
             Await.until("the follower halts", WAIT, () -> follower.halted != null);
             assertThat(follower.halted).hasMessageContaining("injected read-back failure");
             assertThat(Integer.MAX_VALUE - follower.disk.readBackFailures.get()).as("tries").isEqualTo(10);
+            // Its status says it follows nobody, so clients and tails do not wait on it.
+            assertThat(follower.status().leaderId()).as("leader a halted node names").isZero();
+            assertThat(follower.status().role()).isEqualTo(Role.FOLLOWER);
         }
     }
 

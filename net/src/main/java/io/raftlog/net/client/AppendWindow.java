@@ -24,13 +24,16 @@ final class AppendWindow {
     private final long[] deadlineNanos;
     private final long[] submitNanos;
     private final boolean[] pending;
+    /**
+     * Per slot: some send of it may have reached a log (it went on the wire, and no answer said it appended
+     * nothing). A send of such a sequence is a resend.
+     */
+    private final boolean[] mayBeInLog;
     private final int initialPayloadBytes;
 
     private long lowest = 1;
     private long next = 1;
     private long sendNext = 1;
-    /** One past the highest sequence ever put on the wire: below it, a send is a resend. */
-    private long sentHigh = 1;
 
     /** The largest buffer a slot keeps once its payload is done (larger ones are let go when the slot is reused). */
     static final int MAX_RETAINED_BYTES = 64 * 1024;
@@ -49,6 +52,7 @@ final class AppendWindow {
         this.deadlineNanos = new long[size];
         this.submitNanos = new long[size];
         this.pending = new boolean[size];
+        this.mayBeInLog = new boolean[size];
         for (int i = 0; i < size; i++) {
             payloads[i] = new ExpandableArrayBuffer(initialPayloadBytes);
         }
@@ -104,6 +108,7 @@ final class AppendWindow {
         submitNanos[i] = nowNanos;
         deadlineNanos[i] = deadline;
         pending[i] = true;
+        mayBeInLog[i] = false;
         return seq;
     }
 
@@ -133,17 +138,34 @@ final class AppendWindow {
 
     /** The sender put sequences up to (excluding) {@code seq} on the wire. */
     void sentUpTo(long seq) {
-        if (seq > sendNext) {
-            sendNext = Math.min(seq, next);
+        long upTo = Math.min(seq, next);
+        for (long s = sendNext; s < upTo; s++) {
+            mayBeInLog[(int) s & mask] = true;
         }
-        if (sendNext > sentHigh) {
-            sentHigh = sendNext;
+        if (upTo > sendNext) {
+            sendNext = upTo;
         }
     }
 
-    /** Whether {@code seq} was put on the wire before (on this or an earlier connection). */
+    /**
+     * Whether {@code seq} may already be in a log: it was put on the wire before (on this or an earlier
+     * connection), and not every such send was answered as having appended nothing.
+     */
     boolean wasSent(long seq) {
-        return seq < sentHigh;
+        return isPending(seq) && mayBeInLog[(int) seq & mask];
+    }
+
+    /**
+     * The first send of sequences {@code [firstSeq, firstSeq + count)} was refused before it reached any log
+     * (an ERROR with the not-appended flag): unless sent again since, they are as if never sent, so their next
+     * send is not a resend. The caller makes sure the refused frame was their first send; a resend's refusal
+     * says nothing about the earlier send.
+     */
+    void notAppended(long firstSeq, int count) {
+        long to = Math.min(firstSeq + count, next);
+        for (long seq = Math.max(firstSeq, lowest); seq < to; seq++) {
+            mayBeInLog[(int) seq & mask] = false;
+        }
     }
 
     /**

@@ -96,6 +96,8 @@ final class Appender implements AutoCloseable {
     private boolean senderWaiting;
     private int appendersWaiting;
     private int maxAppendBytes;
+    /** Payloads per frame: {@link #MAX_ENTRIES_PER_APPEND}, less once a node refused a frame as too large. */
+    private int maxEntriesPerFrame = MAX_ENTRIES_PER_APPEND;
     private long nextExpiryNanos;
 
     Appender(ClientSettings settings) {
@@ -411,12 +413,12 @@ final class Appender implements AutoCloseable {
                 appendEncoder.markResend(); // a node that forgot this client then refuses it rather than duplicate it
             }
             long s = seq;
-            while (s < end && s - seq < MAX_ENTRIES_PER_APPEND && window.isPending(s)
+            while (s < end && s - seq < maxEntriesPerFrame && window.isPending(s)
                 && appendEncoder.add(window.payload(s), 0, window.length(s))) {
                 s++;
             }
             int count = appendEncoder.count();
-            sentFrames.add(seq, count);
+            sentFrames.add(seq, count, resend);
             window.sentUpTo(seq + count);
             position += appendEncoder.frameLength();
         }
@@ -502,6 +504,9 @@ final class Appender implements AutoCloseable {
     private void onError(FrameConnection c, int gen, ErrorFrame error, AppendWindow.Completions completions) {
         int code = error.code();
         String what = c.address() + " answered " + ErrorCode.name(code) + ": " + error.message();
+        if (error.notAppended() && error.failedType() == FrameType.APPEND && error.correlationId() == settings.clientId()) {
+            forgetRefusedFirstSend(gen, error.sequence());
+        }
         if (code == ErrorCode.NOT_LEADER) {
             String hint = error.address();
             NodeAddress leader = null;
@@ -540,7 +545,10 @@ final class Appender implements AutoCloseable {
                 }
                 if (code == ErrorCode.TOO_LARGE && count > 1) {
                     // The node takes smaller batches than we send: send smaller frames and resend from there.
+                    // Halve both bounds: a node may limit payloads per append as well as bytes, and small
+                    // payloads would fill any byte budget past a low count limit.
                     maxAppendBytes = Math.max(1024, maxAppendBytes / 2);
+                    maxEntriesPerFrame = Math.max(1, Math.min(maxEntriesPerFrame, count) / 2);
                     abandonConnection = true;
                     redirect = c.address();
                     lastProblem = what;
@@ -565,6 +573,24 @@ final class Appender implements AutoCloseable {
             }
         } else {
             connectionFailed(c, what, null);
+        }
+    }
+
+    /**
+     * A frame of this connection was refused before it reached the node's log: if it was its sequences' first
+     * send, they are as if never sent, and go out again without RESEND. Otherwise a new client whose first
+     * frame met a follower or a busy leader would resend it flagged, and a leader whose session table has
+     * forgotten history refuses a flagged append of a client it does not know (it cannot tell whether an
+     * earlier send landed): the client's very first appends would fail.
+     */
+    private void forgetRefusedFirstSend(int gen, long firstSequence) {
+        lock.lock();
+        try {
+            if (gen == generation && sentFrames.isFirstSend(firstSequence)) {
+                window.notAppended(firstSequence, sentFrames.countOf(firstSequence));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -5,13 +5,21 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * ERROR: {@code 8 code u16 | 10 failedType u8 | 11 reserved | 12 leaderId int32 | 16 correlationId int64 |
+ * ERROR: {@code 8 code u16 | 10 failedType u8 | 11 flags u8 | 12 leaderId int32 | 16 correlationId int64 |
  * 24 sequence int64 | 32 address [u16][ASCII] | message [u16][UTF-8]}. Errors are rare, so the string
  * accessors allocate.
  */
 public final class ErrorFrame extends Flyweight {
     public static final int CODE_OFFSET = 8;
     public static final int FAILED_TYPE_OFFSET = 10;
+    public static final int FLAGS_OFFSET = 11;
+    /**
+     * The refused APPEND appended nothing: it was turned away before any of it reached the log (not the leader
+     * when it arrived, busy, too large). Without the flag an error leaves open whether some of it is in the log
+     * (a leader that stepped down with it uncommitted). A client may send the sequences of a refused first send
+     * again as never sent (without RESEND).
+     */
+    public static final int FLAG_NOT_APPENDED = 1;
     public static final int LEADER_ID_OFFSET = 12;
     public static final int CORRELATION_ID_OFFSET = 16;
     public static final int SEQUENCE_OFFSET = 24;
@@ -56,10 +64,16 @@ public final class ErrorFrame extends Flyweight {
      */
     public int encode(MutableDirectBuffer buffer, int offset, int code, int failedType, int leaderId,
                       long correlationId, long sequence, String address, String message) {
+        return encode(buffer, offset, code, failedType, 0, leaderId, correlationId, sequence, address, message);
+    }
+
+    /** As above, with {@code flags} ({@link #FLAG_NOT_APPENDED}). */
+    public int encode(MutableDirectBuffer buffer, int offset, int code, int failedType, int flags, int leaderId,
+                      long correlationId, long sequence, String address, String message) {
         startEncode(buffer, offset, FrameType.ERROR, FIXED_LENGTH);
         put16(CODE_OFFSET, code);
         put8(FAILED_TYPE_OFFSET, failedType);
-        put8(FAILED_TYPE_OFFSET + 1, 0);
+        put8(FLAGS_OFFSET, flags);
         put32(LEADER_ID_OFFSET, leaderId);
         put64(CORRELATION_ID_OFFSET, correlationId);
         put64(SEQUENCE_OFFSET, sequence);
@@ -95,6 +109,15 @@ public final class ErrorFrame extends Flyweight {
 
     public int failedType() {
         return u8(FAILED_TYPE_OFFSET);
+    }
+
+    public int flags() {
+        return u8(FLAGS_OFFSET);
+    }
+
+    /** See {@link #FLAG_NOT_APPENDED}. */
+    public boolean notAppended() {
+        return (flags() & FLAG_NOT_APPENDED) != 0;
     }
 
     public int leaderId() {

@@ -12,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
  *   0 length  int32  the whole frame, header included
  *   4 version u8
  *   5 type    u8     {@link FrameType}
- *   6 flags   u16    reserved: written as 0, ignored on receipt
+ *   6 flags   u16    per frame type (APPEND: RESEND); 0 otherwise, unknown bits ignored on receipt
  * </pre>
  */
 public final class Protocol {

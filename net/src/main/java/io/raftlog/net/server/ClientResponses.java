@@ -55,6 +55,17 @@ final class ClientResponses implements ClientResponder {
     @Override
     public void appendFailed(long connectionId, long clientId, long firstSequence, AppendError why, int leaderId,
         String detail) {
+        answerFailure(connectionId, clientId, firstSequence, why, leaderId, detail, 0);
+    }
+
+    @Override
+    public void appendRefused(long connectionId, long clientId, long firstSequence, AppendError why, int leaderId,
+        String detail) {
+        answerFailure(connectionId, clientId, firstSequence, why, leaderId, detail, ErrorFrame.FLAG_NOT_APPENDED);
+    }
+
+    private void answerFailure(long connectionId, long clientId, long firstSequence, AppendError why, int leaderId,
+        String detail, int flags) {
         Connection c = connections.get(connectionId);
         if (c == null) {
             dropped.incrementAndGet();
@@ -73,15 +84,21 @@ final class ClientResponses implements ClientResponder {
             case BUSY -> "too many appends in progress; retry later";
             default -> why.name();
         };
-        sendError(c, code, FrameType.APPEND, why == AppendError.NOT_LEADER ? leaderId : 0, clientId, firstSequence,
+        sendError(c, code, FrameType.APPEND, flags, why == AppendError.NOT_LEADER ? leaderId : 0, clientId, firstSequence,
             why == AppendError.NOT_LEADER ? address : null, message);
     }
 
     /** Encodes an ERROR frame and queues it; any thread that owns this instance. */
     void sendError(Connection c, int code, int failedType, int leaderId, long correlationId, long sequence,
         String address, String message) {
+        sendError(c, code, failedType, 0, leaderId, correlationId, sequence, address, message);
+    }
+
+    /** As above, with the frame's {@code flags} ({@link ErrorFrame#FLAG_NOT_APPENDED}). */
+    void sendError(Connection c, int code, int failedType, int flags, int leaderId, long correlationId, long sequence,
+        String address, String message) {
         scratch.checkLimit(ErrorFrame.maxLength(address));
-        int len = error.encode(scratch, 0, code, failedType, leaderId, correlationId, sequence, address, message);
+        int len = error.encode(scratch, 0, code, failedType, flags, leaderId, correlationId, sequence, address, message);
         if (!c.offer(scratch, 0, len)) {
             dropped.incrementAndGet();
         }

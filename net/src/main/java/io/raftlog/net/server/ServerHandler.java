@@ -171,7 +171,7 @@ final class ServerHandler implements FrameHandler {
         }
         if (status.role() != Role.LEADER) {
             // Cheap early answer; the raft thread checks again (leadership may change in between).
-            errors.appendFailed((Long) c.attachment(), clientId, firstSequence,
+            errors.appendRefused((Long) c.attachment(), clientId, firstSequence,
                 io.raftlog.pipeline.AppendError.NOT_LEADER, status.leaderId(), null);
             return;
         }
@@ -195,8 +195,9 @@ final class ServerHandler implements FrameHandler {
         }
     }
 
+    /** Refuses an append before any of it reached the ring: it appended nothing, and the answer says so. */
     private void reply(Connection c, int code, long clientId, long firstSequence, String message) {
-        errors.sendError(c, code, FrameType.APPEND, 0, clientId, firstSequence, null, message);
+        errors.sendError(c, code, FrameType.APPEND, ErrorFrame.FLAG_NOT_APPENDED, 0, clientId, firstSequence, null, message);
     }
 
     private void onFetch(Connection c, DirectBuffer buffer, int offset, int length) {

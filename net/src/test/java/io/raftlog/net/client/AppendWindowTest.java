@@ -134,6 +134,28 @@ class AppendWindowTest {
     }
 
     @Test
+    void aFirstSendRefusedAsNotAppendedCountsAsNeverSentUntilItIsSentAgain() {
+        AppendWindow w = new AppendWindow(8, 8);
+        for (int i = 0; i < 4; i++) {
+            add(w, "p" + i, 100);
+        }
+        w.sentUpTo(5);
+        w.notAppended(2, 2);
+        assertThat(w.wasSent(1)).isTrue();
+        assertThat(w.wasSent(2)).isFalse();
+        assertThat(w.wasSent(3)).isFalse();
+        assertThat(w.wasSent(4)).isTrue();
+        w.rewind();
+        w.sentUpTo(5); // on the wire again: may be in a log now
+        assertThat(w.wasSent(2)).isTrue();
+        // A slot reused for a new sequence starts unsent.
+        AppendWindow.Completions c = new AppendWindow.Completions();
+        w.acked(1, 1, 4, c);
+        add(w, "p4", 100);
+        assertThat(w.wasSent(5)).isFalse();
+    }
+
+    @Test
     void expiryFailsOnlyAppendsPastTheirDeadline() {
         AppendWindow w = new AppendWindow(8, 8);
         add(w, "a", 10);

@@ -58,6 +58,8 @@ final class FakeNode implements AutoCloseable {
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
+    /** Refusals say the append appended nothing (ErrorFrame.FLAG_NOT_APPENDED), as a real node's do. */
+    private volatile boolean refusalsSayNotAppended = true;
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
@@ -102,6 +104,12 @@ final class FakeNode implements AutoCloseable {
     /** Serves and reports a commit index this many entries behind the shared log (a follower catching up). */
     FakeNode lag(int entries) {
         this.lag = entries;
+        return this;
+    }
+
+    /** Refusals leave open whether the append landed (a node of an older version, or a leader stepping down). */
+    FakeNode refusalsLeaveItOpen() {
+        this.refusalsSayNotAppended = false;
         return this;
     }
 
@@ -249,21 +257,22 @@ final class FakeNode implements AutoCloseable {
         if (bad != null) {
             throw new IOException(bad);
         }
+        int refusal = refusalsSayNotAppended ? ErrorFrame.FLAG_NOT_APPENDED : 0;
         if (mode == Mode.FOLLOWER) {
-            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, leaderHint.isEmpty() ? 0 : 9,
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, refusal, leaderHint.isEmpty() ? 0 : 9,
                 append.clientId(), append.firstSequence(), leaderHint, "not the leader");
             send(out, reply, n);
             return payloadsSeen;
         }
         if (append.count() > maxEntriesPerAppend) {
-            int n = new ErrorFrame().encode(reply, 0, ErrorCode.TOO_LARGE, FrameType.APPEND, nodeId, append.clientId(),
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.TOO_LARGE, FrameType.APPEND, refusal, nodeId, append.clientId(),
                 append.firstSequence(), "", append.count() + " payloads in one append; the limit is " + maxEntriesPerAppend);
             send(out, reply, n);
             return payloadsSeen;
         }
         if (refuseFirstAppends.getAndDecrement() > 0) {
             // Not leader yet: refuses this frame, accepts the next (a node that just won an election).
-            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, 0, append.clientId(),
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, refusal, 0, append.clientId(),
                 append.firstSequence(), "", "not the leader yet");
             send(out, reply, n);
             return payloadsSeen;

@@ -110,6 +110,34 @@ class LogClientAppendTest {
     }
 
     @Test
+    void appendsAFollowerRefusedAsNotAppendedGoToTheLeaderAsFirstSends() throws Exception {
+        // A leader whose session table forgot history refuses a RESEND of a client it does not know: a new
+        // client whose first frame met a follower must not flag that frame's next send as a resend.
+        FakeNode leader = node(2);
+        FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint(leader.address().toString());
+        LogClient client = client(LogClient.builder(List.of(follower.address(), leader.address())));
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            futures.add(client.append(bytes("n" + i)));
+        }
+        for (CompletableFuture<Long> f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(follower.appendFramesReceived()).isPositive();
+        assertThat(leader.resendFramesReceived()).as("frames flagged RESEND at the leader").isZero();
+    }
+
+    @Test
+    void appendsARefusalLeftOpenGoToTheLeaderAsResends() throws Exception {
+        // The same without the flag (a node that cannot tell, or of an older version): the send may have landed.
+        FakeNode leader = node(2);
+        FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint(leader.address().toString()).refusalsLeaveItOpen();
+        LogClient client = client(LogClient.builder(List.of(follower.address(), leader.address())));
+        assertThat(client.append(bytes("x")).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(leader.resendFramesReceived()).isEqualTo(1);
+    }
+
+    @Test
     void triesTheNextNodeWhenAFollowerKnowsNoLeader() throws Exception {
         FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("");
         FakeNode leader = node(2);

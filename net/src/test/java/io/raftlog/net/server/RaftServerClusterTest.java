@@ -184,6 +184,7 @@ class RaftServerClusterTest {
             () -> follower.status().commitIndex() >= maxAcked && follower.status().leaderId() != 0);
         AppendAnswer refused = clients.of(follower).append(clientId, nextSeq, "x".getBytes(StandardCharsets.UTF_8));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(refused.notAppended()).as("a follower's refusal says it appended nothing").isTrue();
         int named = refused.leaderId();
         assertThat(named).isNotZero().isNotEqualTo(follower.config().nodeId());
         assertThat(refused.address()).isEqualTo(ServerConfig.hostPort(cluster.get(named)));
@@ -260,6 +261,8 @@ class RaftServerClusterTest {
         servers.remove(leaderId).close();
         AppendAnswer a = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(a.errorCode()).as("%s", a).isEqualTo(ErrorCode.NOT_LEADER);
+        // The entry is in the stopped leader's log, uncommitted: the answer must not claim it appended nothing.
+        assertThat(a.notAppended()).as("%s", a).isFalse();
     }
 
     private final RawClients clients = new RawClients(CLUSTER_ID);

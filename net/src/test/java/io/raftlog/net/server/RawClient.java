@@ -28,8 +28,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * server tests check the node, not the Java client's retry logic.
  */
 final class RawClient implements AutoCloseable {
-    /** The answer to an append: an ack (errorCode 0) or an ERROR. */
-    record AppendAnswer(long firstIndex, int count, int errorCode, int leaderId, String address, String message) {
+    /** The answer to an append: an ack (errorCode 0) or an ERROR, which may say that it appended nothing. */
+    record AppendAnswer(long firstIndex, int count, int errorCode, int leaderId, String address, String message,
+                        boolean notAppended) {
         boolean acked() {
             return errorCode == 0;
         }
@@ -75,12 +76,12 @@ final class RawClient implements AutoCloseable {
                 throw new IOException("ack for " + ack.clientId() + "/" + ack.firstSequence() + ", expected "
                     + clientId + "/" + firstSequence);
             }
-            return new AppendAnswer(ack.firstIndex(), ack.count(), 0, 0, null, null);
+            return new AppendAnswer(ack.firstIndex(), ack.count(), 0, 0, null, null, false);
         }
         if (type == FrameType.ERROR) {
             ErrorFrame err = new ErrorFrame();
             check(err.wrap(received, 0, frameLength()));
-            return new AppendAnswer(-1, 0, err.code(), err.leaderId(), err.address(), err.message());
+            return new AppendAnswer(-1, 0, err.code(), err.leaderId(), err.address(), err.message(), err.notAppended());
         }
         throw new IOException("append answered with " + describe(type));
     }
