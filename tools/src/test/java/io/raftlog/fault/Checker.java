@@ -86,7 +86,6 @@ final class Checker {
         out.add(ackedAtTheirIndex());
         out.add(noDuplicates());
         out.add(noPhantoms());
-        out.add(failedAbsent());
         out.add(realTimeOrder());
         out.add(nodesAgree());
         out.add(consumersSawPrefix());
@@ -197,22 +196,6 @@ final class Checker {
             }
         }
         return new Verdict("no-phantoms", "no entry appears that was never appended", v, "");
-    }
-
-    Verdict failedAbsent() {
-        Map<String, List<Long>> keys = referenceKeys();
-        List<String> v = new ArrayList<>();
-        int failed = 0;
-        for (History.Op op : history.ops()) {
-            if (op.outcome == History.Outcome.FAILED) {
-                failed++;
-                if (keys.containsKey(op.key)) {
-                    v.add(op + " was reported as definitely failed but is in the log at " + keys.get(op.key));
-                }
-            }
-        }
-        return new Verdict("failed-absent", "an append reported as definitely failed is not in the log", v,
-            failed + " definite failures");
     }
 
     /**

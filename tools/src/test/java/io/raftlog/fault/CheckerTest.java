@@ -33,7 +33,7 @@ class CheckerTest {
             t += 20;
         }
         History.Op lost = h.invoke(2, Payloads.key(2, 0), 0, t - 25);
-        lost.failed(t + 500, false, "deadline passed");
+        lost.failed(t + 500, "deadline passed");
         for (int n = 1; n <= 3; n++) {
             h.log(new History.NodeLog(n, 6, List.copyOf(log)));
         }
@@ -155,17 +155,6 @@ class CheckerTest {
             byte[] b = Payloads.encode("p1-c4", 28);
             b[b.length - 1] ^= 1;
             replaceEverywhere(h, 6, new History.Entry(6, EntryType.DATA, b));
-        });
-    }
-
-    @Test
-    void definitelyFailedAppendInTheLogFails() {
-        assertFails("failed-absent", h -> {
-            h.ops().get(5).failed(9999, true, "rejected");
-            replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, Payloads.encode("p2-c0", 0)));
-            for (int n = 1; n <= 3; n++) {
-                h.log(new History.NodeLog(n, 7, h.logs().get(n).entries()));
-            }
         });
     }
 

@@ -22,9 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class History {
 
-    enum Outcome { OK, FAILED, UNKNOWN }
+    /**
+     * OK: acknowledged at an index. UNKNOWN: not acknowledged (still outstanding, or the client gave up); it
+     * may have been appended. There is no "definitely failed": the client reports every failure as "may still
+     * commit" ({@code AppendCallback.onFailed}), with one exception type.
+     */
+    enum Outcome { OK, UNKNOWN }
 
-    /** One append. FAILED means the append definitely did not happen; UNKNOWN that it may have. */
+    /** One append. */
     static final class Op {
         final int id;
         final int producer;
@@ -50,12 +55,13 @@ final class History {
             outcome = Outcome.OK;
         }
 
-        synchronized void failed(long atNanos, boolean definite, String why) {
+        /** The client gave up on the append: it stays UNKNOWN (it may still commit), now with a completion time. */
+        synchronized void failed(long atNanos, String why) {
             if (outcome == Outcome.OK) {
                 return;
             }
             completeNanos = atNanos;
-            outcome = definite ? Outcome.FAILED : Outcome.UNKNOWN;
+            outcome = Outcome.UNKNOWN;
             error = why == null ? "" : why;
         }
 

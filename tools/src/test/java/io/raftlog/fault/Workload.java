@@ -117,7 +117,7 @@ final class Workload implements AutoCloseable {
                 if (error == null) {
                     op.ok(now, index);
                 } else {
-                    op.failed(now, false, oneLine(error));
+                    op.failed(now, oneLine(error));
                 }
                 outstanding.decrementAndGet();
                 window.release();
