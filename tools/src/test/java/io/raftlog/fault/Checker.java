@@ -114,24 +114,33 @@ final class Checker {
         return keys;
     }
 
+    private boolean logsFromJournals() {
+        return "journal".equals(history.meta.get("logs.source"));
+    }
+
     Verdict finalLogsPresent() {
         List<String> v = new ArrayList<>();
         int nodes = (int) history.metaLong("nodes", history.logs().size());
         if (history.logs().size() < nodes) {
             v.add("final logs of only " + history.logs().size() + " of " + nodes + " nodes were collected");
         }
+        if (!logsFromJournals()) {
+            v.add("the final logs were not read from the journals (source: " + history.meta.getOrDefault("logs.source", "none")
+                + "; " + history.meta.getOrDefault("logs.problem", "no reason recorded") + ")");
+        }
         if (referenceCommit < 0) {
             v.add("no node reported a commit index");
         }
-        return new Verdict("final-logs", "every node's final log was read", v,
+        return new Verdict("final-logs", "every node's final log was read from its journal", v,
             history.logs().size() + " logs, reference node " + referenceNode + " commit index " + referenceCommit);
     }
 
     Verdict referenceContiguous() {
         List<String> v = new ArrayList<>();
-        if ("client".equals(history.meta.get("logs.source"))) {
-            return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v,
-                "not applicable: the final logs were read through the client, which skips no-op entries");
+        if (!logsFromJournals()) {
+            // Logs read through the client lack the no-op entries: holes cannot be told from no-ops.
+            v.add("not checked: the final logs were not read from the journals, and the client skips no-op entries");
+            return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v, "");
         }
         long expect = 1;
         for (long idx : reference.keySet()) {

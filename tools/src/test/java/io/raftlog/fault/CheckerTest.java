@@ -22,6 +22,7 @@ class CheckerTest {
         History h = new History();
         h.meta.put("nodes", "3");
         h.meta.put("settled", "true");
+        h.meta.put("logs.source", "journal");
         List<History.Entry> log = new ArrayList<>();
         log.add(new History.Entry(1, EntryType.NOOP, new byte[0]));
         long t = 1000;
@@ -84,6 +85,21 @@ class CheckerTest {
     @Test
     void missingNodeLogFails() {
         assertFails("final-logs", h -> h.meta.put("nodes", "5"));
+    }
+
+    @Test
+    void finalLogsNotReadFromTheJournalsFail() {
+        assertFails("final-logs", h -> {
+            h.meta.put("logs.source", "client");
+            h.meta.put("logs.problem", "node 2: no journal found");
+        });
+        assertFails("final-logs", h -> h.meta.remove("logs.source"));
+    }
+
+    @Test
+    void aLogThatCannotBeCheckedForHolesFails() {
+        // Read through the client, the log lacks its no-op entries: a hole would not show.
+        assertFails("log-contiguous", h -> h.meta.put("logs.source", "client"));
     }
 
     @Test
@@ -174,6 +190,7 @@ class CheckerTest {
         History h = new History();
         h.meta.put("nodes", "1");
         h.meta.put("settled", "true");
+        h.meta.put("logs.source", "journal");
         // B is invoked before A completes: they are concurrent, so B may take the lower index.
         History.Op a = h.invoke(1, "p1-c0", 0, 100);
         History.Op b = h.invoke(2, "p2-c0", 0, 150);

@@ -148,12 +148,7 @@ final class FaultRun {
     private static void collectFinalLogs(Cluster cluster, History h) {
         h.meta.put("logs.source", "client");
         for (int node = 1; node <= cluster.nodes(); node++) {
-            long commit = -1;
-            for (History.Observation o : h.observations()) {
-                if (o.node() == node && o.reachable()) {
-                    commit = o.commitIndex();
-                }
-            }
+            long commit = lastCommitIndex(h, node);
             List<History.Entry> entries = new ArrayList<>();
             try (LogClient client = LogClient.builder("127.0.0.1:" + cluster.realAddress(node).getPort())
                     .connectTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(30)).build();
@@ -175,29 +170,44 @@ final class FaultRun {
 
     /**
      * Replaces the logs read through the client by the stopped nodes' journals (every entry, no-ops
-     * included), keeping each node's last reported commit index. If any journal cannot be read, the client
-     * logs stay and a note says why.
+     * included), each with the node's last reported commit index. Only if every journal is read do the final
+     * logs come from the journals ({@code logs.source=journal}); otherwise the client logs stay, the reason
+     * goes to {@code logs.problem}, and the final-logs check fails on it.
      */
     private static void readJournals(Cluster cluster, History h) {
         List<History.NodeLog> fromJournal = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (int node = 1; node <= cluster.nodes(); node++) {
-            History.NodeLog viaClient = h.logs().get(node);
             Path dir = JournalLogs.findJournal(cluster.dataDir(node));
-            if (viaClient == null || dir == null) {
-                h.note(System.nanoTime(), "node " + node + ": " + (dir == null ? "no journal found in " + cluster.dataDir(node)
-                    : "no commit index known") + "; final logs stay as read through the client");
-                return;
+            if (dir == null) {
+                problems.add("node " + node + ": no journal found in " + cluster.dataDir(node));
+                continue;
             }
             try {
-                fromJournal.add(new History.NodeLog(node, viaClient.commitIndex(), JournalLogs.read(dir)));
+                fromJournal.add(new History.NodeLog(node, lastCommitIndex(h, node), JournalLogs.read(dir)));
             } catch (RuntimeException e) {
-                h.note(System.nanoTime(), "node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e)
-                    + "; final logs stay as read through the client");
-                return;
+                problems.add("node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e));
             }
+        }
+        if (!problems.isEmpty()) {
+            String problem = String.join("; ", problems);
+            h.meta.put("logs.problem", problem);
+            h.note(System.nanoTime(), problem + "; final logs stay as read through the client");
+            return;
         }
         fromJournal.forEach(h::log);
         h.meta.put("logs.source", "journal");
+    }
+
+    /** The commit index the node last reported to a status poll, or -1 if it never answered. */
+    private static long lastCommitIndex(History h, int node) {
+        long commit = -1;
+        for (History.Observation o : h.observations()) {
+            if (o.node() == node && o.reachable()) {
+                commit = o.commitIndex();
+            }
+        }
+        return commit;
     }
 
     private static Result finish(History h, Path dir) {
