@@ -89,6 +89,7 @@ final class Checker {
         out.add(realTimeOrder());
         out.add(nodesAgree());
         out.add(consumersSawPrefix());
+        out.add(consumersCaughtUp());
         out.add(oneLeaderPerTerm());
         out.add(settled());
         return out;
@@ -290,6 +291,47 @@ final class Checker {
         });
         return new Verdict("consumers-prefix", "every consumer saw a gap-free, duplicate-free prefix of the final log", v,
             summary.toString());
+    }
+
+    /**
+     * Every consumer's tail ran until the run closed it and handed over the final log's last committed data
+     * entry: a consumer that stopped early, or whose tail failed, would pass the prefix check on what it saw.
+     */
+    Verdict consumersCaughtUp() {
+        History.Entry last = null;
+        for (History.Entry e : reference.values()) {
+            if (e.type() == EntryType.DATA) {
+                last = e;
+            }
+        }
+        String lastKey = last == null ? null : Payloads.decode(last.bytes());
+        Map<Integer, History.TailFailure> failures = history.tailFailures();
+        List<String> v = new ArrayList<>();
+        for (Map.Entry<Integer, List<History.Seen>> c : history.seenByConsumer().entrySet()) {
+            int consumer = c.getKey();
+            History.TailFailure f = failures.get(consumer);
+            if (f != null) {
+                v.add("consumer " + consumer + "'s tail failed: " + f.why());
+            }
+            if (last == null) {
+                continue;
+            }
+            long index = last.index();
+            boolean reached = c.getValue().stream().anyMatch(s -> s.index() == index && s.key().equals(lastKey));
+            if (!reached) {
+                History.Seen end = c.getValue().isEmpty() ? null : c.getValue().get(c.getValue().size() - 1);
+                v.add("consumer " + consumer + " never got the last committed data entry " + lastKey + "@" + index
+                    + " (its last was " + (end == null ? "nothing" : end.key() + "@" + end.index()) + ")");
+            }
+        }
+        if (history.seenByConsumer().isEmpty()) {
+            v.add("no consumer ran");
+        }
+        if (last == null) {
+            v.add("the committed log holds no data entry");
+        }
+        return new Verdict("consumers-caught-up", "every consumer's tail ran without failing and reached the final log's last "
+            + "committed data entry", v, last == null ? "" : "last data entry " + lastKey + "@" + last.index());
     }
 
     Verdict oneLeaderPerTerm() {
