@@ -81,6 +81,7 @@ final class Checker {
 
     List<Verdict> checkAll() {
         List<Verdict> out = new ArrayList<>();
+        out.add(writesProgressed());
         out.add(finalLogsPresent());
         out.add(referenceContiguous());
         out.add(ackedAtTheirIndex());
@@ -113,6 +114,37 @@ final class Checker {
             }
         }
         return keys;
+    }
+
+    /**
+     * The workload really ran: at least {@code acks.min} appends acknowledged over the run, and at least
+     * {@code acks.min.after.heal} of those invoked after the last fault was healed (the cluster took writes
+     * again). Without this, an idle or broken workload would pass every other check on an empty history.
+     */
+    Verdict writesProgressed() {
+        List<History.Op> acked = history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).toList();
+        long min = history.metaLong("acks.min", 1);
+        long minAfterHeal = history.metaLong("acks.min.after.heal", 1);
+        List<String> v = new ArrayList<>();
+        if (acked.size() < min) {
+            v.add("only " + acked.size() + " of " + history.ops().size() + " appends were acknowledged; at least " + min
+                + " were expected");
+        }
+        String healed = history.meta.get("t.healed");
+        long afterHeal = 0;
+        if (healed == null) {
+            v.add("no heal time recorded: whether the cluster took writes after the faults is unknown");
+        } else {
+            long t = Long.parseLong(healed);
+            afterHeal = acked.stream().filter(o -> o.invokeNanos >= t).count();
+            if (afterHeal < minAfterHeal) {
+                v.add("only " + afterHeal + " appends invoked after the last fault was healed were acknowledged; at least "
+                    + minAfterHeal + " were expected: the cluster did not recover for writes");
+            }
+        }
+        return new Verdict("writes-progressed", "appends were acknowledged during the run and again after the last fault was healed",
+            v, acked.size() + " acknowledged (at least " + min + " expected), " + afterHeal + " of them invoked after healing (at least "
+                + minAfterHeal + ")");
     }
 
     private boolean logsFromJournals() {

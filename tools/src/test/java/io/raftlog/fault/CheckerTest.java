@@ -23,6 +23,9 @@ class CheckerTest {
         h.meta.put("nodes", "3");
         h.meta.put("settled", "true");
         h.meta.put("logs.source", "journal");
+        h.meta.put("acks.min", "5");
+        h.meta.put("acks.min.after.heal", "2");
+        h.meta.put("t.healed", "1040"); // p1-c2..p1-c4 were invoked after the heal
         List<History.Entry> log = new ArrayList<>();
         log.add(new History.Entry(1, EntryType.NOOP, new byte[0]));
         long t = 1000;
@@ -87,6 +90,27 @@ class CheckerTest {
     @Test
     void missingNodeLogFails() {
         assertFails("final-logs", h -> h.meta.put("nodes", "5"));
+    }
+
+    @Test
+    void tooFewAcknowledgedAppendsFail() {
+        assertFails("writes-progressed", h -> h.meta.put("acks.min", "6"));
+    }
+
+    @Test
+    void anIdleWorkloadFails() {
+        History h = new History();
+        h.meta.put("t.healed", "0");
+        assertThat(verdict(h, "writes-progressed").violations()).hasSize(2);
+    }
+
+    @Test
+    void noAppendAcknowledgedAfterTheHealFails() {
+        // Only p1-c4 was invoked after this heal: one acknowledgement, two expected.
+        assertFails("writes-progressed", h -> h.meta.put("t.healed", "1070"));
+        // Nothing acknowledged was invoked after this one.
+        assertFails("writes-progressed", h -> h.meta.put("t.healed", "1081"));
+        assertFails("writes-progressed", h -> h.meta.remove("t.healed"));
     }
 
     @Test

@@ -39,6 +39,10 @@ final class FaultRun {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration CONSUMER_CATCH_UP = Duration.ofSeconds(20);
+    /** Appends acknowledged over the run, at least: this share of what the producers' pace invokes in the fault phase. */
+    static final int MIN_ACKED_PERCENT = 10;
+    /** Appends invoked after healing that must be acknowledged, per producer, before producing stops. */
+    static final int ACKS_AFTER_HEAL_PER_PRODUCER = 10;
 
     private FaultRun() {
     }
@@ -52,6 +56,10 @@ final class FaultRun {
         h.meta.put("fsync", c.fsync());
         h.meta.put("workload", c.workload().toString());
         h.meta.put("opening", String.join(",", c.first().stream().map(n -> n.label).toList()));
+        long paced = (long) c.workload().producers() * c.workload().ratePerProducer() * c.duration().toMillis() / 1000;
+        h.meta.put("acks.min", Long.toString(Math.max(1, paced * MIN_ACKED_PERCENT / 100)));
+        long afterHeal = Math.max(1, (long) c.workload().producers() * ACKS_AFTER_HEAL_PER_PRODUCER);
+        h.meta.put("acks.min.after.heal", Long.toString(afterHeal));
         Schedule schedule = Schedule.generate(c.seed(), c.duration().toMillis(), c.first());
         Files.writeString(c.dir().resolve("schedule.txt"), schedule.toString());
 
@@ -74,6 +82,12 @@ final class FaultRun {
                     healed = System.nanoTime();
                     h.meta.put("t.healed", Long.toString(healed));
                     h.note(healed, "healed: every link passes, every node runs");
+                    // The cluster must take writes again: keep producing until enough appends invoked after
+                    // the heal are acknowledged (the workload check fails the run if they never are).
+                    long since = healed;
+                    boolean recovered = Await.holdsWithin(SETTLE_TIMEOUT, () -> workload.acknowledgedInvokedSince(since) >= afterHeal);
+                    h.note(System.nanoTime(), (recovered ? "" : "after " + SETTLE_TIMEOUT.toSeconds() + " s, only ")
+                        + workload.acknowledgedInvokedSince(since) + " appends invoked after healing acknowledged; producing stops");
                     workload.stopProducing();
                     settle(c, cluster, observer, workload, h, healed);
                     collectFinalLogs(cluster, h);

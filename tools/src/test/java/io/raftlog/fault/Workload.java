@@ -154,6 +154,11 @@ final class Workload implements AutoCloseable {
         }
     }
 
+    /** Appends invoked at or after {@code nanos} ({@link System#nanoTime()}) that were acknowledged so far. */
+    long acknowledgedInvokedSince(long nanos) {
+        return history.ops().stream().filter(o -> o.invokeNanos >= nanos && o.outcome == History.Outcome.OK).count();
+    }
+
     int outstanding() {
         return outstanding.get();
     }
