@@ -42,7 +42,14 @@ class ChronicleJournalCrashTest {
                 int[] seen = {0};
                 // ("D 0" does not count: the child prints it before it has written anything, and a journal
                 // killed before its first write has no files for the checks below.)
-                child.awaitLine(l -> l.startsWith("D ") && !l.equals("D 0") && ++seen[0] >= wantedDurableReports, 20_000);
+                boolean reported = child.awaitLine(l -> l.startsWith("D ") && !l.equals("D 0") && ++seen[0] >= wantedDurableReports,
+                    20_000);
+                // The kill must land in a running child after the reports it waited for, not after a timeout or
+                // on a child that died on its own.
+                assertThat(reported).as("round %d: %d durable reports before the kill (seed %d); stderr: %s", round,
+                    wantedDurableReports, seed, ChildJvm.readQuietly(stderr)).isTrue();
+                assertThat(child.process.isAlive()).as("round %d: the child runs when killed (seed %d); stderr: %s", round, seed,
+                    ChildJvm.readQuietly(stderr)).isTrue();
                 lines = child.kill();
             }
             for (String line : lines) {
@@ -73,7 +80,7 @@ class ChronicleJournalCrashTest {
                 while (from <= durableUpTo) {
                     // Only up to the durable point: beyond it may lie entries the child wrote but was killed
                     // before announcing, which the model cannot know.
-                    from += j.read(from, (int) Math.min(1000, durableUpTo - from + 1), Long.MAX_VALUE, c);
+                    from += readSome(j, from, (int) Math.min(1000, durableUpTo - from + 1), c, round, seed);
                 }
                 for (Entries.Read r : c.reads) {
                     long term = model.get(r.index());
@@ -86,7 +93,7 @@ class ChronicleJournalCrashTest {
                 model.tailMap(j.lastIndex(), false).clear();
                 Entries.Collector beyond = new Entries.Collector();
                 for (long i = durableUpTo + 1; i <= j.lastIndex(); ) {
-                    i += j.read(i, 1000, Long.MAX_VALUE, beyond);
+                    i += readSome(j, i, 1000, beyond, round, seed);
                 }
                 for (Entries.Read r : beyond.reads) {
                     assertThat(r.payload()).as("surviving entry %d is whole, round %d seed %d", r.index(), round, seed)
@@ -98,5 +105,13 @@ class ChronicleJournalCrashTest {
                 .as("verify after round %d, seed %d", round, seed).isEmpty();
         }
         assertThat(durableUpTo).as("the child made progress").isGreaterThan(0);
+    }
+
+    /** Reads up to {@code max} entries from {@code from}; fails rather than loop forever if none comes back. */
+    private static int readSome(ChronicleJournal j, long from, int max, Entries.Collector into, int round, long seed) {
+        int n = j.read(from, max, Long.MAX_VALUE, into);
+        assertThat(n).as("entries read from index %d (last index %d), round %d, seed %d", from, j.lastIndex(), round, seed)
+            .isPositive();
+        return n;
     }
 }
