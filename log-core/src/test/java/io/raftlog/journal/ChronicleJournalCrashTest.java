@@ -10,9 +10,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.raftlog.testing.Seeds;
+
 /**
- * A real process appends with fsync=batch and reports each durable index; we SIGKILL it at seeded random
- * moments, reopen, and check that every entry it reported durable is there with the right term and bytes,
+ * A real process appends with fsync=batch and reports each durable index; we SIGKILL it after a seeded random
+ * number of those reports (where exactly the kill lands is timing: each round prints it), reopen, and check that every entry it reported durable is there with the right term and bytes,
  * and that the journal verifies. Several rounds on the same directory, so recovery runs on what the previous
  * recovery left. (SIGKILL keeps the page cache, so this checks the process-crash path: torn Chronicle
  * writes, lost in-memory state, truncation records; power loss is modelled by the damaged-file tests.)
@@ -25,7 +27,7 @@ class ChronicleJournalCrashTest {
     @Test
     void everyEntryReportedDurableSurvivesSigkillAtRandomMoments() throws Exception {
         long seed = Long.getLong("journal.seed", System.nanoTime());
-        System.out.println("everyEntryReportedDurableSurvivesSigkillAtRandomMoments seed=" + seed + " (-Djournal.seed to replay)");
+        Seeds.print("everyEntryReportedDurableSurvivesSigkillAtRandomMoments", seed, "journal.seed");
         SplittableRandom random = new SplittableRandom(seed);
         Path dir = tmp.resolve("journal");
         // What the child said: index -> term of the entry (A lines, cut by T lines), and how far it is durable.
@@ -51,6 +53,9 @@ class ChronicleJournalCrashTest {
                 assertThat(child.process.isAlive()).as("round %d: the child runs when killed (seed %d); stderr: %s", round, seed,
                     ChildJvm.readQuietly(stderr)).isTrue();
                 lines = child.kill();
+                // Where the kill landed is timing, not the seed: say it, for a failure that does not come back.
+                System.out.println("round " + round + ": killed after " + wantedDurableReports + " durable reports, "
+                    + lines.size() + " lines printed, the last " + (lines.isEmpty() ? "none" : "'" + lines.get(lines.size() - 1) + "'"));
             }
             for (String line : lines) {
                 String[] f = line.split(" ");
