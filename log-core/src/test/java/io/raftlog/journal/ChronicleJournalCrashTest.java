@@ -10,9 +10,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.raftlog.testing.Seeds;
+
 /**
- * A real process appends with fsync=batch and reports each durable index; we SIGKILL it at seeded random
- * moments, reopen, and check that every entry it reported durable is there with the right term and bytes,
+ * A real process appends with fsync=batch and reports each durable index; we SIGKILL it after a seeded random
+ * number of those reports (where exactly the kill lands is timing: each round prints it), reopen, and check that every entry it reported durable is there with the right term and bytes,
  * and that the journal verifies. Several rounds on the same directory, so recovery runs on what the previous
  * recovery left. (SIGKILL keeps the page cache, so this checks the process-crash path: torn Chronicle
  * writes, lost in-memory state, truncation records; power loss is modelled by the damaged-file tests.)
@@ -25,7 +27,7 @@ class ChronicleJournalCrashTest {
     @Test
     void everyEntryReportedDurableSurvivesSigkillAtRandomMoments() throws Exception {
         long seed = Long.getLong("journal.seed", System.nanoTime());
-        System.out.println("everyEntryReportedDurableSurvivesSigkillAtRandomMoments seed=" + seed + " (-Djournal.seed to replay)");
+        Seeds.print("everyEntryReportedDurableSurvivesSigkillAtRandomMoments", seed, "journal.seed");
         SplittableRandom random = new SplittableRandom(seed);
         Path dir = tmp.resolve("journal");
         // What the child said: index -> term of the entry (A lines, cut by T lines), and how far it is durable.
@@ -42,8 +44,18 @@ class ChronicleJournalCrashTest {
                 int[] seen = {0};
                 // ("D 0" does not count: the child prints it before it has written anything, and a journal
                 // killed before its first write has no files for the checks below.)
-                child.awaitLine(l -> l.startsWith("D ") && !l.equals("D 0") && ++seen[0] >= wantedDurableReports, 20_000);
+                boolean reported = child.awaitLine(l -> l.startsWith("D ") && !l.equals("D 0") && ++seen[0] >= wantedDurableReports,
+                    20_000);
+                // The kill must land in a running child after the reports it waited for, not after a timeout or
+                // on a child that died on its own.
+                assertThat(reported).as("round %d: %d durable reports before the kill (seed %d); stderr: %s", round,
+                    wantedDurableReports, seed, ChildJvm.readQuietly(stderr)).isTrue();
+                assertThat(child.process.isAlive()).as("round %d: the child runs when killed (seed %d); stderr: %s", round, seed,
+                    ChildJvm.readQuietly(stderr)).isTrue();
                 lines = child.kill();
+                // Where the kill landed is timing, not the seed: say it, for a failure that does not come back.
+                System.out.println("round " + round + ": killed after " + wantedDurableReports + " durable reports, "
+                    + lines.size() + " lines printed, the last " + (lines.isEmpty() ? "none" : "'" + lines.get(lines.size() - 1) + "'"));
             }
             for (String line : lines) {
                 String[] f = line.split(" ");
@@ -73,7 +85,7 @@ class ChronicleJournalCrashTest {
                 while (from <= durableUpTo) {
                     // Only up to the durable point: beyond it may lie entries the child wrote but was killed
                     // before announcing, which the model cannot know.
-                    from += j.read(from, (int) Math.min(1000, durableUpTo - from + 1), Long.MAX_VALUE, c);
+                    from += readSome(j, from, (int) Math.min(1000, durableUpTo - from + 1), c, round, seed);
                 }
                 for (Entries.Read r : c.reads) {
                     long term = model.get(r.index());
@@ -86,7 +98,7 @@ class ChronicleJournalCrashTest {
                 model.tailMap(j.lastIndex(), false).clear();
                 Entries.Collector beyond = new Entries.Collector();
                 for (long i = durableUpTo + 1; i <= j.lastIndex(); ) {
-                    i += j.read(i, 1000, Long.MAX_VALUE, beyond);
+                    i += readSome(j, i, 1000, beyond, round, seed);
                 }
                 for (Entries.Read r : beyond.reads) {
                     assertThat(r.payload()).as("surviving entry %d is whole, round %d seed %d", r.index(), round, seed)
@@ -98,5 +110,13 @@ class ChronicleJournalCrashTest {
                 .as("verify after round %d, seed %d", round, seed).isEmpty();
         }
         assertThat(durableUpTo).as("the child made progress").isGreaterThan(0);
+    }
+
+    /** Reads up to {@code max} entries from {@code from}; fails rather than loop forever if none comes back. */
+    private static int readSome(ChronicleJournal j, long from, int max, Entries.Collector into, int round, long seed) {
+        int n = j.read(from, max, Long.MAX_VALUE, into);
+        assertThat(n).as("entries read from index %d (last index %d), round %d, seed %d", from, j.lastIndex(), round, seed)
+            .isPositive();
+        return n;
     }
 }

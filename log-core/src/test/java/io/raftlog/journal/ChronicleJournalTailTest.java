@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.raftlog.testing.Seeds;
+
 /**
  * The tail files ({@link TailWal}) under fsync=batch: a flush forces them rather than the mapped cycle files,
  * so they must bring back at the next open whatever the cycle files lost.
@@ -307,8 +309,7 @@ class ChronicleJournalTailTest {
     @Test
     void tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly() throws Exception {
         long seed = Long.getLong("tail.seed", System.nanoTime());
-        System.out.println("tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly seed=" + seed
-            + " (-Dtail.seed to replay)");
+        Seeds.print("tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly", seed, "tail.seed");
         SplittableRandom random = new SplittableRandom(seed);
         startWithForcedCopy(10);
         AtomicBoolean stop = new AtomicBoolean();
@@ -351,7 +352,7 @@ class ChronicleJournalTailTest {
     @Test
     void tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad() throws Exception {
         long seed = Long.getLong("tail.seed", System.nanoTime());
-        System.out.println("tailFilesCopiedAtAnyMoment... seed=" + seed + " (-Dtail.seed to replay)");
+        Seeds.print("tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad", seed, "tail.seed");
         SplittableRandom random = new SplittableRandom(seed);
         startWithForcedCopy(10);
         Map<Long, Long> termStart = new ConcurrentHashMap<>();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.raftlog.raft.HardState;
+import io.raftlog.testing.Seeds;
 
 class FileHardStateStoreTest {
 
@@ -68,7 +69,7 @@ class FileHardStateStoreTest {
     @Test
     void aNodeNeverVotesTwiceInATermAcrossSigkill() throws Exception {
         long seed = Long.getLong("journal.seed", System.nanoTime());
-        System.out.println("aNodeNeverVotesTwiceInATermAcrossSigkill seed=" + seed + " (-Djournal.seed to replay)");
+        Seeds.print("aNodeNeverVotesTwiceInATermAcrossSigkill", seed, "journal.seed");
         SplittableRandom random = new SplittableRandom(seed);
         Path file = dir.resolve("hardstate");
         Map<Long, Integer> votes = new HashMap<>();
@@ -82,6 +83,8 @@ class FileHardStateStoreTest {
                 boolean voted = child.awaitLine(l -> l.startsWith("VOTE") && ++seen[0] >= wanted, 60_000);
                 assertThat(voted).as("child voted; stderr: %s", ChildJvm.readQuietly(stderr)).isTrue();
                 lines = child.kill();
+                System.out.println("round " + round + ": killed after " + wanted + " votes, " + lines.size() + " lines printed, the last "
+                    + (lines.isEmpty() ? "none" : "'" + lines.get(lines.size() - 1) + "'"));
             }
             for (String line : lines) {
                 String[] f = line.split(" ");

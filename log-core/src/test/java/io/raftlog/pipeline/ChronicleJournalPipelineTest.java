@@ -59,6 +59,7 @@ class ChronicleJournalPipelineTest {
                 Await.until("leadership", Duration.ofSeconds(10), () -> pipeline.status().role() == Role.LEADER);
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 long total = appends * (long) perAppend + 1; // plus the leader's no-op
+                AtomicLong readUpTo = new AtomicLong(); // the reader's progress: the last index it read
                 Thread fetch = new Thread(() -> {
                     long next = 1;
                     try (JournalReader reader = journal.newReader()) {
@@ -76,6 +77,7 @@ class ChronicleJournalPipelineTest {
                                     + " entries from " + from + " could be read");
                             }
                             next += n;
+                            readUpTo.set(next - 1);
                         }
                     } catch (Throwable t) {
                         failure.set(t);
@@ -99,6 +101,9 @@ class ChronicleJournalPipelineTest {
                 fetch.join(60_000);
                 assertThat(refused.get()).isNull();
                 assertThat(failure.get()).isNull();
+                // The reader stops quietly at its deadline: it must have read every entry, not just none wrongly.
+                assertThat(fetch.isAlive()).as("the reader thread ended").isFalse();
+                assertThat(readUpTo.get()).as("the last index the reader read").isEqualTo(total);
                 assertThat(pipeline.status().commitIndex()).isEqualTo(total);
                 assertThat(journal.durableIndex()).isEqualTo(total);
             } finally {

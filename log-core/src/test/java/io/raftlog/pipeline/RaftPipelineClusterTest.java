@@ -22,6 +22,7 @@ import io.raftlog.pipeline.InMemoryCluster.Node;
 import io.raftlog.pipeline.InMemoryCluster.Refused;
 import io.raftlog.raft.EntryType;
 import io.raftlog.raft.Role;
+import io.raftlog.testing.Seeds;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three pipelines in one JVM over in-memory links: the real ring, raft thread, flusher and ticker, only
- * the sockets and the disk replaced. Seeded (-Draftlog.seed=N replays a failure's seed).
+ * the sockets and the disk replaced. Seeded: -Draftlog.seed=N replays a failure's inputs, not its thread interleaving.
  */
 class RaftPipelineClusterTest {
     private static final long SEED = Long.getLong("raftlog.seed", System.nanoTime());
@@ -84,6 +85,8 @@ class RaftPipelineClusterTest {
                     acked.put(inFlightBatches.get(i), a);
                 }
             }
+            System.out.println("stopped leader node " + leader.id + " with " + inFlight.size() + " appends in flight, "
+                + inFlightBatches.stream().filter(acked::containsKey).count() + " of them acknowledged by it");
             Node newLeader = awaitLeader(cluster);
             assertThat(newLeader).isNotSameAs(leader);
             // Retried newest first, as a windowed client may: sequences reach the new leader out of order.
@@ -326,7 +329,7 @@ class RaftPipelineClusterTest {
     }
 
     private static void printSeed() {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + ")");
+        Seeds.print("RaftPipelineClusterTest", SEED, "raftlog.seed");
     }
 
     private static Node aFollowerOf(InMemoryCluster cluster, Node leader) {

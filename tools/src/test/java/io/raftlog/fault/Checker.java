@@ -81,15 +81,16 @@ final class Checker {
 
     List<Verdict> checkAll() {
         List<Verdict> out = new ArrayList<>();
+        out.add(writesProgressed());
         out.add(finalLogsPresent());
         out.add(referenceContiguous());
         out.add(ackedAtTheirIndex());
         out.add(noDuplicates());
         out.add(noPhantoms());
-        out.add(failedAbsent());
         out.add(realTimeOrder());
         out.add(nodesAgree());
         out.add(consumersSawPrefix());
+        out.add(consumersCaughtUp());
         out.add(oneLeaderPerTerm());
         out.add(settled());
         return out;
@@ -115,24 +116,64 @@ final class Checker {
         return keys;
     }
 
+    /**
+     * The workload really ran: at least {@code acks.min} appends acknowledged over the run, and at least
+     * {@code acks.min.after.heal} of those invoked after the last fault was healed (the cluster took writes
+     * again). Without this, an idle or broken workload would pass every other check on an empty history.
+     */
+    Verdict writesProgressed() {
+        List<History.Op> acked = history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).toList();
+        long min = history.metaLong("acks.min", 1);
+        long minAfterHeal = history.metaLong("acks.min.after.heal", 1);
+        List<String> v = new ArrayList<>();
+        if (acked.size() < min) {
+            v.add("only " + acked.size() + " of " + history.ops().size() + " appends were acknowledged; at least " + min
+                + " were expected");
+        }
+        String healed = history.meta.get("t.healed");
+        long afterHeal = 0;
+        if (healed == null) {
+            v.add("no heal time recorded: whether the cluster took writes after the faults is unknown");
+        } else {
+            long t = Long.parseLong(healed);
+            afterHeal = acked.stream().filter(o -> o.invokeNanos >= t).count();
+            if (afterHeal < minAfterHeal) {
+                v.add("only " + afterHeal + " appends invoked after the last fault was healed were acknowledged; at least "
+                    + minAfterHeal + " were expected: the cluster did not recover for writes");
+            }
+        }
+        return new Verdict("writes-progressed", "appends were acknowledged during the run and again after the last fault was healed",
+            v, acked.size() + " acknowledged (at least " + min + " expected), " + afterHeal + " of them invoked after healing (at least "
+                + minAfterHeal + ")");
+    }
+
+    private boolean logsFromJournals() {
+        return "journal".equals(history.meta.get("logs.source"));
+    }
+
     Verdict finalLogsPresent() {
         List<String> v = new ArrayList<>();
         int nodes = (int) history.metaLong("nodes", history.logs().size());
         if (history.logs().size() < nodes) {
             v.add("final logs of only " + history.logs().size() + " of " + nodes + " nodes were collected");
         }
+        if (!logsFromJournals()) {
+            v.add("the final logs were not read from the journals (source: " + history.meta.getOrDefault("logs.source", "none")
+                + "; " + history.meta.getOrDefault("logs.problem", "no reason recorded") + ")");
+        }
         if (referenceCommit < 0) {
             v.add("no node reported a commit index");
         }
-        return new Verdict("final-logs", "every node's final log was read", v,
+        return new Verdict("final-logs", "every node's final log was read from its journal", v,
             history.logs().size() + " logs, reference node " + referenceNode + " commit index " + referenceCommit);
     }
 
     Verdict referenceContiguous() {
         List<String> v = new ArrayList<>();
-        if ("client".equals(history.meta.get("logs.source"))) {
-            return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v,
-                "not applicable: the final logs were read through the client, which skips no-op entries");
+        if (!logsFromJournals()) {
+            // Logs read through the client lack the no-op entries: holes cannot be told from no-ops.
+            v.add("not checked: the final logs were not read from the journals, and the client skips no-op entries");
+            return new Verdict("log-contiguous", "the committed log has an entry at every index up to the commit index", v, "");
         }
         long expect = 1;
         for (long idx : reference.keySet()) {
@@ -197,22 +238,6 @@ final class Checker {
             }
         }
         return new Verdict("no-phantoms", "no entry appears that was never appended", v, "");
-    }
-
-    Verdict failedAbsent() {
-        Map<String, List<Long>> keys = referenceKeys();
-        List<String> v = new ArrayList<>();
-        int failed = 0;
-        for (History.Op op : history.ops()) {
-            if (op.outcome == History.Outcome.FAILED) {
-                failed++;
-                if (keys.containsKey(op.key)) {
-                    v.add(op + " was reported as definitely failed but is in the log at " + keys.get(op.key));
-                }
-            }
-        }
-        return new Verdict("failed-absent", "an append reported as definitely failed is not in the log", v,
-            failed + " definite failures");
     }
 
     /**
@@ -298,6 +323,47 @@ final class Checker {
         });
         return new Verdict("consumers-prefix", "every consumer saw a gap-free, duplicate-free prefix of the final log", v,
             summary.toString());
+    }
+
+    /**
+     * Every consumer's tail ran until the run closed it and handed over the final log's last committed data
+     * entry: a consumer that stopped early, or whose tail failed, would pass the prefix check on what it saw.
+     */
+    Verdict consumersCaughtUp() {
+        History.Entry last = null;
+        for (History.Entry e : reference.values()) {
+            if (e.type() == EntryType.DATA) {
+                last = e;
+            }
+        }
+        String lastKey = last == null ? null : Payloads.decode(last.bytes());
+        Map<Integer, History.TailFailure> failures = history.tailFailures();
+        List<String> v = new ArrayList<>();
+        for (Map.Entry<Integer, List<History.Seen>> c : history.seenByConsumer().entrySet()) {
+            int consumer = c.getKey();
+            History.TailFailure f = failures.get(consumer);
+            if (f != null) {
+                v.add("consumer " + consumer + "'s tail failed: " + f.why());
+            }
+            if (last == null) {
+                continue;
+            }
+            long index = last.index();
+            boolean reached = c.getValue().stream().anyMatch(s -> s.index() == index && s.key().equals(lastKey));
+            if (!reached) {
+                History.Seen end = c.getValue().isEmpty() ? null : c.getValue().get(c.getValue().size() - 1);
+                v.add("consumer " + consumer + " never got the last committed data entry " + lastKey + "@" + index
+                    + " (its last was " + (end == null ? "nothing" : end.key() + "@" + end.index()) + ")");
+            }
+        }
+        if (history.seenByConsumer().isEmpty()) {
+            v.add("no consumer ran");
+        }
+        if (last == null) {
+            v.add("the committed log holds no data entry");
+        }
+        return new Verdict("consumers-caught-up", "every consumer's tail ran without failing and reached the final log's last "
+            + "committed data entry", v, last == null ? "" : "last data entry " + lastKey + "@" + last.index());
     }
 
     Verdict oneLeaderPerTerm() {

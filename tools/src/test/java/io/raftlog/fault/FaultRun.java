@@ -39,6 +39,10 @@ final class FaultRun {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration CONSUMER_CATCH_UP = Duration.ofSeconds(20);
+    /** Appends acknowledged over the run, at least: this share of what the producers' pace invokes in the fault phase. */
+    static final int MIN_ACKED_PERCENT = 10;
+    /** Appends invoked after healing that must be acknowledged, per producer, before producing stops. */
+    static final int ACKS_AFTER_HEAL_PER_PRODUCER = 10;
 
     private FaultRun() {
     }
@@ -52,6 +56,10 @@ final class FaultRun {
         h.meta.put("fsync", c.fsync());
         h.meta.put("workload", c.workload().toString());
         h.meta.put("opening", String.join(",", c.first().stream().map(n -> n.label).toList()));
+        long paced = (long) c.workload().producers() * c.workload().ratePerProducer() * c.duration().toMillis() / 1000;
+        h.meta.put("acks.min", Long.toString(Math.max(1, paced * MIN_ACKED_PERCENT / 100)));
+        long afterHeal = Math.max(1, (long) c.workload().producers() * ACKS_AFTER_HEAL_PER_PRODUCER);
+        h.meta.put("acks.min.after.heal", Long.toString(afterHeal));
         Schedule schedule = Schedule.generate(c.seed(), c.duration().toMillis(), c.first());
         Files.writeString(c.dir().resolve("schedule.txt"), schedule.toString());
 
@@ -74,6 +82,12 @@ final class FaultRun {
                     healed = System.nanoTime();
                     h.meta.put("t.healed", Long.toString(healed));
                     h.note(healed, "healed: every link passes, every node runs");
+                    // The cluster must take writes again: keep producing until enough appends invoked after
+                    // the heal are acknowledged (the workload check fails the run if they never are).
+                    long since = healed;
+                    boolean recovered = Await.holdsWithin(SETTLE_TIMEOUT, () -> workload.acknowledgedInvokedSince(since) >= afterHeal);
+                    h.note(System.nanoTime(), (recovered ? "" : "after " + SETTLE_TIMEOUT.toSeconds() + " s, only ")
+                        + workload.acknowledgedInvokedSince(since) + " appends invoked after healing acknowledged; producing stops");
                     workload.stopProducing();
                     settle(c, cluster, observer, workload, h, healed);
                     collectFinalLogs(cluster, h);
@@ -148,12 +162,7 @@ final class FaultRun {
     private static void collectFinalLogs(Cluster cluster, History h) {
         h.meta.put("logs.source", "client");
         for (int node = 1; node <= cluster.nodes(); node++) {
-            long commit = -1;
-            for (History.Observation o : h.observations()) {
-                if (o.node() == node && o.reachable()) {
-                    commit = o.commitIndex();
-                }
-            }
+            long commit = lastCommitIndex(h, node);
             List<History.Entry> entries = new ArrayList<>();
             try (LogClient client = LogClient.builder("127.0.0.1:" + cluster.realAddress(node).getPort())
                     .connectTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(30)).build();
@@ -175,29 +184,44 @@ final class FaultRun {
 
     /**
      * Replaces the logs read through the client by the stopped nodes' journals (every entry, no-ops
-     * included), keeping each node's last reported commit index. If any journal cannot be read, the client
-     * logs stay and a note says why.
+     * included), each with the node's last reported commit index. Only if every journal is read do the final
+     * logs come from the journals ({@code logs.source=journal}); otherwise the client logs stay, the reason
+     * goes to {@code logs.problem}, and the final-logs check fails on it.
      */
     private static void readJournals(Cluster cluster, History h) {
         List<History.NodeLog> fromJournal = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (int node = 1; node <= cluster.nodes(); node++) {
-            History.NodeLog viaClient = h.logs().get(node);
             Path dir = JournalLogs.findJournal(cluster.dataDir(node));
-            if (viaClient == null || dir == null) {
-                h.note(System.nanoTime(), "node " + node + ": " + (dir == null ? "no journal found in " + cluster.dataDir(node)
-                    : "no commit index known") + "; final logs stay as read through the client");
-                return;
+            if (dir == null) {
+                problems.add("node " + node + ": no journal found in " + cluster.dataDir(node));
+                continue;
             }
             try {
-                fromJournal.add(new History.NodeLog(node, viaClient.commitIndex(), JournalLogs.read(dir)));
+                fromJournal.add(new History.NodeLog(node, lastCommitIndex(h, node), JournalLogs.read(dir)));
             } catch (RuntimeException e) {
-                h.note(System.nanoTime(), "node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e)
-                    + "; final logs stay as read through the client");
-                return;
+                problems.add("node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e));
             }
+        }
+        if (!problems.isEmpty()) {
+            String problem = String.join("; ", problems);
+            h.meta.put("logs.problem", problem);
+            h.note(System.nanoTime(), problem + "; final logs stay as read through the client");
+            return;
         }
         fromJournal.forEach(h::log);
         h.meta.put("logs.source", "journal");
+    }
+
+    /** The commit index the node last reported to a status poll, or -1 if it never answered. */
+    private static long lastCommitIndex(History h, int node) {
+        long commit = -1;
+        for (History.Observation o : h.observations()) {
+            if (o.node() == node && o.reachable()) {
+                commit = o.commitIndex();
+            }
+        }
+        return commit;
     }
 
     private static Result finish(History h, Path dir) {

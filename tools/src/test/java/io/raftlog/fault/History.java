@@ -22,9 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class History {
 
-    enum Outcome { OK, FAILED, UNKNOWN }
+    /**
+     * OK: acknowledged at an index. UNKNOWN: not acknowledged (still outstanding, or the client gave up); it
+     * may have been appended. There is no "definitely failed": the client reports every failure as "may still
+     * commit" ({@code AppendCallback.onFailed}), with one exception type.
+     */
+    enum Outcome { OK, UNKNOWN }
 
-    /** One append. FAILED means the append definitely did not happen; UNKNOWN that it may have. */
+    /** One append. */
     static final class Op {
         final int id;
         final int producer;
@@ -50,12 +55,13 @@ final class History {
             outcome = Outcome.OK;
         }
 
-        synchronized void failed(long atNanos, boolean definite, String why) {
+        /** The client gave up on the append: it stays UNKNOWN (it may still commit), now with a completion time. */
+        synchronized void failed(long atNanos, String why) {
             if (outcome == Outcome.OK) {
                 return;
             }
             completeNanos = atNanos;
-            outcome = definite ? Outcome.FAILED : Outcome.UNKNOWN;
+            outcome = Outcome.UNKNOWN;
             error = why == null ? "" : why;
         }
 
@@ -72,6 +78,10 @@ final class History {
 
     /** An entry a consumer was handed. */
     record Seen(int consumer, long nanos, long index, String key) {
+    }
+
+    /** A consumer's tail ended on its own (it failed, or stopped before the run closed it). */
+    record TailFailure(int consumer, long nanos, String why) {
     }
 
     /** One poll of one node's status; reachable=false when the node did not answer in time. */
@@ -100,6 +110,7 @@ final class History {
     final Map<String, String> meta = new ConcurrentHashMap<>();
     private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, List<Seen>> seen = new ConcurrentHashMap<>();
+    private final Map<Integer, TailFailure> tailFailures = new ConcurrentHashMap<>();
     private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
     private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, NodeLog> logs = new ConcurrentHashMap<>();
@@ -119,6 +130,15 @@ final class History {
     /** Declares a consumer even if it never sees anything (an empty prefix is still checked). */
     void consumer(int consumer) {
         seen.computeIfAbsent(consumer, c -> Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** The consumer's tail ended before the run closed it; the first such report per consumer is kept. */
+    void tailFailed(int consumer, long nanos, String why) {
+        tailFailures.putIfAbsent(consumer, new TailFailure(consumer, nanos, why));
+    }
+
+    Map<Integer, TailFailure> tailFailures() {
+        return new TreeMap<>(tailFailures);
     }
 
     void observe(Observation o) {
@@ -214,6 +234,9 @@ final class History {
             for (int c : seenByConsumer().keySet()) {
                 line(w, "consumer", c);
             }
+            for (TailFailure f : tailFailures().values()) {
+                line(w, "tailfail", f.consumer(), f.nanos(), f.why().replace('\t', ' ').replace('\n', ' '));
+            }
             for (Observation o : observations()) {
                 line(w, "obs", o.nanos(), o.node(), o.reachable(), o.role(), o.term(), o.leaderId(), o.commitIndex());
             }
@@ -276,6 +299,7 @@ final class History {
                     }
                     case "seen" -> h.seen(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]);
                     case "consumer" -> h.consumer(Integer.parseInt(f[1]));
+                    case "tailfail" -> h.tailFailed(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]);
                     case "obs" -> h.observe(new Observation(Long.parseLong(f[1]), Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]),
                         f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7])));
                     case "inj" -> h.inject(new Injection(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]));

@@ -68,18 +68,9 @@ final class Report {
                 f.kind(), sec(f.observedNanos()), 100 * f.fraction(), f.longestWithoutNanos() / 1_000_000));
         }
 
-        long ok = 0;
-        long failed = 0;
-        long unknown = 0;
-        for (History.Op o : h.ops()) {
-            switch (o.outcome) {
-                case OK -> ok++;
-                case FAILED -> failed++;
-                default -> unknown++;
-            }
-        }
-        sb.append(String.format(Locale.ROOT, "%nAppends: %d invoked, %d ok, %d failed (definitely not appended), %d unknown (may have been)%n",
-            h.ops().size(), ok, failed, unknown));
+        long ok = h.ops().stream().filter(o -> o.outcome == History.Outcome.OK).count();
+        sb.append(String.format(Locale.ROOT, "%nAppends: %d invoked, %d ok, %d unknown (not acknowledged: may have been appended)%n",
+            h.ops().size(), ok, h.ops().size() - ok));
         h.seenByConsumer().forEach((c, s) -> sb.append("  consumer ").append(c).append(" saw ").append(s.size()).append(" entries\n"));
         for (History.Note n : h.notes()) {
             sb.append(String.format(Locale.ROOT, "  note %7.2f  %s%n", sec(n.nanos() - startNanos), n.text()));

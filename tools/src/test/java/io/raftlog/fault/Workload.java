@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * few appends outstanding each, through their own {@link LogClient} (its retries and exactly-once
  * sequences are under test too); every append is recorded at invocation and completed in the history when
  * its future completes, however late. Consumers tail from index 1, each starting at a different node
- * and failing over to the others, and record every entry they are handed.
+ * and failing over to the others, and record every entry they are handed, and their tail's failure should
+ * it end before the run closes it.
  *
  * <p>The client reports an append it gave up on as "may still commit", so such appends are recorded as
  * UNKNOWN, never as definitely failed.
@@ -35,6 +36,7 @@ final class Workload implements AutoCloseable {
     private final List<TailSubscription> tails = new ArrayList<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean producing = true;
+    private volatile boolean closing;
 
     Workload(Cluster cluster, History history, Settings settings, long seed) {
         this.cluster = cluster;
@@ -60,12 +62,22 @@ final class Workload implements AutoCloseable {
             LogClient client = LogClient.builder(addressesFrom(1 + (c - 1) % cluster.nodes()))
                 .connectTimeout(Duration.ofMillis(500)).timeout(Duration.ofMinutes(10)).build();
             clients.add(client);
-            tails.add(client.tail(1, (index, buffer, offset, length) -> {
+            TailSubscription tail = client.tail(1, (index, buffer, offset, length) -> {
                 byte[] b = new byte[length];
                 buffer.getBytes(offset, b);
                 String key = Payloads.decode(b);
                 history.seen(consumer, System.nanoTime(), index, key == null ? "<undecodable:" + length + ">" : key);
-            }));
+            });
+            tails.add(tail);
+            // A following tail ends only when closed: one that ends before is a consumer that stopped reading.
+            tail.done().whenComplete((ignored, error) -> {
+                if (error != null) {
+                    history.tailFailed(consumer, System.nanoTime(), oneLine(error));
+                } else if (!closing) {
+                    history.tailFailed(consumer, System.nanoTime(), "the tail ended before the run closed it, at index "
+                        + tail.nextIndex());
+                }
+            });
         }
         for (int p = 1; p <= settings.producers(); p++) {
             int producer = p;
@@ -117,7 +129,7 @@ final class Workload implements AutoCloseable {
                 if (error == null) {
                     op.ok(now, index);
                 } else {
-                    op.failed(now, false, oneLine(error));
+                    op.failed(now, oneLine(error));
                 }
                 outstanding.decrementAndGet();
                 window.release();
@@ -142,6 +154,11 @@ final class Workload implements AutoCloseable {
         }
     }
 
+    /** Appends invoked at or after {@code nanos} ({@link System#nanoTime()}) that were acknowledged so far. */
+    long acknowledgedInvokedSince(long nanos) {
+        return history.ops().stream().filter(o -> o.invokeNanos >= nanos && o.outcome == History.Outcome.OK).count();
+    }
+
     int outstanding() {
         return outstanding.get();
     }
@@ -154,6 +171,7 @@ final class Workload implements AutoCloseable {
     @Override
     public void close() {
         producing = false;
+        closing = true;
         tails.forEach(TailSubscription::close);
         clients.forEach(LogClient::close);
     }

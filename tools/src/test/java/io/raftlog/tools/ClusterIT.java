@@ -7,12 +7,16 @@ import io.raftlog.net.client.LogEntry;
 import io.raftlog.net.client.NodeStatus;
 import io.raftlog.net.client.TailIterator;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three real server processes (the built jar, free loopback ports, temp dirs); the leader is killed with
- * SIGKILL while producing and restarted. Checks, through the command line and through the Java client:
+ * SIGKILL while producing (the producer is held at half its entries until the kill, and asserted running) and
+ * restarted. Checks, through the command line and through the Java client:
  * every acknowledged entry is in the tailed stream exactly once, at its acknowledged index, in index
  * order, with no gaps; retries through the leader change create no duplicates; afterwards every node's
  * journal verifies and all journals hold the same entries.
@@ -41,11 +46,15 @@ class ClusterIT {
         return l;
     }
 
-    /** Kills the current leader with SIGKILL and waits for another node to lead; returns the victim's id. */
-    private static int killLeaderAndAwaitAnother(LocalCluster c, ClusterWatch w) throws InterruptedException {
+    /**
+     * Kills the current leader with SIGKILL, runs {@code afterKill} (the test lets its producer go on), and waits for
+     * another node to lead; returns the victim's id.
+     */
+    private static int killLeaderAndAwaitAnother(LocalCluster c, ClusterWatch w, Runnable afterKill) throws InterruptedException {
         int victim = w.leader().nodeId();
         c.kill(victim);
         long killedAt = System.nanoTime();
+        afterKill.run();
         ClusterWatch.LeaderChange next = w.awaitLeader(l -> l.nodeId() != victim && l.atNanos() > killedAt, WAIT);
         assertThat(next).as("a new leader after killing node %d", victim).isNotNull();
         return victim;
@@ -65,11 +74,35 @@ class ClusterIT {
             }
             try (RaftlogProcess tail = RaftlogProcess.start("tail", "--cluster", leaderFirst.toString(), "--from-beginning",
                      "--follow", "--format", "tsv");
-                 RaftlogProcess produce = RaftlogProcess.start("produce", "--cluster", c.clientCluster(), "--count",
-                     Integer.toString(count), "--size", "64", "--print-index", "--timeout", "60s")) {
-                Await.until("the first 2000 acknowledgements", WAIT, () -> produce.out().size() >= 2000 || !produce.isAlive());
-                int victim = killLeaderAndAwaitAnother(c, w);
+                 RaftlogProcess produce = RaftlogProcess.start("produce", "--cluster", c.clientCluster(), "--print-index",
+                     "--timeout", "60s")) {
+                // produce reads its entries from stdin, fed here: the first half, then (after the kill) the rest, so
+                // it cannot have finished when the leader is killed.
+                CountDownLatch killed = new CountDownLatch(1);
+                AtomicReference<Throwable> feedFailure = new AtomicReference<>();
+                Thread feeder = new Thread(() -> {
+                    try {
+                        feed(produce, 0, count / 2);
+                        killed.await();
+                        feed(produce, count / 2, count);
+                        produce.closeInput();
+                    } catch (Throwable t) {
+                        feedFailure.set(t);
+                    }
+                }, "produce-stdin");
+                feeder.setDaemon(true);
+                feeder.start();
+                int victim;
+                try {
+                    Await.until("the first 2000 acknowledgements", WAIT, () -> produce.out().size() >= 2000 || !produce.isAlive());
+                    assertProducingAtTheKill(produce.isAlive(), produce.out().size(), count);
+                    victim = killLeaderAndAwaitAnother(c, w, killed::countDown);
+                } finally {
+                    killed.countDown();
+                }
                 c.start(victim);
+                feeder.join(WAIT.toMillis());
+                assertThat(feedFailure.get()).as("feeding produce's stdin").isNull();
                 assertThat(produce.await(120)).as("produce exit; stderr %s", produce.err()).isEqualTo(Cli.OK);
                 assertThat(produce.err()).anyMatch(l -> l.startsWith("produced " + count + " of " + count + " entries"));
 
@@ -114,17 +147,34 @@ class ClusterIT {
             awaitLeader(c, w);
             StreamCheck check = new StreamCheck();
             Producer producer = new Producer(client, 1024, (tag, index, line) -> check.acknowledged(tag, index));
+            // The second half is submitted only once the leader is killed: the kill cannot come after the end.
+            CountDownLatch killed = new CountDownLatch(1);
             Thread producing = new Thread(() -> {
                 UnsafeBuffer payload = new UnsafeBuffer(new byte[100]);
                 for (int tag = 0; tag < count; tag++) {
+                    if (tag == count / 2) {
+                        try {
+                            killed.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                     ProduceCommand.generate(payload, tag);
                     producer.submit(payload, 0, payload.capacity(), tag, null);
                 }
-            });
+            }, "producing");
+            producing.setDaemon(true);
             producing.start();
-            Await.until("5000 acknowledgements", WAIT, () -> producer.acknowledged() >= 5000 || producer.failed() > 0);
-            int victim = killLeaderAndAwaitAnother(c, w);
+            int victim;
+            try {
+                Await.until("5000 acknowledgements", WAIT, () -> producer.acknowledged() >= 5000 || producer.failed() > 0);
+                assertProducingAtTheKill(producing.isAlive(), producer.acknowledged(), count);
+                victim = killLeaderAndAwaitAnother(c, w, killed::countDown);
+            } finally {
+                killed.countDown();
+            }
             producing.join(WAIT.toMillis());
+            assertThat(producing.isAlive()).as("the producing thread finished").isFalse();
             assertThat(producer.awaitAll(WAIT)).isTrue();
             assertThat(producer.failed()).as("failed appends, first: %s", producer.firstFailure()).isZero();
             assertThat(producer.acknowledged()).isEqualTo(count);
@@ -142,6 +192,26 @@ class ClusterIT {
 
             c.start(victim);
             assertJournalsAgree(c, w);
+        }
+    }
+
+    /** The leader is about to be killed: the producer must still be running, with appends left to acknowledge. */
+    private static void assertProducingAtTheKill(boolean alive, long acknowledged, int count) {
+        assertThat(alive).as("the producer runs when the leader is killed").isTrue();
+        assertThat(acknowledged).as("acknowledgements when the leader is killed").isLessThan(count);
+    }
+
+    /** Writes the entries {@code from..to-1} to produce's stdin, a line each, as {@code produce --count} generates them. */
+    private static void feed(RaftlogProcess produce, int from, int to) throws IOException {
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        StringBuilder lines = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            ProduceCommand.generate(payload, i);
+            lines.append(new String(payload.byteArray(), StandardCharsets.US_ASCII)).append('\n');
+            if (lines.length() >= 64 * 1024 || i == to - 1) {
+                produce.write(lines.toString());
+                lines.setLength(0);
+            }
         }
     }
 

@@ -85,6 +85,18 @@ final class RaftlogProcess implements AutoCloseable {
         }
     }
 
+    /** Writes {@code text} to the process's stdin and flushes it, leaving stdin open for more. */
+    void write(String text) throws IOException {
+        var in = process.getOutputStream();
+        in.write(text.getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /** Closes the process's stdin: the end of its input. */
+    void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     int exitCode() {
         return process.exitValue();
     }

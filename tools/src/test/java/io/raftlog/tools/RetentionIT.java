@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Retention with real server processes: journal files of one second ({@code -Draftlog.journal.rollCycle=TEST_SECONDLY})
  * and {@code --retention 3s}, under a steady producer and a consumer tailing at the head. A follower is killed with SIGKILL; once the other two
  * dropped every file it would need, it is restarted and caught up by snapshot, then killed again at once and
- * restarted, and it must come back with the snapshot durable. The consumer reads every acknowledged entry
+ * restarted, and it must come back with the snapshot durable (its journal, read between that kill and the restart,
+ * already starts past what it had). The consumer reads every acknowledged entry
  * exactly once, at its index, in order; every node's journal verifies and starts where retention left it.
  */
 class RetentionIT {
@@ -73,6 +74,12 @@ class RetentionIT {
                     .as("node %d catches up by snapshot: %s%n%s", victim, w.latest(), c.tailOfLog(victim, 20)).isTrue();
                 assertThat(Files.readString(c.logFile(victim))).contains("a leader's snapshot through index");
                 c.kill(victim);
+                // From its files, before it restarts: the snapshot is on disk, so the restart cannot pass by
+                // losing it and having the leader install it again.
+                JournalInspector.Report killed = verified(c, victim);
+                assertThat(killed.ok()).as("journal of node %d killed after the snapshot: %s", victim, killed.problems()).isTrue();
+                assertThat(killed.firstIndex()).as("node %d's journal, killed right after the snapshot, starts past index %d",
+                    victim, victimLast + 1).isGreaterThan(victimLast + 1);
                 c.start(victim);
                 assertThat(w.awaitStatus(all -> caughtUpPast(all, victim, victimLast + 1), WAIT))
                     .as("node %d, killed after the snapshot, comes back past it: %s%n%s", victim, w.latest(),

@@ -36,6 +36,7 @@ import io.raftlog.net.server.RawClient.Entry;
 import io.raftlog.net.transport.TransportCounters.Counter;
 import io.raftlog.pipeline.Await;
 import io.raftlog.raft.Role;
+import io.raftlog.testing.Seeds;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +49,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Three real nodes in this JVM (Chronicle journals in temp directories, loopback TCP on free ports),
  * driven by a raw protocol client: elect, append, fetch from a follower, stop the leader, retry through
  * the new leader without duplicates, restart the old leader and see it catch up. Seeded payloads
- * (-Draftlog.seed=N replays).
+ * (-Draftlog.seed=N replays them, not the threads' interleaving).
  */
 class RaftServerClusterTest {
     private static final long SEED = Long.getLong("raftlog.seed", System.nanoTime());
@@ -143,7 +144,7 @@ class RaftServerClusterTest {
     @ParameterizedTest
     @EnumSource(Threading.class)
     void appendsCommitSurviveALeaderStopAndARestartedNodeCatchesUp(Threading mode) throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + "), threading " + mode);
+        Seeds.print("RaftServerClusterTest threading " + mode, SEED, "raftlog.seed");
         threading = mode;
         SplittableRandom random = new SplittableRandom(SEED);
         cluster = LoopbackPorts.members(3);
@@ -192,6 +193,7 @@ class RaftServerClusterTest {
 
         // Stop the leader; a new one is elected; a retry of an acknowledged batch gets the original indexes.
         int oldLeaderId = awaitLeader().config().nodeId();
+        System.out.println("stopping leader node " + oldLeaderId + " at last index " + servers.get(oldLeaderId).status().lastIndex());
         clients.close(oldLeaderId);
         servers.remove(oldLeaderId).close();
         assertThat(awaitLeader().config().nodeId()).isNotEqualTo(oldLeaderId);

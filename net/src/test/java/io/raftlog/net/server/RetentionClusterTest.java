@@ -20,6 +20,7 @@ import io.raftlog.net.server.RawClient.AppendAnswer;
 import io.raftlog.net.server.RawClient.Entry;
 import io.raftlog.pipeline.Await;
 import io.raftlog.raft.Role;
+import io.raftlog.testing.Seeds;
 
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
@@ -74,7 +75,7 @@ class RetentionClusterTest {
     @ParameterizedTest
     @EnumSource(Bound.class)
     void aFollowerBackAfterTheOthersDroppedWhatItMissedIsCaughtUpBySnapshot(Bound retention) throws Exception {
-        System.out.println("seed " + SEED + " (replay with -Draftlog.seed=" + SEED + "), retention by " + retention);
+        Seeds.print("RetentionClusterTest retention by " + retention, SEED, "raftlog.seed");
         bound = retention;
         cluster = LoopbackPorts.members(3);
         for (int id : cluster.keySet()) {
@@ -86,6 +87,7 @@ class RetentionClusterTest {
         Await.until("the follower holds what was acknowledged", WAIT,
             () -> servers.get(stoppedId).status().durableIndex() >= leader.status().commitIndex());
         long stoppedAt = servers.get(stoppedId).status().lastIndex();
+        System.out.println("stopping follower node " + stoppedId + " at last index " + stoppedAt);
         clients.close(stoppedId);
         servers.remove(stoppedId).close();
 
