@@ -6,7 +6,7 @@ import java.util.List;
  * What one seed did. {@code traceHash} digests every event, so two runs of a seed can be compared;
  * {@code trace} holds readable last events only when the run was asked to keep them.
  */
-public record SimResult(long seed, int nodes, long steps, FaultCounts faults, long commits, long acknowledged, long messages,
+public record SimResult(long seed, int nodes, int faultSteps, long steps, FaultCounts faults, long commits, long acknowledged, long messages,
                         long traceHash, InvariantViolation violation, List<String> trace) {
 
     public boolean ok() {
@@ -20,7 +20,7 @@ public record SimResult(long seed, int nodes, long steps, FaultCounts faults, lo
         }
         StringBuilder sb = new StringBuilder("VIOLATION ").append(violation.getMessage()).append('\n')
             .append("  replay: raftlog simulate --seeds 1 --seed-start ").append(seed).append(" --nodes ").append(nodes)
-            .append('\n');
+            .append(" --steps ").append(faultSteps).append('\n');
         if (!trace.isEmpty()) {
             sb.append("  last ").append(trace.size()).append(" events:\n");
             for (String line : trace) {

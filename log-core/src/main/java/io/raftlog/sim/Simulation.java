@@ -118,7 +118,7 @@ public final class Simulation {
             violation = new InvariantViolation(seed, sim.step, "a node threw " + e);
             violation.initCause(e);
         }
-        return new SimResult(seed, options.nodes(), sim.step, sim.faults(), sim.invariants.committedCount(),
+        return new SimResult(seed, options.nodes(), options.faultSteps(), sim.step, sim.faults(), sim.invariants.committedCount(),
             sim.invariants.acknowledgedCount(), sim.network.sent, sim.trace.hash(), violation, sim.trace.lines());
     }
 
