@@ -29,9 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPipeline.class);
-    /** Pooled buffers for events larger than a slot: enough for what a busy ring holds at once. */
-    private static final int LARGE_BUFFERS = 256;
-    private static final long LARGE_BUFFER_BUDGET = 64L << 20;
 
     private final PipelineConfig config;
     private final int nodeId;
@@ -72,8 +69,7 @@ public final class RaftPipeline implements AutoCloseable {
         this.nodeId = raftConfig.nodeId();
         this.journal = journal;
         int retain = config.slotRetainBytes();
-        // Buffers that grew past an append's byte limit (plus framing) are not kept.
-        this.pool = new SlotBufferPool(LARGE_BUFFERS, config.maxAppendBytes() + (64 << 10), LARGE_BUFFER_BUDGET);
+        this.pool = SlotBufferPool.forPipeline(config);
         this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain, pool), config.ringSize(),
             waitStrategy);
         this.status = new NodeStatus(nodeId, raftConfig.members());

@@ -22,6 +22,22 @@ final class SlotBufferPool {
     private final long maxPooledBytes;
     private final AtomicLong pooledBytes = new AtomicLong();
 
+    /** Buffers a pipeline keeps (enough for what a busy ring holds at once), and the bytes they may hold together. */
+    private static final int PIPELINE_BUFFERS = 256;
+    private static final long PIPELINE_BUDGET = 64L << 20;
+    private static final int SLACK_BYTES = 64 << 10;
+
+    /**
+     * The pool of a pipeline with {@code config}: buffers that grew past the largest client append's staged
+     * form are not kept (its payload bytes plus, per payload, a length and the stored entry's header:
+     * {@link PipelineEvent#reservePayloads}), nor past an AppendEntries of that size.
+     */
+    static SlotBufferPool forPipeline(PipelineConfig config) {
+        long largestAppend = config.maxAppendBytes() + (long) config.maxEntriesPerAppend() * (4 + DataEntry.HEADER_LENGTH);
+        return new SlotBufferPool(PIPELINE_BUFFERS, (int) Math.min(Integer.MAX_VALUE, largestAppend + SLACK_BYTES),
+            PIPELINE_BUDGET);
+    }
+
     SlotBufferPool(int maxBuffers, int maxBufferBytes, long maxPooledBytes) {
         this.free = new ManyToManyConcurrentArrayQueue<>(maxBuffers);
         this.maxBufferBytes = maxBufferBytes;

@@ -76,6 +76,23 @@ class PipelineEventTest {
     }
 
     @Test
+    void aPipelinesPoolKeepsTheBufferOfTheLargestClientAppend() {
+        // The largest append the default bounds allow: every payload of one, its bytes spread over them. Its
+        // staged form (a length and the stored entry's header per payload) is larger than its payload bytes.
+        PipelineConfig config = PipelineConfig.defaults();
+        SlotBufferPool pool = SlotBufferPool.forPipeline(config);
+        PipelineEvent e = new PipelineEvent(1024, pool);
+        int count = config.maxEntriesPerAppend();
+        UnsafeBuffer payload = bytes(config.maxAppendBytes() / count, 5);
+        e.clientAppend(1, 7, 1, false).reservePayloads(count, (long) payload.capacity() * count);
+        for (int i = 0; i < count; i++) {
+            e.addPayload(payload, 0, payload.capacity());
+        }
+        e.release();
+        assertThat(pool.size()).as("kept for the next large append, not dropped").isEqualTo(1);
+    }
+
+    @Test
     void buffersThatGrewBeyondThePoolsLimitAreDroppedNotPinned() {
         SlotBufferPool pool = new SlotBufferPool(4, 64 * 1024, 64 << 20);
         PipelineEvent e = new PipelineEvent(1024, pool);
