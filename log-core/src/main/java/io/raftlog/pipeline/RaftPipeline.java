@@ -46,6 +46,8 @@ public final class RaftPipeline implements AutoCloseable {
     private volatile long droppedPeerFrames;
     private volatile boolean started;
     private volatile boolean closed;
+    /** Set by close() when the raft thread or the flusher did not stop (see leftThreadsRunning). */
+    private volatile boolean stuck;
 
     /**
      * Builds the pipeline and the Raft node (loading the hard state, rebuilding the client sessions from
@@ -264,6 +266,14 @@ public final class RaftPipeline implements AutoCloseable {
         if (driver.halted()) {
             return; // it abandoned the journal: what is on file is recovered at the next start, as after a crash
         }
+        if (!threadsStopped()) {
+            // Stuck in a force or a faulting write: a second writer, or a flush overlapping the stuck one, would
+            // break the journal's rules. What is on file is recovered at the next start, as after a crash.
+            stuck = true;
+            LOG.error("node {}: the {} did not stop within the close's timeouts; the journal is left as it is for the"
+                + " next start to recover", nodeId, raftThread.isAlive() ? "raft thread" : "flusher");
+            return;
+        }
         try {
             // The raft thread has stopped: this thread is the writer now. Entries it staged without ending
             // its batch (stopped by force after the join timeout) are written, so the final flush covers them.
@@ -273,6 +283,18 @@ public final class RaftPipeline implements AutoCloseable {
             // An Error too: the JVM reports a faulted write through the journal's map (a full disk) as one.
             LOG.error("node {}: final flush failed: {}", nodeId, e.toString());
         }
+    }
+
+    private boolean threadsStopped() {
+        return !started || (!raftThread.isAlive() && (flusherThread == null || !flusherThread.isAlive()));
+    }
+
+    /**
+     * After {@link #close()}: whether a thread of this pipeline was still inside the journal when the close gave
+     * up waiting, so that the journal must not be closed either (closing unmaps what that thread may still use).
+     */
+    public boolean leftThreadsRunning() {
+        return stuck;
     }
 
     private static void join(Thread t) {

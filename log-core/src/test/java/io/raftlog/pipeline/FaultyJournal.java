@@ -33,6 +33,11 @@ final class FaultyJournal implements Journal {
     final java.util.concurrent.atomic.AtomicInteger readBackFailures = new java.util.concurrent.atomic.AtomicInteger();
     /** The names of the threads that called {@link #flush()}. */
     final java.util.Set<String> flushThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** While set, a flush waits for it to open before it starts (a force that hangs); counted in {@link #flushesHeld}. */
+    volatile java.util.concurrent.CountDownLatch flushGate;
+    final java.util.concurrent.atomic.AtomicInteger flushesHeld = new java.util.concurrent.atomic.AtomicInteger();
+    /** The names of the threads that called {@link #writePending()}. */
+    final java.util.Set<String> writerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     FaultyJournal(Journal delegate) {
         this.delegate = delegate;
@@ -102,6 +107,7 @@ final class FaultyJournal implements Journal {
 
     @Override
     public void writePending() {
+        writerThreads.add(Thread.currentThread().getName());
         maybeFail();
         delegate.writePending();
     }
@@ -114,6 +120,15 @@ final class FaultyJournal implements Journal {
     @Override
     public long flush() {
         flushThreads.add(Thread.currentThread().getName());
+        java.util.concurrent.CountDownLatch gate = flushGate;
+        if (gate != null) {
+            flushesHeld.incrementAndGet();
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: a test that fails must not hang
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (failWrites == Failure.FSYNC) {
             throw new java.io.UncheckedIOException(new java.io.IOException("injected fsync failure (EIO)"));
         }

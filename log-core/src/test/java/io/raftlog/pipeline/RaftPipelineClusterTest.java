@@ -287,6 +287,30 @@ class RaftPipelineClusterTest {
     }
 
     @Test
+    void aCloseWhileTheFlusherHangsInAForceLeavesTheJournalToTheNextStart() throws Exception {
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = leaderWithOneCommit(cluster);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            leader.disk.flushGate = gate;
+            try {
+                leader.append(7, 2, bytes("hangs")); // its force hangs on the leader's flusher
+                Await.until("the leader's flusher hangs in a force", WAIT, () -> leader.disk.flushesHeld.get() > 0);
+                String closer = Thread.currentThread().getName();
+                leader.disk.flushThreads.clear();
+                leader.disk.writerThreads.clear();
+                leader.pipeline.close();
+                assertThat(leader.pipeline.leftThreadsRunning()).isTrue();
+                // The closing thread neither wrote nor flushed: the flusher was still inside the journal.
+                assertThat(leader.disk.flushThreads).doesNotContain(closer);
+                assertThat(leader.disk.writerThreads).doesNotContain(closer);
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
+    @Test
     void aFollowersForceThatFailsBeforeForcingOnItsRaftThreadIsRetriedByItsFlusher() throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
