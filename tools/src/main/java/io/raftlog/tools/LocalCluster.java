@@ -24,6 +24,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path baseDir;
     private final boolean deleteOnClose;
     private final List<NodeAddress> addresses = new ArrayList<>();
+    /** Once closed, no node starts again (see start). */
+    private boolean closed;
     private final Process[] processes;
     private final List<String> jvmArgs;
     private final List<String> extraServerArgs;
@@ -134,6 +136,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts node {@code id} (again), appending its output to its log file. */
     public synchronized void start(int id) throws IOException {
+        if (closed) {
+            // A Ctrl-C's shutdown hook closed the cluster while the demo went on: a node started now would
+            // recreate the deleted directory and outlive the demo (it got no signal).
+            throw new IllegalStateException("the local cluster in " + baseDir + " was closed");
+        }
         if (isAlive(id)) {
             throw new IllegalStateException("node " + id + " is already running");
         }
@@ -229,6 +236,7 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (Process p : processes) {
             if (p != null) {
                 p.destroyForcibly();

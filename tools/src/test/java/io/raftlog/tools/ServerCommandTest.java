@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.raftlog.journal.NodeIdentity;
+import io.raftlog.journal.NodeStorage;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 
@@ -98,6 +100,19 @@ class ServerCommandTest {
         Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
+    }
+
+    @Test
+    void aHardStateFileLostBesideAJournalOfLaterTermsIsRefusedNamingIt() throws Exception {
+        Path data = dir.resolve("node1");
+        try (RaftServer s = startNodeOne(data)) {
+            Await.until("the single node leads and writes its no-op", Duration.ofSeconds(20),
+                () -> s.status().lastIndex() >= 1);
+        }
+        // Term 0 (a new node's) beside entries of term 1: it could vote again in a term it voted in.
+        Files.delete(NodeStorage.hardStateFile(data));
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
+            Cli.FAILURE, "hard state " + NodeStorage.hardStateFile(data) + " says term 0 but the journal holds entries of term");
     }
 
     @Test

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftServer implements AutoCloseable {
     private volatile Consumer<Throwable> onHalt = cause -> { };
+    /** Why the raft thread halted, once it did: a handler set afterwards is called at once (see onHalt). */
+    private volatile Throwable haltedBy;
     private static final Logger LOG = LoggerFactory.getLogger(RaftServer.class);
     private static final int MAX_CLIENT_CONNECTIONS = 4096;
 
@@ -98,6 +100,7 @@ public final class RaftServer implements AutoCloseable {
 
             @Override
             public void halted(Throwable cause) {
+                haltedBy = cause;
                 onHalt.accept(cause);
             }
         };
@@ -159,8 +162,10 @@ public final class RaftServer implements AutoCloseable {
             NodeIdentity.claim(dir, config.nodeId(), config.clusterId(), config.members());
             journal = NodeStorage.openJournal(dir, config.fsync(), config.journalOptions());
             hardState = NodeStorage.openHardState(dir);
+            NodeStorage.checkHardStateCoversLog(dir, hardState.load(), journal);
             server = new RaftServer(config, journal, hardState);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: a faulted write through the journal's map during recovery (a full disk) is one.
             if (hardState != null) {
                 hardState.close();
             }
@@ -189,6 +194,13 @@ public final class RaftServer implements AutoCloseable {
      */
     public void onHalt(Consumer<Throwable> action) {
         this.onHalt = action;
+        Throwable cause = haltedBy;
+        if (cause != null) {
+            // Halted before the handler was set (right after start): it must not be missed, or the process
+            // would stay up as a halted node. The raft thread may call it too (set while it halts): the action
+            // runs once or twice, so it must be idempotent (the command line's exit is).
+            action.accept(cause);
+        }
     }
 
     public ServerConfig config() {
