@@ -177,6 +177,11 @@ final class ClientSessions {
         s.record(sequence, index);
     }
 
+    /** Forgets every session (the log was replaced by a snapshot); {@link #markIncomplete()} should follow. */
+    void clear() {
+        sessions.clear();
+    }
+
     /** The log dropped every entry above {@code index}. Rare (a follower's conflict), so a full scan is fine. */
     void onTruncateAfter(long index) {
         sessions.values().removeIf(s -> {

@@ -76,8 +76,10 @@ final class SessionTrackingLog implements RaftLog {
     public void installSnapshot(long index, long term) {
         journal.installSnapshot(index, term);
         // None of the old log remains (some of it may not even have been the committed log), and the
-        // committed entries before the new first index are not here to rebuild from: forget all of it.
-        sessions.onTruncateAfter(0);
+        // committed entries before the new first index are not here to rebuild from: forget all of it, sessions
+        // included. A session kept without its runs would take a resend of a sequence the snapshot dropped for
+        // new (it remembered only what it forgot before): forgotten clients' resends are refused instead.
+        sessions.clear();
         sessions.markIncomplete();
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteOrder;
 
+import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.InMemoryJournal;
+import io.raftlog.raft.EntryType;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +17,24 @@ class ClientSessionsTest {
         entry.putLong(DataEntry.CLIENT_ID_OFFSET, clientId, ByteOrder.LITTLE_ENDIAN);
         entry.putLong(DataEntry.SEQUENCE_OFFSET, sequence, ByteOrder.LITTLE_ENDIAN);
         s.onAppend(index, entry, 0, DataEntry.HEADER_LENGTH + 3);
+    }
+
+    @Test
+    void afterASnapshotAResendOfASequenceItDroppedIsRefusedEvenForAClientWithOlderForgottenHistory() {
+        ClientSessions s = new ClientSessions(10, 2);
+        SessionTrackingLog log = new SessionTrackingLog(new InMemoryJournal(FsyncPolicy.NONE), s);
+        // Client 1: three runs (sequences 1, 3, 5) in two slots: the oldest is forgotten (forgottenMax 1).
+        long[][] appends = {{1, 1}, {2, 3}, {3, 5}};
+        for (long[] a : appends) {
+            entry.putLong(DataEntry.CLIENT_ID_OFFSET, 1, ByteOrder.LITTLE_ENDIAN);
+            entry.putLong(DataEntry.SEQUENCE_OFFSET, a[1], ByteOrder.LITTLE_ENDIAN);
+            log.append(a[0], 1, EntryType.DATA, entry, 0, DataEntry.HEADER_LENGTH + 3);
+        }
+        // A snapshot replaces the log; the client's sequences up to 50 were in what it dropped. Then 51 arrives.
+        log.installSnapshot(100, 1);
+        append(s, 101, 1, 51);
+        // A resend of 40 may well be in the dropped log: it must not be appended again.
+        assertThat(s.lookup(1, 40, 1, true)).isEqualTo(ClientSessions.TOO_OLD);
     }
 
     @Test
