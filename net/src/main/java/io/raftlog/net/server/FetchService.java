@@ -277,8 +277,18 @@ final class FetchService implements Runnable, AutoCloseable {
         LockSupport.unpark(thread);
         try {
             thread.join(5000);
+            if (thread.isAlive()) {
+                // A long round (thousands of consumers reading from disk) checks running only between rounds.
+                thread.interrupt();
+                thread.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** After {@link #close()}: whether the fetch thread was still running (inside a journal read) when it gave up. */
+    boolean leftThreadRunning() {
+        return thread.isAlive();
     }
 }

@@ -244,8 +244,9 @@ public final class RaftServer implements AutoCloseable {
         // Sends what the rings still hold (those answers; at most 100 ms), then closes the sockets: on the
         // transport's own thread, or with shared threading on this one, the raft thread that ran it having stopped.
         transport.close();
-        if (pipeline.leftThreadsRunning()) {
-            // A thread stuck in the journal or the hard state (a force that never returns) may still use them:
+        if (pipeline.leftThreadsRunning() || fetch.leftThreadRunning()) {
+            // A thread stuck in the journal or the hard state (a force that never returns, a fetch round reading
+            // from a slow disk) may still use them:
             // closing would unmap its files under it. They stay open, and so does the data directory's lock, so
             // that nothing else opens the journal while that thread might still write; a restart recovers.
             LOG.error("node {} stopped without closing its journal, hard state and lock (see above)", config.nodeId());
