@@ -34,9 +34,28 @@ public final class ClusterOption {
         return LogClient.builder(addresses()).clusterId(clusterId);
     }
 
+    /**
+     * A client command's {@code --timeout}: positive and at most {@link LogClient#MAX_TIMEOUT} (the client hands
+     * its timeouts to sockets as int milliseconds: a longer one became negative).
+     */
+    static Duration timeout(String text) {
+        Duration d = duration(text, "--timeout");
+        if (d.compareTo(LogClient.MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("--timeout must be at most " + LogClient.MAX_TIMEOUT.toDays() + "d, was '"
+                + text + "'");
+        }
+        return d;
+    }
+
     static Duration duration(String text, String option) {
         try {
-            Duration d = Durations.parse(text);
+            Duration d;
+            try {
+                d = Durations.parse(text);
+                d.toMillis(); // what the commands then take of it
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(option + ": duration '" + text + "' is too long");
+            }
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(option + " must be positive, was '" + text + "'");
             }

@@ -70,7 +70,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (window < 1) {
             throw new IllegalArgumentException("--window must be >= 1, was " + window);
         }
-        Duration deadline = ClusterOption.duration(timeout, "--timeout");
+        Duration deadline = ClusterOption.timeout(timeout);
         out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         long submitted;
         long start;
