@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         "A --config file holds the same settings as properties (id=1, cluster=..., data=..., fsync=batch, ...)."})
 public final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = "--id", paramLabel = "N", description = "this node's id (its key in --cluster)")
+    @Option(names = "--id", paramLabel = "N", description = "this node's id, 1 to 65535 (its key in --cluster)")
     Integer id;
 
     @Option(names = "--cluster", paramLabel = "ID=HOST:PORT,...",

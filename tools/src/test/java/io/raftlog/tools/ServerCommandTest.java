@@ -35,6 +35,25 @@ class ServerCommandTest {
             Cli.USAGE, "node id 4 is not in the cluster");
     }
 
+    /**
+     * Ids beyond 65535 are refused before the data directory is touched: 2^31-1 overflowed the node's per-id
+     * tables ("raftlog server: -2147483648") after its directory had recorded a member set that never ran, so a
+     * corrected start was then refused too.
+     */
+    @Test
+    void aNodeIdOutOfRangeIsAUsageErrorThatLeavesNoDataDirectory() throws Exception {
+        Path data = dir.resolve("node");
+        CliRun.of("server", "--id", "2147483647", "--cluster", "2147483647=127.0.0.1:0", "--data", data.toString())
+            .assertOneLineError(Cli.USAGE, "node id 2147483647 in cluster entry '2147483647=127.0.0.1:0' is out of range",
+                "from 1 to 65535");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0,100000000=127.0.0.1:1", "--data", data.toString())
+            .assertOneLineError(Cli.USAGE, "node id 100000000 in cluster entry '100000000=127.0.0.1:1' is out of range");
+        assertThat(data).doesNotExist();
+        RaftServer.start(ServerConfig.builder().nodeId(ServerConfig.MAX_NODE_ID).cluster("65535=127.0.0.1:0").dataDir(data)
+            .build()).close();
+        assertThat(Files.readString(data.resolve(NodeIdentity.FILE_NAME))).contains("members=65535\n");
+    }
+
     @Test
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(

@@ -71,15 +71,10 @@ public final class RaftServer implements AutoCloseable {
         String[] addressById = new String[maxId + 1];
         cluster.forEach((id, a) -> addressById[id] = ServerConfig.hostPort(a));
 
-        TransportConfig tc = new TransportConfig().clusterId(config.clusterId()).nodeId(nodeId).role(Roles.NODE)
-            .membersDigest(HandshakeFrame.membersDigest(config.members()))
-            .threadName("raftlog-transport-" + nodeId);
+        TransportConfig tc = transportConfig(config);
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
         PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
-        RaftConfig raft = config.raftConfig();
-        PeerOutbox.checkBounds(raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
-            ServerHandler.MAX_ENTRY_BYTES + DataEntry.HEADER_LENGTH, maxFrame);
         ClientResponses responses = new ClientResponses(clients, addressById);
         FetchService[] fetchRef = new FetchService[1];
         PipelineListener listener = new PipelineListener() {
@@ -133,8 +128,19 @@ public final class RaftServer implements AutoCloseable {
         });
     }
 
+    private static TransportConfig transportConfig(ServerConfig config) {
+        return new TransportConfig().clusterId(config.clusterId()).nodeId(config.nodeId()).role(Roles.NODE)
+            .membersDigest(HandshakeFrame.membersDigest(config.members()))
+            .threadName("raftlog-transport-" + config.nodeId());
+    }
+
     /** Opens (or creates) the node's data directory and starts it; returns once it listens. */
     public static RaftServer start(ServerConfig config) {
+        // Whatever the configuration alone decides is checked before the data directory is created or claimed:
+        // a directory claimed by a start that could never run records a member set that never worked.
+        RaftConfig raft = config.raftConfig();
+        PeerOutbox.checkBounds(raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
+            ServerHandler.MAX_ENTRY_BYTES + DataEntry.HEADER_LENGTH, transportConfig(config).maxFrameLength());
         Path dir = config.dataDir();
         try {
             Files.createDirectories(dir);

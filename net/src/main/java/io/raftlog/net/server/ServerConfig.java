@@ -24,6 +24,14 @@ import io.raftlog.raft.RaftConfig;
  * first thing that is wrong (an IllegalArgumentException, which the command line turns into exit 2).
  */
 public final class ServerConfig {
+    /**
+     * The largest node id. The wire carries ids as int32, but a node keeps tables indexed by id (a peer's
+     * connection, a member's address) sized by the largest id in its cluster, so ids are kept small: an id of
+     * 2^31-1 overflowed the table size, and 10^8 took gigabytes. 65535 also keeps the id within the 16 bits the
+     * election seed gives it.
+     */
+    public static final int MAX_NODE_ID = 65_535;
+
     private final int nodeId;
     private final Map<Integer, InetSocketAddress> cluster;
     private final InetSocketAddress listen;
@@ -164,8 +172,9 @@ public final class ServerConfig {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad node id in cluster entry '" + p + "'");
             }
-            if (id <= 0) {
-                throw new IllegalArgumentException("node id in cluster entry '" + p + "' must be > 0");
+            if (id < 1 || id > MAX_NODE_ID) {
+                throw new IllegalArgumentException("node id " + id + " in cluster entry '" + p + "' is out of range: ids run"
+                    + " from 1 to " + MAX_NODE_ID);
             }
             if (out.put(id, parseHostPort(p.substring(eq + 1).trim())) != null) {
                 throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
@@ -301,6 +310,11 @@ public final class ServerConfig {
         public ServerConfig build() {
             if (cluster.isEmpty()) {
                 throw new IllegalArgumentException("no cluster given: expected ID=HOST:PORT,...");
+            }
+            for (int id : cluster.keySet()) {
+                if (id < 1 || id > MAX_NODE_ID) {
+                    throw new IllegalArgumentException("node id " + id + " is out of range: ids run from 1 to " + MAX_NODE_ID);
+                }
             }
             if (!cluster.containsKey(nodeId)) {
                 throw new IllegalArgumentException("node id " + nodeId + " is not in the cluster "
