@@ -33,6 +33,20 @@ public final class Cli {
         return cl;
     }
 
+    /**
+     * Sets how much of Chronicle Queue's logging a command shows (slf4j-simple's level for net.openhft), unless
+     * the user chose (-Dorg.slf4j.simpleLogger.log.net.openhft=...). Call before Chronicle is first used.
+     */
+    static void chronicleLogLevel(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", level);
+    }
+
+    static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     static String describe(Throwable ex) {
         Throwable t = ex;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {

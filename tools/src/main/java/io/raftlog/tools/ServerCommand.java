@@ -148,15 +148,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Chronicle logs every file mapping at INFO: keep the node's own lines (role changes) readable. */
     private static void quietLibraryLogging() {
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
+        Cli.chronicleLogLevel("warn");
+        Cli.setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        Cli.setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
 
     private static Properties load(Path file) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.raftlog.journal.NodeIdentity;
+import io.raftlog.journal.NodeStorage;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 
@@ -117,6 +118,16 @@ class ServerCommandTest {
         Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
+    }
+
+    /** Chronicle's refusal of such a file names none: the node failed with "raftlog server: Unexpected magic number 62726167". */
+    @Test
+    void aJournalFileThatIsNotAQueueFileIsAFailureNamingTheFile() throws Exception {
+        Path data = dir.resolve("node1");
+        JournalCommandTest.writeJournal(data);
+        Path cycle = JournalCommandTest.garbleCycleFile(NodeStorage.journalDir(data));
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
+            Cli.FAILURE, "journal file " + cycle + " is damaged: it does not start with a queue file's header", "refusing to open");
     }
 
     @Test
