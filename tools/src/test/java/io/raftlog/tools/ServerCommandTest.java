@@ -55,6 +55,17 @@ class ServerCommandTest {
         assertThat(Files.readString(data.resolve(NodeIdentity.FILE_NAME))).contains("members=65535\n");
     }
 
+    /** It printed "raftlog server: UnresolvedAddressException" (exit 2) after it had made the directory and its lock. */
+    @Test
+    void anUnresolvableHostToListenOnIsAUsageErrorNamingItThatLeavesNoDataDirectory() {
+        Path data = dir.resolve("node");
+        CliRun.of("server", "--id", "1", "--cluster", "1=nosuchhost.invalid:7101", "--data", data.toString()).assertOneLineError(
+            Cli.USAGE, "cannot resolve host 'nosuchhost.invalid' of this node's cluster entry 1=nosuchhost.invalid:7101");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7101", "--listen", "nosuchhost.invalid:7101", "--data",
+            data.toString()).assertOneLineError(Cli.USAGE, "cannot resolve host 'nosuchhost.invalid' of the listen address");
+        assertThat(data).doesNotExist();
+    }
+
     @Test
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(

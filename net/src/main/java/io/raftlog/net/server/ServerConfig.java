@@ -48,10 +48,10 @@ public final class ServerConfig {
     private final long retentionBytes;
     private final JournalOptions journalOptions;
 
-    private ServerConfig(Builder b) {
+    private ServerConfig(Builder b, InetSocketAddress listen) {
         this.nodeId = b.nodeId;
         this.cluster = Collections.unmodifiableMap(new TreeMap<>(b.cluster));
-        this.listen = b.listen != null ? b.listen : cluster.get(nodeId);
+        this.listen = listen;
         this.dataDir = b.dataDir;
         this.fsync = b.fsync;
         this.clusterId = b.clusterId;
@@ -74,12 +74,15 @@ public final class ServerConfig {
         return nodeId;
     }
 
-    /** Every member's id and the address others reach it at (peers and clients alike), ascending by id. */
+    /**
+     * Every member's id and the address others reach it at (peers and clients alike), ascending by id. Addresses
+     * parsed from text keep their host names unresolved: a node looks a peer up at every connection attempt.
+     */
     public Map<Integer, InetSocketAddress> cluster() {
         return cluster;
     }
 
-    /** The address this node binds (its cluster entry unless overridden). */
+    /** The address this node binds (its cluster entry unless overridden), resolved. */
     public InetSocketAddress listen() {
         return listen;
     }
@@ -183,7 +186,11 @@ public final class ServerConfig {
         return out;
     }
 
-    /** Parses {@code host:port} (unresolved hosts are kept as names and resolved when used). */
+    /**
+     * Parses {@code host:port} into an unresolved address: the host is kept as given and looked up when used (a
+     * peer at every connection attempt, so a name that resolves only later still reaches it; the node's own
+     * listen address when the configuration is built).
+     */
     public static InetSocketAddress parseHostPort(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
@@ -202,7 +209,7 @@ public final class ServerConfig {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new InetSocketAddress(host, port);
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     public static final class Builder {
@@ -307,6 +314,21 @@ public final class ServerConfig {
             return this;
         }
 
+        /** The address to bind, looked up now: a node that cannot listen where it was told is a usage error. */
+        private InetSocketAddress resolvedListen() {
+            InetSocketAddress a = listen != null ? listen : cluster.get(nodeId);
+            if (!a.isUnresolved()) {
+                return a;
+            }
+            InetSocketAddress resolved = new InetSocketAddress(a.getHostString(), a.getPort());
+            if (resolved.isUnresolved()) {
+                throw new IllegalArgumentException("cannot resolve host '" + a.getHostString() + "' of "
+                    + (listen != null ? "the listen address " + hostPort(a) : "this node's cluster entry " + nodeId + "=" + hostPort(a))
+                    + ": a node must be able to bind the address it listens on");
+            }
+            return resolved;
+        }
+
         public ServerConfig build() {
             if (cluster.isEmpty()) {
                 throw new IllegalArgumentException("no cluster given: expected ID=HOST:PORT,...");
@@ -326,7 +348,7 @@ public final class ServerConfig {
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);
             }
-            ServerConfig c = new ServerConfig(this);
+            ServerConfig c = new ServerConfig(this, resolvedListen());
             c.raftConfig(); // checks the tick counts, naming what is wrong
             c.pipelineConfig(); // checks the wait strategy and the retention
             if (threading == Threading.SHARED && !WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(Locale.ROOT))) {
