@@ -70,6 +70,9 @@ class ServerCommandTest {
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(
             Cli.USAGE, "bad address '127.0.0.1'");
+        // accepted before: each node's connection to the other peer reached itself, and was refused, forever
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7301,2=127.0.0.1:7301", "--data", dir.toString())
+            .assertOneLineError(Cli.USAGE, "address 127.0.0.1:7301 appears twice in the cluster (nodes 1 and 2)");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--fsync", "sometimes").assertOneLineError(
             Cli.USAGE, "bad fsync policy 'sometimes'");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001").assertOneLineError(Cli.USAGE, "missing --data");

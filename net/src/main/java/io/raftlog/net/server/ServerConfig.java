@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -163,6 +164,7 @@ public final class ServerConfig {
             throw new IllegalArgumentException("empty cluster: expected ID=HOST:PORT,... e.g. 1=127.0.0.1:7001");
         }
         Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+        Map<String, Integer> idByAddress = new HashMap<>();
         for (String part : text.split(",")) {
             String p = part.trim();
             int eq = p.indexOf('=');
@@ -179,8 +181,16 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("node id " + id + " in cluster entry '" + p + "' is out of range: ids run"
                     + " from 1 to " + MAX_NODE_ID);
             }
-            if (out.put(id, parseHostPort(p.substring(eq + 1).trim())) != null) {
+            InetSocketAddress address = parseHostPort(p.substring(eq + 1).trim());
+            if (out.put(id, address) != null) {
                 throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
+            }
+            // Two members at one address: each node's peer connection to the other reaches itself. Only the same
+            // spelling is caught (two names of one host are not looked up here).
+            Integer other = idByAddress.putIfAbsent(hostPort(address).toLowerCase(Locale.ROOT), id);
+            if (other != null) {
+                throw new IllegalArgumentException("address " + hostPort(address) + " appears twice in the cluster (nodes "
+                    + other + " and " + id + ")");
             }
         }
         return out;
