@@ -2,6 +2,7 @@ package io.raftlog.tools;
 
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogClientException;
+import io.raftlog.net.codec.Protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -39,7 +40,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "append N generated entries instead of reading stdin")
     Long count;
 
-    @Option(names = "--size", paramLabel = "BYTES", description = "size of each generated entry (default: 128)")
+    @Option(names = "--size", paramLabel = "BYTES",
+        description = "size of each generated entry, at most " + Protocol.MAX_ENTRY_BYTES + " (default: 128)")
     Integer size;
 
     @Option(names = "--print-index", description = "print INDEX<TAB>LINE on stdout for each acknowledged entry")
@@ -64,8 +66,10 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 0, was " + count);
         }
         int entrySize = size == null ? 128 : size;
-        if (entrySize < 0) {
-            throw new IllegalArgumentException("--size must be >= 0, was " + entrySize);
+        if (entrySize < 0 || entrySize > Protocol.MAX_ENTRY_BYTES) {
+            // checked before the payload is allocated: 2147483647 was an OutOfMemoryError
+            throw new IllegalArgumentException("--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES
+                + " (the largest entry a node accepts), was " + entrySize);
         }
         if (window < 1) {
             throw new IllegalArgumentException("--window must be >= 1, was " + window);

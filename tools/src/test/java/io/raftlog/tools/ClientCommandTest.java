@@ -1,5 +1,7 @@
 package io.raftlog.tools;
 
+import io.raftlog.net.codec.Protocol;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,5 +20,18 @@ class ClientCommandTest {
             "--timeout must be at most 24d");
         CliRun.of("tail", "--cluster", NOWHERE, "--timeout", "999999999999999d").assertOneLineError(Cli.USAGE,
             "--timeout: duration '999999999999999d' is too long");
+    }
+
+    /**
+     * Checked against the largest entry a node accepts before the payload is allocated: 2147483647 was an
+     * OutOfMemoryError with a stack trace, and sizes between the node's limit and a frame's were sent only to be
+     * refused TOO_LARGE (CliErrorsIT had 5000000 fail in the client after connecting).
+     */
+    @Test
+    void aSizeBeyondTheLargestEntryANodeAcceptsIsAUsageError() {
+        for (String size : new String[] {"2147483647", "5000000", "" + (Protocol.MAX_ENTRY_BYTES + 1), "-1"}) {
+            CliRun.of("produce", "--cluster", NOWHERE, "--count", "3", "--size", size).assertOneLineError(Cli.USAGE,
+                "--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES + " (the largest entry a node accepts), was " + size);
+        }
     }
 }
