@@ -161,6 +161,9 @@ class ServerCommandTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.resolve("sub").toString()).assertOneLineError(
             Cli.FAILURE, "cannot create data directory");
+        // said "cannot create data directory F: F", the whole message of a FileAlreadyExistsException
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.toString()).assertOneLineError(
+            Cli.FAILURE, "cannot create data directory " + file + ": it exists and is not a directory");
 
         Path data = dir.resolve("busy");
         try (RaftServer running = startNodeOne(data)) {

@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,7 +149,7 @@ public final class RaftServer implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir + ": " + describe(e), e);
+            throw new UncheckedIOException("cannot create data directory " + dir + ": " + whyNotCreated(dir, e), e);
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             String notWritable = "data directory " + dir + " is not a writable directory";
@@ -258,6 +262,24 @@ public final class RaftServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + ServerConfig.hostPort(address) + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * Why a directory could not be created, in words: the messages of FileAlreadyExistsException and
+     * AccessDeniedException are only the path ("cannot create data directory X: X").
+     */
+    static String whyNotCreated(Path dir, IOException e) {
+        if (!(e instanceof FileSystemException f)) {
+            return describe(e);
+        }
+        boolean itself = f.getFile() == null || Path.of(f.getFile()).toAbsolutePath().equals(dir.toAbsolutePath());
+        if (f instanceof FileAlreadyExistsException) {
+            return (itself ? "it" : f.getFile()) + " exists and is not a directory";
+        }
+        String why = f instanceof AccessDeniedException ? "permission denied"
+            : f instanceof NoSuchFileException ? "no such file or directory"
+            : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return why + (itself ? "" : " (" + f.getFile() + ")");
     }
 
     private static String describe(Throwable e) {
