@@ -100,9 +100,8 @@ public final class ServerCommand implements Callable<Integer> {
         if (cid != null) {
             b.clusterId(parseLong(cid, "cluster-id"));
         }
-        b.timing(longSetting(tickMs, file, "tick-ms", 10), (int) longSetting(electionTicks == null ? null : electionTicks.longValue(),
-            file, "election-ticks", 30), (int) longSetting(heartbeatTicks == null ? null : heartbeatTicks.longValue(),
-            file, "heartbeat-ticks", 3));
+        b.timing(longSetting(tickMs, file, "tick-ms", 10), intSetting(electionTicks, file, "election-ticks", 30),
+            intSetting(heartbeatTicks, file, "heartbeat-ticks", 3));
         String ws = stringSetting(waitStrategy, file, "wait-strategy", false);
         if (ws != null) {
             b.waitStrategy(ws);
@@ -188,7 +187,21 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static int intSetting(Integer flag, Properties file, String key, boolean required) {
-        return (int) parseLong(stringSetting(flag == null ? null : flag.toString(), file, key, required), key);
+        return parseInt(stringSetting(flag == null ? null : flag.toString(), file, key, required), key);
+    }
+
+    private static int intSetting(Integer flag, Properties file, String key, int dflt) {
+        String v = stringSetting(flag == null ? null : flag.toString(), file, key, false);
+        return v == null ? dflt : parseInt(v, key);
+    }
+
+    /** An int setting, whole: a file's id=4294967297 was cut to 1 (picocli checks the flags' range itself). */
+    private static int parseInt(String v, String key) {
+        long n = parseLong(v, key);
+        if (n != (int) n) {
+            throw new IllegalArgumentException("bad " + key + " '" + v.trim() + "': out of range (at most " + Integer.MAX_VALUE + ")");
+        }
+        return (int) n;
     }
 
     private static long longSetting(Long flag, Properties file, String key, long dflt) {

@@ -110,6 +110,17 @@ class ServerCommandTest {
         CliRun.of("server", "--config", dir.resolve("absent.properties").toString()).assertOneLineError(Cli.USAGE, "absent.properties");
     }
 
+    /** Whole numbers too large for an int were cut: id=4294967297 (2^32 + 1) started node 1. */
+    @Test
+    void aConfigFileNumberTooLargeIsAUsageErrorNamingTheKey() throws Exception {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "id=4294967297\ncluster=1=127.0.0.1:0\ndata=" + dir.resolve("d") + "\n");
+        CliRun.of("server", "--config", file.toString()).assertOneLineError(Cli.USAGE, "bad id '4294967297': out of range");
+        Files.writeString(file, "id=1\ncluster=1=127.0.0.1:0\ndata=" + dir.resolve("d") + "\nelection-ticks=4294967326\n");
+        CliRun.of("server", "--config", file.toString()).assertOneLineError(Cli.USAGE, "bad election-ticks '4294967326': out of range");
+        assertThat(dir.resolve("d")).doesNotExist();
+    }
+
     @Test
     void aPortInUseIsAFailureNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
