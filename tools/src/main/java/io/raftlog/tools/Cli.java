@@ -24,7 +24,8 @@ public final class Cli {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println("raftlog " + cmd.getCommandName() + ": " + describe(ex));
+            // "raftlog journal verify: ...", not "raftlog verify: ...": the command as it was typed
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
             if (verbose(parseResult)) {
                 ex.printStackTrace(cmd.getErr());
             }

@@ -10,8 +10,8 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The options every client command shares (picocli mixin): where the cluster is, how long to keep trying,
- * and --verbose (Cli prints stack traces only then).
+ * The options every client command shares (picocli mixin): where the cluster is and its id. (--verbose is every
+ * command's, from {@link Main}.)
  */
 public final class ClusterOption {
 
@@ -22,9 +22,6 @@ public final class ClusterOption {
     @Option(names = "--cluster-id", defaultValue = "0", paramLabel = "ID",
         description = "cluster id the nodes were started with (default: ${DEFAULT-VALUE})")
     long clusterId;
-
-    @Option(names = "--verbose", description = "print the stack trace of an error")
-    boolean verbose;
 
     List<NodeAddress> addresses() {
         return NodeAddress.parseList(cluster);

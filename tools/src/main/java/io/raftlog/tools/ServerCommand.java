@@ -78,9 +78,6 @@ public final class ServerCommand implements Callable<Integer> {
             + " the file being written always stays (default: no bound)")
     String retentionBytes;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();

@@ -87,7 +87,8 @@ class JournalCommandTest {
         assertThat(verify.out()).contains("CORRUPT").contains("problem   journal file " + cycle
             + " is damaged: it does not start with a queue file's header (first word 0x62726167)");
         assertThat(verify.err()).doesNotContain("\tat ");
-        CliRun.of("journal", "dump", "--data", data.toString()).assertOneLineError(Cli.FAILURE, "journal file " + cycle + " is damaged");
+        CliRun.of("journal", "dump", "--data", data.toString()).assertOneLineError(Cli.FAILURE,
+            "raftlog journal dump: journal file " + cycle + " is damaged");
     }
 
     /** An empty cycle file holds no entries; verify said only "OK", now a warning names it (still exit 0). */
@@ -105,7 +106,8 @@ class JournalCommandTest {
     void aMissingOrEmptyDirectoryIsAOneLineFailure() {
         CliRun missing = CliRun.of("journal", "verify", "--data", data.resolve("nope").toString());
         assertThat(missing.status()).isEqualTo(1);
-        assertThat(missing.err().lines()).hasSize(1).first().asString().contains("no such directory");
+        // the whole command's name: it said "raftlog verify:"
+        assertThat(missing.err().lines()).hasSize(1).first().asString().startsWith("raftlog journal verify: no such directory");
         CliRun empty = CliRun.of("journal", "dump", "--data", data.toString());
         assertThat(empty.status()).isEqualTo(1);
         assertThat(empty.err().lines()).hasSize(1).first().asString().contains("no journal files");
