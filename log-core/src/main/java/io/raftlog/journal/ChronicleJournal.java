@@ -196,13 +196,15 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes,
                     tailPlan.coveredFrom());
-            } catch (AssertionError | RuntimeException e) {
-                if (e instanceof JournalCorruptedException) {
-                    throw e;
+            } catch (AssertionError | Exception e) {
+                if (e instanceof JournalCorruptedException jce) {
+                    throw jce;
                 }
-                // Chronicle's own reading of a damaged file fails in its own ways (assertions, index errors)
-                throw new JournalCorruptedException("journal " + dir + " cannot be read (" + e
-                    + "); refusing to open (restore this node from a peer)");
+                // Chronicle's own reading of a damaged file fails in its own ways (assertions, index errors, and a
+                // StreamCorruptedException it throws undeclared that names no file: the first headers tell which)
+                String damaged = CycleFileHeaders.damagedFile(dir);
+                throw new JournalCorruptedException((damaged != null ? damaged : "journal " + dir + " cannot be read (" + e + ")")
+                    + "; refusing to open (restore this node from a peer)");
             }
             long chronicleLast;
             try {

@@ -32,11 +32,14 @@ public final class JournalInspector {
      * {@code tailRecords} is what the tail files hold (fsync=batch), {@code tailRestored} how many of those a
      * node's next open lays over the cycle files (entries they lost after a power cut, or hold differently),
      * and {@code lastIndexAfterReplay} where its log then ends. {@code cleanCloseIndex} is the Raft index the
-     * log ended at when the journal was last closed cleanly ({@link CleanCloseSeal}), or -1.
+     * log ended at when the journal was last closed cleanly ({@link CleanCloseSeal}), or -1. {@code warnings} name
+     * cycle files that hold nothing (empty, or a first header never completed): not damage a node refuses, but
+     * entries expected there are not in the log.
      */
     public record Report(long firstIndex, long lastIndex, long entries, long noops, long payloadBytes, long records,
                          long superseded, int files, long firstTerm, long lastTerm, String tornTail, List<String> problems,
-                         long tailRecords, long tailRestored, long lastIndexAfterReplay, long cleanCloseIndex) {
+                         long tailRecords, long tailRestored, long lastIndexAfterReplay, long cleanCloseIndex,
+                         List<String> warnings) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -66,8 +69,8 @@ public final class JournalInspector {
                 }, options.fileReadMinBytes, tailPlan.coveredFrom());
         } catch (JournalCorruptedException e) {
             problems.add(e.getMessage());
-        } catch (RuntimeException e) {
-            problems.add("cannot read the queue in " + journalDir + ": " + e);
+        } catch (Exception e) { // Chronicle throws its StreamCorruptedException undeclared
+            problems.add(unreadable(journalDir, e));
         }
         CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir);
         String sealBroken = scan == null ? null : CleanCloseSeal.contradiction(seal, scan, describer(options));
@@ -93,7 +96,13 @@ public final class JournalInspector {
         return new Report(state.firstIndex, lastIndex, Math.max(0, lastIndex - state.firstIndex + 1),
             noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,
             files, firstTerm, lastTerm, torn, problems, tail.records(), tail.restored(), state.lastIndex,
-            seal == null ? -1 : seal.lastIndex());
+            seal == null ? -1 : seal.lastIndex(), CycleFileHeaders.holdingNothing(journalDir));
+    }
+
+    /** Why Chronicle could not read the journal: the damaged file when its first header shows which. */
+    private static String unreadable(Path journalDir, Exception e) {
+        String damaged = CycleFileHeaders.damagedFile(journalDir);
+        return damaged != null ? damaged : "cannot read the queue in " + journalDir + ": " + e;
     }
 
     /** Plays a tail replay on the scan's log state only: nothing on disk changes. */
@@ -152,6 +161,10 @@ public final class JournalInspector {
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);
                 }
+            } catch (JournalCorruptedException e) {
+                throw e;
+            } catch (Exception e) { // Chronicle throws its StreamCorruptedException undeclared
+                throw new JournalCorruptedException(unreadable(journalDir, e));
             }
             long[] cycleLast = {state.lastIndex};
             List<Restored> restored = new ArrayList<>();
@@ -266,6 +279,9 @@ public final class JournalInspector {
                 + " differently, ending at index %d%n", r.tailRecords(), r.tailRestored(), r.lastIndexAfterReplay());
         } else if (r.tailRecords() > 0) {
             out.printf("  tail files %d record(s), all already in the cycle files%n", r.tailRecords());
+        }
+        for (String w : r.warnings()) {
+            out.printf("  warning   %s%n", w);
         }
         for (String p : r.problems()) {
             out.printf("  problem   %s%n", p);

@@ -91,9 +91,6 @@ public final class BenchCommand implements Callable<Integer> {
             + "thousand wake-ups a second cost W1 about 6%% and lengthen its p99.9 on two cores (default: ${DEFAULT-VALUE})")
     boolean hiccups;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         Threading nodeThreading = Threading.parse(threading);

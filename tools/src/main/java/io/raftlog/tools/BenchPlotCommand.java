@@ -37,9 +37,6 @@ public final class BenchPlotCommand implements Callable<Integer> {
     @Option(names = "--height", defaultValue = "600", description = "pixels (default: ${DEFAULT-VALUE})")
     int height;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if (width < 100 || height < 100 || width > 10_000 || height > 10_000) {

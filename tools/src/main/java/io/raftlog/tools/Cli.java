@@ -24,13 +24,28 @@ public final class Cli {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println("raftlog " + cmd.getCommandName() + ": " + describe(ex));
+            // "raftlog journal verify: ...", not "raftlog verify: ...": the command as it was typed
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
             if (verbose(parseResult)) {
                 ex.printStackTrace(cmd.getErr());
             }
             return ex instanceof IllegalArgumentException ? USAGE : FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * Sets how much of Chronicle Queue's logging a command shows (slf4j-simple's level for net.openhft), unless
+     * the user chose (-Dorg.slf4j.simpleLogger.log.net.openhft=...). Call before Chronicle is first used.
+     */
+    static void chronicleLogLevel(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", level);
+    }
+
+    static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     static String describe(Throwable ex) {

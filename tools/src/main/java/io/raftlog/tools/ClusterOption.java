@@ -10,8 +10,8 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The options every client command shares (picocli mixin): where the cluster is, how long to keep trying,
- * and --verbose (Cli prints stack traces only then).
+ * The options every client command shares (picocli mixin): where the cluster is and its id. (--verbose is every
+ * command's, from {@link Main}.)
  */
 public final class ClusterOption {
 
@@ -23,9 +23,6 @@ public final class ClusterOption {
         description = "cluster id the nodes were started with (default: ${DEFAULT-VALUE})")
     long clusterId;
 
-    @Option(names = "--verbose", description = "print the stack trace of an error")
-    boolean verbose;
-
     List<NodeAddress> addresses() {
         return NodeAddress.parseList(cluster);
     }
@@ -34,9 +31,28 @@ public final class ClusterOption {
         return LogClient.builder(addresses()).clusterId(clusterId);
     }
 
+    /**
+     * A client command's {@code --timeout}: positive and at most {@link LogClient#MAX_TIMEOUT} (the client hands
+     * its timeouts to sockets as int milliseconds: a longer one became negative).
+     */
+    static Duration timeout(String text) {
+        Duration d = duration(text, "--timeout");
+        if (d.compareTo(LogClient.MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("--timeout must be at most " + LogClient.MAX_TIMEOUT.toDays() + "d, was '"
+                + text + "'");
+        }
+        return d;
+    }
+
     static Duration duration(String text, String option) {
         try {
-            Duration d = Durations.parse(text);
+            Duration d;
+            try {
+                d = Durations.parse(text);
+                d.toMillis(); // what the commands then take of it
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(option + ": duration '" + text + "' is too long");
+            }
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException(option + " must be positive, was '" + text + "'");
             }

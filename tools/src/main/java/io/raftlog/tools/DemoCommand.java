@@ -41,9 +41,6 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "keep the temp directory (node logs and journals) for inspection")
     boolean keep;
 
-    @Option(names = "--verbose", description = "print the stack trace of an error")
-    boolean verbose;
-
     private final PrintStream out = System.out;
     private long t0;
 

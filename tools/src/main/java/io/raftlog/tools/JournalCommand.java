@@ -25,8 +25,13 @@ public final class JournalCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** The journal inside a node's data directory (or the journal directory itself, if given that). */
+    /**
+     * The journal inside a node's data directory (or the journal directory itself, if given that). Chronicle's
+     * warnings (a roll cycle it guessed from file names, a read-only open without a metadata file) are only
+     * noise before the report, which says what is wrong: errors only.
+     */
     static Path journalOf(Path data) {
+        Cli.chronicleLogLevel("error");
         if (!Files.isDirectory(data)) {
             throw new IllegalStateException("no such directory: " + data);
         }

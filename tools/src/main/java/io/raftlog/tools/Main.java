@@ -2,6 +2,8 @@ package io.raftlog.tools;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The raftlog command line. Exit status: 0 ok, 1 failure, 2 usage error. */
 @Command(name = "raftlog", mixinStandardHelpOptions = true, version = "raftlog 0.1.0",
@@ -18,6 +20,10 @@ import picocli.CommandLine.Command;
         JournalCommand.class,
     })
 public final class Main implements Runnable {
+
+    /** Every command takes it, subcommands included (inherited); {@link Cli} prints stack traces only then. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print the stack trace of an error")
+    boolean verbose;
 
     public static void main(String[] args) {
         System.exit(run(args));

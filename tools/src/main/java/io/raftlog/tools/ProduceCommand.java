@@ -2,6 +2,7 @@ package io.raftlog.tools;
 
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogClientException;
+import io.raftlog.net.codec.Protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
@@ -25,12 +27,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code raftlog produce}: appends one entry per stdin line, or {@code --count} generated entries, through
  * the Java client with up to {@code --window} outstanding; prints {@code INDEX<TAB>LINE} per acknowledged
- * entry with --print-index (flushed per line, so it can feed a pipe), and a summary on stderr.
+ * entry with --print-index (flushed per line, so it can feed a pipe), and a summary on stderr (also when
+ * interrupted). Like tail, it stops once the pipe's reader has gone.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
     description = {"Append entries: one per stdin line, or --count generated entries.",
         "Summary (entries, entries/s, commit latency p50/p99) on stderr;",
-        "exits 1 if any entry was not acknowledged within --timeout."})
+        "exits 1 if any entry was not acknowledged within --timeout.",
+        "Stops submitting (exit 0) once --print-index output is closed, e.g. by | head."})
 public final class ProduceCommand implements Callable<Integer> {
 
     @Mixin
@@ -39,7 +43,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "append N generated entries instead of reading stdin")
     Long count;
 
-    @Option(names = "--size", paramLabel = "BYTES", description = "size of each generated entry (default: 128)")
+    @Option(names = "--size", paramLabel = "BYTES",
+        description = "size of each generated entry, at most " + Protocol.MAX_ENTRY_BYTES + " (default: 128)")
     Integer size;
 
     @Option(names = "--print-index", description = "print INDEX<TAB>LINE on stdout for each acknowledged entry")
@@ -53,7 +58,12 @@ public final class ProduceCommand implements Callable<Integer> {
         description = "most entries outstanding at once (default: ${DEFAULT-VALUE})")
     int window;
 
-    private PrintStream out;
+    /** Standard output (a test may set it before the run); written on the client's receive thread. */
+    PrintStream out;
+    /** Set once a write to {@link #out} failed: its reader went away (`| head -1`), so nothing more is submitted. */
+    private volatile boolean outputClosed;
+    /** The summary is printed once: at the end, or by the shutdown hook if the run is interrupted (Ctrl-C). */
+    private final AtomicBoolean summarized = new AtomicBoolean();
 
     @Override
     public Integer call() throws Exception {
@@ -64,25 +74,32 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be >= 0, was " + count);
         }
         int entrySize = size == null ? 128 : size;
-        if (entrySize < 0) {
-            throw new IllegalArgumentException("--size must be >= 0, was " + entrySize);
+        if (entrySize < 0 || entrySize > Protocol.MAX_ENTRY_BYTES) {
+            // checked before the payload is allocated: 2147483647 was an OutOfMemoryError
+            throw new IllegalArgumentException("--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES
+                + " (the largest entry a node accepts), was " + entrySize);
         }
         if (window < 1) {
             throw new IllegalArgumentException("--window must be >= 1, was " + window);
         }
-        Duration deadline = ClusterOption.duration(timeout, "--timeout");
-        out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        Duration deadline = ClusterOption.timeout(timeout);
+        if (out == null) {
+            out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        }
         long submitted;
         long start;
         Producer producer;
+        Thread onInterrupt = null;
         try (LogClient client = cluster.client().window(window).timeout(deadline).build()) {
             producer = new Producer(client, window, printIndex ? this::print : null);
             start = System.nanoTime();
+            onInterrupt = summaryOnInterrupt(producer, start);
+            // Stop submitting once an entry has failed its deadline (the cluster is not taking appends: rather
+            // than wait out the deadline again for every further window of entries), or once standard output
+            // is gone (its reader has what it wanted; tail stops the same way).
             if (count != null) {
                 UnsafeBuffer payload = new UnsafeBuffer(new byte[entrySize]);
-                // Once an entry has failed its deadline the cluster is not taking appends: stop submitting
-                // rather than wait out the deadline again for every further window of entries.
-                for (long i = 0; i < count && producer.failed() == 0; i++) {
+                for (long i = 0; i < count && producer.failed() == 0 && !outputClosed; i++) {
                     generate(payload, i);
                     producer.submit(payload, 0, entrySize, i, printIndex ? payload.byteArray().clone() : null);
                 }
@@ -92,7 +109,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     LineReader lines = new LineReader(in);
                     byte[] line;
                     long n = 0;
-                    while (producer.failed() == 0 && (line = lines.next()) != null) {
+                    while (producer.failed() == 0 && !outputClosed && (line = lines.next()) != null) {
                         view.wrap(line);
                         producer.submit(view, 0, line.length, n++, line);
                     }
@@ -104,9 +121,18 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         } finally {
             out.flush();
+            if (onInterrupt != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs (or ran) and prints the summary
+                }
+            }
         }
         long elapsed = System.nanoTime() - start;
-        summary(producer, submitted, elapsed);
+        if (summarized.compareAndSet(false, true)) {
+            summary(producer, submitted, elapsed, "");
+        }
         if (producer.failed() > 0) {
             Throwable t = producer.firstFailure();
             long intended = count != null ? count : submitted;
@@ -198,22 +224,43 @@ public final class ProduceCommand implements Callable<Integer> {
 
     private void print(long tag, long index, byte[] line) {
         synchronized (out) {
+            if (outputClosed) {
+                return;
+            }
             out.print(index);
             out.print('\t');
             out.write(line, 0, line.length);
             out.print('\n');
             out.flush();
+            if (out.checkError()) {
+                outputClosed = true;
+            }
         }
     }
 
-    private static void summary(Producer producer, long submitted, long elapsedNanos) {
+    /**
+     * Prints the summary if the JVM stops before the run ends (Ctrl-C): from counters only. It touches neither
+     * the client, whose threads may be what it interrupts, nor standard output, whose reader may have stopped
+     * reading (a write there could block the exit for good); each printed line was flushed as it went.
+     */
+    private Thread summaryOnInterrupt(Producer producer, long start) {
+        Thread hook = new Thread(() -> {
+            if (summarized.compareAndSet(false, true)) {
+                summary(producer, producer.submitted(), System.nanoTime() - start, " (interrupted)");
+            }
+        }, "raftlog-produce-summary");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void summary(Producer producer, long submitted, long elapsedNanos, String note) {
         double seconds = elapsedNanos / 1e9;
         long ok = producer.acknowledged();
         double rate = seconds > 0 ? ok / seconds : 0;
         Histogram h = producer.latencyMicros();
-        System.err.printf(Locale.ROOT, "produced %d of %d entries in %.3f s: %.0f entries/s, commit latency p50 %s p99 %s max %s%n",
+        System.err.printf(Locale.ROOT, "produced %d of %d entries in %.3f s: %.0f entries/s, commit latency p50 %s p99 %s max %s%s%n",
             ok, submitted, seconds, rate, micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)),
-            micros(h.getMaxValue()));
+            micros(h.getMaxValue()), note);
         System.err.flush();
     }
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         "A --config file holds the same settings as properties (id=1, cluster=..., data=..., fsync=batch, ...)."})
 public final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = "--id", paramLabel = "N", description = "this node's id (its key in --cluster)")
+    @Option(names = "--id", paramLabel = "N", description = "this node's id, 1 to 65535 (its key in --cluster)")
     Integer id;
 
     @Option(names = "--cluster", paramLabel = "ID=HOST:PORT,...",
@@ -78,9 +78,6 @@ public final class ServerCommand implements Callable<Integer> {
             + " the file being written always stays (default: no bound)")
     String retentionBytes;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();
@@ -100,9 +97,8 @@ public final class ServerCommand implements Callable<Integer> {
         if (cid != null) {
             b.clusterId(parseLong(cid, "cluster-id"));
         }
-        b.timing(longSetting(tickMs, file, "tick-ms", 10), (int) longSetting(electionTicks == null ? null : electionTicks.longValue(),
-            file, "election-ticks", 30), (int) longSetting(heartbeatTicks == null ? null : heartbeatTicks.longValue(),
-            file, "heartbeat-ticks", 3));
+        b.timing(longSetting(tickMs, file, "tick-ms", 10), intSetting(electionTicks, file, "election-ticks", 30),
+            intSetting(heartbeatTicks, file, "heartbeat-ticks", 3));
         String ws = stringSetting(waitStrategy, file, "wait-strategy", false);
         if (ws != null) {
             b.waitStrategy(ws);
@@ -148,15 +144,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** Chronicle logs every file mapping at INFO: keep the node's own lines (role changes) readable. */
     private static void quietLibraryLogging() {
-        setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
+        Cli.chronicleLogLevel("warn");
+        Cli.setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        Cli.setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
 
     private static Properties load(Path file) {
@@ -194,7 +184,21 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private static int intSetting(Integer flag, Properties file, String key, boolean required) {
-        return (int) parseLong(stringSetting(flag == null ? null : flag.toString(), file, key, required), key);
+        return parseInt(stringSetting(flag == null ? null : flag.toString(), file, key, required), key);
+    }
+
+    private static int intSetting(Integer flag, Properties file, String key, int dflt) {
+        String v = stringSetting(flag == null ? null : flag.toString(), file, key, false);
+        return v == null ? dflt : parseInt(v, key);
+    }
+
+    /** An int setting, whole: a file's id=4294967297 was cut to 1 (picocli checks the flags' range itself). */
+    private static int parseInt(String v, String key) {
+        long n = parseLong(v, key);
+        if (n != (int) n) {
+            throw new IllegalArgumentException("bad " + key + " '" + v.trim() + "': out of range (at most " + Integer.MAX_VALUE + ")");
+        }
+        return (int) n;
     }
 
     private static long longSetting(Long flag, Properties file, String key, long dflt) {

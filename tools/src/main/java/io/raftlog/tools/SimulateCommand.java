@@ -36,9 +36,6 @@ public final class SimulateCommand implements Callable<Integer> {
         description = "steps with faults per seed, before the liveness check (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
         if (seeds < 1) {

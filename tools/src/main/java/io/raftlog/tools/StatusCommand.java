@@ -40,7 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration wait = ClusterOption.duration(timeout, "--timeout");
+        Duration wait = ClusterOption.timeout(timeout);
         List<NodeStatus> nodes;
         try (LogClient client = cluster.client().connectTimeout(wait).build()) {
             nodes = client.status();

@@ -93,7 +93,7 @@ public final class TailCommand implements Callable<Integer> {
         if (from != null && from.index != null && from.index < 1) {
             throw new IllegalArgumentException("--from must be >= 1 (log indexes start at 1), was " + from.index);
         }
-        Duration deadline = ClusterOption.duration(timeout, "--timeout");
+        Duration deadline = ClusterOption.timeout(timeout);
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
             false, StandardCharsets.UTF_8);
         if (max != null && max == 0) {

@@ -79,16 +79,6 @@ class CliErrorsIT {
     }
 
     @Test
-    void anEntryLargerThanAFrameIsRefusedBeforeSendingNamingTheLimit() throws Exception {
-        String a = closedAddress();
-        RaftlogProcess p = RaftlogProcess.run(60, "produce", "--cluster", a, "--count", "3", "--size", "5000000");
-        assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
-        assertThat(p.err().get(p.err().size() - 1))
-            .startsWith("raftlog produce: 3 of 3 entries were not acknowledged (2 never sent: stopped at the first failure): ")
-            .contains("payload of 5000000 bytes is larger than the maximum");
-    }
-
-    @Test
     void tailOfAnUnreachableClusterFails() throws Exception {
         String a = closedAddress();
         RaftlogProcess p = RaftlogProcess.run(60, "tail", "--cluster", a, "--follow", "--timeout", "1s");

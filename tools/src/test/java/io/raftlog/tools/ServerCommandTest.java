@@ -37,10 +37,43 @@ class ServerCommandTest {
             Cli.USAGE, "node id 4 is not in the cluster");
     }
 
+    /**
+     * Ids beyond 65535 are refused before the data directory is touched: 2^31-1 overflowed the node's per-id
+     * tables ("raftlog server: -2147483648") after its directory had recorded a member set that never ran, so a
+     * corrected start was then refused too.
+     */
+    @Test
+    void aNodeIdOutOfRangeIsAUsageErrorThatLeavesNoDataDirectory() throws Exception {
+        Path data = dir.resolve("node");
+        CliRun.of("server", "--id", "2147483647", "--cluster", "2147483647=127.0.0.1:0", "--data", data.toString())
+            .assertOneLineError(Cli.USAGE, "node id 2147483647 in cluster entry '2147483647=127.0.0.1:0' is out of range",
+                "from 1 to 65535");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0,100000000=127.0.0.1:1", "--data", data.toString())
+            .assertOneLineError(Cli.USAGE, "node id 100000000 in cluster entry '100000000=127.0.0.1:1' is out of range");
+        assertThat(data).doesNotExist();
+        RaftServer.start(ServerConfig.builder().nodeId(ServerConfig.MAX_NODE_ID).cluster("65535=127.0.0.1:0").dataDir(data)
+            .build()).close();
+        assertThat(Files.readString(data.resolve(NodeIdentity.FILE_NAME))).contains("members=65535\n");
+    }
+
+    /** It printed "raftlog server: UnresolvedAddressException" (exit 2) after it had made the directory and its lock. */
+    @Test
+    void anUnresolvableHostToListenOnIsAUsageErrorNamingItThatLeavesNoDataDirectory() {
+        Path data = dir.resolve("node");
+        CliRun.of("server", "--id", "1", "--cluster", "1=nosuchhost.invalid:7101", "--data", data.toString()).assertOneLineError(
+            Cli.USAGE, "cannot resolve host 'nosuchhost.invalid' of this node's cluster entry 1=nosuchhost.invalid:7101");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7101", "--listen", "nosuchhost.invalid:7101", "--data",
+            data.toString()).assertOneLineError(Cli.USAGE, "cannot resolve host 'nosuchhost.invalid' of the listen address");
+        assertThat(data).doesNotExist();
+    }
+
     @Test
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(
             Cli.USAGE, "bad address '127.0.0.1'");
+        // accepted before: each node's connection to the other peer reached itself, and was refused, forever
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7301,2=127.0.0.1:7301", "--data", dir.toString())
+            .assertOneLineError(Cli.USAGE, "address 127.0.0.1:7301 appears twice in the cluster (nodes 1 and 2)");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--data", dir.toString(), "--fsync", "sometimes").assertOneLineError(
             Cli.USAGE, "bad fsync policy 'sometimes'");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001").assertOneLineError(Cli.USAGE, "missing --data");
@@ -78,6 +111,17 @@ class ServerCommandTest {
         CliRun.of("server", "--config", dir.resolve("absent.properties").toString()).assertOneLineError(Cli.USAGE, "absent.properties");
     }
 
+    /** Whole numbers too large for an int were cut: id=4294967297 (2^32 + 1) started node 1. */
+    @Test
+    void aConfigFileNumberTooLargeIsAUsageErrorNamingTheKey() throws Exception {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "id=4294967297\ncluster=1=127.0.0.1:0\ndata=" + dir.resolve("d") + "\n");
+        CliRun.of("server", "--config", file.toString()).assertOneLineError(Cli.USAGE, "bad id '4294967297': out of range");
+        Files.writeString(file, "id=1\ncluster=1=127.0.0.1:0\ndata=" + dir.resolve("d") + "\nelection-ticks=4294967326\n");
+        CliRun.of("server", "--config", file.toString()).assertOneLineError(Cli.USAGE, "bad election-ticks '4294967326': out of range");
+        assertThat(dir.resolve("d")).doesNotExist();
+    }
+
     @Test
     void aPortInUseIsAFailureNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -100,6 +144,16 @@ class ServerCommandTest {
         Files.writeString(data.resolve(NodeIdentity.FILE_NAME), "node-id=one\n");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
             Cli.FAILURE, "node-identity is damaged: 'node-id' is 'one'");
+    }
+
+    /** Chronicle's refusal of such a file names none: the node failed with "raftlog server: Unexpected magic number 62726167". */
+    @Test
+    void aJournalFileThatIsNotAQueueFileIsAFailureNamingTheFile() throws Exception {
+        Path data = dir.resolve("node1");
+        JournalCommandTest.writeJournal(data);
+        Path cycle = JournalCommandTest.garbleCycleFile(NodeStorage.journalDir(data));
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", data.toString()).assertOneLineError(
+            Cli.FAILURE, "journal file " + cycle + " is damaged: it does not start with a queue file's header", "refusing to open");
     }
 
     @Test
@@ -132,6 +186,9 @@ class ServerCommandTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.resolve("sub").toString()).assertOneLineError(
             Cli.FAILURE, "cannot create data directory");
+        // said "cannot create data directory F: F", the whole message of a FileAlreadyExistsException
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:0", "--data", file.toString()).assertOneLineError(
+            Cli.FAILURE, "cannot create data directory " + file + ": it exists and is not a directory");
 
         Path data = dir.resolve("busy");
         try (RaftServer running = startNodeOne(data)) {

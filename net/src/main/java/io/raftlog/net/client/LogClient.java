@@ -40,6 +40,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (the raftlog jar's manifest carries it).
  */
 public final class LogClient implements AutoCloseable {
+    /**
+     * The longest timeout the builder takes (24 days): sockets take their connect and read timeouts in int
+     * milliseconds, which end at about 24.8 days.
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(24);
+
     private final ClientSettings settings;
     private final Appender appender;
 
@@ -267,21 +273,24 @@ public final class LogClient implements AutoCloseable {
             return this;
         }
 
-        /** How long an append may take in all, retries included, before it fails. */
+        /** How long an append may take in all, retries included, before it fails; at most {@link #MAX_TIMEOUT}. */
         public Builder timeout(Duration d) {
-            this.timeout = positive(d, "timeout");
+            this.timeout = bounded(d, "timeout");
             return this;
         }
 
-        /** How long a connection may go without acknowledging anything before the client tries another node. */
+        /**
+         * How long a connection may go without acknowledging anything before the client tries another node; at
+         * most {@link #MAX_TIMEOUT}.
+         */
         public Builder requestTimeout(Duration d) {
-            this.requestTimeout = positive(d, "request timeout");
+            this.requestTimeout = bounded(d, "request timeout");
             return this;
         }
 
-        /** Connect, handshake and status answer timeout per node. */
+        /** Connect, handshake and status answer timeout per node; at most {@link #MAX_TIMEOUT}. */
         public Builder connectTimeout(Duration d) {
-            this.connectTimeout = positive(d, "connect timeout");
+            this.connectTimeout = bounded(d, "connect timeout");
             return this;
         }
 
@@ -305,9 +314,12 @@ public final class LogClient implements AutoCloseable {
             return this;
         }
 
-        private static Duration positive(Duration d, String what) {
+        private static Duration bounded(Duration d, String what) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            if (d.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(what + " must be at most " + MAX_TIMEOUT.toDays() + " days, was " + d);
             }
             return d;
         }

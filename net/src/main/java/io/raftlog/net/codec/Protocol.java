@@ -30,6 +30,12 @@ public final class Protocol {
     /** Default for the maximum frame length setting: 4 MiB. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 4 * 1024 * 1024;
 
+    /**
+     * The largest payload of one entry a node accepts (an APPEND with a larger one is refused TOO_LARGE): an
+     * AppendEntries carrying it alone must fit one transport send.
+     */
+    public static final int MAX_ENTRY_BYTES = 256 * 1024 - 64;
+
     private Protocol() {
     }
 

@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,15 +77,10 @@ public final class RaftServer implements AutoCloseable {
         String[] addressById = new String[maxId + 1];
         cluster.forEach((id, a) -> addressById[id] = ServerConfig.hostPort(a));
 
-        TransportConfig tc = new TransportConfig().clusterId(config.clusterId()).nodeId(nodeId).role(Roles.NODE)
-            .membersDigest(HandshakeFrame.membersDigest(config.members()))
-            .threadName("raftlog-transport-" + nodeId);
+        TransportConfig tc = transportConfig(config);
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
         PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
-        RaftConfig raft = config.raftConfig();
-        PeerOutbox.checkBounds(raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
-            ServerHandler.MAX_ENTRY_BYTES + DataEntry.HEADER_LENGTH, maxFrame);
         ClientResponses responses = new ClientResponses(clients, addressById);
         FetchService[] fetchRef = new FetchService[1];
         PipelineListener listener = new PipelineListener() {
@@ -136,13 +135,24 @@ public final class RaftServer implements AutoCloseable {
         });
     }
 
+    private static TransportConfig transportConfig(ServerConfig config) {
+        return new TransportConfig().clusterId(config.clusterId()).nodeId(config.nodeId()).role(Roles.NODE)
+            .membersDigest(HandshakeFrame.membersDigest(config.members()))
+            .threadName("raftlog-transport-" + config.nodeId());
+    }
+
     /** Opens (or creates) the node's data directory and starts it; returns once it listens. */
     public static RaftServer start(ServerConfig config) {
+        // Whatever the configuration alone decides is checked before the data directory is created or claimed:
+        // a directory claimed by a start that could never run records a member set that never worked.
+        RaftConfig raft = config.raftConfig();
+        PeerOutbox.checkBounds(raft.maxEntriesPerAppend(), raft.maxBytesPerAppend(),
+            ServerHandler.MAX_ENTRY_BYTES + DataEntry.HEADER_LENGTH, transportConfig(config).maxFrameLength());
         Path dir = config.dataDir();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir + ": " + describe(e), e);
+            throw new UncheckedIOException("cannot create data directory " + dir + ": " + whyNotCreated(dir, e), e);
         }
         if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             String notWritable = "data directory " + dir + " is not a writable directory";
@@ -272,6 +282,24 @@ public final class RaftServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + ServerConfig.hostPort(address) + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * Why a directory could not be created, in words: the messages of FileAlreadyExistsException and
+     * AccessDeniedException are only the path ("cannot create data directory X: X").
+     */
+    static String whyNotCreated(Path dir, IOException e) {
+        if (!(e instanceof FileSystemException f)) {
+            return describe(e);
+        }
+        boolean itself = f.getFile() == null || Path.of(f.getFile()).toAbsolutePath().equals(dir.toAbsolutePath());
+        if (f instanceof FileAlreadyExistsException) {
+            return (itself ? "it" : f.getFile()) + " exists and is not a directory";
+        }
+        String why = f instanceof AccessDeniedException ? "permission denied"
+            : f instanceof NoSuchFileException ? "no such file or directory"
+            : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return why + (itself ? "" : " (" + f.getFile() + ")");
     }
 
     private static String describe(Throwable e) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,14 @@ import io.raftlog.raft.RaftConfig;
  * first thing that is wrong (an IllegalArgumentException, which the command line turns into exit 2).
  */
 public final class ServerConfig {
+    /**
+     * The largest node id. The wire carries ids as int32, but a node keeps tables indexed by id (a peer's
+     * connection, a member's address) sized by the largest id in its cluster, so ids are kept small: an id of
+     * 2^31-1 overflowed the table size, and 10^8 took gigabytes. 65535 also keeps the id within the 16 bits the
+     * election seed gives it.
+     */
+    public static final int MAX_NODE_ID = 65_535;
+
     private final int nodeId;
     private final Map<Integer, InetSocketAddress> cluster;
     private final InetSocketAddress listen;
@@ -40,10 +49,10 @@ public final class ServerConfig {
     private final long retentionBytes;
     private final JournalOptions journalOptions;
 
-    private ServerConfig(Builder b) {
+    private ServerConfig(Builder b, InetSocketAddress listen) {
         this.nodeId = b.nodeId;
         this.cluster = Collections.unmodifiableMap(new TreeMap<>(b.cluster));
-        this.listen = b.listen != null ? b.listen : cluster.get(nodeId);
+        this.listen = listen;
         this.dataDir = b.dataDir;
         this.fsync = b.fsync;
         this.clusterId = b.clusterId;
@@ -66,12 +75,15 @@ public final class ServerConfig {
         return nodeId;
     }
 
-    /** Every member's id and the address others reach it at (peers and clients alike), ascending by id. */
+    /**
+     * Every member's id and the address others reach it at (peers and clients alike), ascending by id. Addresses
+     * parsed from text keep their host names unresolved: a node looks a peer up at every connection attempt.
+     */
     public Map<Integer, InetSocketAddress> cluster() {
         return cluster;
     }
 
-    /** The address this node binds (its cluster entry unless overridden). */
+    /** The address this node binds (its cluster entry unless overridden), resolved. */
     public InetSocketAddress listen() {
         return listen;
     }
@@ -152,6 +164,7 @@ public final class ServerConfig {
             throw new IllegalArgumentException("empty cluster: expected ID=HOST:PORT,... e.g. 1=127.0.0.1:7001");
         }
         Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+        Map<String, Integer> idByAddress = new HashMap<>();
         for (String part : text.split(",")) {
             String p = part.trim();
             int eq = p.indexOf('=');
@@ -164,17 +177,30 @@ public final class ServerConfig {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad node id in cluster entry '" + p + "'");
             }
-            if (id <= 0) {
-                throw new IllegalArgumentException("node id in cluster entry '" + p + "' must be > 0");
+            if (id < 1 || id > MAX_NODE_ID) {
+                throw new IllegalArgumentException("node id " + id + " in cluster entry '" + p + "' is out of range: ids run"
+                    + " from 1 to " + MAX_NODE_ID);
             }
-            if (out.put(id, parseHostPort(p.substring(eq + 1).trim())) != null) {
+            InetSocketAddress address = parseHostPort(p.substring(eq + 1).trim());
+            if (out.put(id, address) != null) {
                 throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
+            }
+            // Two members at one address: each node's peer connection to the other reaches itself. Only the same
+            // spelling is caught (two names of one host are not looked up here).
+            Integer other = idByAddress.putIfAbsent(hostPort(address).toLowerCase(Locale.ROOT), id);
+            if (other != null) {
+                throw new IllegalArgumentException("address " + hostPort(address) + " appears twice in the cluster (nodes "
+                    + other + " and " + id + ")");
             }
         }
         return out;
     }
 
-    /** Parses {@code host:port} (unresolved hosts are kept as names and resolved when used). */
+    /**
+     * Parses {@code host:port} into an unresolved address: the host is kept as given and looked up when used (a
+     * peer at every connection attempt, so a name that resolves only later still reaches it; the node's own
+     * listen address when the configuration is built).
+     */
     public static InetSocketAddress parseHostPort(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
@@ -193,7 +219,7 @@ public final class ServerConfig {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new InetSocketAddress(host, port);
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     public static final class Builder {
@@ -298,9 +324,29 @@ public final class ServerConfig {
             return this;
         }
 
+        /** The address to bind, looked up now: a node that cannot listen where it was told is a usage error. */
+        private InetSocketAddress resolvedListen() {
+            InetSocketAddress a = listen != null ? listen : cluster.get(nodeId);
+            if (!a.isUnresolved()) {
+                return a;
+            }
+            InetSocketAddress resolved = new InetSocketAddress(a.getHostString(), a.getPort());
+            if (resolved.isUnresolved()) {
+                throw new IllegalArgumentException("cannot resolve host '" + a.getHostString() + "' of "
+                    + (listen != null ? "the listen address " + hostPort(a) : "this node's cluster entry " + nodeId + "=" + hostPort(a))
+                    + ": a node must be able to bind the address it listens on");
+            }
+            return resolved;
+        }
+
         public ServerConfig build() {
             if (cluster.isEmpty()) {
                 throw new IllegalArgumentException("no cluster given: expected ID=HOST:PORT,...");
+            }
+            for (int id : cluster.keySet()) {
+                if (id < 1 || id > MAX_NODE_ID) {
+                    throw new IllegalArgumentException("node id " + id + " is out of range: ids run from 1 to " + MAX_NODE_ID);
+                }
             }
             if (!cluster.containsKey(nodeId)) {
                 throw new IllegalArgumentException("node id " + nodeId + " is not in the cluster "
@@ -312,7 +358,7 @@ public final class ServerConfig {
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);
             }
-            ServerConfig c = new ServerConfig(this);
+            ServerConfig c = new ServerConfig(this, resolvedListen());
             c.raftConfig(); // checks the tick counts, naming what is wrong
             c.pipelineConfig(); // checks the wait strategy and the retention
             if (threading == Threading.SHARED && !WaitStrategies.DEFAULT.equals(waitStrategy.trim().toLowerCase(Locale.ROOT))) {

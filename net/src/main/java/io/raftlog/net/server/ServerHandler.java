@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class ServerHandler implements FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
     /** Largest payload of one entry: an AppendEntries carrying it alone must fit one transport send. */
-    static final int MAX_ENTRY_BYTES = 256 * 1024 - 64;
+    static final int MAX_ENTRY_BYTES = Protocol.MAX_ENTRY_BYTES;
 
     private final int nodeId;
     private final int[] members;

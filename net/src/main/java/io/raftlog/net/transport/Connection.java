@@ -81,6 +81,10 @@ public final class Connection {
     /** Indexed by frame type: what this connection's remote may send once active (see {@link FramePolicy}). */
     boolean[] allowedTypes;
     String closeReason;
+    /** A remote given by host name: an attempt waits for its lookup ({@link Transport}'s lookUp). */
+    boolean awaitingLookup;
+    /** A lookup of the remote's name runs (at most one at a time, however many attempts time out meanwhile). */
+    boolean lookupInFlight;
 
     Connection(Transport transport, long id, boolean outbound, boolean reconnect, InetSocketAddress remoteAddress,
                TransportConfig config, TransportCounters counters) {
@@ -107,6 +111,7 @@ public final class Connection {
         return outbound;
     }
 
+    /** The address connected to, as given: a host name given unresolved is looked up again at every attempt. */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }

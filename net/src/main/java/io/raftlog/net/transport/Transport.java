@@ -14,6 +14,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -111,6 +113,8 @@ public final class Transport implements Agent, AutoCloseable {
     private static final int PEER_ROOM = 16;
     private AgentRunner runner;
     private volatile boolean sleeping;
+    /** Threads that look up remotes given by host name; made at the first such lookup (transport thread only). */
+    private volatile ExecutorService lookups;
 
     public Transport(TransportConfig config, FrameHandler handler) {
         if (config.role == Roles.NODE && config.nodeId == 0) {
@@ -354,6 +358,9 @@ public final class Transport implements Agent, AutoCloseable {
         servers.clear();
         wakeup.close();
         CloseHelper.quietClose(selector);
+        if (lookups != null) {
+            lookups.shutdownNow();
+        }
     }
 
     /**
@@ -391,7 +398,8 @@ public final class Transport implements Agent, AutoCloseable {
                             + config.handshakeTimeoutNs / 1_000_000 + " ms", Counter.HANDSHAKE_TIMEOUTS);
                     } else {
                         counters.increment(Counter.CONNECT_FAILURES);
-                        closeNow(c, "no handshake from " + c.remoteAddress() + " within " + config.handshakeTimeoutNs / 1_000_000 + " ms");
+                        closeNow(c, (c.awaitingLookup ? "no answer from the lookup of host " + c.remoteAddress().getHostString()
+                            : "no handshake from " + c.remoteAddress()) + " within " + config.handshakeTimeoutNs / 1_000_000 + " ms");
                     }
                     return 1;
                 }
@@ -584,12 +592,72 @@ public final class Transport implements Agent, AutoCloseable {
         c.resetBuffers();
         c.state(Connection.CONNECTING);
         c.deadlineNs = nowNs + config.handshakeTimeoutNs;
+        if (c.remoteAddress().isUnresolved()) {
+            lookUp(c); // connects when the lookup answers (lookedUp), within the same deadline
+            return;
+        }
+        connectTo(c, c.remoteAddress());
+    }
+
+    /**
+     * A remote given by host name is looked up at every attempt, so that a peer whose name resolves only later
+     * (it was not in DNS yet when this node started), or moves to another address, is still reached. The lookup
+     * blocks, and this thread may be the raft thread: it runs on a thread of its own and hands its answer back
+     * with {@link #execute}; an attempt whose deadline passes first is closed as any other, and the next one
+     * waits for the lookup still running rather than start another.
+     */
+    private void lookUp(Connection c) {
+        c.awaitingLookup = true;
+        if (c.lookupInFlight) {
+            return;
+        }
+        c.lookupInFlight = true;
+        InetSocketAddress name = c.remoteAddress();
+        lookups().execute(() -> {
+            InetSocketAddress[] found = {name}; // unresolved unless the lookup answers
+            try {
+                found[0] = config.lookup.apply(name);
+            } catch (RuntimeException e) {
+                LOG.debug("lookup of {} failed", name, e);
+            } finally {
+                execute(() -> lookedUp(c, found[0])); // always: the connection waits for this answer
+            }
+        });
+    }
+
+    private void lookedUp(Connection c, InetSocketAddress found) {
+        c.lookupInFlight = false;
+        if (!c.awaitingLookup || c.state() != Connection.CONNECTING) {
+            return; // the attempt timed out or the connection closed: a later attempt looks up afresh
+        }
+        c.awaitingLookup = false;
+        if (found.isUnresolved()) {
+            counters.increment(Counter.CONNECTIONS_OPENED);
+            counters.increment(Counter.CONNECT_FAILURES);
+            closeNow(c, "cannot resolve host " + c.remoteAddress().getHostString());
+            return;
+        }
+        connectTo(c, found);
+    }
+
+    private ExecutorService lookups() {
+        if (lookups == null) {
+            lookups = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, config.threadName + "-lookup");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return lookups;
+    }
+
+    private void connectTo(Connection c, InetSocketAddress address) {
         counters.increment(Counter.CONNECTIONS_OPENED);
         try {
             SocketChannel channel = SocketChannel.open();
             c.channel = channel;
             configure(channel);
-            if (channel.connect(c.remoteAddress())) {
+            if (channel.connect(address)) {
                 c.key = channel.register(selector, SelectionKey.OP_READ, c);
                 startHandshake(c);
             } else {
@@ -597,7 +665,7 @@ public final class Transport implements Agent, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             counters.increment(Counter.CONNECT_FAILURES);
-            closeNow(c, "connect to " + c.remoteAddress() + " failed: " + e);
+            closeNow(c, "connect to " + address + " failed: " + e);
         }
     }
 
@@ -857,6 +925,7 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     private void closeNow(Connection c, String reason) {
+        c.awaitingLookup = false;
         if (c.key != null) {
             c.key.cancel();
             c.key = null;

@@ -1,5 +1,8 @@
 package io.raftlog.net.transport;
 
+import java.net.InetSocketAddress;
+import java.util.function.UnaryOperator;
+
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.Roles;
 
@@ -28,6 +31,11 @@ public final class TransportConfig {
     int idleSpins = 20;
     int idleYields = 10;
     long idleBlockNs = 10_000_000L;
+    /**
+     * Looks up an unresolved remote address (a host name) before each connection attempt, off the transport
+     * thread; answers an unresolved address when the name does not resolve. Tests replace it.
+     */
+    UnaryOperator<InetSocketAddress> lookup = a -> new InetSocketAddress(a.getHostString(), a.getPort());
 
     /** The cluster id both sides of every handshake must share. */
     public TransportConfig clusterId(long clusterId) {

@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.raftlog.net.codec.AppendEntriesDecoder;
 import io.raftlog.net.codec.AppendEntriesEncoder;
@@ -211,6 +214,33 @@ class TransportTest {
         assertThat(link.offer(scratch, 0, length)).isTrue();
         Await.until("the node refuses it", WAIT, () -> a.counters().get(Counter.UNEXPECTED_FRAME) == 1);
         Await.until("and the link comes back", WAIT, () -> linkSide.connected.size() == 3 && link.isActive());
+    }
+
+    /**
+     * A peer given by host name is looked up at every attempt: the name was resolved once, when the node parsed its
+     * configuration, so a peer whose name entered DNS after this node started was never reached.
+     */
+    @Test
+    void aPeerGivenByAHostNameIsLookedUpAgainAtEveryAttemptUntilItResolves() {
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), new RecordingHandler()).start();
+        InetSocketAddress address = a.bind(ANY);
+        AtomicInteger lookups = new AtomicInteger();
+        Set<String> lookupThreads = ConcurrentHashMap.newKeySet();
+        TransportConfig config = new TransportConfig().clusterId(CLUSTER).nodeId(2).reconnectBackoff(5_000_000L, 20_000_000L)
+            .threadName("node-2");
+        config.lookup = name -> {
+            lookupThreads.add(Thread.currentThread().getName());
+            // not in DNS for the first two attempts
+            return lookups.incrementAndGet() <= 2 ? name : new InetSocketAddress(address.getAddress(), name.getPort());
+        };
+        RecordingHandler linkSide = new RecordingHandler();
+        b = new Transport(config, linkSide).start();
+        Connection link = b.connect(InetSocketAddress.createUnresolved("peer-1.example", address.getPort()), true);
+        Await.until("connected once the name resolves", WAIT, link::isActive);
+        assertThat(lookups.get()).isEqualTo(3);
+        assertThat(b.counters().get(Counter.CONNECT_FAILURES)).isEqualTo(2);
+        assertThat(link.remoteAddress().getHostString()).isEqualTo("peer-1.example");
+        assertThat(lookupThreads).as("looked up off the transport thread").containsExactly("node-2-lookup");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package io.raftlog.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.server.RaftServer;
+import io.raftlog.net.server.ServerConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client commands ({@code status}, {@code produce}, {@code tail}) refuse bad settings with one line naming
+ * the flag, exit 2, before they connect anywhere (in-process; the address is never dialled); and how produce
+ * ends when its output goes away.
+ */
+class ClientCommandTest {
+    private static final String NOWHERE = "127.0.0.1:1";
+
+    @Test
+    void aTimeoutBeyondWhatTheClientCanWaitIsAUsageErrorNamingTheFlag() {
+        // 30 days of milliseconds overflowed the int a socket takes: a negative timeout and a stack trace.
+        CliRun.of("status", "--cluster", NOWHERE, "--timeout", "30d").assertOneLineError(Cli.USAGE,
+            "--timeout must be at most 24d, was '30d'");
+        CliRun.of("produce", "--cluster", NOWHERE, "--count", "1", "--timeout", "25d").assertOneLineError(Cli.USAGE,
+            "--timeout must be at most 24d");
+        CliRun.of("tail", "--cluster", NOWHERE, "--timeout", "999999999999999d").assertOneLineError(Cli.USAGE,
+            "--timeout: duration '999999999999999d' is too long");
+    }
+
+    /**
+     * Checked against the largest entry a node accepts before the payload is allocated: 2147483647 was an
+     * OutOfMemoryError with a stack trace, and sizes between the node's limit and a frame's were sent only to be
+     * refused TOO_LARGE (CliErrorsIT had 5000000 fail in the client after connecting).
+     */
+    @Test
+    void aSizeBeyondTheLargestEntryANodeAcceptsIsAUsageError() {
+        for (String size : new String[] {"2147483647", "5000000", "" + (Protocol.MAX_ENTRY_BYTES + 1), "-1"}) {
+            CliRun.of("produce", "--cluster", NOWHERE, "--count", "3", "--size", size).assertOneLineError(Cli.USAGE,
+                "--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES + " (the largest entry a node accepts), was " + size);
+        }
+    }
+
+    /**
+     * {@code produce --print-index | head -1}: once standard output is closed, produce stops submitting and ends
+     * quietly (exit 0, its usual summary), as tail does. It went on producing every entry it was asked for.
+     */
+    @Test
+    void produceStopsSubmittingOnceItsOutputIsClosed(@TempDir Path data) {
+        try (RaftServer node = RaftServer.start(ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").dataDir(data).build())) {
+            ByteArrayOutputStream taken = new ByteArrayOutputStream();
+            OutputStream headOne = new OutputStream() {
+                private boolean closed;
+
+                @Override
+                public void write(int b) throws IOException {
+                    if (closed) {
+                        throw new IOException("Broken pipe");
+                    }
+                    taken.write(b);
+                    closed = b == '\n';
+                }
+            };
+            long asked = 200_000;
+            CliRun run = CliRun.with(cl -> ((ProduceCommand) cl.getSubcommands().get("produce").getCommand()).out =
+                    new PrintStream(headOne, false, StandardCharsets.UTF_8),
+                "produce", "--cluster", ServerConfig.hostPort(node.boundAddress()), "--count", "" + asked, "--print-index");
+
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(taken.toString(StandardCharsets.UTF_8)).matches("\\d+\t\\d{12}[a-z]{116}\n");
+            Matcher m = Pattern.compile("^produced (\\d+) of (\\d+) entries").matcher(run.err());
+            assertThat(m.find()).as(run.err()).isTrue();
+            assertThat(Long.parseLong(m.group(2))).as("entries submitted").isLessThan(asked / 10);
+            assertThat(m.group(1)).as("each submitted entry was still awaited").isEqualTo(m.group(2));
+        }
+    }
+}
