@@ -199,7 +199,8 @@ public final class ServerConfig {
     /**
      * Parses {@code host:port} into an unresolved address: the host is kept as given and looked up when used (a
      * peer at every connection attempt, so a name that resolves only later still reaches it; the node's own
-     * listen address when the configuration is built).
+     * listen address when the configuration is built). An IP address needs no lookup and is kept resolved, so
+     * a cluster given by addresses (the local demo, most deployments) connects without the lookup threads.
      */
     public static InetSocketAddress parseHostPort(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
@@ -219,7 +220,15 @@ public final class ServerConfig {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        if (isIpLiteral(host)) {
+            return new InetSocketAddress(host, port); // parsed, not looked up (no DNS for a literal address)
+        }
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /** A dotted IPv4 address, or an IPv6 one (only those contain colons); anything else is a host name. */
+    private static boolean isIpLiteral(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
     public static final class Builder {
