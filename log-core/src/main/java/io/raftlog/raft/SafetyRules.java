@@ -18,27 +18,13 @@ record SafetyRules(boolean electionRestriction, boolean currentTermCommit, boole
                    boolean durableAcks, boolean durableSelfCount, boolean voteDurableFirst) {
     static final SafetyRules ENFORCED = new SafetyRules(true, true, true, true, true, true);
 
-    SafetyRules withoutElectionRestriction() {
-        return new SafetyRules(false, currentTermCommit, snapshotTermCheck, durableAcks, durableSelfCount, voteDurableFirst);
-    }
+    /** One rule, named for {@link #without}. */
+    enum Rule { ELECTION_RESTRICTION, CURRENT_TERM_COMMIT, SNAPSHOT_TERM_CHECK, DURABLE_ACKS, DURABLE_SELF_COUNT, VOTE_DURABLE_FIRST }
 
-    SafetyRules withoutCurrentTermCommit() {
-        return new SafetyRules(electionRestriction, false, snapshotTermCheck, durableAcks, durableSelfCount, voteDurableFirst);
-    }
-
-    SafetyRules withoutSnapshotTermCheck() {
-        return new SafetyRules(electionRestriction, currentTermCommit, false, durableAcks, durableSelfCount, voteDurableFirst);
-    }
-
-    SafetyRules withoutDurableAcks() {
-        return new SafetyRules(electionRestriction, currentTermCommit, snapshotTermCheck, false, durableSelfCount, voteDurableFirst);
-    }
-
-    SafetyRules withoutDurableSelfCount() {
-        return new SafetyRules(electionRestriction, currentTermCommit, snapshotTermCheck, durableAcks, false, voteDurableFirst);
-    }
-
-    SafetyRules withoutVoteDurableFirst() {
-        return new SafetyRules(electionRestriction, currentTermCommit, snapshotTermCheck, durableAcks, durableSelfCount, false);
+    /** Every rule but {@code off}: a mutant for the mutation tests. */
+    static SafetyRules without(Rule off) {
+        return new SafetyRules(off != Rule.ELECTION_RESTRICTION, off != Rule.CURRENT_TERM_COMMIT,
+            off != Rule.SNAPSHOT_TERM_CHECK, off != Rule.DURABLE_ACKS, off != Rule.DURABLE_SELF_COUNT,
+            off != Rule.VOTE_DURABLE_FIRST);
     }
 }
