@@ -89,6 +89,13 @@ public record PipelineConfig(
             followerForceMaxBytes, retention);
     }
 
+    /** The most payload bytes one client append may carry (and so what queued appends may hold: RaftPipeline). */
+    public PipelineConfig withMaxAppendBytes(int bytes) {
+        return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, bytes,
+            maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,
+            followerForceMaxBytes, retention);
+    }
+
     public PipelineConfig withFollowerForceMaxBytes(int bytes) {
         return new PipelineConfig(ringSize, maxBatch, clientReserve, maxEntriesPerAppend, maxAppendBytes,
             maxPendingAppends, tickMillis, waitStrategy, slotRetainBytes, sessionClients, sessionRuns, sessionRebuildEntries,

@@ -10,8 +10,9 @@ import org.agrona.MutableDirectBuffer;
  * One preallocated slot of the ring. Network threads copy bytes into it (a peer frame, or a client's
  * payloads laid out as stored DATA entries) and the raft thread reads them in place: nothing is allocated
  * per event or per entry. A slot keeps a buffer of up to {@code retainBytes}; a larger event borrows one
- * from the node's {@link SlotBufferPool} and gives it back once consumed, so a ring of thousands of slots
- * never pins thousands of large frames and a busy node does not allocate one per frame either.
+ * from the node's {@link SlotBufferPool} and gives it back once consumed, so consumed slots never pin large
+ * frames and a busy node does not allocate one per frame either (slots still waiting hold theirs: the
+ * pipeline bounds client appends by the bytes lent out, RaftPipeline#hasRoomForClientAppend).
  *
  * <p>CLIENT_APPEND layout: {@code count} times {@code [int32 entryLength][clientId int64][sequence int64][payload]}.
  */
@@ -174,7 +175,9 @@ public final class PipelineEvent {
                 buffer = large;
             } else {
                 // Grows geometrically (ExpandableArrayBuffer), so adding payloads one at a time stays linear.
+                int before = buffer.capacity();
                 buffer.checkLimit(capacity);
+                pool.grew(buffer.capacity() - before);
             }
         }
         return buffer;

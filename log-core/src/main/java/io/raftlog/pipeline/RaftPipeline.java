@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class RaftPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftPipeline.class);
 
+    /**
+     * Client appends wait in the ring while the large buffers queued events hold stay below this: the ring
+     * bounds events in slots only, and 3,584 client slots of 4 MiB appends would be 14 GiB of heap. Sixty-four
+     * of the largest appends; W1's 64 KiB frames use a few MiB.
+     */
+    private static final long QUEUED_APPENDS_OF_MAX_SIZE = 64;
+    private final long maxQueuedBytes;
     private final PipelineConfig config;
     private final int nodeId;
     private final Journal journal;
@@ -72,6 +79,7 @@ public final class RaftPipeline implements AutoCloseable {
         this.journal = journal;
         int retain = config.slotRetainBytes();
         this.pool = SlotBufferPool.forPipeline(config);
+        this.maxQueuedBytes = QUEUED_APPENDS_OF_MAX_SIZE * config.maxAppendBytes();
         this.ring = RingBuffer.createMultiProducer(() -> new PipelineEvent(retain, pool), config.ringSize(),
             waitStrategy);
         this.status = new NodeStatus(nodeId, raftConfig.members());
@@ -183,7 +191,7 @@ public final class RaftPipeline implements AutoCloseable {
 
     /** Whether a client append would find room now (a cheap check before building one); counts a refusal. */
     public boolean hasRoomForClientAppend() {
-        if (closed || ring.remainingCapacity() <= config.clientReserve()) {
+        if (closed || ring.remainingCapacity() <= config.clientReserve() || pool.lentBytes() >= maxQueuedBytes) {
             status.countBusy();
             return false;
         }

@@ -21,6 +21,11 @@ final class SlotBufferPool {
     private final int maxBufferBytes;
     private final long maxPooledBytes;
     private final AtomicLong pooledBytes = new AtomicLong();
+    /**
+     * Bytes of the buffers handed out and not yet returned: what queued events (ring slots, staging events)
+     * hold beyond their own small buffers. The ring counts slots; this is what bounds them in bytes.
+     */
+    private final AtomicLong lentBytes = new AtomicLong();
 
     /** Buffers a pipeline keeps (enough for what a busy ring holds at once), and the bytes they may hold together. */
     private static final int PIPELINE_BUFFERS = 256;
@@ -48,18 +53,31 @@ final class SlotBufferPool {
     ExpandableArrayBuffer acquire(int capacity) {
         ExpandableArrayBuffer b = free.poll();
         if (b == null) {
-            return new ExpandableArrayBuffer(capacity);
+            b = new ExpandableArrayBuffer(capacity);
+        } else {
+            pooledBytes.addAndGet(-b.capacity());
+            if (b.capacity() < capacity) {
+                b.checkLimit(capacity); // grows once; the grown buffer is what comes back to the pool
+            }
         }
-        pooledBytes.addAndGet(-b.capacity());
-        if (b.capacity() < capacity) {
-            b.checkLimit(capacity); // grows once; the grown buffer is what comes back to the pool
-        }
+        lentBytes.addAndGet(b.capacity());
         return b;
+    }
+
+    /** A buffer handed out grew by {@code bytes} while its holder filled it. */
+    void grew(int bytes) {
+        lentBytes.addAndGet(bytes);
+    }
+
+    /** Bytes held by buffers handed out and not yet returned. Any thread. */
+    long lentBytes() {
+        return lentBytes.get();
     }
 
     /** Returns a buffer no longer referenced by any slot. Any thread. */
     void release(ExpandableArrayBuffer b) {
         int bytes = b.capacity();
+        lentBytes.addAndGet(-bytes);
         if (bytes > maxBufferBytes) {
             return;
         }

@@ -93,6 +93,20 @@ class PipelineEventTest {
     }
 
     @Test
+    void thePoolCountsWhatQueuedEventsHoldThroughTheirGrowthAndBackToZero() {
+        SlotBufferPool pool = new SlotBufferPool(4, 1 << 20, 64 << 20);
+        PipelineEvent e = new PipelineEvent(1024, pool);
+        e.clientAppend(1, 7, 1, false);
+        UnsafeBuffer payload = bytes(3000, 1);
+        for (int i = 0; i < 50; i++) {
+            e.addPayload(payload, 0, payload.capacity()); // borrows once, then grows the borrowed buffer
+        }
+        assertThat(pool.lentBytes()).isEqualTo(e.buffer().capacity()).isGreaterThanOrEqualTo(50L * 3000);
+        e.release();
+        assertThat(pool.lentBytes()).isZero();
+    }
+
+    @Test
     void buffersThatGrewBeyondThePoolsLimitAreDroppedNotPinned() {
         SlotBufferPool pool = new SlotBufferPool(4, 64 * 1024, 64 << 20);
         PipelineEvent e = new PipelineEvent(1024, pool);
