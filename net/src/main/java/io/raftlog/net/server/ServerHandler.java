@@ -38,6 +38,13 @@ final class ServerHandler implements FrameHandler {
 
     private final int nodeId;
     private final int[] members;
+    /**
+     * The connection each peer opened to this node, by its slot in {@link #members} (transport thread only). A
+     * peer reconnecting replaces its old connection, which is closed: one that a peer's crash left half-open
+     * (no FIN, and inbound peer connections carry no traffic of ours to notice) would otherwise hold its ring,
+     * some MiB, for good, and peers do not count against the connection limit.
+     */
+    private final Connection[] inboundPeers;
     private final RaftPipeline pipeline;
     private final NodeStatus status;
     /** Client appends are built here, outside the ring, then handed over whole (transport thread only). */
@@ -58,6 +65,7 @@ final class ServerHandler implements FrameHandler {
         ClientResponses errors, int maxFrameLength) {
         this.nodeId = nodeId;
         this.members = members.clone();
+        this.inboundPeers = new Connection[members.length];
         this.pipeline = pipeline;
         this.status = pipeline.status();
         this.staged = pipeline.newStagingEvent();
@@ -79,9 +87,18 @@ final class ServerHandler implements FrameHandler {
                 return;
             }
             c.attach(key);
-        } else if (!c.isOutbound() && !isPeer(c.remoteNodeId())) {
-            c.closeWithError(ErrorCode.UNEXPECTED_FRAME, FrameType.HANDSHAKE, "node " + c.remoteNodeId()
-                + " is not a member of this cluster (node " + nodeId + ")");
+        } else if (!c.isOutbound()) {
+            int slot = peerSlot(c.remoteNodeId());
+            if (slot < 0) {
+                c.closeWithError(ErrorCode.UNEXPECTED_FRAME, FrameType.HANDSHAKE, "node " + c.remoteNodeId()
+                    + " is not a member of this cluster (node " + nodeId + ")");
+                return;
+            }
+            Connection previous = inboundPeers[slot];
+            inboundPeers[slot] = c;
+            if (previous != null && previous != c) {
+                previous.close("node " + c.remoteNodeId() + " connected again");
+            }
         }
     }
 
@@ -89,6 +106,11 @@ final class ServerHandler implements FrameHandler {
     public void onClosed(Connection c, String reason) {
         if (c.attachment() instanceof Long key) {
             clients.remove(key);
+        } else if (!c.isOutbound() && c.remoteRole() == Roles.NODE) {
+            int slot = peerSlot(c.remoteNodeId());
+            if (slot >= 0 && inboundPeers[slot] == c) {
+                inboundPeers[slot] = null;
+            }
         }
     }
 
@@ -241,12 +263,13 @@ final class ServerHandler implements FrameHandler {
         c.commit(at);
     }
 
-    private boolean isPeer(int id) {
-        for (int m : members) {
-            if (m == id && m != nodeId) {
-                return true;
+    /** The slot of peer {@code id} in {@link #members}, or -1 if it is not a member other than this node. */
+    private int peerSlot(int id) {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] == id && id != nodeId) {
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 }

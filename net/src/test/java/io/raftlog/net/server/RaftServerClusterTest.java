@@ -118,6 +118,32 @@ class RaftServerClusterTest {
         assertThat(one.status().term()).as("the vote request was not taken").isZero();
     }
 
+    @Test
+    void aPeerThatConnectsAgainReplacesItsOldConnectionWhichIsClosed() throws IOException {
+        // A peer's host crashed without closing its connections (no FIN): when it connects again, the node
+        // must not keep the dead one, with its ring, for good.
+        cluster = LoopbackPorts.members(3);
+        RaftServer one = startNode(1);
+        try (Socket first = peerSocketAs(2, one); Socket second = peerSocketAs(2, one)) {
+            DataInputStream in = new DataInputStream(first.getInputStream());
+            assertThat(in.read()).as("the first connection is closed once the second is accepted").isEqualTo(-1);
+            second.getOutputStream().write(0); // the second is still open (a partial frame, never completed)
+        }
+    }
+
+    /** A socket to {@code node} that has made its handshake as member {@code id} of this cluster. */
+    private static Socket peerSocketAs(int id, RaftServer node) throws IOException {
+        Socket socket = new Socket(node.boundAddress().getAddress(), node.boundAddress().getPort());
+        socket.setSoTimeout((int) WAIT.toMillis());
+        UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        int n = new HandshakeFrame().encode(frame, 0, FrameType.HANDSHAKE, CLUSTER_ID, id, Roles.NODE,
+            HandshakeFrame.membersDigest(new int[] {1, 2, 3}));
+        socket.getOutputStream().write(frame.byteArray(), 0, n);
+        assertThat(Protocol.type(new UnsafeBuffer(readFrame(new DataInputStream(socket.getInputStream()))), 0))
+            .isEqualTo(FrameType.HANDSHAKE_ACCEPT);
+        return socket;
+    }
+
     private static byte[] readFrame(DataInputStream in) throws IOException {
         int length = Integer.reverseBytes(in.readInt());
         byte[] frame = new byte[length];
