@@ -888,19 +888,20 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         synchronized (forceLock) {
             try {
                 boolean newFile = upTo > lastForcedCycle;
-                for (Map.Entry<Integer, File> e : cycleFiles.entrySet()) {
+                // Only the cycles written since the last force: a node up for a month without retention holds
+                // hundreds of older cycle files, which a walk over all of them would visit at every force.
+                int from = Math.min(lastForcedCycle, upTo); // subMap refuses a range that runs backwards
+                for (Map.Entry<Integer, File> e : cycleFiles.subMap(from, true, upTo, true).entrySet()) {
                     int cycle = e.getKey();
-                    if (cycle >= lastForcedCycle && cycle <= upTo) {
-                        FileChannel ch = channels.get(cycle);
-                        if (ch == null) {
-                            if (!e.getValue().exists()) {
-                                continue; // compacted away
-                            }
-                            ch = FileChannel.open(e.getValue().toPath(), StandardOpenOption.WRITE);
-                            channels.put(cycle, ch);
+                    FileChannel ch = channels.get(cycle);
+                    if (ch == null) {
+                        if (!e.getValue().exists()) {
+                            continue; // compacted away
                         }
-                        ch.force(false);
+                        ch = FileChannel.open(e.getValue().toPath(), StandardOpenOption.WRITE);
+                        channels.put(cycle, ch);
                     }
+                    ch.force(false);
                 }
                 if (newFile) {
                     forceFile(dir.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE));
