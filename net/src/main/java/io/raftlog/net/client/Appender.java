@@ -89,6 +89,8 @@ final class Appender implements AutoCloseable {
     private int nextAddress;
     private int failedAttempts;
     private long backoffNanos = MIN_BACKOFF_NANOS;
+    /** After a BUSY: nothing is sent on the connection before this (System.nanoTime), which is kept. */
+    private long sendsPausedUntilNanos;
     private long nextConnectNanos;
     private long lastProgressNanos;
     private boolean ackedOnThisConnection;
@@ -276,6 +278,8 @@ final class Appender implements AutoCloseable {
                     } else {
                         await(nextConnectNanos - now);
                     }
+                } else if (connection != null && window.hasUnsent() && now - sendsPausedUntilNanos < 0) {
+                    await(sendsPausedUntilNanos - now); // a BUSY node's back-off
                 } else if (connection != null && window.hasUnsent() && (ackedOnThisConnection || sentFrames.isEmpty())) {
                     if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
                         lastProgressNanos = now;
@@ -563,8 +567,10 @@ final class Appender implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        } else if (code == ErrorCode.BUSY && error.failedType() == FrameType.APPEND) {
+            pauseAfterBusy(gen, error.sequence(), what);
         } else if (code == ErrorCode.BUSY) {
-            connectionFailed(c, what, c.address());
+            connectionFailed(c, what, c.address()); // refused at the handshake: too many clients here
             lock.lock();
             try {
                 backOff();
@@ -573,6 +579,33 @@ final class Appender implements AutoCloseable {
             }
         } else {
             connectionFailed(c, what, null);
+        }
+    }
+
+    /**
+     * The node was too busy for one of this connection's frames: the connection stays (a new one would cost the
+     * node a 4 MiB ring per client per BUSY under overload), sending pauses for the back-off, and everything not
+     * yet acknowledged is sent again from the oldest, one frame until one is acknowledged. Frames pipelined behind
+     * the refused one may have been taken meanwhile; sent again, they are answered from the node's session table
+     * with their indexes. A BUSY for a frame sent before the last pause (no longer in {@link #sentFrames}) is
+     * part of the same burst and changes nothing.
+     */
+    private void pauseAfterBusy(int gen, long firstSequence, String what) {
+        lock.lock();
+        try {
+            if (gen != generation || sentFrames.countOf(firstSequence) == 0) {
+                return;
+            }
+            long now = System.nanoTime();
+            sendsPausedUntilNanos = now + backoffNanos;
+            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            lastProgressNanos = sendsPausedUntilNanos; // the pause is not a silent node
+            lastProblem = what;
+            sentFrames.clear();
+            ackedOnThisConnection = false;
+            window.rewind();
+        } finally {
+            lock.unlock();
         }
     }
 

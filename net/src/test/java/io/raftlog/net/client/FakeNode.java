@@ -55,6 +55,7 @@ final class FakeNode implements AutoCloseable {
     private volatile int resendOverlap;
     private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
+    private final AtomicInteger busyFirstAppends = new AtomicInteger();
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
@@ -104,6 +105,12 @@ final class FakeNode implements AutoCloseable {
     /** Serves and reports a commit index this many entries behind the shared log (a follower catching up). */
     FakeNode lag(int entries) {
         this.lag = entries;
+        return this;
+    }
+
+    /** Answers its first {@code n} APPEND frames BUSY (an overloaded leader), then takes them. */
+    FakeNode busyFirstAppends(int n) {
+        busyFirstAppends.set(n);
         return this;
     }
 
@@ -267,6 +274,12 @@ final class FakeNode implements AutoCloseable {
         if (append.count() > maxEntriesPerAppend) {
             int n = new ErrorFrame().encode(reply, 0, ErrorCode.TOO_LARGE, FrameType.APPEND, refusal, nodeId, append.clientId(),
                 append.firstSequence(), "", append.count() + " payloads in one append; the limit is " + maxEntriesPerAppend);
+            send(out, reply, n);
+            return payloadsSeen;
+        }
+        if (busyFirstAppends.getAndDecrement() > 0) {
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.BUSY, FrameType.APPEND, refusal, nodeId, append.clientId(),
+                append.firstSequence(), "", "busy; retry later");
             send(out, reply, n);
             return payloadsSeen;
         }

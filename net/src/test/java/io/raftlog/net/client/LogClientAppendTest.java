@@ -138,6 +138,26 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aBusyLeaderIsWaitedForOnTheSameConnection() throws Exception {
+        // Each new connection costs the node a 4 MiB ring: under overload, answering BUSY must not make every
+        // client reconnect. Pipelined frames behind a refused one may be taken; each entry lands once anyway.
+        FakeNode leader = node(1).busyFirstAppends(5);
+        LogClient client = client(LogClient.builder(List.of(leader.address())).maxAppendBytes(1024));
+        client.append(bytes("first")).get(10, TimeUnit.SECONDS);
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        List<String> expected = new ArrayList<>(List.of("first"));
+        for (int i = 0; i < 2000; i++) {
+            expected.add("b" + i);
+            futures.add(client.append(bytes("b" + i)));
+        }
+        for (CompletableFuture<Long> f : futures) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(leader.connectionsAccepted()).as("connections the client opened").isEqualTo(1);
+    }
+
+    @Test
     void triesTheNextNodeWhenAFollowerKnowsNoLeader() throws Exception {
         FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("");
         FakeNode leader = node(2);
