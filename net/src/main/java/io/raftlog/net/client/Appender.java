@@ -89,8 +89,11 @@ final class Appender implements AutoCloseable {
     private int nextAddress;
     private int failedAttempts;
     private long backoffNanos = MIN_BACKOFF_NANOS;
-    /** After a BUSY: nothing is sent on the connection before this (System.nanoTime), which is kept. */
-    private long sendsPausedUntilNanos;
+    /**
+     * After a BUSY: nothing is sent on the connection before this (System.nanoTime), which is kept. Starts at
+     * the construction's time, not 0: nanoTime's origin is arbitrary and may lie in the future of 0.
+     */
+    private long sendsPausedUntilNanos = System.nanoTime();
     private long nextConnectNanos;
     private long lastProgressNanos;
     private boolean ackedOnThisConnection;
