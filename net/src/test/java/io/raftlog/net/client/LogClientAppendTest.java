@@ -76,18 +76,27 @@ class LogClientAppendTest {
         // (one failed an append that was never refused: it was taken for a one-payload frame).
         FakeNode leader = node(1).maxEntriesPerAppend(20);
         LogClient client = client(LogClient.builder(List.of(leader.address())));
-        client.append(bytes("first")).get(10, TimeUnit.SECONDS); // acked: the connection pipelines from here
+        List<String> appended = firstThenPipelined(client, "s", 5000);
+        // Each exactly once. Not in order: frames pipelined behind a refused one went in before its resend.
+        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(appended);
+    }
+
+    /**
+     * Appends "first" and waits for it (the connection pipelines from there), then {@code n} appends named
+     * {@code prefix + i} at once, and waits for all; returns every payload appended.
+     */
+    private static List<String> firstThenPipelined(LogClient client, String prefix, int n) throws Exception {
+        client.append(bytes("first")).get(10, TimeUnit.SECONDS);
         List<CompletableFuture<Long>> futures = new ArrayList<>();
-        List<String> expected = new ArrayList<>(List.of("first"));
-        for (int i = 0; i < 5000; i++) {
-            expected.add("s" + i);
-            futures.add(client.append(bytes("s" + i)));
+        List<String> appended = new ArrayList<>(List.of("first"));
+        for (int i = 0; i < n; i++) {
+            appended.add(prefix + i);
+            futures.add(client.append(bytes(prefix + i)));
         }
         for (CompletableFuture<Long> f : futures) {
             f.get(10, TimeUnit.SECONDS);
         }
-        // Each exactly once. Not in order: frames pipelined behind a refused one went in before its resend.
-        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(expected);
+        return appended;
     }
 
     @Test
@@ -143,17 +152,8 @@ class LogClientAppendTest {
         // client reconnect. Pipelined frames behind a refused one may be taken; each entry lands once anyway.
         FakeNode leader = node(1).busyFirstAppends(5);
         LogClient client = client(LogClient.builder(List.of(leader.address())).maxAppendBytes(1024));
-        client.append(bytes("first")).get(10, TimeUnit.SECONDS);
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
-        List<String> expected = new ArrayList<>(List.of("first"));
-        for (int i = 0; i < 2000; i++) {
-            expected.add("b" + i);
-            futures.add(client.append(bytes("b" + i)));
-        }
-        for (CompletableFuture<Long> f : futures) {
-            f.get(10, TimeUnit.SECONDS);
-        }
-        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(expected);
+        List<String> appended = firstThenPipelined(client, "b", 2000);
+        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(appended);
         assertThat(leader.connectionsAccepted()).as("connections the client opened").isEqualTo(1);
     }
 
