@@ -158,6 +158,10 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add(serverCluster());
         cmd.add("--data");
         cmd.add(dataDir(id).toString());
+        // A node stops when this process ends, however it ends: a demo or test killed with SIGKILL runs no
+        // shutdown hook, and its nodes would otherwise serve on for good.
+        cmd.add("--exit-with");
+        cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.addAll(extraServerArgs);
         File log = logFile(id).toFile();
         processes[id - 1] = new ProcessBuilder(cmd)

@@ -54,6 +54,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tick-ms", paramLabel = "MS", description = "Raft tick period (default 10)")
     Long tickMs;
 
+    /** Set by LocalCluster (the demo, the tests): its nodes must not outlive it when it is killed with SIGKILL. */
+    @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
+        description = "stop (cleanly, as on SIGTERM) when process PID ends")
+    Long exitWith;
+
     @Option(names = "--election-ticks", paramLabel = "N", description = "election timeout in ticks, randomised up to 2x (default 30)")
     Integer electionTicks;
 
@@ -81,6 +86,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         quietLibraryLogging();
+        ProcessHandle parent = null;
+        if (exitWith != null) {
+            parent = ProcessHandle.of(exitWith).filter(ProcessHandle::isAlive).orElseThrow(
+                () -> new IllegalArgumentException("--exit-with: no running process " + exitWith));
+        }
         Properties file = config == null ? new Properties() : load(config);
         ServerConfig.Builder b = ServerConfig.builder();
         b.nodeId(intSetting(id, file, "id", true));
@@ -133,6 +143,13 @@ public final class ServerCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "raftlog-shutdown"));
+        if (parent != null) {
+            long pid = parent.pid();
+            parent.onExit().thenRun(() -> {
+                System.err.println("raftlog server: process " + pid + " (--exit-with) ended; stopping");
+                System.exit(Cli.OK); // the shutdown hook closes the node as on SIGTERM
+            });
+        }
         System.out.println("raftlog node " + c.nodeId() + " serving on " + ServerConfig.hostPort(server.boundAddress())
             + " (data " + c.dataDir() + ", fsync " + fsyncPolicy
             + (c.retention().isZero() ? "" : ", retention " + keep)
