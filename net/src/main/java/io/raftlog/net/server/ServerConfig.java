@@ -197,10 +197,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Parses {@code host:port} into an unresolved address: the host is kept as given and looked up when used (a
-     * peer at every connection attempt, so a name that resolves only later still reaches it; the node's own
-     * listen address when the configuration is built). An IP address needs no lookup and is kept resolved, so
-     * a cluster given by addresses (the local demo, most deployments) connects without the lookup threads.
+     * Parses {@code host:port}. An IP address is taken as it is (no lookup). A host name is kept unresolved and
+     * looked up when used: a peer's at every connection attempt, so a name that resolves only later still
+     * reaches it; the node's own listen address when the configuration is built.
      */
     public static InetSocketAddress parseHostPort(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
