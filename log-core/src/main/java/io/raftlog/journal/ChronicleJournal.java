@@ -158,6 +158,25 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /** The flusher's reader, copying written entries into the tail file. */
     private ChronicleJournalReader tailReader;
     private final EntryConsumer copyToTail = this::copyToTail;
+    /** The writer's records for the tail files, so that flushes need not read them back; null: they always do. */
+    private final TailHandoff handoff;
+    private final TailHandoff.Sink handoffSink = new TailHandoff.Sink() {
+        @Override
+        public void copyFromJournal(long from, long to) {
+            copyFromJournalToTail(from, to);
+        }
+
+        @Override
+        public void appendRecord(DirectBuffer buffer, int at, int length) {
+            tailWal.appendRecord(buffer, at, length);
+        }
+    };
+    /**
+     * Starts anew whenever written records stop being the log (a truncation of written entries, a snapshot): the
+     * handoff's messages of an older epoch are dropped. Changed by the writer under flushLock, read under it by
+     * flushes (and by the writer, its only writer, without it).
+     */
+    private long handoffEpoch;
     private final Map<Integer, FileChannel> channels = new TreeMap<>();
     private int lastForcedCycle = Integer.MIN_VALUE;
     private long forces;
@@ -256,8 +275,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
                 tailWal = new TailWal(dir, options.tailFileBytes, options.tailDirect, this::forceWritten,
                     "raftlog-journal-checkpoint-" + dir.getFileName());
+                handoff = options.tailHandoffBytes > 0 ? new TailHandoff(options.tailHandoffBytes) : null;
             } else {
                 tailWal = null;
+                handoff = null;
                 if (replayed) {
                     deleteTailFiles();
                 }
@@ -523,18 +544,24 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     @Override
     public void writePending() {
         ensureOpen();
+        int written = stagedCount;
         if (stagedCount > 0) {
             long queueIndex = writeDocument(staging, 0, stagedBytes);
             long last = stagedFirst + stagedCount - 1;
             state.positions.documentWritten(stagedFirst, stagedCount, queueIndex);
             writtenLast = last;
             stagedCount = 0;
-            stagedBytes = 0;
         }
         if (publishedLast.get() != writtenLast) {
             // Release: a reader or flusher that sees the index also sees the document and its position segment.
             publishedLast.lazySet(writtenLast);
         }
+        if (written > 0 && handoff != null) {
+            // After publishing: a flush that takes these records may read any it lacks before them (a record
+            // written alone) from the journal, which serves only published entries.
+            handoff.offer(handoffEpoch, stagedFirst, written, staging, 0, stagedBytes);
+        }
+        stagedBytes = 0;
     }
 
     @Override
@@ -568,6 +595,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             publishedLast.set(index);
             truncatedTo = Math.min(truncatedTo, index);
             tailLast = Math.min(tailLast, index);
+            handoffEpoch++; // the handoff may still carry the dropped records
             if (durable.get() > index) {
                 durable.set(index);
             }
@@ -856,17 +884,31 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             synchronized (flushLock) {
                 long to = Math.min(target, publishedLast.get()); // a truncation since the flush began lowered it
                 long index = Math.max(tailLast + 1, publishedFirst); // below it: compacted, and forced before that
-                while (index <= to) {
-                    int n = tailReader.read(index, to, TAIL_COPY_ENTRIES, Long.MAX_VALUE, copyToTail);
-                    if (n == 0) {
-                        throw new IllegalStateException("entries " + index + ".." + to + " could not be read from " + dir);
-                    }
-                    index += n;
+                if (handoff != null) {
+                    index = handoff.drain(index, handoffEpoch, handoffSink); // may reach past to: all published
                 }
-                tailLast = Math.max(tailLast, to);
+                copyFromJournalToTail(index, to);
+                tailLast = Math.max(tailLast, Math.max(to, index - 1));
             }
             tailWal.force();
         }
+    }
+
+    /** Reads the entries {@code [from, to]} back from the journal into the tail files (under flushLock). */
+    private void copyFromJournalToTail(long from, long to) {
+        long index = from;
+        while (index <= to) {
+            int n = tailReader.read(index, to, TAIL_COPY_ENTRIES, Long.MAX_VALUE, copyToTail);
+            if (n == 0) {
+                throw new IllegalStateException("entries " + index + ".." + to + " could not be read from " + dir);
+            }
+            index += n;
+        }
+    }
+
+    /** The handoff's counts of documents offered and refused (for tests); null without a handoff. */
+    long[] handoffCounts() {
+        return handoff == null ? null : new long[] {handoff.offered(), handoff.refused()};
     }
 
     /**
@@ -1144,6 +1186,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 publishedLast.set(index);
                 truncatedTo = Math.min(truncatedTo, index);
                 tailLast = index;
+                handoffEpoch++; // the handoff may still carry records of the dropped log
                 durable.set(index);
             }
         }

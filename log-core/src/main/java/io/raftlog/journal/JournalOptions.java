@@ -38,6 +38,11 @@ public final class JournalOptions {
      * force competes with the flushes for the disk), at throughputs within the noise of each other.
      */
     static final long DEFAULT_TAIL_FILE_BYTES = 32L << 20;
+    /**
+     * 4 MiB of records handed from the writer to the flusher ({@link TailHandoff}): what W1k with fsync writes in
+     * about 30 ms, against flushes a millisecond apart. A flusher further behind reads the rest from the journal.
+     */
+    static final int DEFAULT_TAIL_HANDOFF_BYTES = 4 << 20;
     /** A system call per half megabyte: W1 none 547-559k/s against 451-533k at 256 KiB (alternated, 2 pairs). */
     static final long DEFAULT_POPULATE_AHEAD_BYTES = 1L << 20;
     /**
@@ -80,6 +85,7 @@ public final class JournalOptions {
     boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
     boolean tailDirect = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailDirect", "true"));
     long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
+    int tailHandoffBytes = Integer.getInteger("raftlog.journal.tailHandoffKiB", DEFAULT_TAIL_HANDOFF_BYTES >> 10) << 10;
     boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
     long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
     int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
@@ -140,6 +146,7 @@ public final class JournalOptions {
         o.tailWal = tailWal;
         o.tailDirect = tailDirect;
         o.tailFileBytes = tailFileBytes;
+        o.tailHandoffBytes = tailHandoffBytes;
         o.releaseWrittenPages = releaseWrittenPages;
         o.populateAheadBytes = populateAheadBytes;
         o.fileWriteMinBytes = fileWriteMinBytes;
@@ -154,7 +161,8 @@ public final class JournalOptions {
      * The defaults, some of which system properties change for A/B measurements:
      * {@code raftlog.journal.pretouchMiB} (32: several of the kernel's 8 MiB fault read-ahead windows, a
      * quarter of a second of journal at W1's rate; 0 turns the pretoucher off), {@code raftlog.journal.tailWal},
-     * {@code raftlog.journal.tailDirect}, {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.releaseWrittenPages},
+     * {@code raftlog.journal.tailDirect}, {@code raftlog.journal.tailFileMiB}, {@code raftlog.journal.tailHandoffKiB}
+     * (4096; 0 turns it off), {@code raftlog.journal.releaseWrittenPages},
      * {@code raftlog.journal.populateKiB} (1024; 0 turns it off), {@code raftlog.journal.fileWriteMinBytes}
      * (1024; 0 turns it off), {@code raftlog.journal.fileReadMinBytes} (4096; 0 turns it off) and
      * {@code raftlog.journal.writeBehind}, {@code raftlog.journal.cachedBehindMiB} (64; -1 leaves the written
@@ -231,6 +239,17 @@ public final class JournalOptions {
             throw new IllegalArgumentException("tail file bytes " + bytes + " below 4096");
         }
         return with(o -> o.tailFileBytes = bytes);
+    }
+
+    /**
+     * Bytes of the ring in which the writer hands its written records to the flusher ({@link TailHandoff}): a power
+     * of two of at least 1 KiB, or 0 to have every flush read them back from the journal.
+     */
+    JournalOptions tailHandoffBytes(int bytes) {
+        if (bytes != 0 && (bytes < 1024 || Integer.bitCount(bytes) != 1)) {
+            throw new IllegalArgumentException("tail handoff bytes " + bytes + " is neither 0 nor a power of two >= 1024");
+        }
+        return with(o -> o.tailHandoffBytes = bytes);
     }
 
     /**

@@ -306,8 +306,9 @@ class ChronicleJournalTailTest {
      * tail files must still end up holding the log exactly (replacing suffixes included), so that cycle files
      * that lost everything since the start of the run come back whole from them.
      */
-    @Test
-    void tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly() throws Exception {
+    @ParameterizedTest(name = "handoff of {0} bytes")
+    @ValueSource(ints = {JournalOptions.DEFAULT_TAIL_HANDOFF_BYTES, 64 * 1024, 0})
+    void tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly(int handoffBytes) throws Exception {
         long seed = Long.getLong("tail.seed", System.nanoTime());
         Seeds.print("tailFilesCopiedByAConcurrentFlusherWhileTheWriterTruncatesRebuildTheLogExactly", seed, "tail.seed");
         SplittableRandom random = new SplittableRandom(seed);
@@ -315,7 +316,8 @@ class ChronicleJournalTailTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Entries.Read> expected;
-        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH,
+                JournalOptions.defaults().tailHandoffBytes(handoffBytes))) {
             Thread flusher = flushUntilStopped(j, stop, failure);
             long term = 1;
             for (int round = 0; round < 60; round++) {
@@ -333,11 +335,29 @@ class ChronicleJournalTailTest {
             assertThat(failure.get()).as("flusher (seed %d)", seed).isNull();
             assertThat(j.flush()).isEqualTo(j.lastIndex());
             assertThat(j.tailTurns()).as("no checkpoint: the lost cycle files must rely on the tail alone").isZero();
+            assertHandoffUsed(j, handoffBytes);
             expected = Entries.readAll(j);
             copyTailFiles(live, lost);
         }
         try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
             Entries.assertSameEntries(Entries.readAll(j), expected, "rebuilt from the tail files, seed " + seed);
+        }
+    }
+
+    /**
+     * The writer handed its records on (when it has a handoff at all), and a small handoff also refused some (its
+     * messages hold about 45 of these records, the batches up to 200), so that flushes mixed records from the
+     * handoff with records read back from the journal.
+     */
+    private static void assertHandoffUsed(ChronicleJournal j, int handoffBytes) {
+        long[] counts = j.handoffCounts();
+        if (handoffBytes == 0) {
+            assertThat(counts).as("no handoff").isNull();
+            return;
+        }
+        assertThat(counts[0]).as("documents offered").isPositive();
+        if (handoffBytes < JournalOptions.DEFAULT_TAIL_HANDOFF_BYTES) {
+            assertThat(counts[1]).as("documents refused by a handoff of %d bytes", handoffBytes).isPositive();
         }
     }
 
@@ -349,8 +369,9 @@ class ChronicleJournalTailTest {
      * one index, so "a log the writer had" means: every entry's payload matches its term, and an entry of
      * term T is preceded by entries of term T back to where T started.
      */
-    @Test
-    void tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad() throws Exception {
+    @ParameterizedTest(name = "handoff of {0} bytes")
+    @ValueSource(ints = {JournalOptions.DEFAULT_TAIL_HANDOFF_BYTES, 64 * 1024, 0})
+    void tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad(int handoffBytes) throws Exception {
         long seed = Long.getLong("tail.seed", System.nanoTime());
         Seeds.print("tailFilesCopiedAtAnyMomentOfConcurrentFlushesAndTruncationsReplayToALogTheWriterHad", seed, "tail.seed");
         SplittableRandom random = new SplittableRandom(seed);
@@ -360,7 +381,8 @@ class ChronicleJournalTailTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Path> crashes = new ArrayList<>();
-        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH,
+                JournalOptions.defaults().tailHandoffBytes(handoffBytes))) {
             Thread flusher = flushUntilStopped(j, stop, failure);
             long term = 1;
             for (int round = 0; round < 200; round++) {
@@ -388,6 +410,7 @@ class ChronicleJournalTailTest {
             stop.set(true);
             flusher.join(30_000);
             assertThat(failure.get()).as("flusher (seed %d)", seed).isNull();
+            assertHandoffUsed(j, handoffBytes);
         }
         for (Path crash : crashes) {
             try (ChronicleJournal j = ChronicleJournal.open(crash, FsyncPolicy.NONE)) {
@@ -478,14 +501,19 @@ class ChronicleJournalTailTest {
     /**
      * A follower dropped its log for a leader's snapshot and the cycle files lost the compaction record (and
      * everything since their last force): the tail files' copy of the record installs the snapshot again, the
-     * dropped log's records before it stay dropped, and the entries after it come back.
+     * dropped log's records before it stay dropped, and the entries after it come back. Also when the dropped
+     * log's last records were written but never flushed: the writer had handed them on for the tail files
+     * ({@link TailHandoff}), and the flush after the snapshot must not take them for entries after it.
      */
-    @Test
-    void aSnapshotOnlyTheTailFilesHoldIsInstalledAgainAndTheLogItDroppedStaysDropped() throws IOException {
+    @ParameterizedTest(name = "dropped log flushed first: {0}")
+    @ValueSource(booleans = {true, false})
+    void aSnapshotOnlyTheTailFilesHoldIsInstalledAgainAndTheLogItDroppedStaysDropped(boolean flushedFirst) throws IOException {
         startWithForcedCopy(100);
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
             append(j, 101, 150, 1, 0);
-            assertThat(j.flush()).isEqualTo(150);
+            if (flushedFirst) {
+                assertThat(j.flush()).isEqualTo(150);
+            }
             j.installSnapshot(120, 2);
             append(j, 121, 130, 2, 9);
             assertThat(j.flush()).isEqualTo(130);
