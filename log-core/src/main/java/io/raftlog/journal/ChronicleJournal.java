@@ -177,6 +177,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * flushes (and by the writer, its only writer, without it).
      */
     private long handoffEpoch;
+    /** Entries flushes read back from the journal for the tail files (under flushLock; for tests). */
+    private long readBackForTail;
     private final Map<Integer, FileChannel> channels = new TreeMap<>();
     private int lastForcedCycle = Integer.MIN_VALUE;
     private long forces;
@@ -885,7 +887,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 long to = Math.min(target, publishedLast.get()); // a truncation since the flush began lowered it
                 long index = Math.max(tailLast + 1, publishedFirst); // below it: compacted, and forced before that
                 if (handoff != null) {
-                    index = handoff.drain(index, handoffEpoch, handoffSink); // may reach past to: all published
+                    index = handoff.drain(index, to, handoffEpoch, handoffSink); // may reach past to: all published
                 }
                 copyFromJournalToTail(index, to);
                 tailLast = Math.max(tailLast, Math.max(to, index - 1));
@@ -903,12 +905,16 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 throw new IllegalStateException("entries " + index + ".." + to + " could not be read from " + dir);
             }
             index += n;
+            readBackForTail += n;
         }
     }
 
-    /** The handoff's counts of documents offered and refused (for tests); null without a handoff. */
+    /**
+     * For tests, with no flush running: documents the writer offered to the handoff and it refused, records flushes
+     * took from it, and records they read back from the journal; null without a handoff.
+     */
     long[] handoffCounts() {
-        return handoff == null ? null : new long[] {handoff.offered(), handoff.refused()};
+        return handoff == null ? null : new long[] {handoff.offered(), handoff.refused(), handoff.taken(), readBackForTail};
     }
 
     /**

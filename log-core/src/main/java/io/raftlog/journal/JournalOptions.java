@@ -85,7 +85,7 @@ public final class JournalOptions {
     boolean tailWal = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailWal", "true"));
     boolean tailDirect = Boolean.parseBoolean(System.getProperty("raftlog.journal.tailDirect", "true"));
     long tailFileBytes = Long.getLong("raftlog.journal.tailFileMiB", DEFAULT_TAIL_FILE_BYTES >> 20) << 20;
-    int tailHandoffBytes = Integer.getInteger("raftlog.journal.tailHandoffKiB", DEFAULT_TAIL_HANDOFF_BYTES >> 10) << 10;
+    int tailHandoffBytes = handoffBytesFromProperty();
     boolean releaseWrittenPages = Boolean.parseBoolean(System.getProperty("raftlog.journal.releaseWrittenPages", "true"));
     long populateAheadBytes = Long.getLong("raftlog.journal.populateKiB", DEFAULT_POPULATE_AHEAD_BYTES >> 10) << 10;
     int fileWriteMinBytes = Integer.getInteger("raftlog.journal.fileWriteMinBytes", DEFAULT_FILE_WRITE_MIN_BYTES);
@@ -112,6 +112,16 @@ public final class JournalOptions {
         }
         throw new IllegalArgumentException("raftlog.journal.rollCycle: unknown roll cycle '" + name
             + "', expected LARGE_HOURLY (the default), LARGE_DAILY or TEST_SECONDLY");
+    }
+
+    /** {@code raftlog.journal.tailHandoffKiB}, checked here: a bad value must not surface halfway through an open. */
+    private static int handoffBytesFromProperty() {
+        long kib = Long.getLong("raftlog.journal.tailHandoffKiB", DEFAULT_TAIL_HANDOFF_BYTES >> 10);
+        if (kib != 0 && (kib < 1 || kib > 1 << 20 || Long.bitCount(kib) != 1)) {
+            throw new IllegalArgumentException("raftlog.journal.tailHandoffKiB must be 0 or a power of two from 1 to "
+                + (1 << 20) + ", got " + kib);
+        }
+        return (int) (kib << 10);
     }
 
     private static int requireNice(int increment, String what) {

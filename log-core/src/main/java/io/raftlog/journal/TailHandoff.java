@@ -91,14 +91,19 @@ final class TailHandoff {
     /**
      * Consumer: hands {@code sink} every entry from {@code next} on that the messages carry, in index order, filling
      * a gap before a message from the journal; messages of another epoch than {@code epoch} and records below
-     * {@code next} are dropped. Returns the index after the last entry handed over ({@code next} if none).
-     * The caller holds the journal's flush lock (see the class comment).
+     * {@code next} are dropped. Stops before a message that starts past {@code to} (left for the next flush), so a
+     * writer that keeps offering cannot keep a flush copying: at most one message's records go past {@code to}.
+     * Returns the index after the last entry handed over ({@code next} if none). The caller holds the journal's
+     * flush lock (see the class comment).
      */
-    long drain(long next, long epoch, Sink sink) {
-        drain.begin(next, epoch, sink);
-        while (ring.controlledRead(drain) > 0) {
-            // every message read is consumed; loop until the ring is empty
-        }
+    long drain(long next, long to, long epoch, Sink sink) {
+        drain.begin(next, to, epoch, sink);
+        long position;
+        do {
+            // A pass that only skipped the padding at the ring's end reads no message but moves on: go again.
+            position = ring.consumerPosition();
+            ring.controlledRead(drain);
+        } while (!drain.stopped && ring.consumerPosition() != position);
         return drain.next;
     }
 
@@ -111,15 +116,25 @@ final class TailHandoff {
         return refused;
     }
 
+    /** Records handed to a sink from messages since open (consumers' count, for tests). */
+    long taken() {
+        return drain.taken;
+    }
+
     private static final class Drain implements ControlledMessageHandler {
         private long next;
+        private long to;
         private long epoch;
         private Sink sink;
+        private boolean stopped;
+        private long taken;
 
-        void begin(long from, long currentEpoch, Sink to) {
+        void begin(long from, long upTo, long currentEpoch, Sink into) {
             this.next = from;
+            this.to = upTo;
             this.epoch = currentEpoch;
-            this.sink = to;
+            this.sink = into;
+            this.stopped = false;
         }
 
         @Override
@@ -131,6 +146,10 @@ final class TailHandoff {
             int count = buffer.getInt(index + COUNT_OFFSET);
             if (first + count <= next) {
                 return Action.CONTINUE; // the tail files have all of it
+            }
+            if (first > to) {
+                stopped = true;
+                return Action.ABORT; // beyond this flush; kept for the next one
             }
             if (first > next) {
                 sink.copyFromJournal(next, first - 1); // a document no message carried
@@ -147,6 +166,7 @@ final class TailHandoff {
                 if (i == next) {
                     sink.appendRecord(buffer, at, recordLength);
                     next++;
+                    taken++;
                 }
                 at += recordLength;
             }

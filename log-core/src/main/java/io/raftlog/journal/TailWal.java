@@ -137,8 +137,8 @@ final class TailWal implements AutoCloseable {
 
     /**
      * Flusher: adds one whole entry record, {@code length} bytes at {@code at} in {@code record} exactly as the
-     * journal holds it (its header and checksum checked by the caller's read); it reaches the file at the latest
-     * with the next {@link #force()}.
+     * journal holds it (read back and checked, or the writer's own bytes from the {@link TailHandoff}, whose
+     * checksum a replay checks); it reaches the file at the latest with the next {@link #force()}.
      */
     void appendRecord(DirectBuffer record, int at, int length) {
         if (frameAt >= 0 && encodedBytes - frameAt - RecordFormat.HEADER_LENGTH + length > RecordFormat.MAX_FRAME_PAYLOAD) {

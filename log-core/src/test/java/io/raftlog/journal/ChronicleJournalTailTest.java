@@ -356,8 +356,10 @@ class ChronicleJournalTailTest {
             return;
         }
         assertThat(counts[0]).as("documents offered").isPositive();
+        assertThat(counts[2]).as("records flushes took from the handoff").isPositive();
         if (handoffBytes < JournalOptions.DEFAULT_TAIL_HANDOFF_BYTES) {
             assertThat(counts[1]).as("documents refused by a handoff of %d bytes", handoffBytes).isPositive();
+            assertThat(counts[3]).as("records flushes read back from the journal").isPositive();
         }
     }
 
@@ -534,6 +536,30 @@ class ChronicleJournalTailTest {
                 assertThat(r.term()).isEqualTo(2);
                 assertThat(r.payload()).isEqualTo(Entries.payload(r.index(), 9));
             }
+        }
+    }
+
+    /**
+     * A follower's written but unflushed entries 121..150 are truncated away and replaced by 121..130 of a new
+     * term before any flush: the writer had handed the old ones on for the tail files ({@link TailHandoff}), and
+     * the flush must take the replacing ones, so that the tail files rebuild the log the writer has.
+     */
+    @Test
+    void entriesTruncatedBeforeTheirFirstFlushNeverReachTheTailFiles() throws IOException {
+        startWithForcedCopy(100);
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 150, 1, 0);
+            j.truncateAfter(120);
+            append(j, 121, 130, 2, 9);
+            assertThat(j.flush()).isEqualTo(130);
+            assertThat(j.handoffCounts()[2]).as("records taken from the handoff").isPositive();
+            copyTailFiles(live, lost);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(lost, FsyncPolicy.BATCH)) {
+            List<Entries.Read> reads = Entries.readAll(j);
+            assertThat(reads).hasSize(130);
+            assertHolds(reads, 101, 120, 1, 0);
+            assertHolds(reads, 121, 130, 2, 9);
         }
     }
 

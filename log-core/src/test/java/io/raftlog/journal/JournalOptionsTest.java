@@ -49,4 +49,24 @@ class JournalOptionsTest {
         assertThat(o.backgroundNice(0).backgroundNice).isZero();
         assertThat(o.backgroundNice).isEqualTo(JournalOptions.DEFAULT_BACKGROUND_NICE);
     }
+
+    /** A bad handoff size from the command line fails when the options are made, naming the property, not mid-open. */
+    @Test
+    void aTailHandoffSizePropertyThatIsNoPowerOfTwoIsRefusedNamingTheProperty() {
+        String property = "raftlog.journal.tailHandoffKiB";
+        try {
+            for (String bad : new String[] {"3000", "-4", "2097152"}) {
+                System.setProperty(property, bad);
+                assertThatThrownBy(JournalOptions::defaults).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(property).hasMessageContaining("got " + bad);
+            }
+            System.setProperty(property, "0");
+            assertThat(JournalOptions.defaults().tailHandoffBytes).isZero();
+            System.setProperty(property, "64");
+            assertThat(JournalOptions.defaults().tailHandoffBytes).isEqualTo(64 * 1024);
+        } finally {
+            System.clearProperty(property);
+        }
+        assertThat(JournalOptions.defaults().tailHandoffBytes).isEqualTo(JournalOptions.DEFAULT_TAIL_HANDOFF_BYTES);
+    }
 }
