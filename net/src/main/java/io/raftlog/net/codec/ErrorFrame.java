@@ -28,6 +28,10 @@ public final class ErrorFrame extends Flyweight {
     public static final int FIXED_LENGTH = 36;
     /** Longest message text written; longer ones are cut (an error frame must stay small). */
     public static final int MAX_MESSAGE_BYTES = 1024;
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The message last encoded (compared by identity) and its bytes. */
+    private String lastMessage;
+    private byte[] lastMessageBytes = NO_BYTES;
 
     @Override
     protected boolean accepts(int type) {
@@ -83,12 +87,27 @@ public final class ErrorFrame extends Flyweight {
             buffer.putStringWithoutLengthAscii(offset + ADDRESS_OFFSET + 2, address, 0, addressLength);
         }
         int messageField = ADDRESS_OFFSET + 2 + addressLength;
-        byte[] text = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+        byte[] text = utf8(message);
         int textLength = cutUtf8(text, MAX_MESSAGE_BYTES);
         put16(messageField, textLength);
         buffer.putBytes(offset + messageField + 2, text, 0, textLength);
         setLength(messageField + 2 + textLength);
         return length;
+    }
+
+    /**
+     * The message's UTF-8 bytes; the last message's are kept, so a burst of errors with one text (a step-down
+     * answering every pending append NOT_LEADER, with the responder's shared string) encodes it once.
+     */
+    private byte[] utf8(String message) {
+        if (message == null) {
+            return NO_BYTES;
+        }
+        if (message != lastMessage) {
+            lastMessageBytes = message.getBytes(StandardCharsets.UTF_8);
+            lastMessage = message;
+        }
+        return lastMessageBytes;
     }
 
     /** Cuts at a character boundary so the receiver never sees half a character. */

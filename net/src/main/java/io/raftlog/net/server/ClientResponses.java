@@ -26,10 +26,28 @@ final class ClientResponses implements ClientResponder {
     private final ErrorFrame error = new ErrorFrame();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(2048);
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * NOT_LEADER's text per leader id (index 0: none known), built once: a leader that steps down answers every
+     * pending append (up to 65,536) at once, and the frame encoder reuses the bytes of a repeated message.
+     */
+    private final String[] notLeaderText;
 
     ClientResponses(ClientConnections connections, String[] addressById) {
         this.connections = connections;
         this.addressById = addressById;
+        this.notLeaderText = new String[addressById.length];
+    }
+
+    /** The NOT_LEADER text naming {@code leaderId} (0: none known), the same instance every time. */
+    String notLeaderText(int leaderId) {
+        int id = leaderId > 0 && leaderId < notLeaderText.length ? leaderId : 0;
+        String text = notLeaderText[id];
+        if (text == null) {
+            text = id > 0 ? "not the leader; node " + id + " at " + addressById[id] + " leads"
+                : "not the leader; no leader known yet";
+            notLeaderText[id] = text;
+        }
+        return text;
     }
 
     long dropped() {
@@ -79,8 +97,7 @@ final class ClientResponses implements ClientResponder {
             case INVALID -> ErrorCode.INVALID;
         };
         String message = detail != null ? detail : switch (why) {
-            case NOT_LEADER -> leaderId > 0 ? "not the leader; node " + leaderId + " at " + address + " leads"
-                : "not the leader; no leader known yet";
+            case NOT_LEADER -> notLeaderText(leaderId);
             case BUSY -> "too many appends in progress; retry later";
             default -> why.name();
         };

@@ -64,6 +64,19 @@ class CodecRoundTripTest {
         assertThat(read.message()).isEqualTo("node 1 is not the leader; try node 2 (übung)");
     }
 
+    /** The encoder keeps the last message's bytes: a new text (even an equal one) or none must never get old bytes. */
+    @Test
+    void anEncoderUsedForManyErrorsWritesEachOnesOwnMessage() {
+        ErrorFrame frame = new ErrorFrame();
+        ErrorFrame read = new ErrorFrame();
+        String shared = "not the leader; node 2 at b:1 leads";
+        for (String message : new String[] {shared, shared, "busy", null, shared, new String("busy")}) {
+            int length = frame.encode(buffer, AT, ErrorCode.NOT_LEADER, FrameType.APPEND, 2, 1L, 1L, null, message);
+            assertThat(read.wrap(buffer, AT, length)).isNull();
+            assertThat(read.message()).isEqualTo(message == null ? "" : message);
+        }
+    }
+
     @Test
     void errorMessageIsCutAtACharacterBoundary() {
         ErrorFrame frame = new ErrorFrame();
