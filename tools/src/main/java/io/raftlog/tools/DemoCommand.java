@@ -50,8 +50,11 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds must be in 1..60, was " + phaseSeconds);
         }
         Path jar = LocalCluster.findJar();
-        Path dir = Files.createTempDirectory("raftlog-demo-");
         t0 = System.nanoTime();
+        for (Path left : DemoDirs.removeAbandoned(Path.of(System.getProperty("java.io.tmpdir")))) {
+            say("removed %s, left by a demo that was killed", left);
+        }
+        Path dir = DemoDirs.create();
         LocalCluster cluster = LocalCluster.start(jar, dir, !keep, 3, List.of());
         Thread cleanup = new Thread(cluster::close, "raftlog-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C: kill the nodes, delete the directory
@@ -60,6 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
             return run(cluster);
         } finally {
             cluster.close();
+            if (keep) {
+                DemoDirs.disown(dir);
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException e) {
