@@ -153,7 +153,8 @@ public record RunSeries(List<LoadResult> runs) {
             .decimal("p999_us", percentileMicros(99.9).median(), 1)
             .decimal("max_us", maxMicros().median(), 1)
             .text("path", first.path())
-            .number("errors", errors())
+            .number("rate", spec.ratePerSec())
+            .number("errors", errors()) // a total over the runs, not a median: any failure counts
             .decimalIfKnown("cpu_us_per_op", median(cpu), 2)
             .decimalIfKnown("hiccup_p99_us", median(hiccupMicros(99)), 1)
             .decimalIfKnown("hiccup_p999_us", median(hiccupMicros(99.9)), 1)

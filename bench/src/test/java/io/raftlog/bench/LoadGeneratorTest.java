@@ -77,6 +77,41 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void latenciesBeyondTheHistogramsLimitAreCountedAndReported() {
+        VirtualClock clock = new VirtualClock();
+        long stall = LoadGenerator.HIGHEST_TRACKABLE_NANOS + TimeUnit.SECONDS.toNanos(5);
+        AppendTarget stalls = committingAtOnce("stalls append 3", index -> {
+            if (index == 3) {
+                clock.advance(stall);
+            }
+        });
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        LoadGenerator generator = new LoadGenerator(counted(1, 0, 10).withRate(1_000), stalls,
+            new java.io.PrintStream(printed, true), clock);
+        LoadResult r = generator.run();
+
+        // Appends fall due 1 ms apart; append 3 takes 65 s, and 4..10, all due within 10 ms of the start, are sent
+        // after it: each of the eight waited longer than the 60 s the histograms hold.
+        assertThat(generator.clippedLatencies()).isEqualTo(8);
+        assertThat(r.latencyNanos().getMaxValue()).isEqualTo(r.latencyNanos().highestEquivalentValue(LoadGenerator.HIGHEST_TRACKABLE_NANOS));
+        assertThat(printed.toString()).contains("warning: 8 measured latencies were longer than 60 s");
+    }
+
+    @Test
+    void openLoopSecondsRunFromTheFirstMeasuredSendToTheLastMeasuredCommit() {
+        // As above. Stalled at the last warm-up append (due at 9.5 ms, done at 39.5 ms), the generator sends the
+        // first measured append at 39.5 ms, and the last one (due at 59.5 ms) commits at once: 20 ms measured, not
+        // the 49.5 ms from the first measured due time, which would charge the warm-up's stall to the measured
+        // appends. Stalled in the measured phase (append 115, due at 57 ms, done at 87 ms), the stall counts: 77 ms.
+        LoadSpec spec = LoadSpec.of(Workload.W1, false).withWindow(1).withRate(2_000)
+            .withWarmup(RunLength.ofTime(Duration.ofMillis(10))).withMeasured(RunLength.ofTime(Duration.ofMillis(50)));
+        long stall = TimeUnit.MILLISECONDS.toNanos(30);
+        assertThat(runStalled(spec, stall, 20).seconds()).isEqualTo(0.020);
+        assertThat(runStalled(spec, stall, 115).seconds()).isEqualTo(0.077);
+        assertThat(runStalled(spec, 0, 1).seconds()).as("no stall: the measured 50 ms less the last period").isEqualTo(0.0495);
+    }
+
+    @Test
     void openLoopServiceTimeLeavesOutWhatAnAppendWaitedForTheGenerator() {
         // As above: the appends due during the 30 ms stall are sent late but commit at once, so only the stalled
         // one has a long service time, while their latencies (from the due time) carry the wait. A closed loop
