@@ -8,7 +8,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Committed appends per second with {@link #WINDOW} appends outstanding (W1's shape). Each benchmark call
@@ -29,8 +28,9 @@ public class CommitThroughputBenchmark extends ClusterBenchmarkBase {
         gate = new AppendWindowGate(WINDOW);
     }
 
-    @TearDown(Level.Trial)
-    public void drain() {
+    /** Waits for the window's last appends to commit, failing the trial if any failed. */
+    @Override
+    void beforeStop() {
         if (!gate.awaitEmpty(TimeUnit.SECONDS.toNanos(30))) {
             throw new IllegalStateException("appends still outstanding 30 s after the iteration ended");
         }
