@@ -202,9 +202,9 @@ public final class LoadGenerator {
         Histogram serviceNanos = spec.openLoop() ? measuredServiceRecorder.getIntervalHistogram() : null;
         long clipped = clippedLatencies.get();
         if (clipped > 0 && progress != null) {
-            progress.printf(Locale.ROOT, "warning: %d measured latencies were longer than %d s and are counted as %d s "
+            progress.printf(Locale.ROOT, "warning: %d measured latencies were longer than %2$d s and are counted as %2$d s "
                 + "(the histograms' limit): the highest percentiles and the max read low%n", clipped,
-                TimeUnit.NANOSECONDS.toSeconds(HIGHEST_TRACKABLE_NANOS), TimeUnit.NANOSECONDS.toSeconds(HIGHEST_TRACKABLE_NANOS));
+                TimeUnit.NANOSECONDS.toSeconds(HIGHEST_TRACKABLE_NANOS));
         }
         long end = Math.max(lastMeasuredCompletionNanos.get(), measuredStart);
         double seconds = (end - measuredStart) / 1e9;

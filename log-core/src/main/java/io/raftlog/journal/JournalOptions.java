@@ -117,11 +117,9 @@ public final class JournalOptions {
     /** {@code raftlog.journal.tailHandoffKiB}, checked here: a bad value must not surface halfway through an open. */
     private static int handoffBytesFromProperty() {
         long kib = Long.getLong("raftlog.journal.tailHandoffKiB", DEFAULT_TAIL_HANDOFF_BYTES >> 10);
-        if (kib != 0 && (kib < 1 || kib > 1 << 20 || Long.bitCount(kib) != 1)) {
-            throw new IllegalArgumentException("raftlog.journal.tailHandoffKiB must be 0 or a power of two from 1 to "
-                + (1 << 20) + ", got " + kib);
-        }
-        return (int) (kib << 10);
+        // Range first, so that the shift cannot wrap a huge value into a valid-looking one.
+        long bytes = kib < 0 || kib > 1 << 20 ? -1 : kib << 10;
+        return TailHandoff.checkedCapacity(bytes, "raftlog.journal.tailHandoffKiB (got " + kib + " KiB)");
     }
 
     private static int requireNice(int increment, String what) {
@@ -256,9 +254,7 @@ public final class JournalOptions {
      * of two of at least 1 KiB, or 0 to have every flush read them back from the journal.
      */
     JournalOptions tailHandoffBytes(int bytes) {
-        if (bytes != 0 && (bytes < 1024 || Integer.bitCount(bytes) != 1)) {
-            throw new IllegalArgumentException("tail handoff bytes " + bytes + " is neither 0 nor a power of two >= 1024");
-        }
+        TailHandoff.checkedCapacity(bytes, "tail handoff bytes");
         return with(o -> o.tailHandoffBytes = bytes);
     }
 

@@ -53,10 +53,22 @@ final class TailHandoff {
     private long offered;
     private long refused;
 
-    /** @param capacity ring bytes, a power of two (at least 1 KiB) */
+    /**
+     * Checks a ring size given as {@code what} (an option or a property): 0 (no handoff) or a power of two of at
+     * least 1 KiB; returns it.
+     */
+    static int checkedCapacity(long bytes, String what) {
+        if (bytes != 0 && (bytes < 1024 || bytes > 1 << 30 || Long.bitCount(bytes) != 1)) {
+            throw new IllegalArgumentException(what + " must be 0 or a power of two from 1 KiB to 1 GiB, got " + bytes
+                + " bytes");
+        }
+        return (int) bytes;
+    }
+
+    /** @param capacity ring bytes, a power of two (at least 1 KiB; see {@link #checkedCapacity}) */
     TailHandoff(int capacity) {
-        if (capacity < 1024 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("tail handoff capacity " + capacity + " is not a power of two >= 1024");
+        if (checkedCapacity(capacity, "tail handoff capacity") == 0) {
+            throw new IllegalArgumentException("a tail handoff of 0 bytes is no handoff");
         }
         ByteBuffer memory = ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH);
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(memory));
