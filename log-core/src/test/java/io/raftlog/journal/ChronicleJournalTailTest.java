@@ -281,7 +281,9 @@ class ChronicleJournalTailTest {
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, small)) {
             long next = 1;
             long term = 1;
-            for (int round = 0; round < 60; round++) {
+            // Until the files took turns four times: a turn waits for the checkpoint thread to ready the other file,
+            // and on a loaded machine 60 rounds were sometimes done first (1-3 turns, 2 runs in 150).
+            for (int round = 0; round < 60 || (j.tailTurns() < 4 && round < 3_000); round++) {
                 append(j, next, next + 49, term, term);
                 next += 50;
                 if (round % 40 == 39) { // now and then a new leader replaces the last 10
@@ -318,6 +320,7 @@ class ChronicleJournalTailTest {
         List<Entries.Read> expected;
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH,
                 JournalOptions.defaults().tailHandoffBytes(handoffBytes))) {
+            flushOneSmallAndOneLargeDocument(j);
             Thread flusher = flushUntilStopped(j, stop, failure);
             long term = 1;
             for (int round = 0; round < 60; round++) {
@@ -345,9 +348,21 @@ class ChronicleJournalTailTest {
     }
 
     /**
-     * The writer handed its records on (when it has a handoff at all), and a small handoff also refused some (its
-     * messages hold about 45 of these records, the batches up to 200), so that flushes mixed records from the
-     * handoff with records read back from the journal.
+     * Before the random rounds, so that both of a flush's sources are used whatever the seed (the rounds' batch
+     * sizes are random, and a run may make none that a small handoff refuses): entry 11 alone, which any handoff
+     * takes, then 12..111 (term 1, salt 1, about 18 KiB), more than a 64 KiB ring's message holds, so that one
+     * is read back from the journal; flushed here, before the flusher thread starts.
+     */
+    private static void flushOneSmallAndOneLargeDocument(ChronicleJournal j) {
+        append(j, 11, 11, 1, 1);
+        append(j, 12, 111, 1, 1);
+        assertThat(j.flush()).isEqualTo(111);
+    }
+
+    /**
+     * The writer handed its records on (when it has a handoff at all), and a small handoff also refused some, so
+     * that flushes mixed records from the handoff with records read back from the journal (see
+     * {@link #flushOneSmallAndOneLargeDocument}).
      */
     private static void assertHandoffUsed(ChronicleJournal j, int handoffBytes) {
         long[] counts = j.handoffCounts();
@@ -385,6 +400,7 @@ class ChronicleJournalTailTest {
         List<Path> crashes = new ArrayList<>();
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH,
                 JournalOptions.defaults().tailHandoffBytes(handoffBytes))) {
+            flushOneSmallAndOneLargeDocument(j);
             Thread flusher = flushUntilStopped(j, stop, failure);
             long term = 1;
             for (int round = 0; round < 200; round++) {
