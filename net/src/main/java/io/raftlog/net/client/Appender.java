@@ -420,7 +420,10 @@ final class Appender implements AutoCloseable {
                 appendEncoder.markResend(); // a node that forgot this client then refuses it rather than duplicate it
             }
             long s = seq;
-            while (s < end && s - seq < maxEntriesPerFrame && window.isPending(s)
+            // A first send stops before the first sequence sent before: after a refusal of an earlier frame
+            // (BUSY, NOT_LEADER, TOO_LARGE: as never sent) the frames pipelined behind it may be in the log, and
+            // a frame holding both kinds overlaps an append in the log only partly, which the node refuses.
+            while (s < end && s - seq < maxEntriesPerFrame && window.isPending(s) && (s == seq || !window.wasSent(s))
                 && appendEncoder.add(window.payload(s), 0, window.length(s))) {
                 s++;
             }

@@ -56,6 +56,10 @@ final class FakeNode implements AutoCloseable {
     private volatile int lag;
     private final AtomicInteger refuseFirstAppends = new AtomicInteger();
     private final AtomicInteger busyFirstAppends = new AtomicInteger();
+    private volatile int busyFrameBehindWhichOneLands = -1;
+    /** The BUSY answer held back until the frame behind it has landed (only the serving thread touches it). */
+    private ExpandableArrayBuffer heldBusy;
+    private int heldBusyLength;
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
@@ -111,6 +115,16 @@ final class FakeNode implements AutoCloseable {
     /** Answers its first {@code n} APPEND frames BUSY (an overloaded leader), then takes them. */
     FakeNode busyFirstAppends(int n) {
         busyFirstAppends.set(n);
+        return this;
+    }
+
+    /**
+     * Answers APPEND frame {@code n} (counting every APPEND frame from 1) BUSY, but only after the frame
+     * pipelined behind it has been appended, and never acknowledges that one: a leader that had no room for
+     * one frame and took the next, whose commit is still to come when the client hears of the refusal.
+     */
+    FakeNode busyAppendFrameBehindWhichOneLands(int n) {
+        busyFrameBehindWhichOneLands = n;
         return this;
     }
 
@@ -255,7 +269,7 @@ final class FakeNode implements AutoCloseable {
 
     private int onAppend(UnsafeBuffer frame, int length, OutputStream out, ExpandableArrayBuffer reply, int payloadsSeen)
         throws IOException {
-        appendFrames.incrementAndGet();
+        int ordinal = appendFrames.incrementAndGet();
         if ((Protocol.flags(frame, 0) & ClientAppendEncoder.FLAG_RESEND) != 0) {
             resendFrames.incrementAndGet();
         }
@@ -277,6 +291,13 @@ final class FakeNode implements AutoCloseable {
             send(out, reply, n);
             return payloadsSeen;
         }
+        if (ordinal == busyFrameBehindWhichOneLands) {
+            heldBusy = new ExpandableArrayBuffer();
+            heldBusyLength = new ErrorFrame().encode(heldBusy, 0, ErrorCode.BUSY, FrameType.APPEND, refusal, nodeId,
+                append.clientId(), append.firstSequence(), "", "busy; retry later");
+            return payloadsSeen; // answered once the next frame has landed
+        }
+        boolean landsUnacknowledged = heldBusy != null && ordinal == busyFrameBehindWhichOneLands + 1;
         if (busyFirstAppends.getAndDecrement() > 0) {
             int n = new ErrorFrame().encode(reply, 0, ErrorCode.BUSY, FrameType.APPEND, refusal, nodeId, append.clientId(),
                 append.firstSequence(), "", "busy; retry later");
@@ -319,6 +340,11 @@ final class FakeNode implements AutoCloseable {
                 close(); // committed but never acknowledged: the client must retry elsewhere, same sequences
                 return payloadsSeen;
             }
+        }
+        if (landsUnacknowledged) {
+            send(out, heldBusy, heldBusyLength);
+            heldBusy = null;
+            return payloadsSeen;
         }
         int n = new AppendAckFrame().encode(reply, 0, append.clientId(), append.firstSequence(), firstIndex, append.count());
         send(out, reply, n);

@@ -158,6 +158,19 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aFrameTakenBehindABusyOneIsNotSweptIntoTheRefusedFramesFirstSend() throws Exception {
+        // Frame 2 (the first pipelined one) is refused BUSY after frame 3 landed unacknowledged. Sent again as
+        // one first-send frame, frames 2 and 3 would overlap the log only partly: the node refuses that INVALID,
+        // and the client used to fail all of them, frame 3's appends although they were in the log.
+        FakeNode leader = node(1).busyAppendFrameBehindWhichOneLands(2);
+        LogClient client = client(LogClient.builder(List.of(leader.address())).maxAppendBytes(1024));
+        List<String> appended = firstThenPipelined(client, "p", 500);
+        assertThat(strings(log.dataEntries())).containsExactlyInAnyOrderElementsOf(appended);
+        assertThat(log.duplicateAppends()).as("frame 3's appends, answered from the log when sent again").isPositive();
+        assertThat(leader.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
     void triesTheNextNodeWhenAFollowerKnowsNoLeader() throws Exception {
         FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("");
         FakeNode leader = node(2);
