@@ -24,6 +24,7 @@ public final class EntriesEncoder extends Flyweight implements EntryConsumer {
     private int capacity;
     private int count;
     private long nextIndex;
+    private long lastEntryIndex;
 
     @Override
     protected boolean accepts(int type) {
@@ -39,6 +40,7 @@ public final class EntriesEncoder extends Flyweight implements EntryConsumer {
         this.capacity = capacity;
         this.count = 0;
         this.nextIndex = fromIndex;
+        this.lastEntryIndex = 0;
         put64(REQUEST_ID_OFFSET, requestId);
         put32(COUNT_OFFSET, 0);
         return this;
@@ -70,6 +72,7 @@ public final class EntriesEncoder extends Flyweight implements EntryConsumer {
         out.putBytes(at + ENTRY_HEADER_LENGTH, payload, payloadOffset, payloadLength);
         count++;
         nextIndex = index + 1;
+        lastEntryIndex = index;
         put32(COUNT_OFFSET, count);
         setLength(length + ENTRY_HEADER_LENGTH + payloadLength);
         return true;
@@ -77,6 +80,14 @@ public final class EntriesEncoder extends Flyweight implements EntryConsumer {
 
     public int count() {
         return count;
+    }
+
+    /**
+     * The index of the frame's last entry, 0 if it has none. A consumer knows of no index past it: when
+     * {@link #nextIndex()} is further on, the read skipped entries that are not data.
+     */
+    public long lastEntryIndex() {
+        return lastEntryIndex;
     }
 
     /** The index after the last entry taken or skipped. */

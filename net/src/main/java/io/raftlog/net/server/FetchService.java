@@ -54,12 +54,15 @@ final class FetchService implements Runnable, AutoCloseable {
         final int maxBytes;
         final boolean follow;
         long nextIndex;
-        long endOfLogSentAt = -1;
+        /** Where the consumer knows it stands: after the last entry sent, or at the last END_OF_LOG's index. */
+        long consumerNextIndex;
+        boolean endOfLogSent;
 
         Subscription(Connection connection, long requestId, long fromIndex, int maxBytes, boolean follow) {
             this.connection = connection;
             this.requestId = requestId;
             this.nextIndex = fromIndex;
+            this.consumerNextIndex = fromIndex;
             this.maxBytes = maxBytes;
             this.follow = follow;
         }
@@ -220,19 +223,26 @@ final class FetchService implements Runnable, AutoCloseable {
                 }
                 return tooLarge(s, room) ? -1 : sent; // the first entry alone does not fit: it never will
             }
-            if (entries.count() > 0 && !c.offer(scratch, 0, entries.frameLength())) {
-                return sent; // the consumer's ring is full: wait here, at the same index
+            if (entries.count() > 0) {
+                if (!c.offer(scratch, 0, entries.frameLength())) {
+                    return sent; // the consumer's ring is full: wait here, at the same index
+                }
+                s.consumerNextIndex = entries.lastEntryIndex() + 1;
             }
             s.nextIndex = entries.nextIndex();
             sent++;
         }
-        if (s.nextIndex > commit && s.endOfLogSentAt < 0) {
-            // Caught up (once). Without follow this ends the fetch; with follow it tells the consumer it is live.
+        if (s.nextIndex > commit && (!s.endOfLogSent || s.consumerNextIndex < s.nextIndex)) {
+            // Caught up. The first time, this ends a fetch without follow, and tells a following consumer it is
+            // live. Later, only when the consumer cannot know where it stands: the last entries read were not
+            // data (a new leader's no-op) and went without a frame. A bounded read waits for its end index, and
+            // that may be such an entry.
             int len = endOfLog.encode(scratch, 0, s.requestId, s.nextIndex, commit);
             if (!c.offer(scratch, 0, len)) {
                 return sent;
             }
-            s.endOfLogSentAt = s.nextIndex;
+            s.endOfLogSent = true;
+            s.consumerNextIndex = s.nextIndex;
             sent++;
             if (!s.follow) {
                 return -1;

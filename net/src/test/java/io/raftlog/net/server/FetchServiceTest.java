@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,7 @@ import io.raftlog.journal.EntryConsumer;
 import io.raftlog.journal.Journal;
 import io.raftlog.journal.JournalCorruptedException;
 import io.raftlog.journal.JournalReader;
+import io.raftlog.net.codec.EndOfLogFrame;
 import io.raftlog.net.codec.EntriesDecoder;
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
@@ -154,6 +156,45 @@ class FetchServiceTest {
         assertThat(error.code()).isEqualTo(ErrorCode.BUSY);
         assertThat(error.correlationId()).isEqualTo(limit + 1);
         assertThat(error.message()).contains(limit + " fetches are open on this connection");
+    }
+
+    @Test
+    void aFollowingFetchThatCatchesUpPastEntriesItDidNotSendSaysWhereItStands() {
+        // A consumer learns its index from the entries it gets; no-ops (a new leader's first entry) go without a
+        // frame. A bounded read whose end index is such an entry waited for it forever: END_OF_LOG came only once.
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        fetch = new FetchService(journal, commit::get, 1);
+        fetch.start();
+        append(1, 10);
+        commit.set(1);
+        assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
+        Await.until("entry 1 and the first END_OF_LOG", WAIT, () -> received.size() >= 2);
+        append(2, 10);
+        append(3, 0);
+        commit.set(3);
+        Await.until("entry 2 and an END_OF_LOG past the no-op at 3", WAIT, () -> received.size() >= 4);
+        append(4, 0);
+        commit.set(4);
+        Await.until("an END_OF_LOG past the no-op at 4", WAIT, () -> received.size() >= 5);
+        append(5, 10);
+        commit.set(5);
+        Await.until("entry 5", WAIT, () -> received.size() >= 6);
+        append(6, 0);
+        commit.set(6);
+        Await.until("an END_OF_LOG past the no-op at 6", WAIT, () -> received.size() >= 7);
+
+        // After entry 5 the consumer knew where it stood: no END_OF_LOG came between it and the one after 6.
+        assertThat(received).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG,
+            FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.END_OF_LOG);
+        EndOfLogFrame endOfLog = new EndOfLogFrame();
+        List<Long> nextIndexes = new ArrayList<>();
+        for (Frame f : received) {
+            if (f.type() == FrameType.END_OF_LOG) {
+                assertThat(endOfLog.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+                nextIndexes.add(endOfLog.nextIndex());
+            }
+        }
+        assertThat(nextIndexes).containsExactly(2L, 4L, 5L, 7L);
     }
 
     /** {@code journal}, whose readers fail as a damaged journal does on any read that covers {@code badIndex}. */
