@@ -296,8 +296,10 @@ public final class RaftNode {
             }
         }
         if (m.type == MessageType.SNAPSHOT) {
+            // Index 0 alone has term 0: installing a later index with term 0 would let any candidate pass the
+            // election restriction here.
             if (m.prevLogIndex < 0 || m.prevLogTerm < 0 || m.leaderCommit < m.prevLogIndex || m.prevLogTerm > m.term
-                || m.entryCount != 0) {
+                || (m.prevLogIndex == 0) != (m.prevLogTerm == 0) || m.entryCount != 0) {
                 throw new IllegalArgumentException("SNAPSHOT from " + m.from + " is not a committed prefix of its term: " + m);
             }
         }

@@ -107,6 +107,10 @@ class RaftNodeSnapshotTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SNAPSHOT from 1");
         assertThatThrownBy(() -> node.step(snapshot(1, 2, 2, 9, 1, 8)))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a committed prefix");
+        assertThatThrownBy(() -> node.step(snapshot(1, 2, 2, 9, 0, 9))) // only index 0 has term 0
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a committed prefix");
+        assertThatThrownBy(() -> node.step(snapshot(1, 2, 2, 0, 1, 0)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a committed prefix");
         assertThat(node.term()).isEqualTo(1);
         assertThat(log.lastIndex()).isEqualTo(2);
     }
