@@ -86,6 +86,8 @@ final class FetchService implements Runnable, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean hasSubscribers;
+    /** Why the fetch thread stopped while the node runs (a fault no read accounted for), or null. */
+    private volatile String stoppedBecause;
 
     /** @param commitIndex this node's commit index (read on the fetch thread): entries up to it are served */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
@@ -146,9 +148,31 @@ final class FetchService implements Runnable, AutoCloseable {
                     idle.idle(work);
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.error("fetch thread failed; consumers of this node will time out and move on", e);
+        } catch (RuntimeException | Error e) {
+            // A fault outside any one fetch's read (those end only their fetch, in serve): every fetch here is
+            // told, so its consumer moves to another node at once, and later FETCHes are answered the same way
+            // (stoppedBecause), since a thread that is gone would otherwise leave them waiting in silence while
+            // the node still answers STATUS.
+            stoppedBecause = e.toString();
+            LOG.error("fetch thread stopped; this node answers fetches with an error from now on", e);
+            for (Subscription s : subscriptions) {
+                sendError(s.connection, s.requestId, ErrorCode.STORAGE_FAILURE, stoppedMessage());
+            }
+            Command c;
+            while ((c = commands.poll()) != null) {
+                if (!c.cancel) {
+                    sendError(c.connection, c.requestId, ErrorCode.STORAGE_FAILURE, stoppedMessage());
+                }
+            }
+            subscriptions.clear();
+            hasSubscribers = false;
         }
+    }
+
+    /** Null while fetches are served; else the error to answer a FETCH with, naming why they cannot be. */
+    String stoppedMessage() {
+        String why = stoppedBecause;
+        return why == null ? null : "node " + nodeId + " cannot serve fetches: its fetch thread stopped (" + why + ")";
     }
 
     private int drainCommands() {
@@ -214,7 +238,8 @@ final class FetchService implements Runnable, AutoCloseable {
             } catch (CompactedException e) {
                 int len = compacted.encode(scratch, 0, s.requestId, e.firstIndex());
                 return c.offer(scratch, 0, len) ? -1 : sent; // not sent: try again next round
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: what a fault in a mapped journal file (an I/O error under the map) is thrown as.
                 return unreadable(s, e) ? -1 : sent;
             }
             if (entries.nextIndex() == s.nextIndex) {
@@ -255,7 +280,7 @@ final class FetchService implements Runnable, AutoCloseable {
      * The journal could not serve this fetch (a damaged entry, or a failure to read a file): the fetch ends with
      * an ERROR naming why, so the consumer asks another node, and this thread goes on serving the others.
      */
-    private boolean unreadable(Subscription s, RuntimeException e) {
+    private boolean unreadable(Subscription s, Throwable e) {
         String why = "reading entry " + s.nextIndex + " from this node's journal failed: " + e.getMessage();
         if (!sendError(s.connection, s.requestId, ErrorCode.STORAGE_FAILURE, why)) {
             return false;

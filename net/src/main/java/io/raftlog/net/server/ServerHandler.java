@@ -235,6 +235,11 @@ final class ServerHandler implements FrameHandler {
                 "fetch from index " + from + ": log indexes start at 1");
             return;
         }
+        String stopped = fetch.stoppedMessage();
+        if (stopped != null) {
+            errors.sendError(c, ErrorCode.STORAGE_FAILURE, FrameType.FETCH, 0, id, 0, null, stopped);
+            return;
+        }
         if (!fetch.fetch(c, id, from, fetchFrame.maxBytes(), fetchFrame.follow())) {
             errors.sendError(c, ErrorCode.BUSY, FrameType.FETCH, 0, id, 0, null, "too many fetches queued; retry");
         }

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.raftlog.journal.InMemoryJournal;
 import io.raftlog.journal.EntryConsumer;
@@ -197,8 +199,68 @@ class FetchServiceTest {
         assertThat(nextIndexes).containsExactly(2L, 4L, 5L, 7L);
     }
 
-    /** {@code journal}, whose readers fail as a damaged journal does on any read that covers {@code badIndex}. */
+    @Test
+    void aFaultInAMappedFileEndsOnlyTheFetchThatMetIt() {
+        // A read of a mapped page the disk cannot deliver throws InternalError, not an exception: it ended the
+        // whole fetch thread, and every consumer of the node waited in silence.
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        for (long i = 1; i <= 5; i++) {
+            append(i, 100);
+        }
+        commit.set(5);
+        fetch = new FetchService(failingToRead(journal, 3,
+            () -> new InternalError("a fault occurred in an unsafe memory access operation")), commit::get, 1);
+        fetch.start();
+
+        assertThat(fetch.fetch(consumer, 7, 3, 1 << 16, false)).isTrue();
+        Await.until("an ERROR", WAIT, () -> received.size() >= 1);
+        ErrorFrame error = errorIn(received.get(0));
+        assertThat(error.code()).isEqualTo(ErrorCode.STORAGE_FAILURE);
+        assertThat(error.message()).contains("reading entry 3", "unsafe memory access");
+        assertThat(fetch.fetch(consumer, 8, 4, 1 << 16, false)).isTrue();
+        Await.until("the second fetch ends", WAIT, () -> received.size() >= 3);
+        assertThat(received.subList(1, 3)).extracting(Frame::type).containsExactly(FrameType.ENTRIES, FrameType.END_OF_LOG);
+        assertThat(fetch.stoppedMessage()).isNull();
+    }
+
+    @Test
+    void aFetchThreadThatStopsTellsItsConsumersAndSaysWhyToLaterFetches() {
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        append(1, 10);
+        commit.set(1);
+        AtomicBoolean fault = new AtomicBoolean();
+        fetch = new FetchService(journal, () -> {
+            if (fault.get()) {
+                throw new IllegalStateException("commit index unreadable (test)");
+            }
+            return commit.get();
+        }, 1);
+        fetch.start();
+        assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
+        Await.until("entry 1 and END_OF_LOG", WAIT, () -> received.size() >= 2);
+
+        fault.set(true);
+        Await.until("the following fetch is told", WAIT, () -> received.size() >= 3);
+        ErrorFrame error = errorIn(received.get(2));
+        assertThat(error.code()).isEqualTo(ErrorCode.STORAGE_FAILURE);
+        assertThat(error.correlationId()).isEqualTo(7);
+        assertThat(error.message()).contains("node 1 cannot serve fetches", "commit index unreadable (test)");
+        assertThat(fetch.stoppedMessage()).isEqualTo(error.message());
+    }
+
+    private static ErrorFrame errorIn(Frame f) {
+        assertThat(f.type()).isEqualTo(FrameType.ERROR);
+        ErrorFrame error = new ErrorFrame();
+        assertThat(error.wrap(new UnsafeBuffer(f.bytes()), 0, f.bytes().length)).isNull();
+        return error;
+    }
+
     private static Journal failingToRead(Journal journal, long badIndex) {
+        return failingToRead(journal, badIndex, () -> new JournalCorruptedException("entry " + badIndex + " is corrupt (test)"));
+    }
+
+    /** {@code journal}, whose readers throw {@code failure} on any read that covers {@code badIndex}. */
+    private static Journal failingToRead(Journal journal, long badIndex, Supplier<Throwable> failure) {
         InvocationHandler handler = (proxy, method, args) -> {
             Object result = method.invoke(journal, args);
             if (!method.getName().equals("newReader")) {
@@ -209,7 +271,11 @@ class FetchServiceTest {
                 @Override
                 public int read(long from, long to, int maxCount, long maxBytes, EntryConsumer consumer) {
                     if (from <= badIndex && badIndex <= to) {
-                        throw new JournalCorruptedException("entry " + badIndex + " is corrupt (test)");
+                        Throwable t = failure.get();
+                        if (t instanceof Error e) {
+                            throw e;
+                        }
+                        throw (RuntimeException) t;
                     }
                     return reader.read(from, to, maxCount, maxBytes, consumer);
                 }
