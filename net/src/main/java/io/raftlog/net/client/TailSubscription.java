@@ -253,6 +253,7 @@ public final class TailSubscription implements AutoCloseable {
         sendFetch(c);
         boolean pingOutstanding = false;
         long leaderlessSince = 0;
+        long withheldSince = 0; // since when the node's STATUS showed entries for us that it did not send
         c.readTimeout(pingAfterMillis);
         while (!closed && !finished) {
             DirectBuffer frame;
@@ -273,6 +274,7 @@ public final class TailSubscription implements AutoCloseable {
                 case FrameType.ENTRIES -> {
                     onEntries(c, frame);
                     leaderlessSince = 0;
+                    withheldSince = 0;
                 }
                 case FrameType.END_OF_LOG -> {
                     String bad = endOfLog.wrap(frame, 0, frame.capacity());
@@ -280,6 +282,7 @@ public final class TailSubscription implements AutoCloseable {
                         throw new IOException(c.address() + " sent a malformed END_OF_LOG: " + bad);
                     }
                     progressed = true;
+                    withheldSince = 0;
                     if (endOfLog.requestId() == requestId) {
                         // Everything committed below nextIndex was sent: skip trailing no-ops too.
                         if (endOfLog.nextIndex() > nextIndex) {
@@ -304,12 +307,23 @@ public final class TailSubscription implements AutoCloseable {
                 case FrameType.STATUS -> {
                     // The answer to our ping: the node is alive. If it has no leader (partitioned away, or
                     // an election), it cannot serve new commits; after a while try a node that may.
-                    progressed = true;
                     String bad = status.wrap(frame, 0, frame.capacity());
                     if (bad != null) {
                         throw new IOException(c.address() + " sent a malformed STATUS: " + bad);
                     }
                     long now = System.nanoTime();
+                    // Alive is not serving: a node whose commit index reached our next index has entries for
+                    // us (or no-ops, which END_OF_LOG passes), and pings come only after a silence. One whose
+                    // fetches hang would keep the tail here for good; after a while try another.
+                    if (status.commitIndex() < nextIndex) {
+                        withheldSince = 0;
+                        progressed = true;
+                    } else if (withheldSince == 0) {
+                        withheldSince = now;
+                    } else if (now - withheldSince >= leaderlessLimitNanos) {
+                        throw new IOException(c.address() + " has committed up to " + status.commitIndex()
+                            + " but sent nothing from index " + nextIndex + " for " + ClientSettings.format(settings.requestTimeout()));
+                    }
                     if (status.leaderId() != 0) {
                         leaderlessSince = 0;
                     } else if (leaderlessSince == 0) {

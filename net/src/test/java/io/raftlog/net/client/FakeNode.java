@@ -61,6 +61,7 @@ final class FakeNode implements AutoCloseable {
     private ExpandableArrayBuffer heldBusy;
     private int heldBusyLength;
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
+    private volatile boolean ignoreFetches;
     private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
     /** Refusals say the append appended nothing (ErrorFrame.FLAG_NOT_APPENDED), as a real node's do. */
@@ -162,6 +163,12 @@ final class FakeNode implements AutoCloseable {
         return this;
     }
 
+    /** Takes FETCH frames and never serves them, while answering STATUS (a node whose fetch thread hangs). */
+    FakeNode ignoreFetches() {
+        ignoreFetches = true;
+        return this;
+    }
+
     /** Serves every fetch from this many entries before the index asked for (a node that repeats itself). */
     FakeNode resendOverlap(int entries) {
         this.resendOverlap = entries;
@@ -253,7 +260,9 @@ final class FakeNode implements AutoCloseable {
                         if (dropFirstFetches.getAndDecrement() > 0) {
                             throw new IOException("dropping the connection of this fetch");
                         }
-                        onFetch(frame, length, out);
+                        if (!ignoreFetches) {
+                            onFetch(frame, length, out);
+                        }
                     }
                     case FrameType.STATUS_REQUEST -> onStatus(frame, length, out, reply);
                     default -> throw new IOException("unexpected " + FrameType.name(type));
@@ -422,7 +431,7 @@ final class FakeNode implements AutoCloseable {
         }
         boolean leader = mode == Mode.LEADER;
         StatusFrame st = new StatusFrame().wrap(reply, 0, req.requestId(), nodeId, leader ? Role.LEADER : Role.FOLLOWER,
-            3, leader ? nodeId : 0, log.lastIndex(), 1, log.lastIndex(), log.lastIndex());
+            3, leader ? nodeId : 0, Math.max(0, log.lastIndex() - lag), 1, log.lastIndex(), log.lastIndex());
         if (leader) {
             st.addPeer(nodeId + 1, log.lastIndex() - 1);
         }

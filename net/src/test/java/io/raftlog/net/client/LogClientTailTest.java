@@ -118,6 +118,18 @@ class LogClientTailTest {
     }
 
     @Test
+    void leavesANodeThatAnswersPingsButNeverServesItsCommittedEntries() throws Exception {
+        // Node 1's fetches hang (a stuck fetch thread) while it answers STATUS with the whole log committed:
+        // every answered ping counted as being served, so the tail stayed there for good.
+        FakeNode stuck = node(1).ignoreFetches();
+        FakeNode serving = node(2);
+        fill(0, 20);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        client(stuck, serving).tail(1, false, collectInto(seen)).done().get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEqualTo(expected(1));
+    }
+
+    @Test
     void leavesANodeThatKnowsNoLeaderForOneThatDoes() throws Exception {
         // Node 1 answers pings but knows no leader and learns no commits (cut off from the majority).
         FakeNode cutOff = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("").lag(1_000);
