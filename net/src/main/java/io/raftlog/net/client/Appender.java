@@ -130,7 +130,9 @@ final class Appender implements AutoCloseable {
         try {
             long now = System.nanoTime();
             long deadline = now + timeoutNanos;
+            boolean waited = false;
             while (!closed && window.isFull()) {
+                waited = true;
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -154,7 +156,9 @@ final class Appender implements AutoCloseable {
             } else {
                 long seq = window.add(buffer, offset, length, callback, now, deadline);
                 startSenderIfNeeded();
-                if (senderWaiting && !sendDirect(now)) {
+                // After a wait for room, now is as old as the wait: the send must not date the node's last
+                // progress back to before the acknowledgement that made the room.
+                if (senderWaiting && !sendDirect(waited ? System.nanoTime() : now)) {
                     work.signal();
                 }
                 return seq;

@@ -22,9 +22,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.ExpandableArrayBuffer;
@@ -62,6 +66,9 @@ final class FakeNode implements AutoCloseable {
     private int heldBusyLength;
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private volatile boolean ignoreFetches;
+    private volatile long ackAfterMillis;
+    /** Sends the acknowledgements held back by {@link #ackAfter}; made on first use. */
+    private ScheduledExecutorService delayedAcks;
     private final AtomicInteger resendFrames = new AtomicInteger();
     private volatile int maxEntriesPerAppend = Integer.MAX_VALUE;
     /** Refusals say the append appended nothing (ErrorFrame.FLAG_NOT_APPENDED), as a real node's do. */
@@ -160,6 +167,12 @@ final class FakeNode implements AutoCloseable {
     /** Closes the connection of each of the first {@code n} FETCH frames instead of serving it (a node restarting). */
     FakeNode dropFirstFetches(int n) {
         dropFirstFetches.set(n);
+        return this;
+    }
+
+    /** Acknowledges each APPEND this long after it came (a slow commit), reading on meanwhile. */
+    FakeNode ackAfter(Duration delay) {
+        ackAfterMillis = delay.toMillis();
         return this;
     }
 
@@ -356,6 +369,10 @@ final class FakeNode implements AutoCloseable {
             return payloadsSeen;
         }
         int n = new AppendAckFrame().encode(reply, 0, append.clientId(), append.firstSequence(), firstIndex, append.count());
+        if (ackAfterMillis > 0) {
+            sendLater(out, reply, n);
+            return payloadsSeen;
+        }
         send(out, reply, n);
         return payloadsSeen;
     }
@@ -450,10 +467,34 @@ final class FakeNode implements AutoCloseable {
     }
 
     /** Stops accepting and drops every connection (a crashed node: connects are refused from now on). */
+    private synchronized void sendLater(OutputStream out, ExpandableArrayBuffer frame, int length) {
+        if (delayedAcks == null) {
+            delayedAcks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fake-node-" + nodeId + "-acks");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        ExpandableArrayBuffer copy = new ExpandableArrayBuffer(length);
+        copy.putBytes(0, frame, 0, length);
+        delayedAcks.schedule(() -> {
+            try {
+                send(out, copy, length);
+            } catch (IOException e) {
+                // the connection is gone: the client resends elsewhere
+            }
+        }, ackAfterMillis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         closed = true;
         closedLatch.countDown();
+        synchronized (this) {
+            if (delayedAcks != null) {
+                delayedAcks.shutdownNow();
+            }
+        }
         try {
             server.close();
         } catch (IOException ignored) {

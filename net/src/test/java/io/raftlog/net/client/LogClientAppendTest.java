@@ -171,6 +171,21 @@ class LogClientAppendTest {
     }
 
     @Test
+    void anAppendThatWaitedForRoomDoesNotDateTheNodesLastProgressBackToBeforeTheWait() throws Exception {
+        // With a window of one, append "b" waits about 1.5 s for "a"'s acknowledgement, then its own thread writes
+        // it. It set the node's last progress to when the wait began: with b's acknowledgement 1.5 s later the
+        // node looked silent for 3 s, past the 2.5 s request timeout, and a healthy connection was given up.
+        FakeNode leader = node(1).ackAfter(Duration.ofMillis(1500));
+        LogClient client = client(LogClient.builder(List.of(leader.address())).window(1)
+            .requestTimeout(Duration.ofMillis(2500)).timeout(Duration.ofSeconds(30)));
+        CompletableFuture<Long> a = client.append(bytes("a"));
+        CompletableFuture<Long> b = client.append(bytes("b")); // returns once a is acknowledged
+        assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThat(leader.connectionsAccepted()).as("connections the client opened").isEqualTo(1);
+    }
+
+    @Test
     void triesTheNextNodeWhenAFollowerKnowsNoLeader() throws Exception {
         FakeNode follower = node(1).mode(FakeNode.Mode.FOLLOWER).leaderHint("");
         FakeNode leader = node(2);
