@@ -82,6 +82,8 @@ final class Appender implements AutoCloseable {
     // All below guarded by lock.
     private Thread sender;
     private boolean closed;
+    /** Why the client closed itself, or null (closed by the user, or open). */
+    private String closedBecause;
     private FrameConnection connection;
     private int generation;
     private boolean abandonConnection;
@@ -149,7 +151,7 @@ final class Appender implements AutoCloseable {
                 }
             }
             if (closed) {
-                failure = new LogClientException("client is closed");
+                failure = new LogClientException("client is closed" + (closedBecause == null ? "" : ": " + closedBecause));
             } else if (window.isFull()) {
                 failure = new LogClientException("window of " + window.capacity() + " appends stayed full for "
                     + ClientSettings.format(settings.timeout()) + ": " + problem());
@@ -253,6 +255,24 @@ final class Appender implements AutoCloseable {
     }
 
     private void sendLoop() {
+        try {
+            sendUntilClosed();
+        } catch (RuntimeException | Error e) {
+            // A fault of this thread's own (out of memory starting a receive thread, a bug): without it nothing
+            // expires or is sent again, so the client closes, failing what is outstanding and every later append.
+            lock.lock();
+            try {
+                closed = true;
+                closedBecause = "its send thread failed: " + e;
+            } finally {
+                lock.unlock();
+            }
+            finishOnClose();
+            throw e;
+        }
+    }
+
+    private void sendUntilClosed() {
         while (true) {
             FrameConnection toClose = null;
             NodeAddress connectTo = null;
@@ -663,8 +683,8 @@ final class Appender implements AutoCloseable {
         try {
             c = connection;
             connection = null;
-            window.fail(window.lowest(), window.outstanding(), new LogClientException("client closed before the append was acknowledged"),
-                senderCompletions);
+            window.fail(window.lowest(), window.outstanding(), new LogClientException("client closed before the append was acknowledged"
+                + (closedBecause == null ? "" : ": " + closedBecause)), senderCompletions);
             notFull.signalAll();
         } finally {
             lock.unlock();
@@ -686,6 +706,9 @@ final class Appender implements AutoCloseable {
             notFull.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (s == Thread.currentThread()) {
+            return; // closed from a callback on the send thread: it finishes when the callback returns
         }
         if (s != null) {
             try {
