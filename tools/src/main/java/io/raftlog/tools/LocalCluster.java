@@ -148,6 +148,9 @@ public final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-Xmx512m");
+        // Client connections' buffers are direct memory, capped at the heap's size unless set: 1 GiB lets a
+        // demo node take 60 clients (docs/ARCHITECTURE.md, the transport's connection limit).
+        cmd.add("-XX:MaxDirectMemorySize=1g");
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jar.toString());

@@ -33,7 +33,8 @@ final class FaultRun {
     }
 
     /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
-    static final List<String> SERVER_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final List<String> SERVER_JVM_FLAGS = List.of("-Xmx256m", "-XX:MaxDirectMemorySize=512m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1");
     /** The line {@code raftlog server} prints once it accepts connections. */
     static final Predicate<String> READY = line -> line.startsWith("raftlog node ") && line.contains(" serving on ");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);

@@ -106,6 +106,7 @@ public final class Transport implements Agent, AutoCloseable {
     /** Accepted sockets still in their handshake, and accepted client connections (peers are not counted). */
     private int acceptedHandshaking;
     private int acceptedClients;
+    private final int maxClients;
     static final int COUNTED_NOT = 0;
     static final int COUNTED_HANDSHAKING = 1;
     static final int COUNTED_CLIENT = 2;
@@ -134,6 +135,28 @@ public final class Transport implements Agent, AutoCloseable {
             throw new UncheckedIOException("cannot open the selector's wake-up pipe", e);
         }
         this.nowNs = System.nanoTime();
+        this.maxClients = clientsThatFit(config);
+    }
+
+    /** {@link TransportConfig#maxAcceptedConnections}, lowered to what the direct memory holds (said once, here). */
+    private static int clientsThatFit(TransportConfig config) {
+        if (config.role != Roles.NODE) {
+            return config.maxAcceptedConnections;
+        }
+        long limit = config.directMemoryLimit > 0 ? config.directMemoryLimit : DirectMemory.limit();
+        long perClient = DirectMemory.perClient(config);
+        int fit = DirectMemory.clientsThatFit(limit, perClient, config.maxAcceptedConnections);
+        if (fit < config.maxAcceptedConnections) {
+            LOG.info("node {} takes at most {} client connections, not {}: each may hold {} KiB of direct memory and"
+                + " the JVM allows {} MiB (-XX:MaxDirectMemorySize, by default the heap's maximum), half of it for"
+                + " clients", config.nodeId, fit, config.maxAcceptedConnections, perClient / 1024, limit >> 20);
+        }
+        return fit;
+    }
+
+    /** The client connections this node takes (see {@link #clientsThatFit}). */
+    public int maxClients() {
+        return maxClients;
     }
 
     public TransportConfig config() {
@@ -554,7 +577,7 @@ public final class Transport implements Agent, AutoCloseable {
                 CloseHelper.quietClose(channel);
                 continue;
             }
-            if (acceptedHandshaking + acceptedClients >= config.maxAcceptedConnections + PEER_ROOM) {
+            if (acceptedHandshaking + acceptedClients >= maxClients + PEER_ROOM) {
                 counters.increment(Counter.CONNECTIONS_REFUSED);
                 warn("refused a connection from {}: {} client connections and {} handshakes are open", remote,
                     acceptedClients, acceptedHandshaking);
@@ -770,7 +793,12 @@ public final class Transport implements Agent, AutoCloseable {
         if (remaining >= HEADER_LENGTH) {
             int length = buffer.getInt(0, ORDER);
             if (length > buffer.capacity()) {
-                c.growReadBuffer(length, remaining, config.maxFrameLength); // the header check capped the length
+                try {
+                    c.growReadBuffer(length, remaining, config.maxFrameLength); // the header check capped the length
+                } catch (OutOfMemoryError e) {
+                    protocolError(c, ErrorCode.BUSY, Protocol.type(buffer, 0), "no direct memory left to read a frame of "
+                        + length + " bytes (" + e.getMessage() + ")", null);
+                }
             }
         }
     }
@@ -843,10 +871,21 @@ public final class Transport implements Agent, AutoCloseable {
             refuse(c, refusal);
             return;
         }
-        if (handshake.role() == Roles.CLIENT && acceptedClients >= config.maxAcceptedConnections) {
+        if (handshake.role() == Roles.CLIENT && acceptedClients >= maxClients) {
             counters.increment(Counter.CONNECTIONS_REFUSED);
-            protocolError(c, ErrorCode.BUSY, type, acceptedClients + " client connections are open, the most this node takes",
-                null);
+            protocolError(c, ErrorCode.BUSY, type, acceptedClients + " client connections are open, the most this node takes"
+                + (maxClients < config.maxAcceptedConnections ? " in its direct memory (-XX:MaxDirectMemorySize)" : ""), null);
+            return;
+        }
+        int ring = handshake.role() == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity;
+        try {
+            c.allocateRing(ring); // before anything is counted or answered
+        } catch (OutOfMemoryError e) {
+            // Direct memory taken by others (or connections closed but not yet collected): this one is refused,
+            // the node goes on. The JVM has already collected and waited for memory once.
+            counters.increment(Counter.CONNECTIONS_REFUSED);
+            protocolError(c, ErrorCode.BUSY, type, "no direct memory left for this connection's " + (ring >> 10)
+                + " KiB ring (" + e.getMessage() + ")", null);
             return;
         }
         acceptedHandshaking--;
@@ -875,6 +914,14 @@ public final class Transport implements Agent, AutoCloseable {
         Admission.Refusal refusal = Admission.checkAccept(type, handshake, wrapError, config);
         if (refusal != null) {
             refuse(c, refusal);
+            return;
+        }
+        try {
+            c.allocateRing(config.outboundRingCapacity);
+        } catch (OutOfMemoryError e) {
+            warn("{}: no direct memory left for its ring: {}", c, e.getMessage());
+            closeNow(c, "no direct memory left for the ring of the connection to " + c.remoteAddress() + " ("
+                + e.getMessage() + "); connecting again later");
             return;
         }
         c.remoteRole = Roles.NODE;

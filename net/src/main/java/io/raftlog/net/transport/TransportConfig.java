@@ -27,6 +27,8 @@ public final class TransportConfig {
     long closeLingerNs = 1_000_000_000L;
     int socketBufferLength = 0;
     int maxAcceptedConnections = 256;
+    /** The direct memory client connections are sized against; -1: the JVM's own cap. */
+    long directMemoryLimit = -1;
     String threadName = "raftlog-transport";
     int idleSpins = 20;
     int idleYields = 10;
@@ -145,6 +147,18 @@ public final class TransportConfig {
      */
     public TransportConfig maxAcceptedConnections(int max) {
         this.maxAcceptedConnections = max;
+        return this;
+    }
+
+    /**
+     * Sizes client connections against this much direct memory instead of the JVM's cap
+     * ({@code -XX:MaxDirectMemorySize}): a node takes only as many as fit in half of it (see {@link DirectMemory}).
+     */
+    public TransportConfig directMemoryLimit(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("directMemoryLimit must be positive, was " + bytes);
+        }
+        this.directMemoryLimit = bytes;
         return this;
     }
 

@@ -373,6 +373,36 @@ class TransportTest {
     }
 
     @Test
+    void aNodeTakesOnlyTheClientConnectionsItsDirectMemoryHolds() throws IOException {
+        // Each client may come to hold 64 KiB of ring, a 64 KiB read buffer (the largest frame) and a 64 KiB write
+        // buffer: 192 KiB. Half of a 1 MiB budget holds two. Past the JVM's cap every ring allocation made the
+        // JVM collect and sleep on the transport thread before failing, and a node on a small heap got there
+        // long before its connection limit.
+        RecordingHandler nodeSide = new RecordingHandler();
+        TransportConfig config = new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024)
+            .maxFrameLength(64 * 1024).directMemoryLimit(1024 * 1024);
+        a = new Transport(config, nodeSide).start();
+        assertThat(a.maxClients()).isEqualTo(2);
+        InetSocketAddress address = a.bind(ANY);
+        byte[] hello = RawPeer.handshake(1, CLUSTER, 0, Roles.CLIENT);
+        try (RawPeer first = new RawPeer(address); RawPeer second = new RawPeer(address); RawPeer third = new RawPeer(address)) {
+            first.send(hello);
+            second.send(hello);
+            assertThat(first.readFrame()).isNotNull();
+            assertThat(second.readFrame()).isNotNull();
+            third.send(hello);
+            ErrorFrame busy = third.readError();
+            assertThat(busy.code()).isEqualTo(ErrorCode.BUSY);
+            assertThat(busy.message()).contains("2 client connections are open", "direct memory", "MaxDirectMemorySize");
+        }
+        // A node given the default limit keeps its configured one when the memory holds it.
+        try (Transport roomy = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2)
+            .directMemoryLimit(8L << 30), new RecordingHandler())) {
+            assertThat(roomy.maxClients()).isEqualTo(256);
+        }
+    }
+
+    @Test
     void severalFramesInOneOfferOrOneOversizedClaimGoOutInOrder() {
         RecordingHandler nodeSide = new RecordingHandler();
         a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeSide).start();
