@@ -1,6 +1,7 @@
 package io.raftlog.pipeline;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.raftlog.journal.HardStateStore;
 import io.raftlog.journal.Journal;
@@ -36,6 +37,9 @@ public final class RaftPipeline implements AutoCloseable {
      * of the largest appends; W1's 64 KiB frames use a few MiB.
      */
     private static final long QUEUED_APPENDS_OF_MAX_SIZE = 64;
+    /** How long a close waits for each of its threads (and for a slot for SHUTDOWN). */
+    private static final long JOIN_MILLIS = 5_000;
+    private static final long CLAIM_RETRY_NANOS = 1_000_000;
     private final long maxQueuedBytes;
     private final PipelineConfig config;
     private final int nodeId;
@@ -255,10 +259,9 @@ public final class RaftPipeline implements AutoCloseable {
         closed = true;
         ticker.stop();
         if (started && raftThread.isAlive()) {
-            long seq = ring.next();
-            ring.get(seq).control(EventKind.SHUTDOWN);
-            ring.publish(seq);
-            join(raftThread);
+            if (publishShutdown()) {
+                join(raftThread);
+            }
             if (raftThread.isAlive()) {
                 processor.halt();
                 join(raftThread);
@@ -271,9 +274,6 @@ public final class RaftPipeline implements AutoCloseable {
             }
         }
         join(tickerThread);
-        if (driver.halted()) {
-            return; // it abandoned the journal: what is on file is recovered at the next start, as after a crash
-        }
         if (!threadsStopped()) {
             // Stuck in a force or a faulting write: a second writer, or a flush overlapping the stuck one, would
             // break the journal's rules. What is on file is recovered at the next start, as after a crash.
@@ -281,6 +281,9 @@ public final class RaftPipeline implements AutoCloseable {
             LOG.error("node {}: the {} did not stop within the close's timeouts; the journal is left as it is for the"
                 + " next start to recover", nodeId, raftThread.isAlive() ? "raft thread" : "flusher");
             return;
+        }
+        if (driver.halted()) {
+            return; // it abandoned the journal: what is on file is recovered at the next start, as after a crash
         }
         try {
             // The raft thread has stopped: this thread is the writer now. Entries it staged without ending
@@ -291,6 +294,35 @@ public final class RaftPipeline implements AutoCloseable {
             // An Error too: the JVM reports a faulted write through the journal's map (a full disk) as one.
             LOG.error("node {}: final flush failed: {}", nodeId, e.toString());
         }
+    }
+
+    /**
+     * Claims a slot for SHUTDOWN, waiting as long as a join: a raft thread stuck in the journal leaves the ring
+     * full for good (ticks and peer frames fill it), and a blocking claim would never return. False if no slot
+     * came free.
+     */
+    private boolean publishShutdown() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
+        while (true) {
+            try {
+                long seq = ring.tryNext();
+                ring.get(seq).control(EventKind.SHUTDOWN);
+                ring.publish(seq);
+                return true;
+            } catch (InsufficientCapacityException e) {
+                if (System.nanoTime() - deadline >= 0 || !raftThread.isAlive()) {
+                    LOG.error("node {}: the raft thread took no event for {} ms with its ring full; stopping it without"
+                        + " a SHUTDOWN", nodeId, JOIN_MILLIS);
+                    return false;
+                }
+                LockSupport.parkNanos(CLAIM_RETRY_NANOS); // a bounded retry while the raft thread drains, if it does
+            }
+        }
+    }
+
+    /** Free slots of the ring (for tests). */
+    int freeSlots() {
+        return (int) ring.remainingCapacity();
     }
 
     private boolean threadsStopped() {
@@ -310,7 +342,7 @@ public final class RaftPipeline implements AutoCloseable {
             return;
         }
         try {
-            t.join(TimeUnit.SECONDS.toMillis(5));
+            t.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -35,6 +35,9 @@ final class FaultyJournal implements Journal {
     final java.util.Set<String> flushThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** While set, a flush waits for it to open before it starts (a force that hangs); counted in {@link #flushesHeld}. */
     volatile java.util.concurrent.CountDownLatch flushGate;
+    /** Holds every append until opened (a write that hangs: a faulting map on a dead device). */
+    volatile java.util.concurrent.CountDownLatch writeGate;
+    final java.util.concurrent.atomic.AtomicInteger writesHeld = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger flushesHeld = new java.util.concurrent.atomic.AtomicInteger();
     /** The names of the threads that called {@link #writePending()}. */
     final java.util.Set<String> writerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -69,6 +72,15 @@ final class FaultyJournal implements Journal {
 
     @Override
     public void append(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
+        java.util.concurrent.CountDownLatch gate = writeGate;
+        if (gate != null) {
+            writesHeld.incrementAndGet();
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: a test that fails must not hang
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         maybeFail();
         delegate.append(index, term, type, buffer, offset, length);
     }

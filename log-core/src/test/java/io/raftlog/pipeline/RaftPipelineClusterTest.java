@@ -311,6 +311,28 @@ class RaftPipelineClusterTest {
     }
 
     @Test
+    void aCloseWhileTheRaftThreadHangsInAWriteWithItsRingFullStillReturns() throws Exception {
+        // Ticks and peer frames fill the ring of a raft thread that takes nothing: the close claimed its SHUTDOWN
+        // slot with a blocking claim, before any of its timeouts, and never returned.
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG.withRing(16, 16, 4), FsyncPolicy.BATCH, SEED)) {
+            Node leader = leaderWithOneCommit(cluster);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            leader.disk.writeGate = gate;
+            try {
+                leader.append(7, 2, bytes("hangs")); // its write hangs on the leader's raft thread
+                Await.until("the leader's raft thread hangs in a write", WAIT, () -> leader.disk.writesHeld.get() > 0);
+                Await.until("the leader's ring is full", WAIT, () -> leader.pipeline.freeSlots() == 0);
+                leader.pipeline.close();
+                assertThat(gate.getCount()).as("the close returned while the write still hung").isEqualTo(1);
+                assertThat(leader.pipeline.leftThreadsRunning()).isTrue();
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
+    @Test
     void aFollowersForceThatFailsBeforeForcingOnItsRaftThreadIsRetriedByItsFlusher() throws Exception {
         printSeed();
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
