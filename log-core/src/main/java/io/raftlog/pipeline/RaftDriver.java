@@ -105,6 +105,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         }
         // Errors too, and around the release: a fault in a write through the journal's memory map (a full disk)
         // surfaces as an InternalError at some later point of this thread, possibly in the release.
+        boolean handled = false;
         try {
             try {
                 switch (e.kind) {
@@ -118,12 +119,15 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
                     case EventKind.NONE -> { }
                     default -> LOG.warn("node {}: ignored ring event of kind {}", nodeId, EventKind.name(e.kind));
                 }
+                handled = true;
             } finally {
                 e.release();
             }
         } catch (RuntimeException | Error ex) {
             halt(EventKind.name(e.kind) + " event", ex);
-            if (e.kind == EventKind.CLIENT_APPEND) {
+            // A client append handled in full was answered, or waits in the pending appends that the halt just
+            // answered: only one that failed on its way gets its answer here (a fault in the release came twice).
+            if (e.kind == EventKind.CLIENT_APPEND && !handled) {
                 responder.appendFailed(e.connectionId, e.clientId, e.firstSequence, AppendError.NOT_LEADER, 0, null);
             }
         }
