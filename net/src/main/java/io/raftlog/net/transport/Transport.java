@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+
+import jdk.net.ExtendedSocketOptions;
 
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
@@ -112,6 +115,9 @@ public final class Transport implements Agent, AutoCloseable {
     static final int COUNTED_CLIENT = 2;
     /** Handshakes accepted beyond {@link TransportConfig#maxAcceptedConnections}, so that peers get in. */
     private static final int PEER_ROOM = 16;
+    private static final int KEEPALIVE_IDLE_SECONDS = 60;
+    private static final int KEEPALIVE_INTERVAL_SECONDS = 10;
+    private static final int KEEPALIVE_PROBES = 3;
     private AgentRunner runner;
     private volatile boolean sleeping;
     /** Threads that look up remotes given by host name; made at the first such lookup (transport thread only). */
@@ -605,9 +611,22 @@ public final class Transport implements Agent, AutoCloseable {
     private void configure(SocketChannel channel) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        // A connection whose other end vanished (a crashed host, a firewall that forgot the flow) is otherwise
+        // never noticed while idle: a node does not write to an idle producer, so its slot and buffers would be
+        // held for good. Probes after 60 s of quiet, every 10 s, 3 unanswered: closed in about 90 s.
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS);
+        setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
         if (config.socketBufferLength > 0) {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, config.socketBufferLength);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, config.socketBufferLength);
+        }
+    }
+
+    private static void setIfSupported(SocketChannel channel, SocketOption<Integer> option, int value) throws IOException {
+        if (channel.supportedOptions().contains(option)) {
+            channel.setOption(option, value);
         }
     }
 

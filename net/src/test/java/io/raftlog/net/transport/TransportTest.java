@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -369,6 +370,23 @@ class TransportTest {
                 fourth.send(hello);
                 assertThat(fourth.readFrame()).as("a slot is free again").isNotNull();
             }
+        }
+    }
+
+    @Test
+    void connectionsProbeAQuietPeerSoThatOneThatVanishedIsClosed() throws IOException {
+        // A node never writes to an idle producer: without keep-alive probes, a client whose host crashed held
+        // its slot and buffers for good.
+        RecordingHandler nodeSide = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), nodeSide).start();
+        InetSocketAddress address = a.bind(ANY);
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).role(Roles.CLIENT), new RecordingHandler()).start();
+        Connection toNode = b.connect(address, false);
+        Await.until("connected", WAIT, () -> toNode.isActive() && nodeSide.connected.size() == 1);
+        for (Connection c : List.of(toNode, nodeSide.connected.get(0))) {
+            assertThat(c.channel.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+            assertThat(c.channel.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(60);
+            assertThat(c.channel.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(3);
         }
     }
 
