@@ -116,8 +116,8 @@ final class PeerOutbox implements PeerSender {
         int written;
         try {
             written = codec.encode(m, c.claimBuffer(), index, (int) length, reader);
-        } catch (RuntimeException e) {
-            c.abort(index);
+        } catch (RuntimeException | Error e) {
+            c.abort(index); // an Error too (a fault reading the journal's map): a claim left open wedges the ring
             throw e;
         }
         if (written != length || (m.type == MessageType.APPEND && codec.lastEntryCount() != m.entryCount)) {
