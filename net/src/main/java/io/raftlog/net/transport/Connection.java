@@ -257,6 +257,9 @@ public final class Connection {
 
     // ---- transport thread only ----
 
+    /** When the socket last took bytes, or the connection last owed none (see outboundWriteStallNs). */
+    long writeProgressNs;
+
     /** Before the state becomes ACTIVE (which publishes it to sending threads). */
     void allocateRing(int capacity) {
         if (ring == null) {

@@ -416,8 +416,16 @@ public final class Transport implements Agent, AutoCloseable {
             return 1;
         }
         switch (c.state()) {
-            case Connection.ACTIVE:
-                return flush(c, true);
+            case Connection.ACTIVE: {
+                int work = flush(c, true);
+                if (c.isOutbound() && c.unwritten() > 0 && nowNs - c.writeProgressNs > config.outboundWriteStallNs) {
+                    counters.increment(Counter.WRITE_STALLS);
+                    warn("{}: the socket took nothing for {} ms; connecting again", c, config.outboundWriteStallNs / 1_000_000);
+                    closeNow(c, "the socket took nothing for " + config.outboundWriteStallNs / 1_000_000 + " ms");
+                    return work + 1;
+                }
+                return work;
+            }
             case Connection.CONNECTING:
             case Connection.HANDSHAKING:
                 discardRing(c);
@@ -461,6 +469,9 @@ public final class Transport implements Agent, AutoCloseable {
     /** Moves committed frames from the ring into the write buffer (if {@code drain}) and writes. */
     private int flush(Connection c, boolean drain) {
         int work = 0;
+        if (c.unwritten() == 0) {
+            c.writeProgressNs = nowNs; // nothing owed: not stalled
+        }
         for (int round = 0; round < 4; round++) {
             if (drain) {
                 draining = c;
@@ -485,6 +496,7 @@ public final class Transport implements Agent, AutoCloseable {
             }
             counters.add(Counter.BYTES_WRITTEN, written);
             c.writeStart += written;
+            c.writeProgressNs = nowNs;
             work++;
             if (written < unwritten || !drain || c.ring().size() == 0) {
                 break; // the socket is full, or nothing more to send
@@ -949,6 +961,7 @@ public final class Transport implements Agent, AutoCloseable {
     }
 
     private void activate(Connection c) {
+        c.writeProgressNs = nowNs;
         c.allocateRing(c.remoteRole == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity);
         c.allowedTypes = FramePolicy.allowedTypes(config.role, c.remoteRole);
         c.state(Connection.ACTIVE);

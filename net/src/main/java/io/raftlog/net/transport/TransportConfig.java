@@ -25,6 +25,7 @@ public final class TransportConfig {
     long reconnectMaxNs = 1_000_000_000L;
     long handshakeTimeoutNs = 5_000_000_000L;
     long closeLingerNs = 1_000_000_000L;
+    long outboundWriteStallNs = 5_000_000_000L;
     int socketBufferLength = 0;
     int maxAcceptedConnections = 256;
     /** The direct memory client connections are sized against; -1: the JVM's own cap. */
@@ -130,6 +131,20 @@ public final class TransportConfig {
     /** How long a connection closed with an error frame may take to flush it. */
     public TransportConfig closeLingerNs(long ns) {
         this.closeLingerNs = ns;
+        return this;
+    }
+
+    /**
+     * How long an outbound connection (to a node) may hold bytes the socket takes none of before it is closed and
+     * opened again. After a long partition heals, TCP retransmits what it holds only at its backed-off timer,
+     * up to two minutes later, and a node drops every message for that peer meanwhile; a new connection starts
+     * at once.
+     */
+    public TransportConfig outboundWriteStallNs(long ns) {
+        if (ns <= 0) {
+            throw new IllegalArgumentException("outboundWriteStallNs must be positive, was " + ns);
+        }
+        this.outboundWriteStallNs = ns;
         return this;
     }
 

@@ -37,6 +37,8 @@ public final class TransportCounters {
         MALFORMED,
         TRUNCATED,
         HANDSHAKE_TIMEOUTS,
+        /** Outbound connections closed and opened again because the socket took nothing for a while. */
+        WRITE_STALLS,
         HANDLER_ERRORS,
         /** Errors the remote sent us (an ERROR frame before or instead of a handshake accept). */
         REFUSED_BY_REMOTE

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -293,6 +295,46 @@ class TransportTest {
             byte[] all = stuck.socket().getInputStream().readNBytes((int) (offered[0] * 32));
             assertThat(all).hasSize((int) (offered[0] * 32));
             assertThat(toStuck.pendingBytes()).isZero();
+        }
+    }
+
+    @Test
+    void anOutboundConnectionWhoseSocketTakesNothingIsOpenedAgain() throws Exception {
+        // After a long partition, TCP retransmits what a stale connection holds only at its backed-off timer
+        // (up to two minutes) while every message for that peer is dropped; a new connection starts at once.
+        // Here the peer accepts, answers the handshake and never reads again, until the node connects anew.
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        try (ServerSocket peer = new ServerSocket(0, 50, ANY.getAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = peer.accept();
+                        s.setReceiveBufferSize(16 * 1024);
+                        s.getInputStream().readNBytes(HandshakeFrame.LENGTH);
+                        byte[] accept = new byte[HandshakeFrame.LENGTH];
+                        new HandshakeFrame().encode(new UnsafeBuffer(accept), 0, FrameType.HANDSHAKE_ACCEPT, CLUSTER, 2, Roles.NODE, 0);
+                        s.getOutputStream().write(accept);
+                        accepted.add(s); // and never read from it again
+                    }
+                } catch (IOException e) {
+                    // the server socket closed: the test is over
+                }
+            }, "stalled-peer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).socketBufferLength(32 * 1024)
+                .outboundWriteStallNs(300_000_000L), new RecordingHandler()).start();
+            Connection toPeer = a.connect(new InetSocketAddress(ANY.getAddress(), peer.getLocalPort()), true);
+            Await.until("connected to the peer", WAIT, toPeer::isActive);
+            Await.until("the socket stalls and the node connects again", WAIT, () -> {
+                offerUntilTheRingIsFull(toPeer);
+                return accepted.size() >= 2;
+            });
+            assertThat(a.counters().get(Counter.WRITE_STALLS)).isPositive();
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
         }
     }
 
