@@ -128,7 +128,7 @@ public final class RaftServer implements AutoCloseable {
         this.bound = b;
         cluster.forEach((id, address) -> {
             if (id != nodeId) {
-                Connection c = transport.connect(address, true);
+                Connection c = transport.connect(address, true, id);
                 peers.connection(id, c);
                 peerConnections.add(c);
             }

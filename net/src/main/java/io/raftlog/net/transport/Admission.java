@@ -79,7 +79,8 @@ final class Admission {
     }
 
     /** The connecting side's check of the node's answer (an ERROR answer is handled before this). */
-    static Refusal checkAccept(int type, HandshakeFrame handshake, String wrapError, TransportConfig config) {
+    static Refusal checkAccept(int type, HandshakeFrame handshake, String wrapError, TransportConfig config,
+                               Connection c) {
         if (type != FrameType.HANDSHAKE_ACCEPT) {
             return new Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME, "expected HANDSHAKE_ACCEPT, got " + FrameType.name(type));
         }
@@ -92,6 +93,11 @@ final class Admission {
         }
         if (bad == null && config.role == Roles.NODE && handshake.members() != config.membersDigest) {
             bad = membersDiffer(handshake.nodeId(), config);
+        }
+        if (bad == null && c.expectedNodeId() != 0 && handshake.nodeId() != c.expectedNodeId()) {
+            // Two peers' addresses swapped in --cluster: every message meant for one would reach the other.
+            bad = "the node at " + c.remoteAddress() + " is node " + handshake.nodeId() + ", where --cluster names node "
+                + c.expectedNodeId() + ": every node needs the same ids at the same addresses";
         }
         return bad == null ? null : new Refusal(ErrorCode.UNEXPECTED_FRAME, type, Counter.UNEXPECTED_FRAME, bad);
     }

@@ -257,6 +257,17 @@ public final class Connection {
 
     // ---- transport thread only ----
 
+    /** The node an outbound connection was opened for (0: any); its acceptor must be that node. */
+    private int expectedNodeId;
+
+    void expectNodeId(int nodeId) {
+        expectedNodeId = nodeId;
+    }
+
+    int expectedNodeId() {
+        return expectedNodeId;
+    }
+
     /** When the socket last took bytes, or the connection last owed none (see outboundWriteStallNs). */
     long writeProgressNs;
 

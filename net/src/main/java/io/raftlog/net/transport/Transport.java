@@ -234,8 +234,14 @@ public final class Transport implements Agent, AutoCloseable {
      * {@link Connection} object, id and ring) until {@link Connection#close} is called.
      */
     public Connection connect(InetSocketAddress remote, boolean reconnect) {
+        return connect(remote, reconnect, 0);
+    }
+
+    /** As {@link #connect(InetSocketAddress, boolean)}, refusing an acceptor that is not node {@code nodeId}. */
+    public Connection connect(InetSocketAddress remote, boolean reconnect, int nodeId) {
         Connection c = new Connection(this, nextId.getAndIncrement(), true, reconnect, remote, config, counters);
         c.reconnectDelayNs = config.reconnectMinNs;
+        c.expectNodeId(nodeId); // before the command queue publishes c to the transport thread
         execute(() -> {
             connections.add(c);
             openSocket(c);
@@ -942,7 +948,7 @@ public final class Transport implements Agent, AutoCloseable {
             return;
         }
         String wrapError = type == FrameType.HANDSHAKE_ACCEPT ? handshake.wrap(buffer, offset, length) : null;
-        Admission.Refusal refusal = Admission.checkAccept(type, handshake, wrapError, config);
+        Admission.Refusal refusal = Admission.checkAccept(type, handshake, wrapError, config, c);
         if (refusal != null) {
             refuse(c, refusal);
             return;

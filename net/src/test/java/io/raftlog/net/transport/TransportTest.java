@@ -299,6 +299,24 @@ class TransportTest {
     }
 
     @Test
+    void aConnectionOpenedForOneNodeRefusesAnotherThatAnswersAtItsAddress() {
+        // Two peers' addresses swapped in --cluster: the handshake went through, and every message meant for one
+        // reached the other, which dropped it as addressed to someone else without naming the cause.
+        b = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(3), new RecordingHandler()).start();
+        InetSocketAddress address = b.bind(ANY);
+        RecordingHandler dialer = new RecordingHandler();
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), dialer).start();
+        Connection toTwo = a.connect(address, false, 2);
+        Await.until("the handshake refused", WAIT, () -> !dialer.closed.isEmpty());
+        assertThat(toTwo.isActive()).isFalse();
+        assertThat(dialer.connected).isEmpty();
+        assertThat(dialer.closed.get(0)).contains("is node 3, where --cluster names node 2");
+
+        Connection toThree = a.connect(address, false, 3);
+        Await.until("the node it was opened for accepts", WAIT, toThree::isActive);
+    }
+
+    @Test
     void anOutboundConnectionWhoseSocketTakesNothingIsOpenedAgain() throws Exception {
         // After a long partition, TCP retransmits what a stale connection holds only at its backed-off timer
         // (up to two minutes) while every message for that peer is dropped; a new connection starts at once.
