@@ -50,16 +50,17 @@ class NodeProcessTest {
     @Test
     void readyLineOfAnEarlierStartDoesNotCount(@TempDir Path dir) {
         NodeProcess p = new NodeProcess(1, List.of("/bin/sh", "-c", "exec sleep 600"), dir.resolve("n1.log"));
+        NodeProcess q = new NodeProcess(1, List.of("/bin/sh", "-c", "echo ready; exec sleep 600"), dir.resolve("n1.log"));
         try {
             p.start();
             p.kill();
-            NodeProcess q = new NodeProcess(1, List.of("/bin/sh", "-c", "echo ready; exec sleep 600"), dir.resolve("n1.log"));
             q.start();
             Await.until("ready", WAIT, () -> q.printed(l -> l.contains("ready")));
             q.kill();
             p.start();
             assertThat(p.printed(l -> l.contains("ready"))).isFalse();
         } finally {
+            q.kill(); // a failed assertion must not leave a sleeping process behind
             p.kill();
         }
     }
@@ -67,11 +68,15 @@ class NodeProcessTest {
     @Test
     void killingAFrozenProcessWorks(@TempDir Path dir) {
         NodeProcess p = new NodeProcess(1, List.of("/bin/sh", "-c", "exec sleep 600"), dir.resolve("n1.log"));
-        p.start();
-        p.freeze();
-        p.kill();
-        assertThat(p.alive()).isFalse();
-        assertThat(p.frozen()).isFalse();
+        try {
+            p.start();
+            p.freeze();
+            p.kill();
+            assertThat(p.alive()).isFalse();
+            assertThat(p.frozen()).isFalse();
+        } finally {
+            p.kill();
+        }
     }
 
     private static char stateOrZero(long pid) {

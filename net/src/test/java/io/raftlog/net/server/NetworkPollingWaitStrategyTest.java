@@ -94,6 +94,7 @@ class NetworkPollingWaitStrategyTest {
 
     @Test
     void aFailingDutyCycleIsLoggedAndSkipsNoEvent() {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
         // Thrown out of the wait, a failure would count as the next event's, which the processor then skips.
         RingBuffer<long[]> ring = startConsumer(new FrameHandler() {
             @Override
@@ -102,15 +103,21 @@ class NetworkPollingWaitStrategyTest {
 
             @Override
             public int onDutyCycle(long nowNs) {
+                failures.incrementAndGet();
                 throw new IllegalStateException("injected duty-cycle failure");
             }
         });
         for (long value = 1; value <= 3; value++) {
+            // Each event goes in once the wait it ends has run its failing duty cycle (every wait runs one before
+            // it blocks): published at once, all three could be handled in one batch without any wait at all.
+            long failed = value;
+            Await.until("the wait for event " + value + " failed a duty cycle", WAIT, () -> failures.get() >= failed);
             long seq = ring.next();
             ring.get(seq)[0] = value;
             ring.publish(seq);
+            long expected = value;
+            Await.until("event " + value + " handled", WAIT, () -> handled.size() >= expected);
         }
-        Await.until("three events handled", WAIT, () -> handled.size() >= 3);
         assertThat(handled).containsExactly(1L, 2L, 3L);
         assertThat(consumer.isAlive()).isTrue();
     }

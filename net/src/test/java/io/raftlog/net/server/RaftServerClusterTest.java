@@ -153,8 +153,12 @@ class RaftServerClusterTest {
     }
 
     private RaftServer awaitLeader() {
-        Await.until("one leader", WAIT, () -> leaders().size() == 1);
-        return leaders().get(0);
+        List<List<RaftServer>> seen = new ArrayList<>(List.of(List.of())); // what the wait saw, not a second look
+        Await.until("one leader", WAIT, () -> {
+            seen.set(0, leaders());
+            return seen.get(0).size() == 1;
+        });
+        return seen.get(0).get(0);
     }
 
     private List<RaftServer> leaders() {
