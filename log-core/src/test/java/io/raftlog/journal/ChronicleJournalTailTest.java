@@ -599,12 +599,13 @@ class ChronicleJournalTailTest {
     }
 
     /**
-     * Killed while installing the snapshot, once the cycle files hold the compaction record but before it was
+     * A crash while installing the snapshot (a copy of the files at that instant: what a SIGKILL leaves, the page
+     * cache outliving the process), once the cycle files hold the compaction record but before it was
      * forced: the tail files must already hold theirs, else replay lays the dropped log's 121..150 (term 1) over
      * the empty log after 120 (term 2), and the journal could never be opened again.
      */
     @Test
-    void aProcessKilledWhileTheSnapshotIsWrittenComesBackWithTheSnapshot() throws IOException {
+    void aCrashWhileTheSnapshotIsWrittenComesBackWithTheSnapshot() throws IOException {
         startWithForcedCopy(100);
         Path killed = dir.resolve("killed");
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {

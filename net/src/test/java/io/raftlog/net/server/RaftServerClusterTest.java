@@ -89,6 +89,12 @@ class RaftServerClusterTest {
         Await.until("each refuses the other's handshake", WAIT,
             () -> one.transportCounters().get(Counter.WRONG_CLUSTER) > 0 && two.transportCounters().get(Counter.WRONG_CLUSTER) > 0);
         Await.until("node 2 campaigns", WAIT, () -> two.status().role() == Role.PRE_CANDIDATE);
+        // Not only at the first campaign: while each refuses several more of the other's connections.
+        long refused = two.transportCounters().get(Counter.WRONG_CLUSTER);
+        Await.until("three more refusals", WAIT, () -> {
+            assertThat(leaders()).as("no vote crosses the two configurations").isEmpty();
+            return two.transportCounters().get(Counter.WRONG_CLUSTER) >= refused + 3;
+        });
         assertThat(leaders()).as("no vote crosses the two configurations").isEmpty();
     }
 
