@@ -1,6 +1,7 @@
 package io.raftlog.fault;
 
 import io.raftlog.fault.FaultProxy.Direction;
+import io.raftlog.net.server.LoopbackPorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -273,21 +274,8 @@ final class Cluster implements FaultTarget, AutoCloseable {
         }
     }
 
-    /** Loopback server sockets on ports the kernel picked; closed before the nodes start (a small race remains). */
+    /** Loopback server sockets on free ports (see LoopbackPorts); closed before the nodes start (a small race remains). */
     static ServerSocket[] reservePorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            }
-        } catch (IOException e) {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-            throw e;
-        }
-        return sockets;
+        return LoopbackPorts.hold(count);
     }
 }
