@@ -72,15 +72,7 @@ final class FaultyJournal implements Journal {
 
     @Override
     public void append(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
-        java.util.concurrent.CountDownLatch gate = writeGate;
-        if (gate != null) {
-            writesHeld.incrementAndGet();
-            try {
-                gate.await(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: a test that fails must not hang
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        holdAt(writeGate, writesHeld);
         maybeFail();
         delegate.append(index, term, type, buffer, offset, length);
     }
@@ -129,18 +121,23 @@ final class FaultyJournal implements Journal {
         return delegate.appendedBytes();
     }
 
+    /** Waits at {@code gate} if one is set, counting the wait in {@code held}. */
+    private static void holdAt(java.util.concurrent.CountDownLatch gate, java.util.concurrent.atomic.AtomicInteger held) {
+        if (gate == null) {
+            return;
+        }
+        held.incrementAndGet();
+        try {
+            gate.await(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: a test that fails must not hang
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public long flush() {
         flushThreads.add(Thread.currentThread().getName());
-        java.util.concurrent.CountDownLatch gate = flushGate;
-        if (gate != null) {
-            flushesHeld.incrementAndGet();
-            try {
-                gate.await(30, java.util.concurrent.TimeUnit.SECONDS); // bounded: a test that fails must not hang
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        holdAt(flushGate, flushesHeld);
         if (failWrites == Failure.FSYNC) {
             throw new java.io.UncheckedIOException(new java.io.IOException("injected fsync failure (EIO)"));
         }
