@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * with {@code --runs N}, N such runs and the median and range of each figure.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchPlotCommand.class, BenchDiskCommand.class, BenchCpuCommand.class},
-    description = {"Measure committed appends/s and commit latency with a shared workload:",
+    description = {"Measure committed appends/s and commit latency.",
+        "The shared workloads:",
         "  W1  128 B payloads, 1024 outstanding, 3 s warm-up, 10 s measured",
         "  W1k W1 with 1 KiB payloads",
         "  W2  128 B payloads, one outstanding, 2,000 appends warm-up, 20,000 measured",

@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
  * exactly once, in index order, without gaps. Cleans up (processes and directory) also on Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run a 3-node cluster on this machine, produce and tail while the",
-        "leader is killed (-9) and restarted, and verify the stream. No setup;",
-        "takes about half a minute; leaves nothing behind."})
+    description = {"Run a 3-node cluster here, kill its leader under load, verify the stream.",
+        "It produces and tails while the leader is killed (-9) and restarted, then checks every entry",
+        "arrived once. No setup; takes about half a minute; leaves nothing behind."})
 public final class DemoCommand implements Callable<Integer> {
     private static final int PAYLOAD = 128;
     private static final int WINDOW = 1024;

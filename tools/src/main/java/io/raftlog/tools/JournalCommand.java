@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 
 import io.raftlog.journal.JournalInspector;
 import io.raftlog.journal.NodeStorage;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
+import org.agrona.DirectBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,8 +50,9 @@ public final class JournalCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check every record (CRC32C), index continuity and non-decreasing terms,",
-            "and print a summary. Exit 0 if the journal is sound, 1 if not."})
+        description = {"Check a journal and print a summary.",
+            "Every record's CRC32C, index continuity and non-decreasing terms. Exit 0 if the journal is sound,",
+            "1 if not."})
     static final class Verify implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "the node's data directory")
         Path data;
@@ -71,8 +74,9 @@ public final class JournalCommand implements Runnable {
     }
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Print entries in index order: index, term, type, size and a payload preview",
-            "(printable bytes as is, others as '.'). No-op entries are internal, marked 'noop'.",
+        description = {"Print a journal's entries in index order.",
+            "Index, term, type, size and a payload preview (printable bytes as is, others as '.'). No-op entries",
+            "are internal, marked 'noop'.",
             "Entries the node's next start restores from its tail files (fsync=batch, after a crash) are marked",
             "'(tail file)'; cycle-file entries they replace are not listed."})
     static final class Dump implements Callable<Integer> {
@@ -98,14 +102,28 @@ public final class JournalCommand implements Runnable {
             long printed;
             try {
                 printed = JournalInspector.dump(dir, from, count, (index, term, type, buffer, offset, length, fromTail) ->
-                    out.printf("%d\tterm=%d\t%s\t%d B\t%s%s%n", index, term, type == EntryType.NOOP ? "noop" : EntryType.name(type),
-                        length, JournalInspector.preview(buffer, offset, length, preview), fromTail ? "\t(tail file)" : ""));
+                    out.printf("%d\tterm=%d\t%s\t%s%s%n", index, term, type == EntryType.NOOP ? "noop" : EntryType.name(type),
+                        describe(type, buffer, offset, length), fromTail ? "\t(tail file)" : ""));
             } catch (IllegalArgumentException e) {
                 throw failure(e);
             }
             out.flush();
             System.err.printf("%d entries%n", printed);
             return Cli.OK;
+        }
+
+        /**
+         * Size and preview of the user's bytes; a data entry's stored header (the producer's client id and
+         * sequence, which make its appends exactly-once) is shown as such, not as part of the payload.
+         */
+        private String describe(byte type, DirectBuffer buffer, int offset, int length) {
+            if (type != EntryType.DATA || length < DataEntry.HEADER_LENGTH) {
+                return length + " B\t" + JournalInspector.preview(buffer, offset, length, preview);
+            }
+            int user = length - DataEntry.HEADER_LENGTH;
+            return user + " B\tclient=" + Long.toHexString(DataEntry.clientId(buffer, offset)) + " seq="
+                + DataEntry.sequence(buffer, offset) + "\t"
+                + JournalInspector.preview(buffer, offset + DataEntry.HEADER_LENGTH, user, preview);
         }
     }
 }

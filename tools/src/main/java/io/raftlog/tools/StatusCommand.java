@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
  * matchIndex and lag. Exits 1 only when no node answered.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show each node: id, address, role, term, leader, commit, first and",
-        "last index; on the leader each follower's matchIndex and lag.",
+    description = {"Show the state of each node given.",
+        "Its id, address, role, term, leader, commit, first and last index; on the leader each follower's",
+        "matchIndex and lag (what it last acknowledged: a follower that stopped keeps its last value).",
         "Nodes that refuse or do not answer in time are shown as unreachable."})
 public final class StatusCommand implements Callable<Integer> {
 

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
  * read through a pipe as it comes.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
-    description = {"Print committed entries in index order (default: from the first",
-        "to the current end; --follow keeps waiting like tail -f). Formats:",
+    description = {"Print committed entries in index order.",
+        "By default from the first to the current end; --follow keeps waiting like tail -f. Formats:",
         "text (payload), tsv (INDEX<TAB>PAYLOAD), hex (INDEX<TAB>hex),",
         "json ({\"index\":N,\"payload\":\"...\"} per line)."})
 public final class TailCommand implements Callable<Integer> {

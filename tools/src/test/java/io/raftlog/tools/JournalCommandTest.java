@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.NodeStorage;
+import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 
 class JournalCommandTest {
@@ -34,8 +35,11 @@ class JournalCommandTest {
     static void writeJournal(Path data) {
         try (ChronicleJournal j = NodeStorage.openJournal(data, FsyncPolicy.BATCH)) {
             for (long i = 1; i <= 10; i++) {
-                byte[] p = ("hello-" + i).getBytes(StandardCharsets.US_ASCII);
-                j.append(i, 1 + i / 5, i == 1 ? EntryType.NOOP : EntryType.DATA, new UnsafeBuffer(p), 0, p.length);
+                byte[] user = ("hello-" + i).getBytes(StandardCharsets.US_ASCII);
+                UnsafeBuffer stored = new UnsafeBuffer(new byte[DataEntry.HEADER_LENGTH + user.length]);
+                DataEntry.writeHeader(stored, 0, 0xabc, i); // as a node stores a producer's entry
+                stored.putBytes(DataEntry.HEADER_LENGTH, user);
+                j.append(i, 1 + i / 5, i == 1 ? EntryType.NOOP : EntryType.DATA, stored, 0, stored.capacity());
             }
             j.flush();
         }
@@ -58,7 +62,9 @@ class JournalCommandTest {
         assertThat(all.out().lines()).hasSize(10);
         assertThat(all.out().lines().findFirst().orElseThrow()).startsWith("1\t").contains("noop");
         CliRun some = CliRun.of("journal", "dump", "--data", data.toString(), "--from", "4", "--count", "2");
-        assertThat(some.out().lines()).containsExactly("4\tterm=1\tdata\t7 B\thello-4", "5\tterm=2\tdata\t7 B\thello-5");
+        // The stored header is shown as the producer's id and sequence, not as payload bytes.
+        assertThat(some.out().lines()).containsExactly("4\tterm=1\tdata\t7 B\tclient=abc seq=4\thello-4",
+            "5\tterm=2\tdata\t7 B\tclient=abc seq=5\thello-5");
     }
 
     /** The journal's one cycle file, its first bytes overwritten so that it no longer starts with a queue file header. */
