@@ -127,8 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
             tail.close();
             boolean rejoined = watch.awaitStatus(all -> all.stream().anyMatch(s -> s.nodeId() == victim && s.reachable()
                 && s.lastIndex() >= target), Duration.ofSeconds(20));
-            say(rejoined ? "node %d rejoined and holds every entry up to index %d" : "node %d has not caught up to index %d yet",
-                victim, target);
+            say(rejoined ? "node %d rejoined and holds every entry up to index %d, the last acknowledged (indexes count each"
+                + " leader's no-op too)" : "node %d has not caught up to index %d, the last acknowledged, yet", victim, target);
 
             StreamCheck.Result r = check.check();
             summary(producer, r, produceEnd - produceStart, watch.changes(), caughtUp);

@@ -56,7 +56,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         if (nodes.stream().noneMatch(NodeStatus::reachable)) {
-            throw new LogClientException("no node of " + cluster.cluster + " answered");
+            throw new LogClientException("no node of " + cluster.cluster + " gave its status (each one's line above says why)");
         }
         return Cli.OK;
     }

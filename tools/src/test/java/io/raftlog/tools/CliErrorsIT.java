@@ -92,7 +92,7 @@ class CliErrorsIT {
         RaftlogProcess p = RaftlogProcess.run(60, "status", "--cluster", a, "--timeout", "1s");
         assertThat(p.exitCode()).isEqualTo(Cli.FAILURE);
         assertThat(String.join("\n", p.out())).contains(a).contains("unreachable: connection refused");
-        assertOneLineError(p, "status", "no node of " + a + " answered");
+        assertOneLineError(p, "status", "no node of " + a + " gave its status");
     }
 
     @Test
