@@ -377,7 +377,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     }
 
     private void deleteTailFiles() {
-        for (String name : TailWal.FILE_NAMES) {
+        int first = TailWal.olderFirst(dir); // the older first: a crash between the two leaves the newer records
+        for (String name : new String[] {TailWal.FILE_NAMES[first], TailWal.FILE_NAMES[1 - first]}) {
             try {
                 Files.deleteIfExists(dir.resolve(name));
             } catch (IOException e) {
@@ -586,20 +587,32 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
         stagedCount = 0; // all above the written ones, so above index
         stagedBytes = 0;
-        writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
-        writtenLast = index;
-        recent.truncateAfter(index);
-        synchronized (flushLock) {
-            // The position map and the published index change together, under the lock the flusher holds while
-            // it copies into the tail files: it never pairs a map without the dropped entries with an index
-            // that still counts them (it would read them from the wrong document).
-            state.truncateAfter(index);
-            publishedLast.set(index);
-            truncatedTo = Math.min(truncatedTo, index);
-            tailLast = Math.min(tailLast, index);
-            handoffEpoch++; // the handoff may still carry the dropped records
-            if (durable.get() > index) {
-                durable.set(index);
+        // The tail lock keeps the flusher out from the marker to the new state, as for a snapshot.
+        synchronized (tailLock) {
+            if (tailWal != null && index < tailLast) {
+                // The tail files show a truncation only by the records that follow it, which the next flush
+                // writes: a crash before that (or a power cut that kept the cycle files' truncation and not the
+                // flush) would replay the records above index over the replacing entries, a log that never
+                // existed or one the node cannot open. A marker forced first voids them (TailReplay).
+                int length = RecordFormat.encode(crc, scratch, 0, RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0);
+                tailWal.appendRecord(scratch, 0, length);
+                tailWal.force();
+            }
+            writeRecord(RecordFormat.TRUNCATE, index, state.termAt(index), null, 0, 0, -1);
+            writtenLast = index;
+            recent.truncateAfter(index);
+            synchronized (flushLock) {
+                // The position map and the published index change together, under the lock the flusher holds
+                // while it copies into the tail files: it never pairs a map without the dropped entries with an
+                // index that still counts them (it would read them from the wrong document).
+                state.truncateAfter(index);
+                publishedLast.set(index);
+                truncatedTo = Math.min(truncatedTo, index);
+                tailLast = Math.min(tailLast, index);
+                handoffEpoch++; // the handoff may still carry the dropped records
+                if (durable.get() > index) {
+                    durable.set(index);
+                }
             }
         }
     }

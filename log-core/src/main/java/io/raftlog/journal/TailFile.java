@@ -369,8 +369,8 @@ final class TailFile implements AutoCloseable {
             } else {
                 damage = RecordFormat.damage(crc, buf, record, RecordFormat.HEADER_LENGTH + length);
                 byte kind = buf.getByte(record + RecordFormat.KIND_OFFSET);
-                if (damage == null && !RecordFormat.isEntry(kind) && kind != RecordFormat.COMPACT) {
-                    damage = "it is a " + RecordFormat.kindName(kind) + " record, not an entry or a snapshot's compaction";
+                if (damage == null && !RecordFormat.isEntry(kind) && kind != RecordFormat.COMPACT && kind != RecordFormat.TRUNCATE) {
+                    damage = "it is a " + RecordFormat.kindName(kind) + " record, not an entry, a truncation or a snapshot's compaction";
                 }
             }
             if (damage == null && count == 0 && buf.getLong(record + RecordFormat.INDEX_OFFSET) != buf.getLong(at + RecordFormat.INDEX_OFFSET)) {

@@ -23,7 +23,12 @@ import org.agrona.collections.LongArrayList;
  * </ul>
  * A {@code COMPACT} record in the tail files is a snapshot the log installed ({@link ChronicleJournal#installSnapshot}):
  * the whole log before it was dropped, so the tail's records before the last such marker are not replayed, and
- * the snapshot is installed again if the cycle files lost their copy of the marker.
+ * the snapshot is installed again if the cycle files lost their copy of the marker. A {@code TRUNCATE} record is
+ * a truncation of entries the tail files held, forced before the cycle files heard of it
+ * ({@link ChronicleJournal#truncateAfter}): a cut like the one a lower record shows, for the time before any
+ * record of the replacing suffix reaches the tail files. It changes nothing itself: whatever of the suffix was
+ * made durable follows it, and the cycle files either hold the truncation or, having lost it, the old entries,
+ * which the node had made durable and may keep (nothing after the truncation was acknowledged).
  */
 final class TailReplay {
     /** What replaying changes; the caller's log state must follow these calls. */
@@ -80,6 +85,13 @@ final class TailReplay {
                     seen[1] = -1;
                     return;
                 }
+                if (kind == RecordFormat.TRUNCATE) { // keeps the log through index: a cut from index + 1
+                    cuts.coveredFrom = Math.min(cuts.coveredFrom, index + 1);
+                    cuts.ordinals.addLong(ordinal);
+                    indexes.addLong(index + 1);
+                    seen[1] = index;
+                    return;
+                }
                 cuts.coveredFrom = Math.min(cuts.coveredFrom, index);
                 if (seen[1] >= 0 && index <= seen[1]) {
                     cuts.ordinals.addLong(ordinal);
@@ -117,6 +129,9 @@ final class TailReplay {
             long ordinal = counts[0]++;
             if (ordinal < cuts.lastMarker) {
                 return; // a record of the log the snapshot dropped
+            }
+            if (kind == RecordFormat.TRUNCATE) {
+                return; // a cut only: see the class comment
             }
             if (kind != RecordFormat.COMPACT && cuts.replacedLater(ordinal, index)) {
                 return; // a truncation after it replaced this entry: laid over the log it would undo that

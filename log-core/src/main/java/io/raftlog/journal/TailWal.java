@@ -113,7 +113,7 @@ final class TailWal implements AutoCloseable {
     }
 
     /** 0 or 1: the tail file of {@code dir} whose records are older (0 when they are not both there). */
-    private static int olderFirst(Path dir) {
+    static int olderFirst(Path dir) {
         Integer g0 = TailFile.firstGeneration(dir.resolve(FILE_NAMES[0]));
         Integer g1 = TailFile.firstGeneration(dir.resolve(FILE_NAMES[1]));
         return g0 != null && g1 != null && g1 - g0 < 0 ? 1 : 0; // wrap-safe
@@ -285,8 +285,10 @@ final class TailWal implements AutoCloseable {
         try {
             if (clean && checkpointFailure == null) {
                 forceCycleFiles.run();
-                files[0].clearHead();
-                files[1].clearHead();
+                // The older file first (the other one's, unless a checkpoint cleared it): a crash between the two
+                // must leave the newer records, never the older ones alone (see the constructor).
+                files[1 - active].clearHead();
+                files[active].clearHead();
                 cleared = true;
             }
         } finally {

@@ -27,6 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.raftlog.testing.Seeds;
@@ -513,6 +514,37 @@ class ChronicleJournalTailTest {
             List<Entries.Read> reads = Entries.readAll(j);
             assertHolds(reads, 1, 95, 1, 0);
             assertHolds(reads, 96, 105, newTerm, 7);
+        }
+    }
+
+    /**
+     * The same truncation with no flush after it, below everything the tail files hold (they were emptied at the
+     * start, so they hold 101..110 of term 5 alone), and a crash right then: the page cache kept the cycle files'
+     * truncation and the new entries. The tail showed the cut only through the records of the next flush, so
+     * 101..110 were laid over 96..last: a gap the node refused to open (last 98), term 5 after term 6 (an open
+     * that failed), or silently 96..100 of term 4 then 101..110 of term 5, a log that never existed. The
+     * truncation now puts a marker in the tail files, forced before the cycle files hear of it.
+     */
+    @ParameterizedTest(name = "new term {0}, written through {1}")
+    @CsvSource({"6, 98", "6, 103", "4, 98", "4, 103"})
+    void aTruncationBelowTheTailFilesThatNoFlushFollowedDoesNotLetThemUndoIt(long newTerm, long last) throws IOException {
+        startWithForcedCopy(100);
+        Path killed = dir.resolve("killed");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            append(j, 101, 110, 5, 0);
+            assertThat(j.flush()).isEqualTo(110);
+            j.truncateAfter(95);
+            append(j, 96, last, newTerm, 7); // written, never flushed
+            copyDirectory(live, killed); // a kill: the page cache keeps what was written
+        }
+        JournalInspector.Report report = JournalInspector.verify(killed);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(last);
+        try (ChronicleJournal j = ChronicleJournal.open(killed, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(last);
+            List<Entries.Read> reads = Entries.readAll(j);
+            assertHolds(reads, 1, 95, 1, 0);
+            assertHolds(reads, 96, last, newTerm, 7);
         }
     }
 
