@@ -16,6 +16,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -313,6 +314,49 @@ class ChronicleJournalTest {
             assertThat(j.firstIndex()).isEqualTo(13);
             assertThat(j.lastIndex()).isEqualTo(14);
             assertThat(j.termAt(12)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A power cut lost the unforced end of a cycle file (entries 101..150, written after its last force) but kept
+     * the next cycle file's pages (151..200) and the tail files (101..200, forced by the flush): the file before
+     * the roll ends at 100 without its end-of-file marker, and the next one starts at 151.
+     */
+    @Test
+    void aPowerCutThatLostTheEndOfARolledCycleFileBringsItBackFromTheTailFiles() throws IOException {
+        Path live = dir.resolve("live");
+        Path forced = dir.resolve("forced");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, rollingEverySecond())) {
+            fill(j, 1, 100, 1, 0);
+            j.writePending();
+        } // a clean close forces the cycle file: entries 1..100 are on the disk
+        Files.createDirectories(forced);
+        Path cycleA;
+        try (Stream<Path> s = Files.list(live)) {
+            cycleA = s.filter(p -> p.toString().endsWith(".cq4")).sorted().toList().get(0);
+        }
+        Files.copy(cycleA, forced.resolve(cycleA.getFileName()));
+        Path crashed = dir.resolve("crashed");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, rollingEverySecond())) {
+            fill(j, 101, 150, 2, 0);
+            j.writePending();
+            clock.advanceMillis(1000);
+            fill(j, 151, 200, 2, 0);
+            j.writePending();
+            assertThat(j.flush()).isEqualTo(200);
+            Files.createDirectories(crashed);
+            try (Stream<Path> s = Files.list(live)) {
+                for (Path f : s.toList()) {
+                    Files.copy(f, crashed.resolve(f.getFileName()));
+                }
+            }
+        }
+        // The disk kept the first cycle file only as last forced: its end (101..150 and the roll's marker) is lost.
+        Files.copy(forced.resolve(cycleA.getFileName()), crashed.resolve(cycleA.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        MarkedPayloads.forgetCleanClose(crashed);
+        try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH, rollingEverySecond())) {
+            assertThat(j.lastIndex()).isEqualTo(200);
+            assertThat(Entries.readAll(j)).hasSize(200);
         }
     }
 
