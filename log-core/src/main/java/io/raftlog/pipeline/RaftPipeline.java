@@ -310,7 +310,10 @@ public final class RaftPipeline implements AutoCloseable {
                 ring.publish(seq);
                 return true;
             } catch (InsufficientCapacityException e) {
-                if (System.nanoTime() - deadline >= 0 || !raftThread.isAlive()) {
+                if (!raftThread.isAlive()) {
+                    return false; // it has stopped already
+                }
+                if (System.nanoTime() - deadline >= 0) {
                     LOG.error("node {}: the raft thread took no event for {} ms with its ring full; stopping it without"
                         + " a SHUTDOWN", nodeId, JOIN_MILLIS);
                     return false;

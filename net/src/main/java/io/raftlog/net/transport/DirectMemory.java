@@ -40,8 +40,8 @@ final class DirectMemory {
             + Math.max(config.writeBufferLength, config.clientRingCapacity / 8);
     }
 
-    /** The client connections whose buffers fit in half of {@code limit}: at least 1, at most {@code configured}. */
+    /** The client connections whose buffers fit in half of {@code limit}: at most {@code configured}, and at least one. */
     static int clientsThatFit(long limit, long perClient, int configured) {
-        return (int) Math.max(1, Math.min(configured, limit / 2 / perClient));
+        return (int) Math.min(configured, Math.max(1, limit / 2 / perClient));
     }
 }

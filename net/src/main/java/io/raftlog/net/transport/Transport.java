@@ -608,7 +608,15 @@ public final class Transport implements Agent, AutoCloseable {
                 CloseHelper.quietClose(channel);
                 continue;
             }
-            Connection c = new Connection(this, nextId.getAndIncrement(), false, false, remote, config, counters);
+            Connection c;
+            try {
+                c = new Connection(this, nextId.getAndIncrement(), false, false, remote, config, counters);
+            } catch (OutOfMemoryError e) { // its read and write buffers are direct memory too
+                counters.increment(Counter.CONNECTIONS_REFUSED);
+                warn("refused a connection from {}: no direct memory left for its buffers ({})", remote, e.getMessage());
+                CloseHelper.quietClose(channel);
+                continue;
+            }
             c.channel = channel;
             try {
                 configure(channel);

@@ -25,7 +25,7 @@ public final class TransportConfig {
     long reconnectMaxNs = 1_000_000_000L;
     long handshakeTimeoutNs = 5_000_000_000L;
     long closeLingerNs = 1_000_000_000L;
-    long outboundWriteStallNs = 5_000_000_000L;
+    long outboundWriteStallNs = 10_000_000_000L;
     int socketBufferLength = 0;
     int maxAcceptedConnections = 256;
     /** The direct memory client connections are sized against; -1: the JVM's own cap. */
@@ -136,7 +136,8 @@ public final class TransportConfig {
 
     /**
      * How long an outbound connection (to a node) may hold bytes the socket takes none of before it is closed and
-     * opened again. After a long partition heals, TCP retransmits what it holds only at its backed-off timer,
+     * opened again (10 s: well past a peer's longest pause seen here, a slow force or a collection, whose frames
+     * a new connection would only lose). After a long partition heals, TCP retransmits what it holds only at its backed-off timer,
      * up to two minutes later, and a node drops every message for that peer meanwhile; a new connection starts
      * at once.
      */
