@@ -235,13 +235,16 @@ final class ServerHandler implements FrameHandler {
                 "fetch from index " + from + ": log indexes start at 1");
             return;
         }
-        if (!fetch.fetch(c, id, from, fetchFrame.maxBytes(), fetchFrame.follow())) {
-            errors.sendError(c, ErrorCode.BUSY, FrameType.FETCH, 0, id, 0, null, "too many fetches queued; retry");
-            return;
-        }
-        // Looked at after queueing: a fetch thread that stopped before it took this one from the queue may never
-        // answer it (it drains the queue once, as it stops). An answer given twice changes nothing.
         String stopped = fetch.stoppedMessage();
+        if (stopped == null) {
+            if (!fetch.fetch(c, id, from, fetchFrame.maxBytes(), fetchFrame.follow())) {
+                errors.sendError(c, ErrorCode.BUSY, FrameType.FETCH, 0, id, 0, null, "too many fetches queued; retry");
+                return;
+            }
+            // Looked at again after queueing: a fetch thread that stopped before it took this one from the queue
+            // never answers it (it drains the queue once, as it stops). An answer given twice changes nothing.
+            stopped = fetch.stoppedMessage();
+        }
         if (stopped != null) {
             errors.sendError(c, ErrorCode.STORAGE_FAILURE, FrameType.FETCH, 0, id, 0, null, stopped);
         }
