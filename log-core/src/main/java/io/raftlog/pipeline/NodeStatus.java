@@ -14,6 +14,7 @@ public final class NodeStatus {
     private final int nodeId;
     private final int[] members;
     private final AtomicLongArray matchIndex;
+    private final AtomicLongArray millisSinceHeard;
     private volatile Role role = Role.FOLLOWER;
     private volatile long term;
     private volatile int leaderId;
@@ -28,6 +29,7 @@ public final class NodeStatus {
         this.nodeId = nodeId;
         this.members = members.clone();
         this.matchIndex = new AtomicLongArray(members.length);
+        this.millisSinceHeard = new AtomicLongArray(members.length);
     }
 
     public int nodeId() {
@@ -77,6 +79,19 @@ public final class NodeStatus {
         throw new IllegalArgumentException("no member " + memberId);
     }
 
+    /**
+     * The leader's view of how long ago {@code memberId} last answered it (counted from when it became leader;
+     * 0 for itself), in ticks' worth of milliseconds; -1 when this node is not the leader.
+     */
+    public long millisSinceHeard(int memberId) {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] == memberId) {
+                return millisSinceHeard.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no member " + memberId);
+    }
+
     public long malformedPeerFrames() {
         return malformedPeerFrames;
     }
@@ -100,6 +115,10 @@ public final class NodeStatus {
 
     void matchIndex(int memberSlot, long index) {
         matchIndex.lazySet(memberSlot, index);
+    }
+
+    void millisSinceHeard(int memberSlot, long millis) {
+        millisSinceHeard.lazySet(memberSlot, millis);
     }
 
     void countMalformedPeerFrame() {

@@ -52,6 +52,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private final Retention retention;
     /** Retention is looked at about once a second, counted in ticks. */
     private final int retentionCheckTicks;
+    private final long tickMillis;
     private int ticksSinceRetentionCheck;
     /** {@link Journal#appendedBytes()} at the last flush request: what a request adds is the difference. */
     private long appendedAtFlushRequest;
@@ -81,6 +82,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         this.followerForceMaxBytes = config.followerForceMaxBytes();
         this.retention = config.retention();
         this.retentionCheckTicks = (int) Math.max(1, 1000 / config.tickMillis());
+        this.tickMillis = config.tickMillis();
         long rebuilt = log.rebuild(config.sessionRebuildEntries());
         HardState hs = hardStateStore.load();
         this.node = new RaftNode(raftConfig, log, hs, this);
@@ -393,6 +395,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         for (int i = 0; i < members.length; i++) {
             long match = !leader ? 0 : members[i] == nodeId ? node.durableIndex() : node.matchIndex(members[i]);
             status.matchIndex(i, match);
+            status.millisSinceHeard(i, leader ? node.ticksSinceHeard(members[i]) * tickMillis : -1);
         }
         if (commit > publishedCommit) {
             publishedCommit = commit;

@@ -18,6 +18,8 @@ final class Progress {
     boolean probeSent;
     /** CheckQuorum: the follower answered us since the last check. */
     boolean recentActive;
+    /** Leader ticks since the follower last answered (or since this term's leadership began): for operators. */
+    int ticksSinceHeard;
     /** REPLICATE: ticks since the follower last acknowledged something new while entries were outstanding. */
     int ticksWithoutProgress;
     final Inflights inflights;
@@ -31,6 +33,7 @@ final class Progress {
         match = 0;
         next = lastIndex + 1;
         recentActive = false;
+        ticksSinceHeard = 0;
         becomeProbe(next);
     }
 

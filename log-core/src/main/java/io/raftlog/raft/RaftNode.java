@@ -141,6 +141,14 @@ public final class RaftNode {
         return peer == id ? durableIndex : progressOf(peer).match;
     }
 
+    /**
+     * Leader: ticks since the follower last answered an AppendEntries (counted from this leadership's start), so
+     * that a follower that stopped is told from one that is in step; 0 for this node itself.
+     */
+    public int ticksSinceHeard(int peer) {
+        return peer == id ? 0 : progressOf(peer).ticksSinceHeard;
+    }
+
     /** Leader: the next index to send to the follower. */
     public long nextIndex(int peer) {
         return peer == id ? log.lastIndex() + 1 : progressOf(peer).next;
@@ -645,8 +653,13 @@ public final class RaftNode {
         electionElapsed++;
         heartbeatElapsed++;
         for (Progress pr : progress) {
-            if (pr != null && pr.outstanding()) {
-                pr.ticksWithoutProgress++;
+            if (pr != null) {
+                if (pr.outstanding()) {
+                    pr.ticksWithoutProgress++;
+                }
+                if (pr.ticksSinceHeard < Integer.MAX_VALUE) {
+                    pr.ticksSinceHeard++;
+                }
             }
         }
         boolean electionTimeoutPassed = electionElapsed >= config.electionTicks();
@@ -768,6 +781,7 @@ public final class RaftNode {
         }
         Progress pr = progressOf(m.from);
         pr.recentActive = true;
+        pr.ticksSinceHeard = 0;
         if (m.success) {
             boolean progressed = pr.acknowledge(m.matchIndex);
             // A success means the follower's log matches ours up to m.matchIndex (durable and verified in this

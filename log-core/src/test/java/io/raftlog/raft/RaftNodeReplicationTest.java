@@ -419,6 +419,23 @@ class RaftNodeReplicationTest {
     }
 
     @Test
+    void theLeaderCountsTheTicksSinceEachFollowerLastAnswered() {
+        // For operators: a follower that stopped keeps its last matchIndex, so "lag 0" alone cannot tell it from one
+        // in step; the ticks since it answered can.
+        RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
+        assertThat(leader.ticksSinceHeard(2)).isZero();
+        for (int i = 0; i < 5; i++) {
+            leader.tick();
+        }
+        assertThat(leader.ticksSinceHeard(2)).isEqualTo(5);
+        leader.step(ack(2, 1, 1, 1)); // node 2 answers a heartbeat; node 3 stays silent
+        leader.tick();
+        assertThat(leader.ticksSinceHeard(2)).isEqualTo(1);
+        assertThat(leader.ticksSinceHeard(3)).isEqualTo(6);
+        assertThat(leader.ticksSinceHeard(1)).as("itself").isZero();
+    }
+
+    @Test
     void leaderRejectsAnAcknowledgementBeyondItsLog() {
         RaftNode leader = steadyLeader(config(1, 3), new MemoryRaftLog());
         assertThatThrownBy(() -> leader.step(ack(2, 1, 1, 99)))

@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code raftlog status}: asks every node at once and prints one row per node (a node that refuses or does
  * not answer within --timeout is shown as unreachable, with why), and under the leader each follower's
- * matchIndex and lag. Exits 1 only when no node answered.
+ * matchIndex, lag and how long ago it last answered. Exits 1 only when no node answered.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show the state of each node given.",
-        "Its id, address, role, term, leader, commit, first and last index; on the leader each follower's",
-        "matchIndex and lag (what it last acknowledged: a follower that stopped keeps its last value).",
+        "Its id, address, role, term, leader, commit, first and last index; on the leader, each follower's"
+            + " matchIndex and lag, and how long ago the leader last heard from it (a follower that stopped keeps"
+            + " its last matchIndex, and that time grows).",
         "Nodes that refuse or do not answer in time are shown as unreachable."})
 public final class StatusCommand implements Callable<Integer> {
 
@@ -73,8 +74,8 @@ public final class StatusCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, row, s.nodeId(), s.address(), s.role(), s.term(),
                 s.leaderId() == 0 ? "-" : Integer.toString(s.leaderId()), s.commitIndex(), s.firstIndex(), s.lastIndex()));
             for (NodeStatus.Peer p : s.peers()) {
-                sb.append(String.format(Locale.ROOT, "     follower %d: match %d, lag %d%n", p.nodeId(), p.matchIndex(),
-                    Math.max(0, s.lastIndex() - p.matchIndex())));
+                sb.append(String.format(Locale.ROOT, "     follower %d: match %d, lag %d, last heard %d ms ago%n", p.nodeId(),
+                    p.matchIndex(), Math.max(0, s.lastIndex() - p.matchIndex()), p.millisSinceHeard()));
             }
         }
         return sb.toString();
@@ -91,7 +92,8 @@ public final class StatusCommand implements Callable<Integer> {
                 peers.append(',');
             }
             peers.append("{\"id\":").append(p.nodeId()).append(",\"matchIndex\":").append(p.matchIndex())
-                .append(",\"lag\":").append(Math.max(0, s.lastIndex() - p.matchIndex())).append('}');
+                .append(",\"lag\":").append(Math.max(0, s.lastIndex() - p.matchIndex()))
+                .append(",\"millisSinceHeard\":").append(p.millisSinceHeard()).append('}');
         }
         peers.append(']');
         return "{\"address\":" + Json.quote(s.address().toString()) + ",\"reachable\":true,\"id\":" + s.nodeId()

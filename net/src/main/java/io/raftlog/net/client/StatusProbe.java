@@ -100,7 +100,7 @@ final class StatusProbe {
                 }
                 List<NodeStatus.Peer> peers = new ArrayList<>();
                 for (int i = 0; i < status.peerCount(); i++) {
-                    peers.add(new NodeStatus.Peer(status.peerId(i), status.peerMatchIndex(i)));
+                    peers.add(new NodeStatus.Peer(status.peerId(i), status.peerMatchIndex(i), status.peerMillisSinceHeard(i)));
                 }
                 return new NodeStatus(a, null, status.nodeId(), roleName(status.role()), status.term(),
                     status.leaderId(), status.commitIndex(), status.firstIndex(), status.lastIndex(),

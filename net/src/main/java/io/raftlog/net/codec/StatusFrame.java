@@ -8,7 +8,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * STATUS: {@code 8 requestId int64 | 16 nodeId int32 | 20 role u8 | 21 reserved(3) | 24 term int64 |
  * 32 leaderId int32 | 36 peerCount int32 | 40 commitIndex | 48 firstIndex | 56 lastIndex |
- * 64 durableIndex (int64 each) | 72 peers}, each peer {@code [nodeId int32][matchIndex int64]}.
+ * 64 durableIndex (int64 each) | 72 peers}, each peer {@code [nodeId int32][millisSinceHeard int32][matchIndex int64]}:
+ * the leader's view of each follower, how long ago it last answered (from when the leader took over; capped at
+ * 2^31-1) and what it acknowledged.
  */
 public final class StatusFrame extends Flyweight {
     public static final int REQUEST_ID_OFFSET = 8;
@@ -23,7 +25,7 @@ public final class StatusFrame extends Flyweight {
     public static final int DURABLE_INDEX_OFFSET = 64;
     public static final int PEERS_OFFSET = 72;
     public static final int FIXED_LENGTH = PEERS_OFFSET;
-    public static final int PEER_LENGTH = 12;
+    public static final int PEER_LENGTH = 16;
 
     public static final int ROLE_FOLLOWER = 1;
     public static final int ROLE_PRE_CANDIDATE = 2;
@@ -89,11 +91,12 @@ public final class StatusFrame extends Flyweight {
         return this;
     }
 
-    public StatusFrame addPeer(int peerId, long matchIndex) {
+    public StatusFrame addPeer(int peerId, long matchIndex, long millisSinceHeard) {
         int n = peerCount();
         int at = offset + PEERS_OFFSET + n * PEER_LENGTH;
         out.putInt(at, peerId, ORDER);
-        out.putLong(at + 4, matchIndex, ORDER);
+        out.putInt(at + 4, (int) Math.min(Integer.MAX_VALUE, Math.max(0, millisSinceHeard)), ORDER);
+        out.putLong(at + 8, matchIndex, ORDER);
         put32(PEER_COUNT_OFFSET, n + 1);
         setLength(FIXED_LENGTH + (n + 1) * PEER_LENGTH);
         return this;
@@ -144,6 +147,11 @@ public final class StatusFrame extends Flyweight {
     }
 
     public long peerMatchIndex(int i) {
-        return buffer.getLong(offset + PEERS_OFFSET + i * PEER_LENGTH + 4, ORDER);
+        return buffer.getLong(offset + PEERS_OFFSET + i * PEER_LENGTH + 8, ORDER);
+    }
+
+    /** How long ago, in milliseconds, the leader last heard from peer {@code i}. */
+    public int peerMillisSinceHeard(int i) {
+        return buffer.getInt(offset + PEERS_OFFSET + i * PEER_LENGTH + 4, ORDER);
     }
 }

@@ -266,7 +266,7 @@ final class ServerHandler implements FrameHandler {
         if (leader) {
             for (int m : members) {
                 if (m != nodeId) {
-                    statusFrame.addPeer(m, status.matchIndex(m));
+                    statusFrame.addPeer(m, status.matchIndex(m), status.millisSinceHeard(m));
                 }
             }
         }

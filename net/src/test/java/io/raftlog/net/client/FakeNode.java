@@ -450,7 +450,7 @@ final class FakeNode implements AutoCloseable {
         StatusFrame st = new StatusFrame().wrap(reply, 0, req.requestId(), nodeId, leader ? Role.LEADER : Role.FOLLOWER,
             3, leader ? nodeId : 0, Math.max(0, log.lastIndex() - lag), 1, log.lastIndex(), log.lastIndex());
         if (leader) {
-            st.addPeer(nodeId + 1, log.lastIndex() - 1);
+            st.addPeer(nodeId + 1, log.lastIndex() - 1, 10);
         }
         send(out, reply, st.frameLength());
     }

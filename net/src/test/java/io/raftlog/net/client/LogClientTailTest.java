@@ -352,7 +352,7 @@ class LogClientTailTest {
         assertThat(s1.isLeader()).isTrue();
         assertThat(s1.nodeId()).isEqualTo(1);
         assertThat(s1.commitIndex()).isEqualTo(log.lastIndex());
-        assertThat(s1.peers()).containsExactly(new NodeStatus.Peer(2, log.lastIndex() - 1));
+        assertThat(s1.peers()).containsExactly(new NodeStatus.Peer(2, log.lastIndex() - 1, 10));
         assertThat(status.get(1).reachable()).isFalse();
         assertThat(status.get(1).error()).contains("answer within 2000 ms");
         assertThat(status.get(2).error()).contains("connection refused");

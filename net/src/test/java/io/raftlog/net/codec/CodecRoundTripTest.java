@@ -368,7 +368,7 @@ class CodecRoundTripTest {
     @Test
     void statusRoundTripsWithPeers() {
         StatusFrame frame = new StatusFrame().wrap(buffer, AT, 8L, 1, Role.LEADER, 5, 1, 100, 1, 120, 110)
-            .addPeer(2, 99).addPeer(3, 120);
+            .addPeer(2, 99, 15).addPeer(3, 120, 1L << 40);
         StatusFrame read = new StatusFrame();
         assertThat(read.wrap(buffer, AT, frame.frameLength())).isNull();
         assertThat(read.frameLength()).isEqualTo(StatusFrame.frameLength(2));
@@ -384,6 +384,9 @@ class CodecRoundTripTest {
         assertThat(read.peerCount()).isEqualTo(2);
         assertThat(read.peerId(1)).isEqualTo(3);
         assertThat(read.peerMatchIndex(0)).isEqualTo(99);
+        assertThat(read.peerMillisSinceHeard(0)).isEqualTo(15);
+        assertThat(read.peerMillisSinceHeard(1)).as("capped").isEqualTo(Integer.MAX_VALUE);
+        assertThat(read.peerMatchIndex(1)).isEqualTo(120);
         for (Role role : Role.values()) {
             assertThat(StatusFrame.role(StatusFrame.roleCode(role))).isEqualTo(role);
         }

@@ -89,7 +89,7 @@ class ProtocolDocTest {
         assertThat(doc).contains("(13 bytes + payload)");
         assertThat(EntriesEncoder.ENTRY_HEADER_LENGTH).isEqualTo(12);
         assertThat(doc).contains("(12 bytes + payload)");
-        assertThat(doc).contains("(12 bytes; only on the\n  leader");
-        assertThat(StatusFrame.PEER_LENGTH).isEqualTo(12);
+        assertThat(doc).contains("(16 bytes; only on the leader");
+        assertThat(StatusFrame.PEER_LENGTH).isEqualTo(16);
     }
 }

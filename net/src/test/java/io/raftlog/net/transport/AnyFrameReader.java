@@ -130,7 +130,7 @@ final class AnyFrameReader {
                     sink += status.requestId() + status.nodeId() + status.role().ordinal() + status.term() + status.leaderId()
                         + status.commitIndex() + status.firstIndex() + status.lastIndex() + status.durableIndex();
                     for (int i = 0; i < status.peerCount(); i++) {
-                        sink += status.peerId(i) + status.peerMatchIndex(i);
+                        sink += status.peerId(i) + status.peerMatchIndex(i) + status.peerMillisSinceHeard(i);
                     }
                 }
             }

@@ -136,7 +136,7 @@ final class FrameGenerator {
                     r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
                 int n = r.nextInt(6);
                 for (int i = 0; i < n; i++) {
-                    status.addPeer(r.nextInt(), r.nextLong());
+                    status.addPeer(r.nextInt(), r.nextLong(), r.nextLong());
                 }
                 yield status.frameLength();
             }
