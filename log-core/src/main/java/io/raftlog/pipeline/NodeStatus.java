@@ -71,12 +71,7 @@ public final class NodeStatus {
 
     /** The leader's view of {@code memberId}'s durable matchIndex; 0 when this node is not the leader. */
     public long matchIndex(int memberId) {
-        for (int i = 0; i < members.length; i++) {
-            if (members[i] == memberId) {
-                return matchIndex.get(i);
-            }
-        }
-        throw new IllegalArgumentException("no member " + memberId);
+        return matchIndex.get(slotOf(memberId));
     }
 
     /**
@@ -84,9 +79,13 @@ public final class NodeStatus {
      * 0 for itself), in ticks' worth of milliseconds; -1 when this node is not the leader.
      */
     public long millisSinceHeard(int memberId) {
+        return millisSinceHeard.get(slotOf(memberId));
+    }
+
+    private int slotOf(int memberId) {
         for (int i = 0; i < members.length; i++) {
             if (members[i] == memberId) {
-                return millisSinceHeard.get(i);
+                return i;
             }
         }
         throw new IllegalArgumentException("no member " + memberId);

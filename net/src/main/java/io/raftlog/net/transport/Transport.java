@@ -426,8 +426,9 @@ public final class Transport implements Agent, AutoCloseable {
                 int work = flush(c, true);
                 if (c.isOutbound() && c.unwritten() > 0 && nowNs - c.writeProgressNs > config.outboundWriteStallNs) {
                     counters.increment(Counter.WRITE_STALLS);
-                    warn("{}: the socket took nothing for {} ms; connecting again", c, config.outboundWriteStallNs / 1_000_000);
-                    closeNow(c, "the socket took nothing for " + config.outboundWriteStallNs / 1_000_000 + " ms");
+                    String why = "the socket took nothing for " + config.outboundWriteStallNs / 1_000_000 + " ms";
+                    warn("{}: {}; connecting again", c, why);
+                    closeNow(c, why);
                     return work + 1;
                 }
                 return work;
@@ -922,7 +923,7 @@ public final class Transport implements Agent, AutoCloseable {
                 + (maxClients < config.maxAcceptedConnections ? " in its direct memory (-XX:MaxDirectMemorySize)" : ""), null);
             return;
         }
-        int ring = handshake.role() == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity;
+        int ring = ringCapacityFor(handshake.role());
         try {
             c.allocateRing(ring); // before anything is counted or answered
         } catch (OutOfMemoryError e) {
@@ -962,7 +963,7 @@ public final class Transport implements Agent, AutoCloseable {
             return;
         }
         try {
-            c.allocateRing(config.outboundRingCapacity);
+            c.allocateRing(ringCapacityFor(Roles.NODE));
         } catch (OutOfMemoryError e) {
             warn("{}: no direct memory left for its ring: {}", c, e.getMessage());
             closeNow(c, "no direct memory left for the ring of the connection to " + c.remoteAddress() + " ("
@@ -974,9 +975,14 @@ public final class Transport implements Agent, AutoCloseable {
         activate(c);
     }
 
+    /** The outbound ring a connection to a remote of {@code role} gets. */
+    private int ringCapacityFor(int role) {
+        return role == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity;
+    }
+
+    /** Both handshakes allocated the ring before they got here, where a failure can still refuse the connection. */
     private void activate(Connection c) {
         c.writeProgressNs = nowNs;
-        c.allocateRing(c.remoteRole == Roles.NODE ? config.outboundRingCapacity : config.clientRingCapacity);
         c.allowedTypes = FramePolicy.allowedTypes(config.role, c.remoteRole);
         c.state(Connection.ACTIVE);
         c.announced = true;
