@@ -81,6 +81,11 @@ public final class Connection {
     /** Indexed by frame type: what this connection's remote may send once active (see {@link FramePolicy}). */
     boolean[] allowedTypes;
     String closeReason;
+    /**
+     * A connection closing for an error has written its ERROR and shut its output (a FIN follows the
+     * frame); it now waits for the remote to close its side, discarding what it still sends.
+     */
+    boolean outputShut;
     /** A remote given by host name: an attempt waits for its lookup ({@link Transport}'s lookUp). */
     boolean awaitingLookup;
     /** A lookup of the remote's name runs (at most one at a time, however many attempts time out meanwhile). */
@@ -347,6 +352,7 @@ public final class Connection {
     }
 
     void resetBuffers() {
+        outputShut = false;
         writeStart = 0;
         writeEnd = 0;
         readByteBuffer.clear();

@@ -450,8 +450,15 @@ public final class Transport implements Agent, AutoCloseable {
                 return c.state() == Connection.HANDSHAKING ? flush(c, false) : 0;
             case Connection.CLOSING:
                 int work = flush(c, false);
-                if (c.state() == Connection.CLOSING && (c.unwritten() == 0 || nowNs - c.deadlineNs > 0)) {
+                if (c.state() != Connection.CLOSING) {
+                    return work;
+                }
+                if (nowNs - c.deadlineNs > 0) {
                     closeNow(c, c.closeReason);
+                    return work + 1;
+                }
+                if (c.unwritten() == 0 && !c.outputShut) {
+                    shutOutput(c);
                     work++;
                 }
                 return work;
@@ -794,19 +801,38 @@ public final class Transport implements Agent, AutoCloseable {
 
     /**
      * Reads and drops what a connection being closed for an error still sends, so that the error frame
-     * is not lost to a reset (closing a socket with unread input resets it).
+     * is not lost to a reset: closing a socket with unread input resets the connection, and a reset may
+     * overtake, or make the remote's kernel drop, an ERROR the remote has not read yet. The socket closes
+     * once the remote has closed its side after our FIN, or at the linger deadline.
      */
     private void discardInput(Connection c) {
         ByteBuffer bb = c.readByteBuffer;
         bb.clear();
         try {
             if (c.channel.read(bb) < 0) {
-                c.deadlineNs = nowNs; // the remote is gone: close once the error is written, or now
+                if (c.outputShut) {
+                    closeNow(c, c.closeReason); // both sides done: a clean close
+                } else {
+                    c.deadlineNs = nowNs; // the remote is gone: close once the error is written, or now
+                }
             }
         } catch (IOException e) {
             closeNow(c, c.closeReason);
         }
         bb.clear();
+    }
+
+    /**
+     * Sends a FIN behind the ERROR frame (half-close), so the remote reads the frame and then the end of
+     * the stream; the socket itself stays open until the remote closes too (see {@link #discardInput}).
+     */
+    private void shutOutput(Connection c) {
+        c.outputShut = true;
+        try {
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            closeNow(c, c.closeReason);
+        }
     }
 
     /** Hands every whole frame in the read buffer to the handler; keeps a partial one for the next read. */

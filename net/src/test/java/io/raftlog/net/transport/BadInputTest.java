@@ -3,9 +3,12 @@ package io.raftlog.net.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.raftlog.net.codec.ClientAppendEncoder;
 import io.raftlog.net.codec.ErrorCode;
@@ -142,6 +145,29 @@ class BadInputTest {
     @Test
     void unknownType() throws IOException {
         refused(concat(hello(), header(16, 1, 0x7F), new byte[8]), ErrorCode.UNKNOWN_TYPE, Counter.UNKNOWN_TYPE, "0x7f");
+    }
+
+    @Test
+    void aPeerStillSendingBehindABadFrameReadsTheErrorThenACleanEndNotAReset() throws Exception {
+        // Closing a socket whose input is still unread makes the kernel reset the connection, and a reset can
+        // drop an ERROR the remote has not read yet (a client pipelining appends behind a broken frame). The
+        // node shuts its output after the ERROR and discards input until the remote closes too.
+        byte[] bytes = concat(hello(), header(16, 1, 0x7F), new byte[8], new byte[8 << 20]);
+        try (RawPeer peer = new RawPeer(address)) {
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    peer.send(bytes);
+                    peer.socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            peer.readFrame(); // the accept
+            assertThat(ErrorCode.name(peer.readError().code())).isEqualTo(ErrorCode.name(ErrorCode.UNKNOWN_TYPE));
+            assertThat(peer.readFrame()).as("the end of the stream, not a reset").isNull();
+            sent.get(10, TimeUnit.SECONDS); // every byte taken, none refused by a reset
+        }
+        stillServes();
     }
 
     @Test
