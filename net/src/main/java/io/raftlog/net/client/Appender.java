@@ -151,7 +151,7 @@ final class Appender implements AutoCloseable {
                 }
             }
             if (closed) {
-                failure = new LogClientException("client is closed" + (closedBecause == null ? "" : ": " + closedBecause));
+                failure = new LogClientException("client is closed" + becauseClosed());
             } else if (window.isFull()) {
                 failure = new LogClientException("window of " + window.capacity() + " appends stayed full for "
                     + ClientSettings.format(settings.timeout()) + ": " + problem());
@@ -677,6 +677,11 @@ final class Appender implements AutoCloseable {
         }
     }
 
+    /** ": why" when the client closed itself (its send thread failed); empty after a close by the user. Under the lock. */
+    private String becauseClosed() {
+        return closedBecause == null ? "" : ": " + closedBecause;
+    }
+
     private void finishOnClose() {
         FrameConnection c;
         lock.lock();
@@ -684,7 +689,7 @@ final class Appender implements AutoCloseable {
             c = connection;
             connection = null;
             window.fail(window.lowest(), window.outstanding(), new LogClientException("client closed before the append was acknowledged"
-                + (closedBecause == null ? "" : ": " + closedBecause)), senderCompletions);
+                + becauseClosed()), senderCompletions);
             notFull.signalAll();
         } finally {
             lock.unlock();
