@@ -361,6 +361,76 @@ class LogClientAppendTest {
             .hasCauseInstanceOf(LogClientException.class).hasMessageContaining("client is closed");
     }
 
+    @Test
+    void aSendThreadThatFailsOnItsOwnClosesTheClientAndFailsOutstandingAndLaterAppendsWithTheReason() throws Exception {
+        // A fault of the send thread's own (out of memory starting a receive thread, a bug) ended it silently:
+        // nothing expired or was sent any more, and every future waited for ever. The fault is injected where a
+        // test can reach that thread without a hook: a callback's exception goes to the uncaught-exception
+        // handler, and a handler that throws takes the thread down from there.
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        InjectedFault fault = new InjectedFault();
+        AtomicBoolean thrown = new AtomicBoolean();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof CallbackBug && thrown.compareAndSet(false, true)) {
+                throw fault;
+            }
+            if (!(e instanceof InjectedFault) && previous != null) {
+                previous.uncaughtException(t, e);
+            }
+        });
+        try {
+            LogClient client = client(LogClient.builder(List.of(unreachable())).timeout(Duration.ofMillis(300)));
+            AtomicReference<CompletableFuture<Long>> outstanding = new AtomicReference<>();
+            client.append(new UnsafeBuffer(bytes("x")), 0, 1, new AppendCallback() {
+                @Override
+                public void onAppended(long sequence, long index) {
+                }
+
+                @Override
+                public void onFailed(long sequence, Throwable error) {
+                    if (outstanding.get() != null) {
+                        return; // answered again by the close (a fault escaped the delivery: a bug of its own)
+                    }
+                    // On the send thread (it failed this append at its deadline): the next append is outstanding
+                    // when the thread fails, and only the send thread itself could expire it.
+                    outstanding.set(client.append(bytes("outstanding")));
+                    throw new CallbackBug();
+                }
+            });
+            Await.until("the callback to run", Duration.ofSeconds(10), () -> outstanding.get() != null);
+            assertThatThrownBy(() -> outstanding.get().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(LogClientException.class)
+                .hasMessageContaining("client closed before the append was acknowledged: its send thread failed")
+                .hasMessageContaining(InjectedFault.class.getName());
+            assertThat(thrown).as("the handler threw the fault").isTrue();
+            assertThatThrownBy(() -> client.append(bytes("later")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(LogClientException.class)
+                .hasMessageContaining("client is closed: its send thread failed");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+
+    /** What a user's callback throws in the test above. */
+    private static final class CallbackBug extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CallbackBug() {
+            super("a bug in a user's callback", null, false, false);
+        }
+    }
+
+    /** The fault that ends the send thread in the test above. */
+    private static final class InjectedFault extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedFault() {
+            super("injected fault of the send thread", null, false, false);
+        }
+    }
+
     /** The address of a node that is gone: every connection is refused, so appends fail only at their deadline. */
     private NodeAddress unreachable() {
         try {
