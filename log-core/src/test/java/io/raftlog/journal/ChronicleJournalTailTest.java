@@ -17,6 +17,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -286,13 +287,18 @@ class ChronicleJournalTailTest {
         // would replay without the records that replaced some of them). A test cannot crash between two writes,
         // so it watches their order instead: inotify reports the writes to a directory's files in order. No turn
         // is taken, so tail-0 is the active (newer) file and tail-1 the older: going by name cleared tail-0 first.
+        // The close must be the only writer while watched: the JDK folds a file's modifications into its first
+        // pending event, so a write of the checkpoint thread (filling tail-0 with zeros) would hide the order.
         Path live = dir.resolve("live");
-        ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH);
+        long fileBytes = 1 << 20;
+        ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, JournalOptions.defaults().tailFileBytes(fileBytes));
         try (WatchService watcher = live.getFileSystem().newWatchService()) {
             assumeTrue(watcher.getClass().getName().contains("Linux"), "needs inotify, whose events keep their order");
-            append(j, 1, 500, 1, 0);
-            assertThat(j.flush()).isEqualTo(500);
+            append(j, 1, 10, 1, 0); // far from a quarter of tail-0: the checkpoint thread leaves tail-1 alone
+            assertThat(j.flush()).isEqualTo(10);
             assertThat(j.tailTurns()).isZero();
+            io.raftlog.pipeline.Await.until("the checkpoint thread to fill tail-0 with zeros", Duration.ofSeconds(30),
+                () -> live.resolve(TailWal.FILE_NAMES[0]).toFile().length() >= fileBytes);
             live.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
             j.close();
             Files.createFile(live.resolve("closed")); // its event comes after every event of the close
