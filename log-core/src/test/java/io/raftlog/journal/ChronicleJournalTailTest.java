@@ -2,6 +2,7 @@ package io.raftlog.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
@@ -268,6 +275,54 @@ class ChronicleJournalTailTest {
             assertThat(j.flush()).isEqualTo(500);
             assertThat(j.forceCount()).isGreaterThan(forces);
             assertThat(TailFile.read(live.resolve(TailWal.FILE_NAMES[0]), null).records()).isEqualTo(500);
+        }
+        for (String name : TailWal.FILE_NAMES) {
+            assertThat(TailFile.read(live.resolve(name), null).records()).isZero();
+        }
+    }
+
+    @Test
+    void aCleanCloseClearsTheOlderTailFileFirst() throws Exception {
+        // A crash between the two clears must leave the newer file's records, never the older ones alone (they
+        // would replay without the records that replaced some of them). A test cannot crash between two writes,
+        // so it watches their order instead: inotify reports the writes to a directory's files in order. No turn
+        // is taken, so tail-0 is the active (newer) file and tail-1 the older: going by name cleared tail-0 first.
+        // The close must be the only writer while watched: the JDK folds a file's modifications into its first
+        // pending event, so a write of the checkpoint thread (filling tail-0 with zeros) would hide the order.
+        Path live = dir.resolve("live");
+        long fileBytes = 1 << 20;
+        ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, JournalOptions.defaults().tailFileBytes(fileBytes));
+        try (WatchService watcher = live.getFileSystem().newWatchService()) {
+            assumeTrue(watcher.getClass().getName().contains("Linux"), "needs inotify, whose events keep their order");
+            append(j, 1, 10, 1, 0); // far from a quarter of tail-0: the checkpoint thread leaves tail-1 alone
+            assertThat(j.flush()).isEqualTo(10);
+            assertThat(j.tailTurns()).isZero();
+            io.raftlog.pipeline.Await.until("the checkpoint thread to fill tail-0 with zeros", Duration.ofSeconds(30),
+                () -> live.resolve(TailWal.FILE_NAMES[0]).toFile().length() >= fileBytes);
+            live.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            j.close();
+            Files.createFile(live.resolve("closed")); // its event comes after every event of the close
+            List<String> modified = new ArrayList<>();
+            boolean closedSeen = false;
+            while (!closedSeen) {
+                WatchKey key = watcher.poll(10, TimeUnit.SECONDS);
+                assertThat(key).as("the watcher's next events").isNotNull();
+                for (WatchEvent<?> e : key.pollEvents()) {
+                    assertThat(e.kind()).as("events lost").isNotEqualTo(StandardWatchEventKinds.OVERFLOW);
+                    String name = e.context().toString();
+                    if (e.kind() == StandardWatchEventKinds.ENTRY_CREATE && name.equals("closed")) {
+                        closedSeen = true;
+                    } else if (e.kind() == StandardWatchEventKinds.ENTRY_MODIFY && Arrays.asList(TailWal.FILE_NAMES).contains(name)) {
+                        modified.add(name);
+                    }
+                }
+                key.reset();
+            }
+            assertThat(modified).as("tail files written by the close, in order").contains(TailWal.FILE_NAMES);
+            assertThat(modified.lastIndexOf(TailWal.FILE_NAMES[1])).as("the older file's clear (in " + modified + ")")
+                .isLessThan(modified.lastIndexOf(TailWal.FILE_NAMES[0]));
+        } finally {
+            j.close();
         }
         for (String name : TailWal.FILE_NAMES) {
             assertThat(TailFile.read(live.resolve(name), null).records()).isZero();

@@ -39,6 +39,11 @@ final class FaultyJournal implements Journal {
     volatile java.util.concurrent.CountDownLatch writeGate;
     final java.util.concurrent.atomic.AtomicInteger writesHeld = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger flushesHeld = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Runs on the writer's thread after each append reached the delegate: a write through a map whose fault the
+     * JVM reports later, at some other point of that thread.
+     */
+    volatile Runnable afterAppend;
     /** The names of the threads that called {@link #writePending()}. */
     final java.util.Set<String> writerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -75,6 +80,10 @@ final class FaultyJournal implements Journal {
         holdAt(writeGate, writesHeld);
         maybeFail();
         delegate.append(index, term, type, buffer, offset, length);
+        Runnable after = afterAppend;
+        if (after != null) {
+            after.run();
+        }
     }
 
     @Override

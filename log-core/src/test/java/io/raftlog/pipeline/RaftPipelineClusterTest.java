@@ -327,6 +327,34 @@ class RaftPipelineClusterTest {
     }
 
     @Test
+    void aCloseOfAHaltedNodeWhoseFlusherHangsInAForceAlsoLeavesTheJournalToTheNextStart() throws Exception {
+        // A halted node's close returned before it looked at its threads: the flusher still inside a force went
+        // unreported, and the server closed the journal under it (unmapping what the force may still touch).
+        printSeed();
+        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
+            Node leader = leaderWithOneCommit(cluster);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            leader.disk.flushGate = gate;
+            try {
+                leader.append(7, 2, bytes("hangs")); // its force hangs on the leader's flusher
+                Await.until("the leader's flusher hangs in a force", WAIT, () -> leader.disk.flushesHeld.get() > 0);
+                leader.disk.failWrites = FaultyJournal.Failure.EXCEPTION; // the raft thread's next write halts it
+                leader.append(7, 3, bytes("halts"));
+                Await.until("the leader halts", WAIT, () -> leader.halted != null);
+                String closer = Thread.currentThread().getName();
+                leader.disk.flushThreads.clear();
+                leader.disk.writerThreads.clear();
+                leader.pipeline.close();
+                assertThat(leader.pipeline.leftThreadsRunning()).as("reported as left running: the flusher").isTrue();
+                assertThat(leader.disk.flushThreads).doesNotContain(closer);
+                assertThat(leader.disk.writerThreads).doesNotContain(closer);
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
+    @Test
     void aCloseWhileTheRaftThreadHangsInAWriteWithItsRingFullStillReturns() throws Exception {
         // Ticks and peer frames fill the ring of a raft thread that takes nothing: the close claimed its SHUTDOWN
         // slot with a blocking claim, before any of its timeouts, and never returned.

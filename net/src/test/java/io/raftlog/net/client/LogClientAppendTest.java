@@ -8,9 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -321,5 +325,130 @@ class LogClientAppendTest {
         long a = LogClient.builder("127.0.0.1:1").seed(7).build().clientId();
         long b = LogClient.builder("127.0.0.1:1").seed(7).build().clientId();
         assertThat(a).isEqualTo(b).isPositive();
+    }
+
+    @Test
+    void closeFromACallbackOnTheSendThreadDoesNotWaitForTheSendThreadItself() {
+        // An append failed at its deadline is failed by the send thread, so its callback runs there. Closing the
+        // client from that callback joined the send thread from itself, a wait that only the join's 5 s timeout
+        // ends. Nothing is timed here: the send thread is watched instead, and must never be seen in Thread.join.
+        LogClient client = client(LogClient.builder(List.of(unreachable())).timeout(Duration.ofMillis(300)));
+        AtomicReference<Thread> callbackThread = new AtomicReference<>();
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        client.append(new UnsafeBuffer(bytes("x")), 0, 1, new AppendCallback() {
+            @Override
+            public void onAppended(long sequence, long index) {
+            }
+
+            @Override
+            public void onFailed(long sequence, Throwable error) {
+                callbackThread.set(Thread.currentThread());
+                client.close();
+                closeReturned.countDown();
+            }
+        });
+        AtomicBoolean seenJoining = new AtomicBoolean();
+        Await.until("the callback's close() to return, or the send thread to wait for itself", Duration.ofSeconds(10), () -> {
+            Thread t = callbackThread.get();
+            if (t != null && isInJoin(t)) {
+                seenJoining.set(true);
+            }
+            return closeReturned.getCount() == 0 || seenJoining.get();
+        });
+        assertThat(callbackThread.get().getName()).as("the callback's thread").endsWith("-send");
+        assertThat(seenJoining).as("the send thread was seen in Thread.join, waiting for itself to end").isFalse();
+        assertThatThrownBy(() -> client.append(bytes("y")).get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(LogClientException.class).hasMessageContaining("client is closed");
+    }
+
+    @Test
+    void aSendThreadThatFailsOnItsOwnClosesTheClientAndFailsOutstandingAndLaterAppendsWithTheReason() throws Exception {
+        // A fault of the send thread's own (out of memory starting a receive thread, a bug) ended it silently:
+        // nothing expired or was sent any more, and every future waited for ever. The fault is injected where a
+        // test can reach that thread without a hook: a callback's exception goes to the uncaught-exception
+        // handler, and a handler that throws takes the thread down from there.
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        InjectedFault fault = new InjectedFault();
+        AtomicBoolean thrown = new AtomicBoolean();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof CallbackBug && thrown.compareAndSet(false, true)) {
+                throw fault;
+            }
+            if (!(e instanceof InjectedFault) && previous != null) {
+                previous.uncaughtException(t, e);
+            }
+        });
+        try {
+            LogClient client = client(LogClient.builder(List.of(unreachable())).timeout(Duration.ofMillis(300)));
+            AtomicReference<CompletableFuture<Long>> outstanding = new AtomicReference<>();
+            client.append(new UnsafeBuffer(bytes("x")), 0, 1, new AppendCallback() {
+                @Override
+                public void onAppended(long sequence, long index) {
+                }
+
+                @Override
+                public void onFailed(long sequence, Throwable error) {
+                    if (outstanding.get() != null) {
+                        return; // answered again by the close (a fault escaped the delivery: a bug of its own)
+                    }
+                    // On the send thread (it failed this append at its deadline): the next append is outstanding
+                    // when the thread fails, and only the send thread itself could expire it.
+                    outstanding.set(client.append(bytes("outstanding")));
+                    throw new CallbackBug();
+                }
+            });
+            Await.until("the callback to run", Duration.ofSeconds(10), () -> outstanding.get() != null);
+            assertThatThrownBy(() -> outstanding.get().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(LogClientException.class)
+                .hasMessageContaining("client closed before the append was acknowledged: its send thread failed")
+                .hasMessageContaining(InjectedFault.class.getName());
+            assertThat(thrown).as("the handler threw the fault").isTrue();
+            assertThatThrownBy(() -> client.append(bytes("later")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(LogClientException.class)
+                .hasMessageContaining("client is closed: its send thread failed");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
+    }
+
+    /** What a user's callback throws in the test above. */
+    private static final class CallbackBug extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CallbackBug() {
+            super("a bug in a user's callback", null, false, false);
+        }
+    }
+
+    /** The fault that ends the send thread in the test above. */
+    private static final class InjectedFault extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedFault() {
+            super("injected fault of the send thread", null, false, false);
+        }
+    }
+
+    /** The address of a node that is gone: every connection is refused, so appends fail only at their deadline. */
+    private NodeAddress unreachable() {
+        try {
+            FakeNode gone = new FakeNode(1, log);
+            NodeAddress a = gone.address();
+            gone.close();
+            return a;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean isInJoin(Thread t) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().equals(Thread.class.getName()) && f.getMethodName().equals("join")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

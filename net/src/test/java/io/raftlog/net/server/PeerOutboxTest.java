@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.raftlog.journal.EntryConsumer;
+import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.InMemoryJournal;
+import io.raftlog.journal.Journal;
+import io.raftlog.journal.JournalReader;
 import io.raftlog.net.codec.AppendEntriesDecoder;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.Protocol;
@@ -95,6 +100,156 @@ class PeerOutboxTest {
             i++;
         }
         assertThat(appends).hasSize(3);
+    }
+
+    @Test
+    void anErrorWhileEncodingIntoAClaimGivesTheClaimBackSoLaterMessagesStillLeave() {
+        // A fault reading the journal's map surfaces as an InternalError in the middle of encoding. Only
+        // RuntimeExceptions aborted the claim: left open, it held back every later frame of that peer's ring.
+        receiver = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), recordingAppends()).start();
+        InetSocketAddress address = receiver.bind(new InetSocketAddress("127.0.0.1", 0));
+        sender = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(2).outboundRingCapacity(64 * 1024),
+            (c, type, flags, buffer, offset, length) -> { }).start();
+        Connection link = sender.connect(address, true);
+        Await.until("peer link", WAIT, link::isActive);
+
+        InMemoryJournal entries = new InMemoryJournal();
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[ENTRY]);
+        for (int i = 1; i <= 3; i++) {
+            payload.putInt(16, i);
+            entries.append(i, 1, EntryType.DATA, payload, 0, ENTRY);
+        }
+        FaultingReads journal = new FaultingReads(entries);
+        PeerOutbox outbox = new PeerOutbox(2, Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        outbox.connection(1, link);
+
+        // The send reads the entries twice: to size the claim, then to encode them into it. The second read
+        // faults at its second entry, after the first was copied into the claim.
+        journal.readsBeforeFault.set(1);
+        assertThatThrownBy(() -> outbox.send(append(0, 3), journal)).isInstanceOf(InternalError.class);
+        assertThat(journal.readsBeforeFault.get()).as("the encoding's read faulted").isNegative();
+
+        assertThat(outbox.send(append(0, 3), journal)).isTrue();
+        Await.until("the AppendEntries sent after the fault", WAIT, () -> !appends.isEmpty());
+        AppendEntriesDecoder decoder = AppendEntriesDecoder.forMaxFrameLength(1 << 16);
+        byte[] frame = appends.poll();
+        assertThat(decoder.wrap(new UnsafeBuffer(frame), 0, frame.length)).isNull();
+        assertThat(decoder.count()).isEqualTo(3);
+        assertThat(appends).as("nothing of the faulted encoding was sent").isEmpty();
+    }
+
+    private FrameHandler recordingAppends() {
+        return new FrameHandler() {
+            @Override
+            public void onFrame(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
+                if (type == FrameType.APPEND_ENTRIES) {
+                    byte[] copy = new byte[length];
+                    buffer.getBytes(offset, copy);
+                    appends.add(copy);
+                }
+            }
+        };
+    }
+
+    /**
+     * A journal whose reads fault, as a read through a memory map whose page the disk could not supply does
+     * (an InternalError): the one read after {@link #readsBeforeFault} more reads. Delegates everything else.
+     */
+    private static final class FaultingReads implements Journal {
+        private final Journal delegate;
+        final AtomicInteger readsBeforeFault = new AtomicInteger(Integer.MAX_VALUE);
+
+        FaultingReads(Journal delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
+            if (readsBeforeFault.getAndDecrement() != 0) {
+                return delegate.read(fromIndex, maxCount, maxBytes, consumer);
+            }
+            return delegate.read(fromIndex, maxCount, maxBytes, (index, term, type, buffer, offset, length) -> {
+                if (index > fromIndex) {
+                    throw new InternalError("a fault occurred in a recent unsafe memory access operation");
+                }
+                return consumer.accept(index, term, type, buffer, offset, length);
+            });
+        }
+
+        @Override
+        public long firstIndex() {
+            return delegate.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return delegate.lastIndex();
+        }
+
+        @Override
+        public long termAt(long index) {
+            return delegate.termAt(index);
+        }
+
+        @Override
+        public void append(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
+            delegate.append(index, term, type, buffer, offset, length);
+        }
+
+        @Override
+        public void truncateAfter(long index) {
+            delegate.truncateAfter(index);
+        }
+
+        @Override
+        public void installSnapshot(long index, long term) {
+            delegate.installSnapshot(index, term);
+        }
+
+        @Override
+        public int countWithin(long fromIndex, int maxCount, long maxBytes) {
+            return delegate.countWithin(fromIndex, maxCount, maxBytes);
+        }
+
+        @Override
+        public long flush() {
+            return delegate.flush();
+        }
+
+        @Override
+        public long durableIndex() {
+            return delegate.durableIndex();
+        }
+
+        @Override
+        public JournalReader newReader() {
+            return delegate.newReader();
+        }
+
+        @Override
+        public void compactBefore(long index) {
+            delegate.compactBefore(index);
+        }
+
+        @Override
+        public long firstIndexWrittenWithin(long ageMillis) {
+            return delegate.firstIndexWrittenWithin(ageMillis);
+        }
+
+        @Override
+        public long firstIndexKeepingBytes(long maxBytes) {
+            return delegate.firstIndexKeepingBytes(maxBytes);
+        }
+
+        @Override
+        public FsyncPolicy policy() {
+            return delegate.policy();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     @Test
