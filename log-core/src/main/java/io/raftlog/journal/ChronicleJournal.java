@@ -138,6 +138,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * forced), where a test copies the files as a process killed at that point would leave them.
      */
     Runnable afterSnapshotMarkerWritten = () -> { };
+    /**
+     * Tests only: runs inside {@link #compactBefore} once the cycle files got the marker (in the page cache, not
+     * forced), where a test copies the files as a power cut during the marker's force may leave them.
+     */
+    Runnable afterCompactionMarkerWritten = () -> { };
     private volatile int writtenCycle = Integer.MIN_VALUE;
     private final AtomicLong durable = new AtomicLong();
     private final Object flushLock = new Object();
@@ -1070,6 +1075,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
         writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);
+        afterCompactionMarkerWritten.run();
         forceWritten();
         publishedFirst = newFirst; // before the position map changes: see ChronicleJournalReader.read
         state.compact(newFirst, termBefore);
