@@ -221,7 +221,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes,
-                    tailPlan.coveredFrom());
+                    tailPlan);
             } catch (AssertionError | Exception e) {
                 if (e instanceof JournalCorruptedException jce) {
                     throw jce;
