@@ -138,6 +138,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
      * forced), where a test copies the files as a process killed at that point would leave them.
      */
     Runnable afterSnapshotMarkerWritten = () -> { };
+    /**
+     * Tests only: runs inside {@link #compactBefore} once the cycle files got the marker (in the page cache, not
+     * forced), where a test copies the files as a power cut during the marker's force may leave them.
+     */
+    Runnable afterCompactionMarkerWritten = () -> { };
     private volatile int writtenCycle = Integer.MIN_VALUE;
     private final AtomicLong durable = new AtomicLong();
     private final Object flushLock = new Object();
@@ -216,7 +221,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             JournalScan.Result scan;
             try (ExcerptTailer tailer = queue.createTailer()) {
                 scan = JournalScan.scan(tailer, rollCycle, this::fileName, state, null, fileReadMinBytes,
-                    tailPlan.coveredFrom());
+                    tailPlan);
             } catch (AssertionError | Exception e) {
                 if (e instanceof JournalCorruptedException jce) {
                     throw jce;
@@ -244,6 +249,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                     : "Chronicle's last document is " + (chronicleLast == Long.MAX_VALUE ? "unknown" : describe(chronicleLast))
                         + " but records can only be read up to "
                         + (scan.lastSeenQueueIndex < 0 ? "none" : describe(scan.lastSeenQueueIndex));
+                // The repair links every file before the damaged one into the rebuilt directory, so it needs them
+                // all: Chronicle's listener registers files only some time after they were read (a cut in a file
+                // before the last, as after damage before a compaction record in a later file, lost the files the
+                // listener had not reported yet, and the rebuilt journal began with a gap).
+                registerListedCycles();
                 throw new NeedsRepair(rollCycle.toCycle(from), scan.lastGoodQueueIndex, scan.tornFrom, scan.tornKeepBytes,
                     state.lastIndex, scan.tornRecords, why, new java.util.TreeMap<>(cycleFiles));
             }
@@ -252,11 +262,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             // recovers the journal hands it to the raft thread. Chronicle pins an appender to the first thread
             // that touches it and throws on any other, so its check cannot express a hand-over.
             appender.singleThreadedCheckDisabled(true);
-            if (queue.firstCycle() != Integer.MAX_VALUE) {
-                for (long cycle : queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle())) {
-                    registerCycle((int) cycle);
-                }
-            }
+            registerListedCycles();
             for (int cycle : cycleFiles.keySet()) {
                 lastWrittenCycle = Math.max(lastWrittenCycle, cycle);
             }
@@ -1070,6 +1076,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
         writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);
+        afterCompactionMarkerWritten.run();
         forceWritten();
         publishedFirst = newFirst; // before the position map changes: see ChronicleJournalReader.read
         state.compact(newFirst, termBefore);
@@ -1320,6 +1327,15 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             ch.close();
         } catch (IOException ignored) {
             // closing a channel we only used to fsync; nothing to lose
+        }
+    }
+
+    /** Registers every cycle file Chronicle lists (at open: {@link StoreFileListener} reports files late). */
+    private void registerListedCycles() {
+        if (queue.firstCycle() != Integer.MAX_VALUE) {
+            for (long cycle : queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle())) {
+                registerCycle((int) cycle);
+            }
         }
     }
 

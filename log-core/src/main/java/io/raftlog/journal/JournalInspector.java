@@ -66,7 +66,7 @@ public final class JournalInspector {
                     if (kind == EntryType.NOOP) {
                         noops[0]++;
                     }
-                }, options.fileReadMinBytes, tailPlan.coveredFrom());
+                }, options.fileReadMinBytes, tailPlan);
         } catch (JournalCorruptedException e) {
             problems.add(e.getMessage());
         } catch (Exception e) { // Chronicle throws its StreamCorruptedException undeclared
@@ -156,7 +156,7 @@ public final class JournalInspector {
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null,
-                    options.fileReadMinBytes, tailPlan.coveredFrom());
+                    options.fileReadMinBytes, tailPlan);
                 String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);

@@ -17,7 +17,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * <p>Damaged records followed only by damaged records are a torn tail (the writer died mid-batch; nothing in
  * it was ever reported durable): the scan reports where it starts and the caller cuts it back. A damaged
  * record followed by a whole one, an index gap, or a term going down is corruption: the scan throws, naming
- * the record's index and file, and the journal does not open.
+ * the record's index and file, and the journal does not open. The exception is damage the tail files make
+ * good (see {@link #scan}): cycle-file pages a power cut lost before they were forced, cut back as a torn tail.
  *
  * <p>Compaction deletes whole files, so the first remaining file may begin with records that only made sense
  * together with the deleted ones (a truncation back into them, entries later superseded). The scan therefore
@@ -59,23 +60,28 @@ final class JournalScan {
      * through the map.
      */
     /**
-     * @param tailCoversFrom the lowest index from which the tail files hold every entry made durable
-     *        ({@link TailReplay#coveredFrom}; {@link Long#MAX_VALUE} without them): damage at or after it, followed
-     *        by whole records, is pages of the cycle files lost out of order before they were forced (a power cut
-     *        during write-behind), cut back as a torn tail; anywhere else it is corruption
+     * @param tail the tail files' first read ({@link TailReplay#plan}). They hold every entry made durable from
+     *        {@link TailReplay.Plan#coveredFrom} on ({@link Long#MAX_VALUE}: nothing, or no tail files). Damage
+     *        followed by whole records is corruption, except where cutting the cycle files back at it, as a torn
+     *        tail is cut, loses only what the tail files bring back: pages of the cycle files lost out of order
+     *        before they were forced (a power cut during write-behind, or during the force of a compaction
+     *        record). After the latest compaction record that is damage at or after that index; before it, see
+     *        {@link #beforeTheLatestMarker}.
      */
     static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
-                       LogState state, Visitor visitor, int fileReadMinBytes, long tailCoversFrom) {
+                       LogState state, Visitor visitor, int fileReadMinBytes, TailReplay.Plan tail) {
         try (CycleFileReads reads = CycleFileReads.forDocumentsOf(fileReadMinBytes)) {
-            return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads, tailCoversFrom);
+            return scan(tailer, rollCycle, fileOfCycle, state, visitor, reads, tail, Long.MAX_VALUE);
         }
     }
 
+    /** Reads the documents up to queue index {@code endAt} only, as if the queue ended there. */
     private static Result scan(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
-                               LogState state, Visitor visitor, CycleFileReads reads, long tailCoversFrom) {
+                               LogState state, Visitor visitor, CycleFileReads reads, TailReplay.Plan tail, long endAt) {
+        long tailCoversFrom = tail.coveredFrom();
         Result result = new Result();
         RecordBuffer rec = new RecordBuffer();
-        long[] marker = findLastCompaction(tailer, rollCycle, rec, reads);
+        long[] marker = findLastCompaction(tailer, rollCycle, rec, reads, endAt);
         long markerAt = marker[0];
         long markerOrdinal = marker[1];
         long markerFirst = 1;
@@ -100,9 +106,10 @@ final class JournalScan {
         tailer.direction(TailerDirection.FORWARD);
         tailer.toStart();
         boolean lostUnforcedPages = false;
+        boolean damageBeforeMarker = false;
         while (!lostUnforcedPages) {
             try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
+                if (!dc.isPresent() || dc.index() > endAt) {
                     break;
                 }
                 long qi = dc.index();
@@ -137,6 +144,11 @@ final class JournalScan {
                             lostUnforcedPages = true;
                             break;
                         }
+                        if (firstBadIndex < markerAt && tailCoversFrom != Long.MAX_VALUE) {
+                            damageBeforeMarker = true; // decided below, once this document is closed
+                            lostUnforcedPages = true;
+                            break;
+                        }
                         throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
                             + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
                     }
@@ -164,11 +176,68 @@ final class JournalScan {
                 }
             }
         }
+        if (damageBeforeMarker) {
+            return beforeTheLatestMarker(tailer, rollCycle, fileOfCycle, state, reads, tail, firstBadIndex, firstBadOrdinal,
+                badReason, markerAt, result.lastSeenQueueIndex);
+        }
         if (firstBadIndex >= 0) {
             result.tornFrom = firstBadIndex;
             result.tornReason = badReason + " at " + describe(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal);
         }
         return result;
+    }
+
+    /**
+     * Damage before the latest compaction record, followed by whole records: a power cut while that record was
+     * forced (or any later force) can leave it so, when the disk kept the record's page but lost an earlier one that
+     * write-behind had not forced yet. Cutting the cycle files back at the damage, the record with it, is safe
+     * exactly when what stays is a log on its own and everything the cut loses that was ever durable comes back
+     * from the tail files. So the records before the damage (with the whole records of the damaged document before
+     * it) are scanned again into {@code state} as if the queue ended there, by the same rules (their own latest
+     * compaction record, and strict after it), and the cut is taken when that scan holds and either
+     * <ul>
+     * <li>the tail files hold the log from the first index it would lose ({@code lastIndex + 1}) on, as after the
+     *     latest record; or</li>
+     * <li>the tail files hold a snapshot's compaction record whose snapshot reaches the first index the cut keeps:
+     *     the replay installs that snapshot again, and it replaces every entry through its index.</li>
+     * </ul>
+     * A retention compaction record is in the cycle files alone, so its effect is undone (its files go only once it
+     * is forced; retention compacts again); a snapshot's is applied again from the tail files. Anything else is
+     * corruption, as before: a finished compaction forced every page before its record and then dropped files, so
+     * damage before it is no unforced page (and what precedes the damage is then no log on its own), and damage
+     * below where the tail files hold the log would lose forced entries.
+     */
+    private static Result beforeTheLatestMarker(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
+                                                LogState state, CycleFileReads reads, TailReplay.Plan tail,
+                                                long badAt, int badOrdinal, String badReason, long markerAt,
+                                                long lastSeenQueueIndex) {
+        String followed = "followed by whole records and then the latest compaction record at "
+            + describe(rollCycle, fileOfCycle, markerAt) + ": not a torn tail";
+        state.clear();
+        Result kept;
+        try {
+            kept = scan(tailer, rollCycle, fileOfCycle, state, null, reads, tail, badAt);
+        } catch (JournalCorruptedException e) {
+            throw corrupt(rollCycle, fileOfCycle, badAt, badOrdinal, "record " + badReason + ", " + followed
+                + " (the records before it are no log without the compaction record after it)");
+        }
+        if (kept.tornFrom != badAt) {
+            throw corrupt(rollCycle, fileOfCycle, badAt, badOrdinal, "record " + badReason + ", " + followed
+                + " (read again, the damage is not where it was)");
+        }
+        long loses = state.lastIndex + 1;
+        long snapshot = tail.snapshotThrough();
+        boolean snapshotAgain = snapshot >= 0 && state.firstIndex <= snapshot;
+        if (loses < tail.coveredFrom() && !snapshotAgain) {
+            throw corrupt(rollCycle, fileOfCycle, badAt, badOrdinal, "record " + badReason + " (expected Raft index " + loses
+                + "), " + followed);
+        }
+        kept.tornReason = badReason + " (followed by whole records and the latest compaction record: pages not yet forced,"
+            + " lost out of order; the tail files hold the log from entry " + tail.coveredFrom()
+            + (snapshotAgain ? " and the snapshot through entry " + snapshot : "") + ") at "
+            + describe(rollCycle, fileOfCycle, badAt, badOrdinal);
+        kept.lastSeenQueueIndex = lastSeenQueueIndex;
+        return kept;
     }
 
     /** Strict replay: the rules every record after the latest compaction (or of a never-compacted log) obeys. */
@@ -247,7 +316,7 @@ final class JournalScan {
      * fails an internal assertion).
      */
     private static long[] findLastCompaction(ExcerptTailer tailer, RollCycle rollCycle, RecordBuffer rec,
-                                             CycleFileReads reads) {
+                                             CycleFileReads reads, long endAt) {
         long[] found = {-1, 0};
         try {
             if (tailer.queue() instanceof SingleChronicleQueue queue) {
@@ -258,7 +327,7 @@ final class JournalScan {
                     if (tailer.moveToCycle(cycle)) {
                         while (true) {
                             try (DocumentContext dc = tailer.readingDocument()) {
-                                if (!dc.isPresent() || rollCycle.toCycle(dc.index()) != cycle) {
+                                if (!dc.isPresent() || rollCycle.toCycle(dc.index()) != cycle || dc.index() > endAt) {
                                     break;
                                 }
                                 lastCompactionIn(dc, rec, found, reads);
@@ -275,7 +344,7 @@ final class JournalScan {
         tailer.direction(TailerDirection.FORWARD).toStart();
         while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
+                if (!dc.isPresent() || dc.index() > endAt) {
                     return found;
                 }
                 lastCompactionIn(dc, rec, found, reads);

@@ -66,6 +66,13 @@ final class LogState {
         lastIndex = last;
     }
 
+    /** Back to the state of a journal that holds nothing (the start-up scan starting over). */
+    void clear() {
+        resetTo(0);
+        termBeforeFirst = 0;
+        compacted = false;
+    }
+
     /** A leader's snapshot through {@code last} replaced the whole log: empty, continuing after it. */
     void installSnapshot(long last, long termOfLast) {
         resetTo(last);

@@ -57,6 +57,7 @@ final class TailReplay {
     static final class Plan {
         private long lastMarker = -1;
         private long coveredFrom = Long.MAX_VALUE;
+        private long snapshotThrough = -1;
         /** Ordinals of the records that start a replacing suffix, and the lowest index cut at or after each. */
         private final LongArrayList ordinals = new LongArrayList();
         private long[] lowestFrom;
@@ -71,6 +72,15 @@ final class TailReplay {
             return coveredFrom;
         }
 
+        /**
+         * The last index of the snapshot the tail files' last {@code COMPACT} marker installed, or -1 if they hold
+         * none: {@link #apply} installs it again over any log whose first index is at or below it, replacing every
+         * entry through it.
+         */
+        long snapshotThrough() {
+            return snapshotThrough;
+        }
+
         private static Plan of(Path dir) {
             Plan cuts = new Plan();
             LongArrayList indexes = new LongArrayList();
@@ -80,6 +90,7 @@ final class TailReplay {
                 if (kind == RecordFormat.COMPACT) {
                     cuts.lastMarker = ordinal; // what came before is not replayed: neither are its cuts
                     cuts.coveredFrom = index;
+                    cuts.snapshotThrough = buffer.getLong(offset);
                     cuts.ordinals.clear();
                     indexes.clear();
                     seen[1] = -1;

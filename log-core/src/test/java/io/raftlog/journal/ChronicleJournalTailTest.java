@@ -39,6 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.raftlog.testing.Seeds;
 
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+
 /**
  * The tail files ({@link TailWal}) under fsync=batch: a flush forces them rather than the mapped cycle files,
  * so they must bring back at the next open whatever the cycle files lost.
@@ -116,27 +119,67 @@ class ChronicleJournalTailTest {
         }
     }
 
-    /** Flips the last payload byte of the record of entry {@code index} (salt 0) in the cycle files of {@code dir}. */
-    private static void flipLastPayloadByteOfEntry(Path dir, long index) throws IOException {
+    /** Where the record of entry {@code index} (salt 0) lies in the cycle files of a journal directory. */
+    private record RecordAt(Path file, int at, int length) {
+    }
+
+    private static RecordAt recordOfEntry(Path dir, long index) throws IOException {
         byte[] payload = Entries.payload(index, 0);
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList()) {
                 byte[] bytes = Files.readAllBytes(f);
                 UnsafeBuffer b = new UnsafeBuffer(bytes);
                 for (int at = 0; at + RecordFormat.HEADER_LENGTH + payload.length <= bytes.length; at++) {
                     if (b.getLong(at + RecordFormat.INDEX_OFFSET) == index && b.getInt(at + RecordFormat.LENGTH_OFFSET) == payload.length
                         && Arrays.equals(bytes, at + RecordFormat.HEADER_LENGTH, at + RecordFormat.HEADER_LENGTH + payload.length,
                             payload, 0, payload.length)) {
-                        int last = at + RecordFormat.HEADER_LENGTH + payload.length - 1;
-                        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                            ch.write(ByteBuffer.wrap(new byte[] {(byte) ~bytes[last]}), last);
-                        }
-                        return;
+                        return new RecordAt(f, at, RecordFormat.HEADER_LENGTH + payload.length);
                     }
                 }
             }
         }
         throw new AssertionError("no record of entry " + index + " in " + dir);
+    }
+
+    /** Flips the last payload byte of the record of entry {@code index} (salt 0) in the cycle files of {@code dir}. */
+    private static void flipLastPayloadByteOfEntry(Path dir, long index) throws IOException {
+        RecordAt r = recordOfEntry(dir, index);
+        int last = r.at() + r.length() - 1;
+        try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, last);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) ~one.get(0)}), last);
+        }
+    }
+
+    /**
+     * A page the disk lost: zeros over the 4 KiB page of the cycle files holding the last payload byte of entry
+     * {@code index}, as a file's never-written page reads. The page must lie inside one document, strictly after
+     * the record of entry {@code after} and before that of {@code before} (so no document header is on it).
+     */
+    private static void losePageHoldingEntry(Path dir, long index, long after, long before) throws IOException {
+        RecordAt r = recordOfEntry(dir, index);
+        long page = (r.at() + r.length() - 1) & ~4095L;
+        RecordAt first = recordOfEntry(dir, after);
+        RecordAt last = recordOfEntry(dir, before);
+        assertThat(first.file()).isEqualTo(r.file());
+        assertThat(last.file()).isEqualTo(r.file());
+        assertThat(page).as("page start").isGreaterThan(first.at() + first.length());
+        assertThat(page + 4096).as("page end").isLessThan(last.at());
+        try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4096), page);
+        }
+    }
+
+    /** Copies the files of {@code from} to {@code to} when run: what the page cache holds at that moment. */
+    private static Runnable copyingTo(Path from, Path to) {
+        return () -> {
+            try {
+                copyDirectory(from, to);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     private static void append(ChronicleJournal j, long from, long to, long term, long salt) {
@@ -687,6 +730,158 @@ class ChronicleJournalTailTest {
         assertThat(report.ok()).as(report.problems().toString()).isTrue();
         assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
         assertTheSnapshotThrough120IsInstalled(killed);
+    }
+
+    /**
+     * A power cut while a follower forced the cycle files after writing a leader's snapshot marker (the tail files'
+     * copy of the marker was forced first): write-back had put the marker's page on disk but the disk lost an
+     * earlier one it had not been told to force yet (a damaged byte in entry 110 or 150, which its checksum catches),
+     * so the scan meets damage followed by whole records before the latest marker. Nothing forced depends on the
+     * lost page: the tail files hold the marker. The journal opens with the snapshot installed (the marker's effect
+     * applied: the cycle files are cut back at the damage, their copy of the marker with it, and the tail files'
+     * copy installs the snapshot again, replacing every entry through 120), entry 110 lying below the snapshot
+     * and 150 above it. Before, the node refused to start (docs/ARCHITECTURE.md's known gaps, found in review).
+     */
+    @ParameterizedTest(name = "entry {0} damaged")
+    @ValueSource(longs = {110, 150})
+    void aPowerCutWhileTheSnapshotMarkerIsForcedThatLostAnEarlierPageOpensWithTheSnapshot(long damaged) throws IOException {
+        startWithForcedCopy(100);
+        Path cut = dir.resolve("cut");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
+            for (long from = 101; from <= 300; from += 20) {
+                append(j, from, from + 19, 1, 0); // a document each
+            }
+            assertThat(j.flush()).isEqualTo(300);
+            j.afterSnapshotMarkerWritten = copyingTo(live, cut);
+            j.installSnapshot(120, 2);
+        }
+        flipLastPayloadByteOfEntry(cut, damaged);
+
+        JournalInspector.Report report = JournalInspector.verify(cut);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
+        assertTheSnapshotThrough120IsInstalled(cut);
+    }
+
+    private final SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
+
+    private JournalOptions rollingEverySecond() {
+        return JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+    }
+
+    /**
+     * In {@code root}: journal {@code live} gets 1..100 (term 1) in one file, forced by a clean close, then 101..300
+     * as one document in the next second's file, flushed (the tail files hold 101..300), then {@code compactBefore(150)}
+     * (the first file goes), its marker written into the same file or, with {@code markerInALaterFile}, the next
+     * one. {@code copy} gets the files as the page cache holds them once the marker is written, before its force
+     * (a power cut that kept every page), or, with {@code afterTheForce}, once the compaction is done.
+     */
+    private void compact(Path root, Path copy, boolean markerInALaterFile, boolean afterTheForce) throws IOException {
+        Path journal = root.resolve("live");
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, rollingEverySecond())) {
+            append(j, 1, 100, 1, 0);
+            j.flush();
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, rollingEverySecond())) {
+            clock.advanceMillis(1000);
+            append(j, 101, 300, 1, 0);
+            assertThat(j.flush()).isEqualTo(300);
+            if (markerInALaterFile) {
+                clock.advanceMillis(1000);
+            }
+            if (!afterTheForce) {
+                j.afterCompactionMarkerWritten = copyingTo(journal, copy);
+            }
+            j.compactBefore(150);
+            assertThat(j.firstIndex()).isEqualTo(101);
+            if (afterTheForce) {
+                copyDirectory(journal, copy);
+            }
+        }
+        clock.advanceMillis(1000);
+    }
+
+    /**
+     * A power cut while retention's compaction marker was forced: the disk kept the marker's page but lost an
+     * earlier page of the document holding 101..300, which write-behind had not forced (zeros over the page holding
+     * entry 150). The tail files hold every entry from 101, so nothing forced is lost: the cycle files are cut back
+     * at the damage, the marker with it, and the journal opens with every entry, uncompacted (the marker's effect
+     * not applied: the dropped file was still there, since files go only once the marker is forced, and retention
+     * compacts again). Before, the node refused to start (docs/ARCHITECTURE.md's known gaps, found in review).
+     */
+    @ParameterizedTest(name = "marker in a later file: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPowerCutWhileACompactionMarkerIsForcedThatLostAnEarlierPageOpensWithEveryEntry(boolean markerInALaterFile)
+        throws IOException {
+        Path cut = dir.resolve("cut");
+        compact(dir, cut, markerInALaterFile, false);
+        losePageHoldingEntry(cut, 150, 101, 300);
+
+        JournalOptions options = rollingEverySecond();
+        JournalInspector.Report report = JournalInspector.verify(cut, options);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        assertThat(report.lastIndexAfterReplay()).isEqualTo(300);
+        try (ChronicleJournal j = ChronicleJournal.open(cut, FsyncPolicy.BATCH, options)) {
+            assertThat(j.firstIndex()).isEqualTo(1);
+            assertThat(j.lastIndex()).isEqualTo(300);
+            assertHolds(Entries.readAll(j), 1, 300, 1, 0);
+            append(j, 301, 310, 1, 0);
+            assertThat(j.flush()).isEqualTo(310);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(cut, FsyncPolicy.BATCH, options)) {
+            assertHolds(Entries.readAll(j), 1, 310, 1, 0);
+        }
+    }
+
+    /**
+     * Damage before the latest marker stays corruption where cutting it back would lose what was forced: below
+     * where the tail files hold the log (entry 50, forced by the clean close; the tail files hold 101 on), and where
+     * the journal before the damage is no log on its own (the compaction finished and dropped the file of 1..100, so
+     * the marker had been forced with every page before it: 101..149 with nothing to explain the missing 1..100).
+     * Both refuse to open, naming the damaged record and its file, and leave the files as they were.
+     */
+    @Test
+    void damageBeforeAMarkerIsStillRefusedWhereCuttingItBackWouldLoseForcedEntries() throws IOException {
+        Path belowTail = dir.resolve("below-tail");
+        compact(dir.resolve("a"), belowTail, false, false);
+        Path afterDrop = dir.resolve("after-drop");
+        compact(dir.resolve("b"), afterDrop, false, true);
+        Map<Path, String> fileOfDamage = Map.of(belowTail, recordOfEntry(belowTail, 50).file().getFileName().toString(),
+            afterDrop, recordOfEntry(afterDrop, 150).file().getFileName().toString());
+        flipLastPayloadByteOfEntry(belowTail, 50);
+        flipLastPayloadByteOfEntry(afterDrop, 150);
+
+        JournalOptions options = rollingEverySecond();
+        for (Path damaged : List.of(belowTail, afterDrop)) {
+            Map<Path, byte[]> before = cycleFileBytes(damaged);
+            JournalInspector.Report report = JournalInspector.verify(damaged, options);
+            assertThat(report.ok()).as("verify of %s", damaged).isFalse();
+            assertThatThrownBy(() -> ChronicleJournal.open(damaged, FsyncPolicy.BATCH, options).close())
+                .as("open of %s", damaged)
+                .isInstanceOf(JournalCorruptedException.class)
+                .hasMessageContaining("not a torn tail")
+                .hasMessageContaining(damaged == belowTail ? "(expected Raft index 50)"
+                    : "no log without the compaction record after it")
+                .hasMessageContaining(fileOfDamage.get(damaged));
+            assertThat(cycleFileBytes(damaged)).as("files of %s", damaged).containsOnlyKeys(before.keySet());
+            before.forEach((file, bytes) -> {
+                try {
+                    assertThat(Files.readAllBytes(file)).as("%s", file).isEqualTo(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private static Map<Path, byte[]> cycleFileBytes(Path dir) throws IOException {
+        Map<Path, byte[]> bytes = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
+                bytes.put(f, Files.readAllBytes(f));
+            }
+        }
+        return bytes;
     }
 
     /** The journal in {@code dir} opens empty after a snapshot through index 120 of term 2, and takes 121. */
