@@ -256,6 +256,8 @@ final class AppendWindow {
         private long[] submitNanos = new long[64];
         private Throwable[] errors = new Throwable[64];
         private int size;
+        /** How many of the first {@code size} outcomes {@link #deliver} has taken out. */
+        private int delivered;
 
         void succeeded(AppendCallback cb, long seq, long index, long submitted) {
             add(cb, seq, index, submitted, null);
@@ -283,28 +285,37 @@ final class AppendWindow {
         }
 
         boolean isEmpty() {
-            return size == 0;
+            return delivered == size;
         }
 
-        /** Runs the callbacks (a throwing callback does not stop the others) and empties the list. */
+        /**
+         * Runs the callbacks (a throwing callback does not stop the others) and empties the list. Each outcome is
+         * taken out before its callback runs: if a fault escapes even the uncaught-exception handler (the thread
+         * then ends, and the client's close delivers what is left), a later call goes on after it, never calling
+         * a callback twice.
+         */
         void deliver() {
-            for (int k = 0; k < size; k++) {
+            while (delivered < size) {
+                int k = delivered++;
                 AppendCallback cb = callbacks[k];
+                Throwable error = errors[k];
+                callbacks[k] = null;
+                errors[k] = null;
                 try {
-                    if (errors[k] == null) {
+                    if (error == null) {
                         cb.onAppended(sequences[k], indexes[k]);
                     } else {
-                        cb.onFailed(sequences[k], errors[k]);
+                        cb.onFailed(sequences[k], error);
                     }
-                } catch (RuntimeException | Error e) {
-                    // A user callback's bug (an AssertionError too) must not stop the I/O thread or the other
-                    // completions: their futures would never complete.
+                } catch (Throwable e) {
+                    // A user callback's bug (an AssertionError too, or a checked exception thrown sneakily, as
+                    // Kotlin or Lombok code may) must not stop the I/O thread or the other completions: their
+                    // futures would never complete.
                     Thread t = Thread.currentThread();
                     t.getUncaughtExceptionHandler().uncaughtException(t, e);
                 }
-                callbacks[k] = null;
-                errors[k] = null;
             }
+            delivered = 0;
             size = 0;
         }
     }

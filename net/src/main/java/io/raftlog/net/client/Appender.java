@@ -257,7 +257,7 @@ final class Appender implements AutoCloseable {
     private void sendLoop() {
         try {
             sendUntilClosed();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // a checked exception thrown sneakily too: rethrown as it is
             // A fault of this thread's own (out of memory starting a receive thread, a bug): without it nothing
             // expires or is sent again, so the client closes, failing what is outstanding and every later append.
             lock.lock();

@@ -90,6 +90,45 @@ class AppendWindowTest {
     }
 
     @Test
+    void aFaultThatEscapesTheDeliveryLeavesTheRestToTheNextDeliveryAndCallsNoCallbackTwice() {
+        // When even the uncaught-exception handler throws, the fault ends the send thread, and the client's close
+        // delivers what is left. That delivery called the first callbacks again (the failed one a second time).
+        AppendWindow w = new AppendWindow(8, 8);
+        AppendCallback failing = new AppendCallback() {
+            @Override
+            public void onAppended(long sequence, long index) {
+                outcomes.add(sequence + "@" + index + " threw");
+                throw new IllegalStateException("a bug in a user's callback");
+            }
+
+            @Override
+            public void onFailed(long sequence, Throwable error) {
+            }
+        };
+        add(w, "a", 100);
+        UnsafeBuffer b = bytes("b");
+        w.add(b, 0, b.capacity(), failing, 0, 100);
+        add(w, "c", 100);
+        AppendWindow.Completions c = new AppendWindow.Completions();
+        w.acked(1, 10, 3, c);
+        Thread t = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = t.getUncaughtExceptionHandler();
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            throw new OutOfMemoryError("the handler itself failed");
+        });
+        try {
+            assertThatThrownBy(c::deliver).isInstanceOf(OutOfMemoryError.class);
+        } finally {
+            t.setUncaughtExceptionHandler(before);
+        }
+        assertThat(outcomes).containsExactly("1@10", "2@11 threw");
+        assertThat(c.isEmpty()).as("one outcome left").isFalse();
+        c.deliver();
+        assertThat(outcomes).containsExactly("1@10", "2@11 threw", "3@12");
+        assertThat(c.isEmpty()).isTrue();
+    }
+
+    @Test
     void aSlotGrownByALargePayloadShrinksWhenItIsReusedForASmallOne() {
         AppendWindow w = new AppendWindow(2, 8);
         UnsafeBuffer large = new UnsafeBuffer(new byte[1 << 20]);
