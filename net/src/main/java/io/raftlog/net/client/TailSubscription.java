@@ -199,8 +199,10 @@ public final class TailSubscription implements AutoCloseable {
             done.completeExceptionally(e);
         } catch (InterruptedException e) {
             done.complete(null);
-        } catch (RuntimeException e) {
-            if (closed) {
+        } catch (Throwable e) {
+            // The handler's own exception, an AssertionError or a checked one thrown sneakily included: the
+            // subscription ends with it (before, an Error left done incomplete and a waiting user hung).
+            if (closed && !(e instanceof Error)) {
                 done.complete(null); // the handler saw the close (e.g. an interrupted queue put)
             } else {
                 done.completeExceptionally(e);

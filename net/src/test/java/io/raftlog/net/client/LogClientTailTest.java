@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.raftlog.pipeline.Await;
@@ -79,6 +80,21 @@ class LogClientTailTest {
         tail.done().get(10, TimeUnit.SECONDS);
         assertThat(seen).isEqualTo(expected(1));
         assertThat(tail.nextIndex()).isEqualTo(log.lastIndex() + 1);
+    }
+
+    @Test
+    void aHandlerThatThrowsAnErrorEndsTheTailWithIt() throws Exception {
+        // A handler's AssertionError (a consumer's own check) ended the tail's thread but left done() incomplete:
+        // a consumer waiting on it hung for ever.
+        FakeNode node = node(1);
+        fill(0, 20);
+        AssertionError bug = new AssertionError("a consumer's own check failed at entry 5");
+        TailSubscription tail = client(node).tail(1, false, (index, buffer, offset, length) -> {
+            if (index >= 5) {
+                throw bug;
+            }
+        });
+        assertThatThrownBy(() -> tail.done().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().isSameAs(bug);
     }
 
     @Test
