@@ -1,16 +1,12 @@
 package io.raftlog.pipeline;
 
-import java.nio.file.Path;
-
 import org.agrona.DirectBuffer;
 
-import io.raftlog.journal.EntryConsumer;
-import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.ForwardingJournal;
 import io.raftlog.journal.Journal;
-import io.raftlog.journal.JournalReader;
 
 /** A journal whose writes or forces can be made to fail, as a full or broken disk would. Delegates everything else. */
-final class FaultyJournal implements Journal {
+final class FaultyJournal extends ForwardingJournal {
     /** How a write fails once the disk is broken. */
     enum Failure {
         NONE,
@@ -27,7 +23,6 @@ final class FaultyJournal implements Journal {
         READ_BACK
     }
 
-    private final Journal delegate;
     volatile Failure failWrites = Failure.NONE;
     /** How many flushes fail under {@link Failure#READ_BACK}. */
     final java.util.concurrent.atomic.AtomicInteger readBackFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -48,7 +43,7 @@ final class FaultyJournal implements Journal {
     final java.util.Set<String> writerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     FaultyJournal(Journal delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     private void maybeFail() {
@@ -58,21 +53,6 @@ final class FaultyJournal implements Journal {
                 + " in compiled Java code");
             case NONE, FSYNC, READ_BACK -> { }
         }
-    }
-
-    @Override
-    public long firstIndex() {
-        return delegate.firstIndex();
-    }
-
-    @Override
-    public long lastIndex() {
-        return delegate.lastIndex();
-    }
-
-    @Override
-    public long termAt(long index) {
-        return delegate.termAt(index);
     }
 
     @Override
@@ -93,29 +73,9 @@ final class FaultyJournal implements Journal {
     }
 
     @Override
-    public long firstIndexWrittenWithin(long ageMillis) {
-        return delegate.firstIndexWrittenWithin(ageMillis);
-    }
-
-    @Override
-    public long firstIndexKeepingBytes(long maxBytes) {
-        return delegate.firstIndexKeepingBytes(maxBytes);
-    }
-
-    @Override
     public void installSnapshot(long index, long term) {
         maybeFail();
         delegate.installSnapshot(index, term);
-    }
-
-    @Override
-    public int countWithin(long fromIndex, int maxCount, long maxBytes) {
-        return delegate.countWithin(fromIndex, maxCount, maxBytes);
-    }
-
-    @Override
-    public int read(long fromIndex, int maxCount, long maxBytes, EntryConsumer consumer) {
-        return delegate.read(fromIndex, maxCount, maxBytes, consumer);
     }
 
     @Override
@@ -123,11 +83,6 @@ final class FaultyJournal implements Journal {
         writerThreads.add(Thread.currentThread().getName());
         maybeFail();
         delegate.writePending();
-    }
-
-    @Override
-    public long appendedBytes() {
-        return delegate.appendedBytes();
     }
 
     /** Waits at {@code gate} if one is set, counting the wait in {@code held}. */
@@ -154,40 +109,5 @@ final class FaultyJournal implements Journal {
             throw new IllegalStateException("injected read-back failure: entry missing from the journal");
         }
         return delegate.flush();
-    }
-
-    @Override
-    public long durableIndex() {
-        return delegate.durableIndex();
-    }
-
-    @Override
-    public JournalReader newReader() {
-        return delegate.newReader();
-    }
-
-    @Override
-    public void compactBefore(long index) {
-        delegate.compactBefore(index);
-    }
-
-    @Override
-    public void abandon() {
-        delegate.abandon();
-    }
-
-    @Override
-    public Path directory() {
-        return delegate.directory();
-    }
-
-    @Override
-    public FsyncPolicy policy() {
-        return delegate.policy();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

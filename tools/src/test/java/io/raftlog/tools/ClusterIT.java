@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.raftlog.pipeline.Await;
 
 /**
  * Three real server processes (the built jar, free loopback ports, temp dirs); the leader is killed with

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.raftlog.pipeline.Await;
 
 /** A node started by a local cluster stops when the process that started it ends, even by SIGKILL. */
 class ExitWithIT {

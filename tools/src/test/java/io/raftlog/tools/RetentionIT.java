@@ -21,6 +21,7 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.raftlog.pipeline.Await;
 
 /**
  * Retention with real server processes: journal files of one second ({@code -Draftlog.journal.rollCycle=TEST_SECONDLY})

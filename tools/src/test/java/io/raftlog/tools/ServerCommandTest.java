@@ -15,6 +15,7 @@ import io.raftlog.net.server.ServerConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.raftlog.pipeline.Await;
 
 /**
  * {@code raftlog server} refuses bad settings with one line naming the problem (exit 2 for usage, 1 for

@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.raftlog.pipeline.Await;
 
 /** Appends against {@link FakeNode}s: indexes, redirects, retries with the same sequences, deadlines. */
 class LogClientAppendTest {

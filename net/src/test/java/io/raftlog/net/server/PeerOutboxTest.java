@@ -9,10 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.raftlog.journal.EntryConsumer;
-import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.ForwardingJournal;
 import io.raftlog.journal.InMemoryJournal;
 import io.raftlog.journal.Journal;
-import io.raftlog.journal.JournalReader;
 import io.raftlog.net.codec.AppendEntriesDecoder;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.Protocol;
@@ -155,12 +154,11 @@ class PeerOutboxTest {
      * A journal whose reads fault, as a read through a memory map whose page the disk could not supply does
      * (an InternalError): the one read after {@link #readsBeforeFault} more reads. Delegates everything else.
      */
-    private static final class FaultingReads implements Journal {
-        private final Journal delegate;
+    private static final class FaultingReads extends ForwardingJournal {
         final AtomicInteger readsBeforeFault = new AtomicInteger(Integer.MAX_VALUE);
 
         FaultingReads(Journal delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -174,81 +172,6 @@ class PeerOutboxTest {
                 }
                 return consumer.accept(index, term, type, buffer, offset, length);
             });
-        }
-
-        @Override
-        public long firstIndex() {
-            return delegate.firstIndex();
-        }
-
-        @Override
-        public long lastIndex() {
-            return delegate.lastIndex();
-        }
-
-        @Override
-        public long termAt(long index) {
-            return delegate.termAt(index);
-        }
-
-        @Override
-        public void append(long index, long term, byte type, DirectBuffer buffer, int offset, int length) {
-            delegate.append(index, term, type, buffer, offset, length);
-        }
-
-        @Override
-        public void truncateAfter(long index) {
-            delegate.truncateAfter(index);
-        }
-
-        @Override
-        public void installSnapshot(long index, long term) {
-            delegate.installSnapshot(index, term);
-        }
-
-        @Override
-        public int countWithin(long fromIndex, int maxCount, long maxBytes) {
-            return delegate.countWithin(fromIndex, maxCount, maxBytes);
-        }
-
-        @Override
-        public long flush() {
-            return delegate.flush();
-        }
-
-        @Override
-        public long durableIndex() {
-            return delegate.durableIndex();
-        }
-
-        @Override
-        public JournalReader newReader() {
-            return delegate.newReader();
-        }
-
-        @Override
-        public void compactBefore(long index) {
-            delegate.compactBefore(index);
-        }
-
-        @Override
-        public long firstIndexWrittenWithin(long ageMillis) {
-            return delegate.firstIndexWrittenWithin(ageMillis);
-        }
-
-        @Override
-        public long firstIndexKeepingBytes(long maxBytes) {
-            return delegate.firstIndexKeepingBytes(maxBytes);
-        }
-
-        @Override
-        public FsyncPolicy policy() {
-            return delegate.policy();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 
