@@ -549,6 +549,13 @@ class ChronicleJournalTailTest {
         }
     }
 
+    /** Appends {@code from..to} of term 1, twenty entries to a document (one Chronicle document each). */
+    private static void appendInDocumentsOfTwenty(ChronicleJournal j, long from, long to) {
+        for (long first = from; first <= to; first += 20) {
+            append(j, first, Math.min(first + 19, to), 1, 0);
+        }
+    }
+
     /**
      * A power cut while the cycle files were being written behind: the disk kept a later document but lost part
      * of an earlier one (here a damaged byte in entry 150, which its checksum catches), pages it had not been
@@ -561,9 +568,7 @@ class ChronicleJournalTailTest {
         startWithForcedCopy(100);
         Path cut = dir.resolve("cut");
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
-            for (long from = 101; from <= 300; from += 20) {
-                append(j, from, from + 19, 1, 0); // a document each
-            }
+            appendInDocumentsOfTwenty(j, 101, 300);
             assertThat(j.flush()).isEqualTo(300);
             copyDirectory(live, cut);
         }
@@ -748,9 +753,7 @@ class ChronicleJournalTailTest {
         startWithForcedCopy(100);
         Path cut = dir.resolve("cut");
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH)) {
-            for (long from = 101; from <= 300; from += 20) {
-                append(j, from, from + 19, 1, 0); // a document each
-            }
+            appendInDocumentsOfTwenty(j, 101, 300);
             assertThat(j.flush()).isEqualTo(300);
             j.afterSnapshotMarkerWritten = copyingTo(live, cut);
             j.installSnapshot(120, 2);

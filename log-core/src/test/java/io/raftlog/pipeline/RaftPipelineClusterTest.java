@@ -305,25 +305,7 @@ class RaftPipelineClusterTest {
     @Test
     void aCloseWhileTheFlusherHangsInAForceLeavesTheJournalToTheNextStart() throws Exception {
         printSeed();
-        try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
-            Node leader = leaderWithOneCommit(cluster);
-            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-            leader.disk.flushGate = gate;
-            try {
-                leader.append(7, 2, bytes("hangs")); // its force hangs on the leader's flusher
-                Await.until("the leader's flusher hangs in a force", WAIT, () -> leader.disk.flushesHeld.get() > 0);
-                String closer = Thread.currentThread().getName();
-                leader.disk.flushThreads.clear();
-                leader.disk.writerThreads.clear();
-                leader.pipeline.close();
-                assertThat(leader.pipeline.leftThreadsRunning()).isTrue();
-                // The closing thread neither wrote nor flushed: the flusher was still inside the journal.
-                assertThat(leader.disk.flushThreads).doesNotContain(closer);
-                assertThat(leader.disk.writerThreads).doesNotContain(closer);
-            } finally {
-                gate.countDown();
-            }
-        }
+        closeWhileTheLeadersFlusherHangs(leader -> { });
     }
 
     @Test
@@ -331,6 +313,18 @@ class RaftPipelineClusterTest {
         // A halted node's close returned before it looked at its threads: the flusher still inside a force went
         // unreported, and the server closed the journal under it (unmapping what the force may still touch).
         printSeed();
+        closeWhileTheLeadersFlusherHangs(leader -> {
+            leader.disk.failWrites = FaultyJournal.Failure.EXCEPTION; // the raft thread's next write halts it
+            leader.append(7, 3, bytes("halts"));
+            Await.until("the leader halts", WAIT, () -> leader.halted != null);
+        });
+    }
+
+    /**
+     * Holds the leader's flusher inside a force, does {@code meanwhile}, closes the leader's pipeline and checks
+     * that the close reports the flusher as left running and touched the journal neither to write nor to flush.
+     */
+    private void closeWhileTheLeadersFlusherHangs(java.util.function.Consumer<Node> meanwhile) throws Exception {
         try (InMemoryCluster cluster = new InMemoryCluster(3, CONFIG, FsyncPolicy.BATCH, SEED)) {
             Node leader = leaderWithOneCommit(cluster);
             java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
@@ -338,14 +332,13 @@ class RaftPipelineClusterTest {
             try {
                 leader.append(7, 2, bytes("hangs")); // its force hangs on the leader's flusher
                 Await.until("the leader's flusher hangs in a force", WAIT, () -> leader.disk.flushesHeld.get() > 0);
-                leader.disk.failWrites = FaultyJournal.Failure.EXCEPTION; // the raft thread's next write halts it
-                leader.append(7, 3, bytes("halts"));
-                Await.until("the leader halts", WAIT, () -> leader.halted != null);
+                meanwhile.accept(leader);
                 String closer = Thread.currentThread().getName();
                 leader.disk.flushThreads.clear();
                 leader.disk.writerThreads.clear();
                 leader.pipeline.close();
                 assertThat(leader.pipeline.leftThreadsRunning()).as("reported as left running: the flusher").isTrue();
+                // The closing thread neither wrote nor flushed: the flusher was still inside the journal.
                 assertThat(leader.disk.flushThreads).doesNotContain(closer);
                 assertThat(leader.disk.writerThreads).doesNotContain(closer);
             } finally {

@@ -50,16 +50,7 @@ class PeerOutboxTest {
 
     @Test
     void appendEntriesCarryExactlyTheCoreCountAndAnUnsendableOneIsRefusedWhole() {
-        FrameHandler recording = new FrameHandler() {
-            @Override
-            public void onFrame(Connection c, int type, int flags, DirectBuffer buffer, int offset, int length) {
-                if (type == FrameType.APPEND_ENTRIES) {
-                    byte[] copy = new byte[length];
-                    buffer.getBytes(offset, copy);
-                    appends.add(copy);
-                }
-            }
-        };
+        FrameHandler recording = recordingAppends();
         receiver = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1), recording).start();
         InetSocketAddress address = receiver.bind(new InetSocketAddress("127.0.0.1", 0));
         // A 64 KiB ring sends frames of at most 8 KiB: 7 entries of 1000 bytes fit, 10 do not.
