@@ -6,6 +6,7 @@ import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogEntry;
 import io.raftlog.net.client.NodeStatus;
 import io.raftlog.net.client.TailIterator;
+import io.raftlog.pipeline.Await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.raftlog.pipeline.Await;
 
 /**
  * Three real server processes (the built jar, free loopback ports, temp dirs); the leader is killed with

@@ -9,10 +9,10 @@ import java.util.List;
 
 import io.raftlog.journal.SmallFileSystem;
 import io.raftlog.net.client.NodeStatus;
+import io.raftlog.pipeline.Await;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.raftlog.pipeline.Await;
 
 /**
  * One node of three keeps its journal on a disk that fills up (a size-limited tmpfs, so it needs the right to

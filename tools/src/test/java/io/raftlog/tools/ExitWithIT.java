@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.raftlog.pipeline.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.raftlog.pipeline.Await;
 
 /** A node started by a local cluster stops when the process that started it ends, even by SIGKILL. */
 class ExitWithIT {

@@ -8,6 +8,7 @@ import io.raftlog.journal.NodeStorage;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.NodeStatus;
 import io.raftlog.net.client.TailSubscription;
+import io.raftlog.pipeline.Await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.raftlog.pipeline.Await;
 
 /**
  * Retention with real server processes: journal files of one second ({@code -Draftlog.journal.rollCycle=TEST_SECONDLY})

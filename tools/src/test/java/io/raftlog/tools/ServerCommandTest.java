@@ -12,10 +12,10 @@ import io.raftlog.journal.NodeIdentity;
 import io.raftlog.journal.NodeStorage;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
+import io.raftlog.pipeline.Await;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.raftlog.pipeline.Await;
 
 /**
  * {@code raftlog server} refuses bad settings with one line naming the problem (exit 2 for usage, 1 for

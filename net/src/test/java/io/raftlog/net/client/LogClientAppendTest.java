@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.raftlog.pipeline.Await;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import io.raftlog.pipeline.Await;
 
 /** Appends against {@link FakeNode}s: indexes, redirects, retries with the same sequences, deadlines. */
 class LogClientAppendTest {
