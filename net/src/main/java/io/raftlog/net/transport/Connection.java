@@ -86,6 +86,11 @@ public final class Connection {
      * frame); it now waits for the remote to close its side, discarding what it still sends.
      */
     boolean outputShut;
+    /**
+     * A connection closing for an error whose remote closed its side before the ERROR was written: no longer
+     * read (an ended stream is readable at every select), closed once the ERROR is out or at the deadline.
+     */
+    boolean inputEnded;
     /** A remote given by host name: an attempt waits for its lookup ({@link Transport}'s lookUp). */
     boolean awaitingLookup;
     /** A lookup of the remote's name runs (at most one at a time, however many attempts time out meanwhile). */
@@ -353,6 +358,7 @@ public final class Connection {
 
     void resetBuffers() {
         outputShut = false;
+        inputEnded = false;
         writeStart = 0;
         writeEnd = 0;
         readByteBuffer.clear();

@@ -457,6 +457,10 @@ public final class Transport implements Agent, AutoCloseable {
                     closeNow(c, c.closeReason);
                     return work + 1;
                 }
+                if (c.unwritten() == 0 && c.inputEnded) {
+                    closeNow(c, c.closeReason); // the ERROR is out and the remote sends nothing more
+                    return work + 1;
+                }
                 if (c.unwritten() == 0 && !c.outputShut) {
                     shutOutput(c);
                     work++;
@@ -810,10 +814,14 @@ public final class Transport implements Agent, AutoCloseable {
         bb.clear();
         try {
             if (c.channel.read(bb) < 0) {
-                if (c.outputShut) {
+                if (c.outputShut || c.unwritten() == 0) {
                     closeNow(c, c.closeReason); // both sides done: a clean close
                 } else {
-                    c.deadlineNs = nowNs; // the remote is gone: close once the error is written, or now
+                    // The ERROR is still going out to a remote that no longer sends (it may still read). Moving
+                    // the deadline here, as this did, kept a remote that never reads lingering for ever, the
+                    // transport spinning on the ended stream: stop reading, keep the deadline.
+                    c.inputEnded = true;
+                    c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
                 }
             }
         } catch (IOException e) {

@@ -434,6 +434,32 @@ class TransportTest {
     }
 
     @Test
+    void aConnectionClosingForAnErrorWhoseRemoteStopsSendingAndNeverReadsClosesAtItsDeadline() throws IOException {
+        // The ERROR of a connection closed for a bad frame waits behind answers the remote never reads; the remote
+        // then shuts its output. The ended stream was readable at every select, and each read moved the deadline
+        // to "now" of the same duty cycle, which never passed: the connection lingered for ever, its client slot
+        // held and the transport thread spinning.
+        a = new Transport(new TransportConfig().clusterId(CLUSTER).nodeId(1).maxFrameLength(64 * 1024),
+            new MiniNode(1, 64 * 1024)).start();
+        InetSocketAddress address = a.bind(ANY);
+        int n = 1 << 20; // 16 MiB of STATUS_REQUESTs: their answers fill every buffer between the node and the peer
+        UnsafeBuffer requests = new UnsafeBuffer(new byte[n * RequestIdFrame.LENGTH + 16]);
+        RequestIdFrame request = new RequestIdFrame();
+        for (int i = 0; i < n; i++) {
+            request.encode(requests, i * RequestIdFrame.LENGTH, FrameType.STATUS_REQUEST, i);
+        }
+        Protocol.writeHeader(requests, n * RequestIdFrame.LENGTH, 16, 0x7F); // then a frame of no known type
+        try (RawPeer peer = new RawPeer(address)) {
+            peer.send(RawPeer.handshake(Protocol.VERSION, CLUSTER, 0, Roles.CLIENT));
+            peer.send(requests.byteArray());
+            peer.socket.shutdownOutput(); // and never reads
+            Await.until("the unknown frame refused", WAIT, () -> a.counters().get(Counter.UNKNOWN_TYPE) == 1);
+            Await.until("the connection closed by its linger deadline", WAIT,
+                () -> a.counters().get(Counter.CONNECTIONS_CLOSED) == 1);
+        }
+    }
+
+    @Test
     void connectionsProbeAQuietPeerSoThatOneThatVanishedIsClosed() throws IOException {
         // A node never writes to an idle producer: without keep-alive probes, a client whose host crashed held
         // its slot and buffers for good.
