@@ -105,9 +105,12 @@ final class JournalScan {
         String badReason = null;
         tailer.direction(TailerDirection.FORWARD);
         tailer.toStart();
-        boolean lostUnforcedPages = false;
-        boolean damageBeforeMarker = false;
-        while (!lostUnforcedPages) {
+        // Whole records after damage are read on, not replayed: the lowest entry any of them writes or truncates
+        // back to says whether the cut would lose what the tail files cannot bring back (entries a truncation
+        // after the damage replaced, say: kept before the damage, they would come back in place of the new ones).
+        boolean wholeAfterDamage = false;
+        long lowestAfterDamage = Long.MAX_VALUE;
+        while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent() || dc.index() > endAt) {
                     break;
@@ -136,21 +139,9 @@ final class JournalScan {
                         break;
                     }
                     if (firstBadIndex >= 0) {
-                        if (expectedAtBad >= tailCoversFrom && firstBadIndex > markerAt) {
-                            // Write-behind had not forced these pages when the power went, and the disk lost them
-                            // out of order; every entry made durable from here on is in the tail files.
-                            badReason += " (followed by whole records: pages not yet forced, lost out of order; the"
-                                + " tail files hold the log from entry " + tailCoversFrom + ")";
-                            lostUnforcedPages = true;
-                            break;
-                        }
-                        if (firstBadIndex < markerAt && tailCoversFrom != Long.MAX_VALUE) {
-                            damageBeforeMarker = true; // decided below, once this document is closed
-                            lostUnforcedPages = true;
-                            break;
-                        }
-                        throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
-                            + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail");
+                        wholeAfterDamage = true;
+                        lowestAfterDamage = Math.min(lowestAfterDamage, lowestTouched(rec.kind(), rec.index()));
+                        continue;
                     }
                     byte kind = rec.kind();
                     long index = rec.index();
@@ -176,15 +167,42 @@ final class JournalScan {
                 }
             }
         }
-        if (damageBeforeMarker) {
-            return beforeTheLatestMarker(tailer, rollCycle, fileOfCycle, state, reads, tail, firstBadIndex, firstBadOrdinal,
-                badReason, markerAt, result.lastSeenQueueIndex);
+        if (wholeAfterDamage) {
+            if (firstBadIndex < markerAt && tailCoversFrom != Long.MAX_VALUE) {
+                return beforeTheLatestMarker(tailer, rollCycle, fileOfCycle, state, reads, tail, firstBadIndex, firstBadOrdinal,
+                    badReason, markerAt, result.lastSeenQueueIndex, lowestAfterDamage);
+            }
+            if (firstBadIndex <= markerAt || expectedAtBad < tailCoversFrom || lowestAfterDamage < tailCoversFrom) {
+                throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
+                    + " (expected Raft index " + expectedAtBad + "), followed by whole records: not a torn tail"
+                    + belowTheTailFiles(lowestAfterDamage, tailCoversFrom, expectedAtBad));
+            }
+            // Write-behind had not forced these pages when the power went, and the disk lost them out of order;
+            // every entry made durable from here on is in the tail files, and nothing after the damage went below.
+            badReason += " (followed by whole records: pages not yet forced, lost out of order; the"
+                + " tail files hold the log from entry " + tailCoversFrom + ")";
         }
         if (firstBadIndex >= 0) {
             result.tornFrom = firstBadIndex;
             result.tornReason = badReason + " at " + describe(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal);
         }
         return result;
+    }
+
+    /** The lowest entry a record replaces or writes: an entry's own index, after a truncation's last kept one. */
+    private static long lowestTouched(byte kind, long index) {
+        if (kind == RecordFormat.TRUNCATE) {
+            return index + 1;
+        }
+        return kind == RecordFormat.COMPACT ? Long.MAX_VALUE : index; // dropping a prefix replaces nothing
+    }
+
+    /** Why damage the tail files cover by its index is still refused: a record after it reaches below them. */
+    private static String belowTheTailFiles(long lowestAfterDamage, long tailCoversFrom, long expectedAtBad) {
+        return expectedAtBad >= tailCoversFrom && lowestAfterDamage < tailCoversFrom && tailCoversFrom != Long.MAX_VALUE
+            ? " (a whole record after it writes or truncates back to entry " + lowestAfterDamage + ", below entry "
+                + tailCoversFrom + " where the tail files begin: the damage is no unforced page)"
+            : "";
     }
 
     /**
@@ -210,7 +228,7 @@ final class JournalScan {
     private static Result beforeTheLatestMarker(ExcerptTailer tailer, RollCycle rollCycle, IntFunction<String> fileOfCycle,
                                                 LogState state, CycleFileReads reads, TailReplay.Plan tail,
                                                 long badAt, int badOrdinal, String badReason, long markerAt,
-                                                long lastSeenQueueIndex) {
+                                                long lastSeenQueueIndex, long lowestAfterDamage) {
         String followed = "followed by whole records and then the latest compaction record at "
             + describe(rollCycle, fileOfCycle, markerAt) + ": not a torn tail";
         state.clear();
@@ -228,9 +246,9 @@ final class JournalScan {
         long loses = state.lastIndex + 1;
         long snapshot = tail.snapshotThrough();
         boolean snapshotAgain = snapshot >= 0 && state.firstIndex <= snapshot;
-        if (loses < tail.coveredFrom() && !snapshotAgain) {
+        if (!snapshotAgain && (loses < tail.coveredFrom() || lowestAfterDamage < tail.coveredFrom())) {
             throw corrupt(rollCycle, fileOfCycle, badAt, badOrdinal, "record " + badReason + " (expected Raft index " + loses
-                + "), " + followed);
+                + "), " + followed + belowTheTailFiles(lowestAfterDamage, tail.coveredFrom(), loses));
         }
         kept.tornReason = badReason + " (followed by whole records and the latest compaction record: pages not yet forced,"
             + " lost out of order; the tail files hold the log from entry " + tail.coveredFrom()

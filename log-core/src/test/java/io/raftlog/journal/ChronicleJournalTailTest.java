@@ -766,6 +766,56 @@ class ChronicleJournalTailTest {
         assertTheSnapshotThrough120IsInstalled(cut);
     }
 
+    /**
+     * A bit flip (a media error, not a power cut) in an old entry that a truncation later replaced, lying above
+     * where the tail files begin, with whole records after it. Judged by its Raft index alone, the damage read as
+     * unforced pages the tail files make good, and the cut kept the entries before it: 151..250 of term 1, which
+     * the truncation to 150 had replaced with committed entries of term 2, came back in their place, and the
+     * journal opened without a word (found in review, with and without a compaction record after the damage). The
+     * whole records after the damage reach below the tail files (the truncation, then 151..250), so the damage is
+     * no unforced page: refused.
+     */
+    @ParameterizedTest(name = "compaction record after the damage: {0}")
+    @ValueSource(booleans = {true, false})
+    void damageInEntriesATruncationReplacedIsRefusedNotCutBackOverTheirReplacements(boolean withMarker) throws IOException {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        Path third = dir.resolve("third");
+        Path cut = dir.resolve("cut");
+        try (ChronicleJournal j = ChronicleJournal.open(first, FsyncPolicy.BATCH, rollingEverySecond())) {
+            append(j, 1, 100, 1, 0);
+            j.flush();
+        }
+        clock.advanceMillis(1000);
+        try (ChronicleJournal j = ChronicleJournal.open(first, FsyncPolicy.BATCH, rollingEverySecond())) {
+            appendInDocumentsOfTwenty(j, 101, 300);
+            assertThat(j.flush()).isEqualTo(300);
+            copyDirectory(first, second); // killed: what the page cache held
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(second, FsyncPolicy.BATCH, rollingEverySecond())) {
+            j.truncateAfter(150); // a new leader's log: 151..250 of term 2, committed
+            append(j, 151, 250, 2, 7);
+            assertThat(j.flush()).isEqualTo(250);
+            copyDirectory(second, third); // killed again
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(third, FsyncPolicy.BATCH, rollingEverySecond())) {
+            append(j, 251, 400, 2, 7); // the tail files hold the log from 251
+            assertThat(j.flush()).isEqualTo(400);
+            if (withMarker) {
+                j.afterCompactionMarkerWritten = copyingTo(third, cut); // killed before the record's force
+                j.compactBefore(120);
+            } else {
+                copyDirectory(third, cut);
+            }
+        }
+        flipLastPayloadByteOfEntry(cut, 270); // the replaced entry 270 of term 1, forced long before
+        assertThatThrownBy(() -> ChronicleJournal.open(cut, FsyncPolicy.BATCH, rollingEverySecond()).close())
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("not a torn tail")
+            .hasMessageContaining("truncates back to entry 151, below entry 251 where the tail files begin");
+        assertThat(JournalInspector.verify(cut, rollingEverySecond()).ok()).as("the inspector refuses it too").isFalse();
+    }
+
     private final SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
 
     private JournalOptions rollingEverySecond() {
