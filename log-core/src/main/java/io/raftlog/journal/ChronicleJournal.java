@@ -412,7 +412,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         try {
             return new ChronicleJournal(dir, policy, options);
         } catch (NeedsRepair r) {
-            LOG.warn("journal {}: cutting back a torn tail after index {} ({} damaged record(s)): {}",
+            LOG.warn("journal {}: cutting back a torn tail after index {} ({} record(s) from the damage on): {}",
                 dir, r.lastIndex, r.tornRecords, r.why);
             TornTailRepair.repair(dir, options, r.fromCycle, r.lastGoodQueueIndex, r.tornQueueIndex, r.keepBytesOfTorn, r.cycleFiles);
             try {

@@ -91,7 +91,7 @@ public final class JournalInspector {
             }
         }
         String torn = scan != null && scan.tornFrom >= 0 && sealBroken == null
-            ? scan.tornRecords + " damaged record(s) at the tail (" + scan.tornReason + "); the node cuts them back at its next start"
+            ? scan.tornRecords + " record(s) at the tail from the damage on (" + scan.tornReason + "); the node cuts them back at its next start"
             : null;
         return new Report(state.firstIndex, lastIndex, Math.max(0, lastIndex - state.firstIndex + 1),
             noops[0], scan == null ? 0 : scan.payloadBytes, scan == null ? 0 : scan.records, scan == null ? 0 : scan.superseded,

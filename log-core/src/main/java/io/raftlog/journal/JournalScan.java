@@ -44,6 +44,7 @@ final class JournalScan {
         /** Bytes of that document before its first damaged record: whole records the repair keeps. */
         int tornKeepBytes;
         String tornReason;
+        /** Records read from the first damaged one on (damaged or whole): what the cut drops. */
         long tornRecords;
         /** The last document read, whole or not, and the last wholly good one before any damage (-1 if none). */
         long lastSeenQueueIndex = -1;
@@ -139,6 +140,7 @@ final class JournalScan {
                         break;
                     }
                     if (firstBadIndex >= 0) {
+                        result.tornRecords++; // cut back with the damage
                         wholeAfterDamage = true;
                         lowestAfterDamage = Math.min(lowestAfterDamage, lowestTouched(rec.kind(), rec.index()));
                         continue;
@@ -169,8 +171,10 @@ final class JournalScan {
         }
         if (wholeAfterDamage) {
             if (firstBadIndex < markerAt && tailCoversFrom != Long.MAX_VALUE) {
-                return beforeTheLatestMarker(tailer, rollCycle, fileOfCycle, state, reads, tail, firstBadIndex, firstBadOrdinal,
-                    badReason, markerAt, result.lastSeenQueueIndex, lowestAfterDamage);
+                Result kept = beforeTheLatestMarker(tailer, rollCycle, fileOfCycle, state, reads, tail, firstBadIndex,
+                    firstBadOrdinal, badReason, markerAt, result.lastSeenQueueIndex, lowestAfterDamage);
+                kept.tornRecords = result.tornRecords; // the second scan stopped at the damage
+                return kept;
             }
             if (firstBadIndex <= markerAt || expectedAtBad < tailCoversFrom || lowestAfterDamage < tailCoversFrom) {
                 throw corrupt(rollCycle, fileOfCycle, firstBadIndex, firstBadOrdinal, "record " + badReason
