@@ -187,6 +187,13 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     private final Map<Integer, FileChannel> channels = new TreeMap<>();
     private int lastForcedCycle = Integer.MIN_VALUE;
     private long forces;
+    /**
+     * The queue index of the last document written (writer; -1 before any): what a force that starts now makes
+     * durable, for the seal ({@link #forceWrittenAndSeal}).
+     */
+    private volatile long writtenDocument = -1;
+    /** The document the seal on file names (under forceLock): seals only ever move forward. */
+    private long sealedDocument = -1;
 
     private final Thread intervalSyncer;
     private volatile boolean stopping;
@@ -272,16 +279,24 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             publishedLast.set(state.lastIndex);
             writtenLast = state.lastIndex;
             recent.reset(state.lastIndex); // what earlier runs wrote is read from the files
+            CleanCloseSeal.Seal sealed = CleanCloseSeal.read(dir);
+            sealedDocument = sealed == null ? -1 : sealed.queueIndex();
+            writtenDocument = scan.lastSeenQueueIndex;
             boolean replayed = TailWal.exists(dir);
             if (replayed) {
                 replayTail();
             }
             if (policy.mode() == FsyncPolicy.Mode.BATCH || replayed) {
-                forceWritten(); // what a previous run left in the page cache counts as durable only once forced
+                // What a previous run left in the page cache counts as durable only once forced.
+                if (policy.mode() == FsyncPolicy.Mode.NONE) {
+                    forceWritten();
+                } else {
+                    forceWrittenAndSeal();
+                }
             }
             // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
-                tailWal = new TailWal(dir, options.tailFileBytes, options.tailDirect, this::forceWritten,
+                tailWal = new TailWal(dir, options.tailFileBytes, options.tailDirect, this::forceWrittenAndSeal,
                     "raftlog-journal-checkpoint-" + dir.getFileName());
                 handoff = options.tailHandoffBytes > 0 ? new TailHandoff(options.tailHandoffBytes) : null;
             } else {
@@ -722,6 +737,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             throw e;
         }
         long queueIndex = appender.lastIndexAppended();
+        writtenDocument = queueIndex;
         int cycle = rollCycle.toCycle(queueIndex);
         if (pretoucher != null) {
             // Position before file: the pretoucher reads the file first, so it can never pair a new file with
@@ -949,6 +965,30 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         return true;
     }
 
+    /**
+     * {@link #forceWritten}, then the seal moved up to the last document written before the force began: damage at
+     * or below it is then refused as corruption at the next start, never cut back as a torn tail (see
+     * {@link CleanCloseSeal}). Not on the path of a flush (three more fsyncs): at the start, at each checkpoint of
+     * the tail files, at each periodic fsync, and at a clean close. A seal that cannot be written loses only a check.
+     */
+    private void forceWrittenAndSeal() {
+        // The entry first: a published entry's document is already written, so it lies at or below the document
+        // read next. The force that starts after both covers that document and every one before it.
+        long last = publishedLast.get();
+        long document = writtenDocument;
+        forceWritten();
+        synchronized (forceLock) {
+            if (document > sealedDocument) {
+                try {
+                    CleanCloseSeal.write(dir, document, last);
+                    sealedDocument = document;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("journal {}: cannot write {}: {}", dir, CleanCloseSeal.FILE_NAME, e.toString());
+                }
+            }
+        }
+    }
+
     /** Forces every cycle file written since the last force, and the directory when a new file appeared. */
     private void forceWritten() {
         int upTo = writtenCycle;
@@ -1001,7 +1041,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             LockSupport.parkNanos(this, periodNanos);
             if (!stopping) {
                 try {
-                    forceWritten();
+                    forceWrittenAndSeal();
                 } catch (RuntimeException | Error e) {
                     // Not retried: after a failed fsync a second one may succeed without the pages the kernel
                     // could not write. The next flush() throws it to the owner, which halts the node.

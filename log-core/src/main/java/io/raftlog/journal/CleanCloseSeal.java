@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a clean close leaves beside the cycle files: the queue index of the last document, written only
- * after every document up to it was forced. A write is torn only by a crash while it is in flight, so damage
+ * after every document up to it was forced. Also moved up at a start (after recovery forced what the last run
+ * left), at each checkpoint of the tail files and at each periodic fsync: each time to the last document written
+ * before that force began (the Raft index it records is then a lower bound, for messages). A write is torn only
+ * by a crash while it is in flight, so damage
  * at or below that document, or a journal that now ends before it, is corruption and not a torn tail:
  * cutting it back would silently drop entries this node may have acknowledged, so the journal refuses to
  * open instead (the node is restored from a peer). Without a seal (a crash, fsync=none) nothing changes.
@@ -79,8 +82,8 @@ final class CleanCloseSeal {
         if (seal == null) {
             return null;
         }
-        String closed = "the journal was closed cleanly with everything up to " + describe.apply(seal.queueIndex())
-            + " (Raft index " + seal.lastIndex() + ") forced";
+        String closed = "everything up to " + describe.apply(seal.queueIndex()) + " (Raft index " + seal.lastIndex()
+            + ") was forced (at a clean close, a start or a checkpoint of the tail files)";
         if (scan.tornFrom >= 0 && scan.tornFrom <= seal.queueIndex()) {
             return "record " + scan.tornReason + ", but " + closed + ": not a torn write";
         }

@@ -3,6 +3,7 @@ package io.raftlog.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.raftlog.journal.CrashCopies.copyDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,15 +101,6 @@ class ChronicleJournalTailTest {
             lines.add(new Dumped(index, term, fromTail, payload));
         });
         return lines;
-    }
-
-    private static void copyDirectory(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 
     private static void copyTailFiles(Path from, Path to) throws IOException {
@@ -399,6 +391,27 @@ class ChronicleJournalTailTest {
              ChronicleJournal original = ChronicleJournal.open(live, FsyncPolicy.NONE)) {
             assertThat(j.lastIndex()).isEqualTo(original.lastIndex());
             Entries.assertSameEntries(Entries.readAll(j), Entries.readAll(original), "the crash copy");
+        }
+    }
+
+    @Test
+    void aCheckpointMovesTheSealUpToWhatItForced() throws IOException {
+        // Between starts, the checkpoint that empties a tail file is the only force of the cycle files under
+        // fsync=batch: it moves the seal up, so damage below it is refused at the next start, not cut back.
+        Path live = dir.resolve("live");
+        try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, JournalOptions.defaults().tailFileBytes(16 * 1024))) {
+            assertThat(CleanCloseSeal.read(live)).as("nothing written yet, nothing sealed").isNull();
+            long next = 1;
+            for (int round = 0; round < 3_000 && j.tailTurns() < 1; round++) {
+                append(j, next, next + 49, 1, 1);
+                next += 50;
+                assertThat(j.flush()).isEqualTo(next - 1);
+            }
+            assertThat(j.tailTurns()).as("times the tail files took turns").isPositive();
+            io.raftlog.pipeline.Await.until("the checkpoint's seal", java.time.Duration.ofSeconds(30),
+                () -> CleanCloseSeal.read(live) != null);
+            CleanCloseSeal.Seal seal = CleanCloseSeal.read(live);
+            assertThat(seal.lastIndex()).as("a lower bound of what the checkpoint forced").isPositive().isLessThan(next);
         }
     }
 
@@ -764,6 +777,41 @@ class ChronicleJournalTailTest {
         assertThat(report.ok()).as(report.problems().toString()).isTrue();
         assertThat(report.lastIndexAfterReplay()).isEqualTo(120);
         assertTheSnapshotThrough120IsInstalled(cut);
+    }
+
+    /**
+     * A media error in the 4-byte header of a document the last start forced: Chronicle's reading stops there,
+     * and the open cut the journal back to the document before it, dropping 101..300, which had been flushed
+     * (acknowledged) and forced again by that start, without a word; the tail files, emptied by that start, held
+     * nothing to bring back. A start now moves the seal up to the last document it forced, so the open refuses,
+     * naming the missing documents (found in review).
+     */
+    @ParameterizedTest(name = "header or-ed with {0}")
+    @ValueSource(ints = {0, 0x80000000})
+    void aDamagedDocumentHeaderBelowWhatTheLastStartForcedIsRefusedNotCutBack(int mask) throws IOException {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        Path third = dir.resolve("third");
+        try (ChronicleJournal j = ChronicleJournal.open(first, FsyncPolicy.BATCH)) {
+            appendInDocumentsOfTwenty(j, 1, 300);
+            assertThat(j.flush()).isEqualTo(300);
+            copyDirectory(first, second); // killed
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(second, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(300);
+            copyDirectory(second, third); // killed again, right after the start
+        }
+        RecordAt r = recordOfEntry(third, 101); // the first record of its document: the header is just before it
+        try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(header, r.at() - 4);
+            int damaged = mask == 0 ? 0 : header.getInt(0) | mask;
+            ch.write(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, damaged), r.at() - 4);
+        }
+        assertThatThrownBy(() -> ChronicleJournal.open(third, FsyncPolicy.BATCH).close())
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("forced documents are missing");
+        assertThat(JournalInspector.verify(third).ok()).as("the inspector refuses it too").isFalse();
     }
 
     /**

@@ -6,6 +6,7 @@ import static io.raftlog.journal.MarkedPayloads.forgetCleanClose;
 import static io.raftlog.journal.MarkedPayloads.offsetOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.raftlog.journal.CrashCopies.copyDirectory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -61,7 +62,7 @@ class CleanCloseSealTest {
         assertThat(report.tornTail()).isNull();
         assertThat(report.cleanCloseIndex()).isEqualTo(50);
         assertThat(report.problems()).singleElement().asString()
-            .contains("checksum").contains("closed cleanly").contains("Raft index 50").contains("not a torn write");
+            .contains("checksum").contains("was forced (at a clean close").contains("Raft index 50").contains("not a torn write");
         assertThatThrownBy(() -> ChronicleJournal.open(dir, FsyncPolicy.BATCH))
             .isInstanceOf(JournalCorruptedException.class)
             .hasMessageContaining(file.getFileName().toString())
@@ -85,7 +86,7 @@ class CleanCloseSealTest {
         }
         assertThatThrownBy(() -> ChronicleJournal.open(dir, FsyncPolicy.interval(50)))
             .isInstanceOf(JournalCorruptedException.class)
-            .hasMessageContaining("closed cleanly")
+            .hasMessageContaining("was forced (at a clean close")
             .hasMessageContaining("refusing to open");
         assertThat(JournalInspector.verify(dir).ok()).isFalse();
     }
@@ -174,14 +175,5 @@ class CleanCloseSealTest {
             assertThat(j.lastIndex()).isEqualTo(20);
         }
         assertThat(CleanCloseSeal.read(dir).lastIndex()).as("rewritten by the clean close").isEqualTo(20);
-    }
-
-    private static void copyDirectory(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 }
