@@ -124,12 +124,19 @@ final class TornTailRepair {
         }
     }
 
-    /** A repair that crashed between its two renames left the journal only under the ".torn" name. */
+    /**
+     * A repair that crashed between its two renames left the journal only under the ".torn" name: it is moved
+     * back. One that crashed after them, while deleting the old directory, left that beside the repaired journal:
+     * it is deleted (left there, an operator who later removed the journal to restore the node from a peer would
+     * have had this stale one brought back by the first case).
+     */
     static void finishInterrupted(Path dir) {
         Path old = dir.resolveSibling(dir.getFileName() + ".torn");
         try {
             if (!Files.exists(dir) && Files.isDirectory(old)) {
                 Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+            } else if (Files.isDirectory(dir) && Files.exists(old)) {
+                deleteRecursively(old);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore journal " + dir + " from " + old + ": " + e.getMessage(), e);

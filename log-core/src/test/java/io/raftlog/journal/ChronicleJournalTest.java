@@ -360,6 +360,29 @@ class ChronicleJournalTest {
         }
     }
 
+    @Test
+    void anOldDirectoryLeftByARepairThatCrashedWhileDeletingItGoesAtTheNextOpenAndNeverComesBack() throws IOException {
+        // A repair swaps the rebuilt directory in by two renames, then deletes the old one. A crash during that
+        // delete left "journal.torn" for good; an operator who later removed the journal (to restore the node from
+        // a peer) had that stale log moved back in by the next open, as if a repair had crashed between its renames.
+        Path journal = dir.resolve("journal");
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH)) {
+            Entries.append(j, 1, 1, 0);
+            j.flush();
+        }
+        Path torn = dir.resolve("journal.torn");
+        Files.createDirectories(torn);
+        Files.write(torn.resolve("half-deleted.cq4"), new byte[] {1, 2, 3});
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).isEqualTo(1);
+        }
+        assertThat(torn).as("the leftover of the finished repair").doesNotExist();
+        TornTailRepair.deleteRecursively(journal); // the operator's removal
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH)) {
+            assertThat(j.lastIndex()).as("an empty journal, to be filled from a peer").isZero();
+        }
+    }
+
     // ------------------------------------------------------------------ damaged files
 
     private Path writeMarked(int count) throws IOException {
