@@ -737,7 +737,6 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             throw e;
         }
         long queueIndex = appender.lastIndexAppended();
-        writtenDocument = queueIndex;
         int cycle = rollCycle.toCycle(queueIndex);
         if (pretoucher != null) {
             // Position before file: the pretoucher reads the file first, so it can never pair a new file with
@@ -753,6 +752,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 pretoucher.writingTo(cycleFiles.get(cycle));
             }
         }
+        // After writtenCycle: a force that read this document first then forces its cycle too (forceWritten
+        // reads writtenCycle after), so the seal never names a document in a file the force skipped.
+        writtenDocument = queueIndex;
         return queueIndex;
     }
 
