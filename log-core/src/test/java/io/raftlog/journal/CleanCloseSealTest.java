@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CleanCloseSealTest {
     @TempDir
     Path dir;
+    /** Copies of {@link #dir} (inside a temporary directory of their own, so JUnit deletes them too). */
+    @TempDir
+    Path copies;
 
     private void writeAndClose(FsyncPolicy policy, int count) {
         writeAndClose(dir, policy, count);
@@ -103,7 +106,7 @@ class CleanCloseSealTest {
     @Test
     void aSealFromAnEarlierCloseStaysTrueAfterACrashLater() throws IOException {
         writeAndClose(FsyncPolicy.BATCH, 20);
-        Path crashed = dir.resolveSibling(dir.getFileName() + "-crashed");
+        Path crashed = copies.resolve("crashed");
         try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH)) {
             for (long i = 21; i <= 30; i++) {
                 appendMarked(j, i);
@@ -132,7 +135,7 @@ class CleanCloseSealTest {
                 j.writePending();
             }
         } // a clean close: sealed at 20
-        Path crashed = dir.resolveSibling(dir.getFileName() + "-crashed");
+        Path crashed = copies.resolve("crashed");
         try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.BATCH, options)) {
             appendMarked(j, 21);
             j.writePending(); // written, never flushed: a crash may tear it
@@ -144,7 +147,7 @@ class CleanCloseSealTest {
         if (anHourLater) {
             clock.advanceMillis(TimeUnit.HOURS.toMillis(1)); // the rebuilt cycle is a later one: indexes move
         }
-        Path crashedAgain = dir.resolveSibling(dir.getFileName() + "-crashed-again");
+        Path crashedAgain = copies.resolve("crashed-again");
         try (ChronicleJournal j = ChronicleJournal.open(crashed, FsyncPolicy.BATCH, options)) {
             assertThat(j.lastIndex()).as("the torn entry above the seal is cut back").isEqualTo(20);
             copyDirectory(crashed, crashedAgain); // a second crash before any clean close
