@@ -1071,14 +1071,19 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
 
     /** After the close forced every document: damage found at or below the last one is then corruption. */
     private void seal() {
-        try {
-            long last = queue.lastIndex();
-            if (last >= 0) {
-                CleanCloseSeal.write(dir, last, state.lastIndex);
+        // Under forceLock, as the checkpoint's and syncer's seals are: one of those threads that outlived the
+        // close's wait for it must not write the same temporary file at the same time.
+        synchronized (forceLock) {
+            try {
+                long last = queue.lastIndex();
+                if (last >= 0) {
+                    CleanCloseSeal.write(dir, last, state.lastIndex);
+                    sealedDocument = Math.max(sealedDocument, last);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // Only a check is lost: the next start treats damage at the tail as torn, as after a crash.
+                LOG.warn("journal {}: cannot write {}: {}", dir, CleanCloseSeal.FILE_NAME, e.toString());
             }
-        } catch (IOException | RuntimeException | Error e) {
-            // Only a check is lost: the next start treats damage at the tail as torn, as after a crash.
-            LOG.warn("journal {}: cannot write {}: {}", dir, CleanCloseSeal.FILE_NAME, e.toString());
         }
     }
 

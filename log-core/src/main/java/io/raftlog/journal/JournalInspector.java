@@ -32,7 +32,8 @@ public final class JournalInspector {
      * {@code tailRecords} is what the tail files hold (fsync=batch), {@code tailRestored} how many of those a
      * node's next open lays over the cycle files (entries they lost after a power cut, or hold differently),
      * and {@code lastIndexAfterReplay} where its log then ends. {@code cleanCloseIndex} is the Raft index the
-     * log ended at when the journal was last closed cleanly ({@link CleanCloseSeal}), or -1. {@code warnings} name
+     * seal ({@link CleanCloseSeal}) names: the log ended there, or later, when everything written had been forced
+     * at a clean close, a start or a checkpoint; -1 without a seal. {@code warnings} name
      * cycle files that hold nothing (empty, or a first header never completed): not damage a node refuses, but
      * entries expected there are not in the log.
      */
@@ -59,6 +60,9 @@ public final class JournalInspector {
         long[] noops = {0};
         JournalScan.Result scan = null;
         TailReplay.Plan tailPlan = TailReplay.plan(journalDir);
+        // The seal before the scan: beside a live node it moves up at every checkpoint, and one read first names
+        // only documents that were already written and forced when the scan began.
+        CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir);
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null);
              ExcerptTailer tailer = queue.createTailer()) {
             scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state,
@@ -72,7 +76,6 @@ public final class JournalInspector {
         } catch (Exception e) { // Chronicle throws its StreamCorruptedException undeclared
             problems.add(unreadable(journalDir, e));
         }
-        CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir);
         String sealBroken = scan == null ? null : CleanCloseSeal.contradiction(seal, scan, describer(options));
         if (sealBroken != null) {
             problems.add(sealBroken + "; the node refuses to open this journal (restore it from a peer)");
@@ -153,11 +156,12 @@ public final class JournalInspector {
         LogState state = new LogState();
         LongFunction<String> describe = describer(options);
         TailReplay.Plan tailPlan = TailReplay.plan(journalDir);
+        CleanCloseSeal.Seal seal = CleanCloseSeal.read(journalDir); // before the scan, as in verify
         try (SingleChronicleQueue queue = ChronicleJournal.buildQueue(journalDir, options, true, null)) {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 JournalScan.Result scan = JournalScan.scan(tailer, options.rollCycle, fileNames(options), state, null,
                     options.fileReadMinBytes, tailPlan);
-                String sealBroken = CleanCloseSeal.contradiction(CleanCloseSeal.read(journalDir), scan, describe);
+                String sealBroken = CleanCloseSeal.contradiction(seal, scan, describe);
                 if (sealBroken != null) {
                     throw new JournalCorruptedException("journal " + journalDir + " is damaged: " + sealBroken);
                 }
@@ -268,8 +272,8 @@ public final class JournalInspector {
         out.printf("  records   %d in %d file(s), %d payload bytes, %d superseded by truncations%n", r.records(), r.files(),
             r.payloadBytes(), r.superseded());
         if (r.cleanCloseIndex() >= 0) {
-            out.printf("  closed    cleanly at index %d, everything forced (damage up to there is corruption, not a torn tail)%n",
-                r.cleanCloseIndex());
+            out.printf("  sealed    at index %d or later: everything up to there forced at a clean close, a start or a checkpoint"
+                + " (damage up to there is corruption, not a torn tail)%n", r.cleanCloseIndex());
         }
         if (r.tornTail() != null) {
             out.printf("  torn tail %s%n", r.tornTail());

@@ -1,9 +1,9 @@
 package io.raftlog.journal;
 
+import static io.raftlog.journal.CrashCopies.copyDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static io.raftlog.journal.CrashCopies.copyDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

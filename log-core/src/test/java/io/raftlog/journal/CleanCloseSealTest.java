@@ -1,19 +1,22 @@
 package io.raftlog.journal;
 
+import static io.raftlog.journal.CrashCopies.copyDirectory;
 import static io.raftlog.journal.MarkedPayloads.appendMarked;
 import static io.raftlog.journal.MarkedPayloads.flipByteAt;
 import static io.raftlog.journal.MarkedPayloads.forgetCleanClose;
 import static io.raftlog.journal.MarkedPayloads.offsetOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static io.raftlog.journal.CrashCopies.copyDirectory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import net.openhft.chronicle.core.time.SetTimeProvider;
@@ -178,5 +181,36 @@ class CleanCloseSealTest {
             assertThat(j.lastIndex()).isEqualTo(20);
         }
         assertThat(CleanCloseSeal.read(dir).lastIndex()).as("rewritten by the clean close").isEqualTo(20);
+    }
+
+    @Test
+    void verifyBesideALiveNodeWhoseSealMovesNeverCallsItCorrupt() throws Exception {
+        // The seal moves up at every periodic fsync. Read after the scan, it could name documents written after
+        // the scan stopped, and `raftlog journal verify` beside a live node said "forced documents are missing;
+        // restore it from a peer" (3 times in 3 within a second, in review). Bounded: 100,000 entries at most.
+        List<String> problems = new ArrayList<>();
+        try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.interval(1))) {
+            Entries.append(j, 1, 1, 0);
+            j.writePending(); // a cycle file for the first verify to find
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                for (long i = 2; i <= 100_000 && !stop.get(); i += 50) {
+                    for (long k = i; k < i + 50; k++) {
+                        Entries.append(j, k, 1, 0);
+                    }
+                    j.writePending();
+                }
+            }, "live-writer");
+            writer.start();
+            try {
+                for (int n = 0; n < 100 && writer.isAlive() && problems.isEmpty(); n++) {
+                    problems.addAll(JournalInspector.verify(dir).problems());
+                }
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 }

@@ -51,7 +51,7 @@ class JournalCommandTest {
         CliRun r = CliRun.of("journal", "verify", "--data", data.toString());
         assertThat(r.status()).as(r.err()).isEqualTo(0);
         assertThat(r.out()).contains("OK").contains("10 (1 no-op) from index 1 to 10").contains("terms 1..3")
-            .contains("closed    cleanly at index 10");
+            .contains("sealed    at index 10 or later");
     }
 
     @Test
