@@ -22,6 +22,7 @@ import io.raftlog.raft.EntryType;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -209,6 +210,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         this.recent = new RecentRecords(options.recentRecordBytes);
         this.staging = new UnsafeBuffer(new byte[options.stagingBytes]);
         this.stagedStart = new int[options.stagingBytes / RecordFormat.HEADER_LENGTH];
+        MonotonicClock clock = new MonotonicClock(options.timeProvider);
         this.queue = buildQueue(dir, options, false, new StoreFileListener() {
             @Override
             public void onAcquired(int cycle, File file) {
@@ -221,7 +223,10 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             public void onReleased(int cycle, File file) {
                 // kept: the flusher may still need to force a released file
             }
-        });
+        }, clock);
+        if (queue.lastCycle() != Integer.MIN_VALUE) {
+            clock.raiseTo(startOfCycle(queue.lastCycle())); // before anything is written: see MonotonicClock
+        }
         boolean ok = false;
         try {
             tailPlan = TailReplay.plan(dir);
@@ -465,13 +470,24 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
+    /** When cycle {@code cycle} of this journal's roll cycle begins, in epoch milliseconds (Chronicle's epoch is 0). */
+    private long startOfCycle(int cycle) {
+        return (long) cycle * rollCycle.lengthInMillis();
+    }
+
     static SingleChronicleQueue buildQueue(Path dir, JournalOptions options, boolean readOnly, StoreFileListener listener) {
+        return buildQueue(dir, options, readOnly, listener, options.timeProvider);
+    }
+
+    /** As {@link #buildQueue(Path, JournalOptions, boolean, StoreFileListener)}, its cycles timed by {@code time}. */
+    static SingleChronicleQueue buildQueue(Path dir, JournalOptions options, boolean readOnly, StoreFileListener listener,
+                                           TimeProvider time) {
         SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(dir)
             .rollCycle(options.rollCycle)
             .timeoutMS(options.lockTimeoutMillis)
             .readOnly(readOnly);
-        if (options.timeProvider != null) {
-            b.timeProvider(options.timeProvider);
+        if (time != null) {
+            b.timeProvider(time);
         }
         if (listener != null) {
             b.storeFileListener(listener);

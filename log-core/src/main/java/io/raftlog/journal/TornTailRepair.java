@@ -63,8 +63,12 @@ final class TornTailRepair {
                     linkOrCopy(dir.resolve(name), tmp.resolve(name));
                 }
             }
+            // The copy goes into the current cycle, never one before the files it follows (a clock set back made
+            // Chronicle refuse the write, and the node could not start until the clock passed the torn cycle).
+            MonotonicClock clock = new MonotonicClock(options.timeProvider);
+            clock.raiseTo((long) fromCycle * options.rollCycle.lengthInMillis());
             try (SingleChronicleQueue source = ChronicleJournal.buildQueue(dir, options, true, null);
-                 SingleChronicleQueue target = ChronicleJournal.buildQueue(tmp, options, false, null);
+                 SingleChronicleQueue target = ChronicleJournal.buildQueue(tmp, options, false, null, clock);
                  ExcerptTailer tailer = source.createTailer();
                  ExcerptAppender appender = target.createAppender()) {
                 if ((lastGoodQueueIndex >= 0 || keepBytesOfTorn > 0) && tailer.moveToCycle(fromCycle)) {

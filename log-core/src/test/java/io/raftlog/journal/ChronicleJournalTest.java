@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -380,6 +381,37 @@ class ChronicleJournalTest {
         TornTailRepair.deleteRecursively(journal); // the operator's removal
         try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH)) {
             assertThat(j.lastIndex()).as("an empty journal, to be filled from a peer").isZero();
+        }
+    }
+
+    @Test
+    void aClockSetBackDoesNotPutLaterEntriesInAnEarlierFile() throws IOException {
+        // Chronicle picks the cycle file from the time: a clock stepped back (NTP, an operator) made it write later
+        // entries into an earlier second's file, which reads before the later ones: out of order.
+        SteppableClock clock = new SteppableClock("2026-01-01T10:00:05");
+        JournalOptions options = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock);
+        Path journal = dir.resolve("journal");
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, options)) {
+            fill(j, 1, 10, 1, 0);
+            j.writePending();
+            assertThat(j.flush()).isEqualTo(10);
+            clock.stepMillis(-3_000); // three seconds back
+            fill(j, 11, 20, 1, 0);
+            j.writePending();
+            assertThat(j.flush()).isEqualTo(20);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, options)) {
+            assertThat(j.lastIndex()).isEqualTo(20);
+            assertThat(Entries.readAll(j)).extracting(Entries.Read::index).containsExactly(LongStream.rangeClosed(1, 20).boxed().toArray(Long[]::new));
+        }
+        clock.stepMillis(-60_000); // and a minute back while it was down
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, options)) {
+            fill(j, 21, 30, 1, 0);
+            j.writePending();
+            assertThat(j.flush()).isEqualTo(30);
+        }
+        try (ChronicleJournal j = ChronicleJournal.open(journal, FsyncPolicy.BATCH, options)) {
+            assertThat(Entries.readAll(j)).extracting(Entries.Read::index).containsExactly(LongStream.rangeClosed(1, 30).boxed().toArray(Long[]::new));
         }
     }
 
