@@ -225,7 +225,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
         }, clock);
         if (queue.lastCycle() != Integer.MIN_VALUE) {
-            clock.raiseTo(startOfCycle(queue.lastCycle())); // before anything is written: see MonotonicClock
+            clock.raiseTo(startOfCycle(rollCycle, queue.lastCycle())); // before anything is written: see MonotonicClock
         }
         boolean ok = false;
         try {
@@ -292,12 +292,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 replayTail();
             }
             if (policy.mode() == FsyncPolicy.Mode.BATCH || replayed) {
-                // What a previous run left in the page cache counts as durable only once forced.
-                if (policy.mode() == FsyncPolicy.Mode.NONE) {
-                    forceWritten();
-                } else {
-                    forceWrittenAndSeal();
-                }
+                forceWrittenAndSeal(); // what a previous run left in the page cache counts as durable only once forced
             }
             // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
@@ -470,8 +465,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
         }
     }
 
-    /** When cycle {@code cycle} of this journal's roll cycle begins, in epoch milliseconds (Chronicle's epoch is 0). */
-    private long startOfCycle(int cycle) {
+    /** When cycle {@code cycle} of {@code rollCycle} begins, in epoch milliseconds (Chronicle's epoch is 0). */
+    static long startOfCycle(RollCycle rollCycle, int cycle) {
         return (long) cycle * rollCycle.lengthInMillis();
     }
 
@@ -1415,7 +1410,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     static String fileNameOf(RollCycle rollCycle, int cycle) {
         java.text.SimpleDateFormat format = new java.text.SimpleDateFormat(rollCycle.format(), java.util.Locale.ROOT);
         format.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
-        return format.format(new java.util.Date((long) cycle * rollCycle.lengthInMillis())) + SingleChronicleQueue.SUFFIX;
+        return format.format(new java.util.Date(startOfCycle(rollCycle, cycle))) + SingleChronicleQueue.SUFFIX;
     }
 
     // ---------------------------------------------------------------- for ChronicleJournalReader

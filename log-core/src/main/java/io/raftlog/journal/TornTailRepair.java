@@ -66,7 +66,7 @@ final class TornTailRepair {
             // The copy goes into the current cycle, never one before the files it follows (a clock set back made
             // Chronicle refuse the write, and the node could not start until the clock passed the torn cycle).
             MonotonicClock clock = new MonotonicClock(options.timeProvider);
-            clock.raiseTo((long) fromCycle * options.rollCycle.lengthInMillis());
+            clock.raiseTo(ChronicleJournal.startOfCycle(options.rollCycle, fromCycle));
             try (SingleChronicleQueue source = ChronicleJournal.buildQueue(dir, options, true, null);
                  SingleChronicleQueue target = ChronicleJournal.buildQueue(tmp, options, false, null, clock);
                  ExcerptTailer tailer = source.createTailer();
