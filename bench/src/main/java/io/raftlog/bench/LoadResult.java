@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param system  the replicated log measured: "raftlog", or a peer's name ({@link PeerSystem})
  * @param ops     appends sent in the measured phase and acknowledged as committed
- * @param seconds from the first measured send to the last measured acknowledgement
+ * @param seconds from the first measured send to the end of sending (see {@link LoadGenerator#run})
  * @param errors  measured appends that failed or were never acknowledged
  * @param cpuNanos CPU time this process used over the measured phase (all its threads: with an in-process
  *                 cluster the three nodes and the client, with {@code --cluster} the client alone); -1 if unknown

@@ -152,6 +152,55 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void closedLoopThroughputAndCpuAreThoseOfTheMeasuredWindowNotOfItsDrain() {
+        // A log that commits one append a millisecond, in order, spending 10 µs of CPU on each: by Little's law
+        // 1,000 appends/s whatever the window, with the window's 100 waiting 100 ms each. The 100 appends in
+        // flight at either end of the measured 2 s must not count against it: ending the window at the last
+        // acknowledgement read 2,000 appends in 2.1 s (952/s) and 10.5 µs each.
+        OneAMillisecondLog log = new OneAMillisecondLog(10_000);
+        LoadSpec spec = LoadSpec.of(Workload.W1, false).withWindow(100)
+            .withWarmup(RunLength.ofTime(Duration.ofMillis(500))).withMeasured(RunLength.ofTime(Duration.ofSeconds(2)));
+        LoadResult r = new LoadGenerator(spec, log, null, log).run();
+
+        assertThat(r.ops()).isEqualTo(2_000);
+        assertThat(r.seconds()).isEqualTo(2.0);
+        assertThat(r.opsPerSecond()).isEqualTo(1_000.0);
+        assertThat(r.cpuMicrosPerOp()).isEqualTo(10.0);
+        assertThat(r.percentileMicros(50)).isBetween(99.0 * 1_000, 101.0 * 1_000);
+    }
+
+    @Test
+    void anAppendNeverAcknowledgedIsAnErrorOfTheRunNotTheEndOfIt() {
+        // The lost append keeps its window place for ever; the others go on. After the measured phase the
+        // generator waits 30 s for it and then counts it, as the docs say, instead of throwing the run away.
+        VirtualClock clock = new VirtualClock();
+        AppendTarget losesOne = new AppendTarget() {
+            private long next = 1;
+
+            @Override
+            public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
+                long index = next++;
+                if (index != 50) {
+                    callback.onAppended(index, index);
+                }
+            }
+
+            @Override
+            public String path() {
+                return "loses append 50";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        LoadResult r = new LoadGenerator(counted(4, 10, 100), losesOne, null, clock).run();
+
+        assertThat(r.errors()).isEqualTo(1);
+        assertThat(r.ops()).isEqualTo(99);
+    }
+
+    @Test
     void theSystemClockReadsThisProcessesCpuTime() {
         long before = GeneratorClock.SYSTEM.processCpuNanos();
         // HotSpot on Linux, as in CI, can tell; -1 would only mean "unknown" and leave the figure out.
@@ -204,5 +253,65 @@ class LoadGeneratorTest {
             public void close() {
             }
         };
+    }
+
+    /**
+     * A log and its clock in one: it commits the appends in order, one a millisecond of virtual time, each when the
+     * generator parks past it, spending {@code cpuPerCommit} of CPU on it.
+     */
+    private static final class OneAMillisecondLog implements AppendTarget, GeneratorClock {
+        private static final long SERVICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+        private final java.util.ArrayDeque<AppendCallback> waiting = new java.util.ArrayDeque<>();
+        private final long cpuPerCommit;
+        private long now = 1_000_000_000L;
+        private long nextCommit = now + SERVICE_NANOS;
+        private long cpu;
+        private long index;
+
+        OneAMillisecondLog(long cpuPerCommit) {
+            this.cpuPerCommit = cpuPerCommit;
+        }
+
+        @Override
+        public void append(DirectBuffer payload, int offset, int length, AppendCallback callback) {
+            if (waiting.isEmpty()) {
+                nextCommit = Math.max(nextCommit, now + SERVICE_NANOS);
+            }
+            waiting.add(callback);
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        /** Returns at the next commit if one falls within {@code nanos}, having made it. */
+        @Override
+        public void park(Object blocker, long nanos) {
+            long until = now + Math.max(nanos, 0);
+            if (waiting.isEmpty() || nextCommit > until) {
+                now = until;
+                return;
+            }
+            now = nextCommit;
+            nextCommit += SERVICE_NANOS;
+            cpu += cpuPerCommit;
+            index++;
+            waiting.poll().onAppended(index, index);
+        }
+
+        @Override
+        public long processCpuNanos() {
+            return cpu;
+        }
+
+        @Override
+        public String path() {
+            return "one commit a millisecond";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
