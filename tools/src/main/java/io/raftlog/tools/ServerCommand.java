@@ -94,11 +94,11 @@ public final class ServerCommand implements Callable<Integer> {
         Properties file = config == null ? new Properties() : load(config);
         ServerConfig.Builder b = ServerConfig.builder();
         b.nodeId(intSetting(id, file, "id", true));
-        b.cluster(stringSetting(cluster, file, "cluster", true));
+        b.cluster(parsed("--cluster", stringSetting(cluster, file, "cluster", true), ServerConfig::parseCluster));
         b.dataDir(Path.of(stringSetting(data == null ? null : data.toString(), file, "data", true)));
         String listenAt = stringSetting(listen, file, "listen", false);
         if (listenAt != null) {
-            b.listen(ServerConfig.parseHostPort(listenAt));
+            b.listen(parsed("--listen", listenAt, ServerConfig::parseHostPort));
         }
         String policy = stringSetting(fsync, file, "fsync", false);
         FsyncPolicy fsyncPolicy = policy == null ? FsyncPolicy.BATCH : FsyncPolicy.parse(policy);
@@ -157,6 +157,15 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return Cli.OK;
+    }
+
+    /** {@code parse(text)}, its refusal naming the flag (the same setting in a --config file has the same name). */
+    private static <T> T parsed(String flag, String text, java.util.function.Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
     }
 
     /** Chronicle logs every file mapping at INFO: keep the node's own lines (role changes) readable. */

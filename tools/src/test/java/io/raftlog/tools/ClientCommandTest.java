@@ -38,6 +38,20 @@ class ClientCommandTest {
     }
 
     /**
+     * A space instead of a comma made one host of two addresses ("127.0.0.1:7001 127.0.0.1", taken for IPv6): status
+     * then reported one unreachable node, and produce and tail never tried the second.
+     */
+    @Test
+    void addressesSeparatedByOtherThanCommasAreAUsageErrorNamingTheFlagAndTheElement() {
+        CliRun.of("status", "--cluster", "127.0.0.1:7001 127.0.0.1:7002").assertOneLineError(Cli.USAGE,
+            "--cluster: '127.0.0.1:7001 127.0.0.1:7002' is not HOST:PORT (separate nodes with commas)");
+        CliRun.of("produce", "--cluster", NOWHERE + ",127.0.0.1:7001;127.0.0.1:7002", "--count", "1").assertOneLineError(
+            Cli.USAGE, "--cluster: '127.0.0.1:7001;127.0.0.1:7002' is not HOST:PORT");
+        CliRun.of("tail", "--cluster", "127.0.0.1:7001:7002").assertOneLineError(Cli.USAGE,
+            "--cluster: '127.0.0.1:7001:7002' is not HOST:PORT (a host with ':' must be an IPv6 address");
+    }
+
+    /**
      * Checked against the largest entry a node accepts before the payload is allocated: 2147483647 was an
      * OutOfMemoryError with a stack trace, and sizes between the node's limit and a frame's were sent only to be
      * refused TOO_LARGE (CliErrorsIT had 5000000 fail in the client after connecting).
