@@ -94,6 +94,7 @@ public final class TailCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from must be >= 1 (log indexes start at 1), was " + from.index);
         }
         Duration deadline = ClusterOption.timeout(timeout);
+        cluster.addresses(); // checked even when there is nothing to read: --max 0 with a bad address was exit 0
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
             false, StandardCharsets.UTF_8);
         if (max != null && max == 0) {

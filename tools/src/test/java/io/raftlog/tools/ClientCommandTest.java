@@ -51,6 +51,13 @@ class ClientCommandTest {
             "--cluster: '127.0.0.1:7001:7002' is not HOST:PORT (a host with ':' must be an IPv6 address");
     }
 
+    /** With nothing to read, tail returned before it looked at the addresses: exit 0 and no word. */
+    @Test
+    void tailWithMaxZeroStillChecksTheAddresses() {
+        CliRun.of("tail", "--cluster", "no-port-here", "--max", "0").assertOneLineError(Cli.USAGE,
+            "--cluster: 'no-port-here' is not HOST:PORT");
+    }
+
     /**
      * Checked against the largest entry a node accepts before the payload is allocated: 2147483647 was an
      * OutOfMemoryError with a stack trace, and sizes between the node's limit and a frame's were sent only to be
