@@ -51,6 +51,14 @@ class ClientCommandTest {
             "--cluster: '127.0.0.1:7001:7002' is not HOST:PORT (a host with ':' must be an IPv6 address");
     }
 
+    /** A name that does not resolve was shown as "unreachable: nosuch.invalid", the exception's bare message. */
+    @Test
+    void aHostThatDoesNotResolveIsSaidToBeUnknown() {
+        CliRun run = CliRun.of("status", "--cluster", "nosuch.invalid:7001", "--timeout", "1s");
+        assertThat(run.status()).as(run.err()).isEqualTo(Cli.FAILURE);
+        assertThat(run.out()).contains("nosuch.invalid:7001").contains("unreachable: unknown host 'nosuch.invalid'");
+    }
+
     /** With nothing to read, tail returned before it looked at the addresses: exit 0 and no word. */
     @Test
     void tailWithMaxZeroStillChecksTheAddresses() {

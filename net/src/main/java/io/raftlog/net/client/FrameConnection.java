@@ -210,6 +210,10 @@ final class FrameConnection implements AutoCloseable {
         if (e instanceof java.net.ConnectException) {
             return "connection refused";
         }
+        if (e instanceof java.net.UnknownHostException) {
+            // its message is only the name: status showed "unreachable: nosuch.invalid"
+            return m == null ? "unknown host" : "unknown host '" + m + "'";
+        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
