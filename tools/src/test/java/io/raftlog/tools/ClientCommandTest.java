@@ -16,6 +16,7 @@ import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -77,6 +78,33 @@ class ClientCommandTest {
             CliRun.of("produce", "--cluster", NOWHERE, "--count", "3", "--size", size).assertOneLineError(Cli.USAGE,
                 "--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES + " (the largest entry a node accepts), was " + size);
         }
+    }
+
+    /**
+     * A node of another cluster id refuses the handshake, and asking again changes nothing: tail and produce retried
+     * it like a node that is down until --timeout. They now fail once every node given has refused (the generous
+     * --timeout, beyond the test's own, shows they did not wait it out).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aClusterIdEveryNodeRefusesFailsAtOnceNamingIt(@TempDir Path data) {
+        try (RaftServer node = RaftServer.start(ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").clusterId(7)
+            .dataDir(data).build())) {
+            String address = ServerConfig.hostPort(node.boundAddress());
+            CliRun tail = CliRun.of("tail", "--cluster", address, "--cluster-id", "8", "--follow", "--timeout", "60s");
+            assertThat(tail.status()).as(tail.err()).isEqualTo(Cli.FAILURE);
+            assertThat(commandLines(tail)).singleElement().asString().startsWith("raftlog tail: every node of " + address
+                + " refused").contains("cluster id 8 does not match this node's 7");
+            CliRun produce = CliRun.of("produce", "--cluster", address, "--cluster-id", "8", "--count", "5", "--timeout", "60s");
+            assertThat(produce.status()).as(produce.err()).isEqualTo(Cli.FAILURE);
+            assertThat(commandLines(produce)).last().asString().startsWith("raftlog produce: 5 of 5 entries were not acknowledged")
+                .contains("refused").contains("cluster id 8 does not match this node's 7");
+        }
+    }
+
+    /** What the command said on stderr, without the in-process node's log lines (which go there too). */
+    private static java.util.List<String> commandLines(CliRun run) {
+        return run.err().lines().filter(l -> !l.startsWith("[raftlog-")).toList();
     }
 
     /**
