@@ -107,7 +107,9 @@ public final class TailCommand implements Callable<Integer> {
             // Unset: the client's own default (from 1 means from the first entry kept; elsewhere, fail).
             TailSubscription tail = ifCompacted == null ? client.tail(start, follow, printer)
                 : client.tail(start, follow, ifCompacted.policy, printer);
-            Runtime.getRuntime().addShutdownHook(new Thread(out::flush));
+            // No shutdown hook flushes the output: every batch is flushed as it ends (Printer.endOfBatch), and a
+            // hook's flush blocks for good when the reader stopped reading, holding up the exit on SIGTERM; it
+            // would also wait for the PrintStream's lock, which a tail thread blocked writing to a full pipe holds.
             try {
                 CompletableFuture.anyOf(tail.done(), reachedMax).get();
             } catch (ExecutionException e) {
