@@ -1,9 +1,12 @@
 package io.raftlog.tools;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +22,7 @@ import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
 import io.raftlog.bench.RunSeries;
 import io.raftlog.bench.Workload;
+import io.raftlog.journal.FileErrors;
 import io.raftlog.net.server.Threading;
 import io.raftlog.pipeline.WaitStrategies;
 import picocli.CommandLine.Command;
@@ -108,10 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         if (hgrm != null) {
-            Path dir = hgrm.toAbsolutePath().getParent();
-            if (dir != null && !Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("cannot write --hgrm " + hgrm + ": directory " + dir + " does not exist");
-            }
+            checkWritable(hgrm);
         }
         PrintStream out = System.out;
         List<LoadResult> results = new ArrayList<>();
@@ -152,6 +153,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return series.errors() == 0 ? Cli.OK : Cli.FAILURE;
+    }
+
+    /**
+     * The --hgrm file is written after every run: one that cannot be written (a directory that refuses new files, such
+     * as /proc) is found out now, not after the whole benchmark. Opened for writing without truncating, and removed
+     * again if this made it.
+     */
+    private static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot write --hgrm " + file + ": " + (Files.exists(dir)
+                ? dir + " is not a directory" : "directory " + dir + " does not exist"));
+        }
+        boolean existed = Files.exists(file);
+        try {
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            if (!existed) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write --hgrm " + file + ": " + FileErrors.why(file, e), e);
+        }
     }
 
     private AppendTarget target(LoadSpec spec, PeerSystem peerSystem, Threading nodeThreading) {

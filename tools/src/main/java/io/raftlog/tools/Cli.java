@@ -1,5 +1,7 @@
 package io.raftlog.tools;
 
+import io.raftlog.journal.FileErrors;
+
 import picocli.CommandLine;
 
 /**
@@ -52,6 +54,9 @@ public final class Cli {
         Throwable t = ex;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
+        }
+        if (t instanceof java.nio.file.FileSystemException f) {
+            return FileErrors.describe(f); // its message is only the path
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.raftlog.journal.FileErrors;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
@@ -183,7 +184,7 @@ public final class ServerCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read config file " + file + ": " + FileErrors.why(file, e), e);
         }
         for (String key : p.stringPropertyNames()) {
             if (!KNOWN_KEYS.contains(key)) {
