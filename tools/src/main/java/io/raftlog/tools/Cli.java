@@ -18,6 +18,7 @@ public final class Cli {
 
     public static CommandLine newCommandLine(Object command) {
         CommandLine cl = new CommandLine(command);
+        inheritVersion(cl, cl.getCommandSpec().version());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
@@ -34,6 +35,16 @@ public final class Cli {
             return ex instanceof IllegalArgumentException ? USAGE : FAILURE;
         });
         return cl;
+    }
+
+    /** Only the root command names a version: `raftlog tail --version` printed an empty line. */
+    private static void inheritVersion(CommandLine cl, String[] version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            inheritVersion(sub, version);
+        }
     }
 
     /**

@@ -47,6 +47,18 @@ class HelpTextTest {
         assertThat(run.out()).doesNotContain("%n");
     }
 
+    /** Only the root command had a version: {@code raftlog tail --version} printed an empty line. */
+    @ParameterizedTest(name = "raftlog {0} --version")
+    @MethodSource("commandPaths")
+    void everyCommandPrintsTheVersion(List<String> path) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--version");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(CliRun.of("--version").out()).startsWith("raftlog ").matches("(?s)raftlog \\d.*\n");
+    }
+
     /**
      * README promises --verbose on every command; journal verify/dump and bench cpu/disk refused it as an unknown
      * option. With --help after it nothing runs, and required options are not asked for.
