@@ -37,6 +37,17 @@ public final class Cli {
         return cl;
     }
 
+    /**
+     * A command that only groups others ({@code raftlog}, {@code raftlog journal}) run without one: its usage, under
+     * its whole name, on stderr, and exit 2 like any usage error. It printed "Usage: journal ..." and exited 0.
+     */
+    static int missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        CommandLine cl = spec.commandLine();
+        cl.getErr().println("raftlog: " + spec.qualifiedName() + " needs a command");
+        cl.usage(cl.getErr());
+        return USAGE;
+    }
+
     /** Only the root command names a version: `raftlog tail --version` printed an empty line. */
     private static void inheritVersion(CommandLine cl, String[] version) {
         for (CommandLine sub : cl.getSubcommands().values()) {

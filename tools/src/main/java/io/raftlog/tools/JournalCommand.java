@@ -20,11 +20,15 @@ import picocli.CommandLine.Option;
 @Command(name = "journal", mixinStandardHelpOptions = true,
     description = "Check or list a node's journal on disk (read-only).",
     subcommands = {JournalCommand.Verify.class, JournalCommand.Dump.class})
-public final class JournalCommand implements Runnable {
+public final class JournalCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without verify or dump there is nothing to do: a usage error (see {@link Cli#missingSubcommand}). */
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 
     /**
