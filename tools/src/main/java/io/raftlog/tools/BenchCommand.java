@@ -193,11 +193,25 @@ public final class BenchCommand implements Callable<Integer> {
             spec = spec.withRate(rate);
         }
         if (warmup != null) {
-            spec = spec.withWarmup(RunLength.ofTime(Durations.parse(warmup)));
+            spec = spec.withWarmup(RunLength.ofTime(runLength(warmup, "--warmup")));
         }
         if (duration != null) {
-            spec = spec.withMeasured(RunLength.ofTime(Durations.parse(duration)));
+            spec = spec.withMeasured(RunLength.ofTime(runLength(duration, "--duration")));
         }
         return spec;
+    }
+
+    /** A phase's length, its refusal naming the flag ("bad duration '10'" and a negative run length named none). */
+    private static java.time.Duration runLength(String text, String option) {
+        java.time.Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative, was '" + text + "'");
+        }
+        return d;
     }
 }

@@ -61,6 +61,13 @@ class BenchCommandTest {
         assertThat(ok).isNotEmptyFile();
     }
 
+    /** "bad duration '10'" and "a run length is either ... got ops=0 nanos=-1000000000" named no flag. */
+    @Test
+    void aBadPhaseLengthIsAUsageErrorNamingTheFlag() {
+        CliRun.of("bench", "--warmup", "-1s").assertOneLineError(Cli.USAGE, "--warmup must not be negative, was '-1s'");
+        CliRun.of("bench", "--duration", "10").assertOneLineError(Cli.USAGE, "--duration: bad duration '10'");
+    }
+
     @Test
     void benchCpuMeasuresWhatTheMachineGivesAndRefusesNonsense() {
         CliRun ok = CliRun.of("bench", "cpu", "--threads", "1", "--duration", "200ms", "--json");

@@ -60,6 +60,13 @@ class ClientCommandTest {
         assertThat(run.out()).contains("nosuch.invalid:7001").contains("unreachable: unknown host 'nosuch.invalid'");
     }
 
+    @Test
+    void aWindowBeyondWhatTheClientKeepsIsAUsageErrorNamingTheFlagAndTheMaximum() {
+        CliRun.of("produce", "--cluster", NOWHERE, "--count", "1", "--window", "2000000").assertOneLineError(Cli.USAGE,
+            "--window must be from 1 to 1048576, was 2000000");
+        assertThat(CliRun.of("produce", "--help").out()).contains("1 to 1048576");
+    }
+
     /** With nothing to read, tail returned before it looked at the addresses: exit 0 and no word. */
     @Test
     void tailWithMaxZeroStillChecksTheAddresses() {
