@@ -38,11 +38,12 @@ public final class JournalCommand implements Callable<Integer> {
      */
     static Path journalOf(Path data) {
         Cli.chronicleLogLevel("error");
+        // A bad argument, exit 2 as the other commands' missing paths (it was 1); a journal found wanting is 1.
         if (!Files.isDirectory(data)) {
-            throw new IllegalStateException("no such directory: " + data);
+            throw new IllegalArgumentException("--data: no such directory: " + data);
         }
         if (!Files.isReadable(data)) {
-            throw new IllegalStateException("directory " + data + " is not readable");
+            throw new IllegalArgumentException("--data: directory " + data + " is not readable");
         }
         Path journal = NodeStorage.journalDir(data);
         return Files.isDirectory(journal) ? journal : data;
