@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import io.raftlog.journal.FileErrors;
+
 import org.HdrHistogram.Histogram;
 
 /**
@@ -159,7 +161,7 @@ public final class DiskFloor {
                 openLoop.record();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + FileErrors.describe(e), e);
         } finally {
             threads.forEach(LockSupport::unpark);
             for (FileChannel ch : files) {
@@ -171,7 +173,8 @@ public final class DiskFloor {
         }
         Throwable f = failure.get();
         if (f != null) {
-            throw new UncheckedIOException("measuring the disk in " + dir + " failed: " + f.getMessage(),
+            throw new UncheckedIOException("measuring the disk in " + dir + " failed: "
+                + (f instanceof IOException io ? FileErrors.describe(io) : f.getMessage()),
                 f instanceof IOException io ? io : new IOException(f));
         }
         return latencyUs;

@@ -1,9 +1,12 @@
 package io.raftlog.tools;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +22,7 @@ import io.raftlog.bench.LoadSpec;
 import io.raftlog.bench.RunLength;
 import io.raftlog.bench.RunSeries;
 import io.raftlog.bench.Workload;
+import io.raftlog.journal.FileErrors;
 import io.raftlog.net.server.Threading;
 import io.raftlog.pipeline.WaitStrategies;
 import picocli.CommandLine.Command;
@@ -108,10 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         if (hgrm != null) {
-            Path dir = hgrm.toAbsolutePath().getParent();
-            if (dir != null && !Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("cannot write --hgrm " + hgrm + ": directory " + dir + " does not exist");
-            }
+            checkWritable(hgrm);
         }
         PrintStream out = System.out;
         List<LoadResult> results = new ArrayList<>();
@@ -154,6 +155,28 @@ public final class BenchCommand implements Callable<Integer> {
         return series.errors() == 0 ? Cli.OK : Cli.FAILURE;
     }
 
+    /**
+     * The --hgrm file is written after every run: one that cannot be written (a directory that refuses new files, such
+     * as /proc) is found out now, not after the whole benchmark. Opened for writing without truncating, and removed
+     * again if this made it.
+     */
+    private static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot write --hgrm " + file + ": " + (Files.exists(dir)
+                ? dir + " is not a directory" : "directory " + dir + " does not exist"));
+        }
+        boolean existed = Files.exists(file);
+        try {
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            if (!existed) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write --hgrm " + file + ": " + FileErrors.why(file, e), e);
+        }
+    }
+
     private AppendTarget target(LoadSpec spec, PeerSystem peerSystem, Threading nodeThreading) {
         if (peerSystem != null) {
             return peerSystem.start(spec);
@@ -170,11 +193,25 @@ public final class BenchCommand implements Callable<Integer> {
             spec = spec.withRate(rate);
         }
         if (warmup != null) {
-            spec = spec.withWarmup(RunLength.ofTime(Durations.parse(warmup)));
+            spec = spec.withWarmup(RunLength.ofTime(runLength(warmup, "--warmup")));
         }
         if (duration != null) {
-            spec = spec.withMeasured(RunLength.ofTime(Durations.parse(duration)));
+            spec = spec.withMeasured(RunLength.ofTime(runLength(duration, "--duration")));
         }
         return spec;
+    }
+
+    /** A phase's length, its refusal naming the flag ("bad duration '10'" and a negative run length named none). */
+    private static java.time.Duration runLength(String text, String option) {
+        java.time.Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative, was '" + text + "'");
+        }
+        return d;
     }
 }

@@ -1,5 +1,7 @@
 package io.raftlog.tools;
 
+import io.raftlog.journal.FileErrors;
+
 import picocli.CommandLine;
 
 /**
@@ -16,6 +18,7 @@ public final class Cli {
 
     public static CommandLine newCommandLine(Object command) {
         CommandLine cl = new CommandLine(command);
+        inheritVersion(cl, cl.getCommandSpec().version());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
@@ -32,6 +35,27 @@ public final class Cli {
             return ex instanceof IllegalArgumentException ? USAGE : FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * A command that only groups others ({@code raftlog}, {@code raftlog journal}) run without one: its usage, under
+     * its whole name, on stderr, and exit 2 like any usage error. It printed "Usage: journal ..." and exited 0.
+     */
+    static int missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        CommandLine cl = spec.commandLine();
+        cl.getErr().println("raftlog: " + spec.qualifiedName() + " needs a command");
+        cl.usage(cl.getErr());
+        return USAGE;
+    }
+
+    /** Only the root command names a version: `raftlog tail --version` printed an empty line. */
+    private static void inheritVersion(CommandLine cl, String[] version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            inheritVersion(sub, version);
+        }
     }
 
     /**
@@ -52,6 +76,9 @@ public final class Cli {
         Throwable t = ex;
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
+        }
+        if (t instanceof java.nio.file.FileSystemException f) {
+            return FileErrors.describe(f); // its message is only the path
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }

@@ -24,7 +24,11 @@ public final class ClusterOption {
     long clusterId;
 
     List<NodeAddress> addresses() {
-        return NodeAddress.parseList(cluster);
+        try {
+            return NodeAddress.parseList(cluster);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--cluster: " + e.getMessage(), e);
+        }
     }
 
     LogClient.Builder client() {

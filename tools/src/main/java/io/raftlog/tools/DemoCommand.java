@@ -95,48 +95,59 @@ public final class DemoCommand implements Callable<Integer> {
                     producer.submit(payload, 0, PAYLOAD, tag, null);
                 }
             }, "raftlog-demo-producer");
-            long produceStart = System.nanoTime();
-            producing.start();
-            say("producing %d-byte entries (up to %d outstanding) and tailing from index 1", PAYLOAD, WINDOW);
+            try {
+                long produceStart = System.nanoTime();
+                producing.start();
+                say("producing %d-byte entries (up to %d outstanding) and tailing from index 1", PAYLOAD, WINDOW);
 
-            progressFor(phaseSeconds, producer, check, watch);
-            ClusterWatch.LeaderChange current = watch.leader();
-            int victim = current.nodeId();
-            cluster.kill(victim);
-            long killedAt = System.nanoTime();
-            say("kill -9 node %d (the leader)", victim);
-            ClusterWatch.LeaderChange next = watch.awaitLeader(l -> l.nodeId() != victim && l.atNanos() > killedAt,
-                Duration.ofSeconds(30));
-            if (next == null) {
-                throw new LogClientException("no new leader within 30 s of killing node " + victim);
-            }
-            say("node %d is the new leader, term %d, %d ms after the kill", next.nodeId(), next.term(),
-                TimeUnit.NANOSECONDS.toMillis(next.atNanos() - killedAt));
-            progressFor(phaseSeconds, producer, check, watch);
-            cluster.start(victim);
-            say("restarted node %d", victim);
-            progressFor(1, producer, check, watch);
-            stop.set(true);
-            producing.join();
-            long produceEnd = System.nanoTime();
-            if (!producer.awaitAll(Duration.ofSeconds(35))) {
-                throw new LogClientException("appends still outstanding 35 s after the producer stopped");
-            }
-            long target = check.maxAckedIndex();
-            boolean caughtUp = awaitNanos(Duration.ofSeconds(20), () -> check.lastConsumedIndex() >= target);
-            tail.close();
-            boolean rejoined = watch.awaitStatus(all -> all.stream().anyMatch(s -> s.nodeId() == victim && s.reachable()
-                && s.lastIndex() >= target), Duration.ofSeconds(20));
-            say(rejoined ? "node %d rejoined and holds every entry up to index %d, the last acknowledged (indexes count each"
-                + " leader's no-op too)" : "node %d has not caught up to index %d, the last acknowledged, yet", victim, target);
+                progressFor(phaseSeconds, producer, check, watch);
+                ClusterWatch.LeaderChange current = watch.leader();
+                int victim = current.nodeId();
+                cluster.kill(victim);
+                long killedAt = System.nanoTime();
+                say("kill -9 node %d (the leader)", victim);
+                ClusterWatch.LeaderChange next = watch.awaitLeader(l -> l.nodeId() != victim && l.atNanos() > killedAt,
+                    Duration.ofSeconds(30));
+                if (next == null) {
+                    throw new LogClientException("no new leader within 30 s of killing node " + victim);
+                }
+                say("node %d is the new leader, term %d, %d ms after the kill", next.nodeId(), next.term(),
+                    TimeUnit.NANOSECONDS.toMillis(next.atNanos() - killedAt));
+                progressFor(phaseSeconds, producer, check, watch);
+                cluster.start(victim);
+                say("restarted node %d", victim);
+                progressFor(1, producer, check, watch);
+                stop.set(true);
+                producing.join();
+                long produceEnd = System.nanoTime();
+                if (!producer.awaitAll(Duration.ofSeconds(35))) {
+                    throw new LogClientException("appends still outstanding 35 s after the producer stopped");
+                }
+                long target = check.maxAckedIndex();
+                boolean caughtUp = awaitNanos(Duration.ofSeconds(20), () -> check.lastConsumedIndex() >= target);
+                tail.close();
+                boolean rejoined = watch.awaitStatus(all -> all.stream().anyMatch(s -> s.nodeId() == victim && s.reachable()
+                    && s.lastIndex() >= target), Duration.ofSeconds(20));
+                say(rejoined ? "node %d rejoined and holds every entry up to index %d, the last acknowledged (indexes count each"
+                    + " leader's no-op too)" : "node %d has not caught up to index %d, the last acknowledged, yet", victim, target);
 
-            StreamCheck.Result r = check.check();
-            summary(producer, r, produceEnd - produceStart, watch.changes(), caughtUp);
-            if (!r.ok() || !caughtUp || producer.failed() > 0) {
-                throw new LogClientException("demo verification failed: " + r.problems() + ", " + producer.failed()
-                    + " appends failed" + (caughtUp ? "" : ", the tail did not reach index " + target));
+                StreamCheck.Result r = check.check();
+                summary(producer, r, produceEnd - produceStart, watch.changes(), caughtUp);
+                if (!r.ok() || !caughtUp || producer.failed() > 0) {
+                    throw new LogClientException("demo verification failed: " + r.problems() + ", " + producer.failed()
+                        + " appends failed" + (caughtUp ? "" : ", the tail did not reach index " + target));
+                }
+                return Cli.OK;
+            } finally {
+                // On an error too: the producer left running kept submitting (busy, each append failing "client is
+                // closed") once the client closed. Closing the client first ends a submit waiting for room.
+                stop.set(true);
+                if (producing.isAlive()) {
+                    client.close();
+                }
+                producing.join();
+                tail.close();
             }
-            return Cli.OK;
         }
     }
 

@@ -20,11 +20,15 @@ import picocli.CommandLine.Option;
 @Command(name = "journal", mixinStandardHelpOptions = true,
     description = "Check or list a node's journal on disk (read-only).",
     subcommands = {JournalCommand.Verify.class, JournalCommand.Dump.class})
-public final class JournalCommand implements Runnable {
+public final class JournalCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without verify or dump there is nothing to do: a usage error (see {@link Cli#missingSubcommand}). */
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 
     /**
@@ -34,11 +38,12 @@ public final class JournalCommand implements Runnable {
      */
     static Path journalOf(Path data) {
         Cli.chronicleLogLevel("error");
+        // A bad argument, exit 2 as the other commands' missing paths (it was 1); a journal found wanting is 1.
         if (!Files.isDirectory(data)) {
-            throw new IllegalStateException("no such directory: " + data);
+            throw new IllegalArgumentException("--data: no such directory: " + data);
         }
         if (!Files.isReadable(data)) {
-            throw new IllegalStateException("directory " + data + " is not readable");
+            throw new IllegalArgumentException("--data: directory " + data + " is not readable");
         }
         Path journal = NodeStorage.journalDir(data);
         return Files.isDirectory(journal) ? journal : data;

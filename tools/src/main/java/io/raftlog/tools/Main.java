@@ -1,9 +1,12 @@
 package io.raftlog.tools;
 
+import java.util.concurrent.Callable;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The raftlog command line. Exit status: 0 ok, 1 failure, 2 usage error. */
 @Command(name = "raftlog", mixinStandardHelpOptions = true, version = "raftlog 0.1.0",
@@ -19,7 +22,10 @@ import picocli.CommandLine.ScopeType;
         SimulateCommand.class,
         JournalCommand.class,
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     /** Every command takes it, subcommands included (inherited); {@link Cli} prints stack traces only then. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print the stack trace of an error")
@@ -35,7 +41,7 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 }

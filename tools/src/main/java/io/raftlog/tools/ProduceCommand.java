@@ -55,7 +55,7 @@ public final class ProduceCommand implements Callable<Integer> {
     String timeout;
 
     @Option(names = "--window", defaultValue = "1024", paramLabel = "N",
-        description = "most entries outstanding at once (default: ${DEFAULT-VALUE})")
+        description = "most entries outstanding at once, 1 to " + LogClient.MAX_WINDOW + " (default: ${DEFAULT-VALUE})")
     int window;
 
     /** Standard output (a test may set it before the run); written on the client's receive thread. */
@@ -79,8 +79,8 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES
                 + " (the largest entry a node accepts), was " + entrySize);
         }
-        if (window < 1) {
-            throw new IllegalArgumentException("--window must be >= 1, was " + window);
+        if (window < 1 || window > LogClient.MAX_WINDOW) {
+            throw new IllegalArgumentException("--window must be from 1 to " + LogClient.MAX_WINDOW + ", was " + window);
         }
         Duration deadline = ClusterOption.timeout(timeout);
         if (out == null) {

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.raftlog.journal.FileErrors;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
@@ -94,11 +95,11 @@ public final class ServerCommand implements Callable<Integer> {
         Properties file = config == null ? new Properties() : load(config);
         ServerConfig.Builder b = ServerConfig.builder();
         b.nodeId(intSetting(id, file, "id", true));
-        b.cluster(stringSetting(cluster, file, "cluster", true));
+        b.cluster(parsed("--cluster", stringSetting(cluster, file, "cluster", true), ServerConfig::parseCluster));
         b.dataDir(Path.of(stringSetting(data == null ? null : data.toString(), file, "data", true)));
         String listenAt = stringSetting(listen, file, "listen", false);
         if (listenAt != null) {
-            b.listen(ServerConfig.parseHostPort(listenAt));
+            b.listen(parsed("--listen", listenAt, ServerConfig::parseHostPort));
         }
         String policy = stringSetting(fsync, file, "fsync", false);
         FsyncPolicy fsyncPolicy = policy == null ? FsyncPolicy.BATCH : FsyncPolicy.parse(policy);
@@ -159,6 +160,15 @@ public final class ServerCommand implements Callable<Integer> {
         return Cli.OK;
     }
 
+    /** {@code parse(text)}, its refusal naming the flag (the same setting in a --config file has the same name). */
+    private static <T> T parsed(String flag, String text, java.util.function.Function<String, T> parse) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Chronicle logs every file mapping at INFO: keep the node's own lines (role changes) readable. */
     private static void quietLibraryLogging() {
         Cli.chronicleLogLevel("warn");
@@ -174,7 +184,7 @@ public final class ServerCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read config file " + file + ": " + FileErrors.why(file, e), e);
         }
         for (String key : p.stringPropertyNames()) {
             if (!KNOWN_KEYS.contains(key)) {

@@ -94,6 +94,7 @@ public final class TailCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--from must be >= 1 (log indexes start at 1), was " + from.index);
         }
         Duration deadline = ClusterOption.timeout(timeout);
+        cluster.addresses(); // checked even when there is nothing to read: --max 0 with a bad address was exit 0
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024),
             false, StandardCharsets.UTF_8);
         if (max != null && max == 0) {
@@ -106,7 +107,9 @@ public final class TailCommand implements Callable<Integer> {
             // Unset: the client's own default (from 1 means from the first entry kept; elsewhere, fail).
             TailSubscription tail = ifCompacted == null ? client.tail(start, follow, printer)
                 : client.tail(start, follow, ifCompacted.policy, printer);
-            Runtime.getRuntime().addShutdownHook(new Thread(out::flush));
+            // No shutdown hook flushes the output: every batch is flushed as it ends (Printer.endOfBatch), and a
+            // hook's flush blocks for good when the reader stopped reading, holding up the exit on SIGTERM; it
+            // would also wait for the PrintStream's lock, which a tail thread blocked writing to a full pipe holds.
             try {
                 CompletableFuture.anyOf(tail.done(), reachedMax).get();
             } catch (ExecutionException e) {

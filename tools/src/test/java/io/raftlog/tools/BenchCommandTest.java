@@ -35,6 +35,39 @@ class BenchCommandTest {
         negative.assertOneLineError(Cli.USAGE, "rate must be in 0..", "got -5");
     }
 
+    /** The reason was missing: "measuring the disk in /proc failed: /proc/raftlog-disk-floor-....dat", the path alone. */
+    @Test
+    void aDiskThatRefusesTheFileSaysWhy() {
+        CliRun run = CliRun.of("bench", "disk", "--dir", "/proc", "--rounds", "1");
+        run.assertOneLineError(Cli.FAILURE, "measuring the disk in /proc failed: /proc/", ": no such file or directory");
+    }
+
+    /** --hgrm in a directory that takes no new file failed after the whole run; now before it starts. */
+    @Test
+    void anHgrmFileThatCannotBeWrittenIsAUsageErrorBeforeTheRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+        throws Exception {
+        CliRun run = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s",
+            "--hgrm", "/proc/raftlog.hgrm");
+        run.assertOneLineError(Cli.USAGE, "cannot write --hgrm /proc/raftlog.hgrm: no such file or directory");
+        assertThat(run.out()).doesNotContain("instant bench");
+        java.nio.file.Path plain = java.nio.file.Files.writeString(dir.resolve("plain"), "x");
+        CliRun underAFile = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--hgrm",
+            plain.resolve("y.hgrm").toString());
+        underAFile.assertOneLineError(Cli.USAGE, "cannot write --hgrm", plain + " is not a directory");
+        java.nio.file.Path ok = dir.resolve("ok.hgrm");
+        CliRun written = CliRun.of("bench", "--peer", "instant", "--workload", "W2", "--warmup", "0s", "--duration", "1s",
+            "--hgrm", ok.toString());
+        assertThat(written.status()).as(written.err()).isEqualTo(Cli.OK);
+        assertThat(ok).isNotEmptyFile();
+    }
+
+    /** "bad duration '10'" and "a run length is either ... got ops=0 nanos=-1000000000" named no flag. */
+    @Test
+    void aBadPhaseLengthIsAUsageErrorNamingTheFlag() {
+        CliRun.of("bench", "--warmup", "-1s").assertOneLineError(Cli.USAGE, "--warmup must not be negative, was '-1s'");
+        CliRun.of("bench", "--duration", "10").assertOneLineError(Cli.USAGE, "--duration: bad duration '10'");
+    }
+
     @Test
     void benchCpuMeasuresWhatTheMachineGivesAndRefusesNonsense() {
         CliRun ok = CliRun.of("bench", "cpu", "--threads", "1", "--duration", "200ms", "--json");

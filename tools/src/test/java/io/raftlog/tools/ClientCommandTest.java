@@ -16,6 +16,7 @@ import io.raftlog.net.server.RaftServer;
 import io.raftlog.net.server.ServerConfig;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,42 @@ class ClientCommandTest {
     }
 
     /**
+     * A space instead of a comma made one host of two addresses ("127.0.0.1:7001 127.0.0.1", taken for IPv6): status
+     * then reported one unreachable node, and produce and tail never tried the second.
+     */
+    @Test
+    void addressesSeparatedByOtherThanCommasAreAUsageErrorNamingTheFlagAndTheElement() {
+        CliRun.of("status", "--cluster", "127.0.0.1:7001 127.0.0.1:7002").assertOneLineError(Cli.USAGE,
+            "--cluster: '127.0.0.1:7001 127.0.0.1:7002' is not HOST:PORT (separate nodes with commas)");
+        CliRun.of("produce", "--cluster", NOWHERE + ",127.0.0.1:7001;127.0.0.1:7002", "--count", "1").assertOneLineError(
+            Cli.USAGE, "--cluster: '127.0.0.1:7001;127.0.0.1:7002' is not HOST:PORT");
+        CliRun.of("tail", "--cluster", "127.0.0.1:7001:7002").assertOneLineError(Cli.USAGE,
+            "--cluster: '127.0.0.1:7001:7002' is not HOST:PORT (a host with ':' must be an IPv6 address");
+    }
+
+    /** A name that does not resolve was shown as "unreachable: nosuch.invalid", the exception's bare message. */
+    @Test
+    void aHostThatDoesNotResolveIsSaidToBeUnknown() {
+        CliRun run = CliRun.of("status", "--cluster", "nosuch.invalid:7001", "--timeout", "1s");
+        assertThat(run.status()).as(run.err()).isEqualTo(Cli.FAILURE);
+        assertThat(run.out()).contains("nosuch.invalid:7001").contains("unreachable: unknown host 'nosuch.invalid'");
+    }
+
+    @Test
+    void aWindowBeyondWhatTheClientKeepsIsAUsageErrorNamingTheFlagAndTheMaximum() {
+        CliRun.of("produce", "--cluster", NOWHERE, "--count", "1", "--window", "2000000").assertOneLineError(Cli.USAGE,
+            "--window must be from 1 to 1048576, was 2000000");
+        assertThat(CliRun.of("produce", "--help").out()).contains("1 to 1048576");
+    }
+
+    /** With nothing to read, tail returned before it looked at the addresses: exit 0 and no word. */
+    @Test
+    void tailWithMaxZeroStillChecksTheAddresses() {
+        CliRun.of("tail", "--cluster", "no-port-here", "--max", "0").assertOneLineError(Cli.USAGE,
+            "--cluster: 'no-port-here' is not HOST:PORT");
+    }
+
+    /**
      * Checked against the largest entry a node accepts before the payload is allocated: 2147483647 was an
      * OutOfMemoryError with a stack trace, and sizes between the node's limit and a frame's were sent only to be
      * refused TOO_LARGE (CliErrorsIT had 5000000 fail in the client after connecting).
@@ -48,6 +85,33 @@ class ClientCommandTest {
             CliRun.of("produce", "--cluster", NOWHERE, "--count", "3", "--size", size).assertOneLineError(Cli.USAGE,
                 "--size must be from 0 to " + Protocol.MAX_ENTRY_BYTES + " (the largest entry a node accepts), was " + size);
         }
+    }
+
+    /**
+     * A node of another cluster id refuses the handshake, and asking again changes nothing: tail and produce retried
+     * it like a node that is down until --timeout. They now fail once every node given has refused (the generous
+     * --timeout, beyond the test's own, shows they did not wait it out).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aClusterIdEveryNodeRefusesFailsAtOnceNamingIt(@TempDir Path data) {
+        try (RaftServer node = RaftServer.start(ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:0").clusterId(7)
+            .dataDir(data).build())) {
+            String address = ServerConfig.hostPort(node.boundAddress());
+            CliRun tail = CliRun.of("tail", "--cluster", address, "--cluster-id", "8", "--follow", "--timeout", "60s");
+            assertThat(tail.status()).as(tail.err()).isEqualTo(Cli.FAILURE);
+            assertThat(commandLines(tail)).singleElement().asString().startsWith("raftlog tail: every node of " + address
+                + " refused").contains("cluster id 8 does not match this node's 7");
+            CliRun produce = CliRun.of("produce", "--cluster", address, "--cluster-id", "8", "--count", "5", "--timeout", "60s");
+            assertThat(produce.status()).as(produce.err()).isEqualTo(Cli.FAILURE);
+            assertThat(commandLines(produce)).last().asString().startsWith("raftlog produce: 5 of 5 entries were not acknowledged")
+                .contains("refused").contains("cluster id 8 does not match this node's 7");
+        }
+    }
+
+    /** What the command said on stderr, without the in-process node's log lines (which go there too). */
+    private static java.util.List<String> commandLines(CliRun run) {
+        return run.err().lines().filter(l -> !l.startsWith("[raftlog-")).toList();
     }
 
     /**

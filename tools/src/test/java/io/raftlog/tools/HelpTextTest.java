@@ -47,6 +47,29 @@ class HelpTextTest {
         assertThat(run.out()).doesNotContain("%n");
     }
 
+    /** Only the root command had a version: {@code raftlog tail --version} printed an empty line. */
+    @ParameterizedTest(name = "raftlog {0} --version")
+    @MethodSource("commandPaths")
+    void everyCommandPrintsTheVersion(List<String> path) {
+        List<String> args = new ArrayList<>(path);
+        args.add("--version");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(CliRun.of("--version").out()).startsWith("raftlog ").matches("(?s)raftlog \\d.*\n");
+    }
+
+    /** {@code raftlog journal} alone printed "Usage: journal ..." (not the whole name) and exited 0. */
+    @org.junit.jupiter.api.Test
+    void aGroupOfCommandsRunAloneIsAUsageErrorShowingItsWholeName() {
+        CliRun journal = CliRun.of("journal");
+        journal.assertOneLineError(Cli.USAGE, "raftlog journal needs a command");
+        assertThat(journal.err()).contains("Usage: raftlog journal [").contains("verify").contains("dump");
+        CliRun root = CliRun.of();
+        root.assertOneLineError(Cli.USAGE, "raftlog needs a command");
+        assertThat(root.err()).contains("Usage: raftlog [").contains("produce");
+    }
+
     /**
      * README promises --verbose on every command; journal verify/dump and bench cpu/disk refused it as an unknown
      * option. With --help after it nothing runs, and required options are not asked for.

@@ -108,12 +108,13 @@ class JournalCommandTest {
             .contains("warning   journal file " + empty + " is empty (0 bytes)");
     }
 
+    /** A missing directory is a bad argument, exit 2 as elsewhere (it was 1); a directory without a journal is 1. */
     @Test
-    void aMissingOrEmptyDirectoryIsAOneLineFailure() {
+    void aMissingDirectoryIsAUsageErrorAndAnEmptyOneAFailure() {
         CliRun missing = CliRun.of("journal", "verify", "--data", data.resolve("nope").toString());
-        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.status()).isEqualTo(Cli.USAGE);
         // the whole command's name: it said "raftlog verify:"
-        assertThat(missing.err().lines()).hasSize(1).first().asString().startsWith("raftlog journal verify: no such directory");
+        assertThat(missing.err().lines()).hasSize(1).first().asString().startsWith("raftlog journal verify: --data: no such directory");
         CliRun empty = CliRun.of("journal", "dump", "--data", data.toString());
         assertThat(empty.status()).isEqualTo(1);
         assertThat(empty.err().lines()).hasSize(1).first().asString().contains("no journal files");

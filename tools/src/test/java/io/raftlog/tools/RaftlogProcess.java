@@ -22,9 +22,9 @@ final class RaftlogProcess implements AutoCloseable {
     private final Thread outReader;
     private final Thread errReader;
 
-    private RaftlogProcess(Process process) {
+    private RaftlogProcess(Process process, boolean readOut) {
         this.process = process;
-        this.outReader = pump(process.getInputStream(), out);
+        this.outReader = readOut ? pump(process.getInputStream(), out) : null;
         this.errReader = pump(process.getErrorStream(), err);
     }
 
@@ -37,9 +37,37 @@ final class RaftlogProcess implements AutoCloseable {
     }
 
     static RaftlogProcess start(String... args) throws IOException {
+        return start(true, args);
+    }
+
+    /** As {@link #start}, with standard output a pipe nobody reads: once it is full, the command's writes block. */
+    static RaftlogProcess startWithOutputUnread(String... args) throws IOException {
+        return start(false, args);
+    }
+
+    private static RaftlogProcess start(boolean readOut, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(LocalCluster.javaExecutable(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
-        return new RaftlogProcess(new ProcessBuilder(cmd).start());
+        return new RaftlogProcess(new ProcessBuilder(cmd).start(), readOut);
+    }
+
+    /** Bytes waiting in the unread standard output pipe (see {@link #startWithOutputUnread}). */
+    int unreadOutputBytes() {
+        try {
+            return process.getInputStream().available();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * SIGTERM, as a user's kill or a supervisor's stop; false if the process is still running after {@code seconds}.
+     * Through the process handle: Process.destroy also closes this side of the pipes, which would end a write the
+     * command is blocked in.
+     */
+    boolean terminate(long seconds) throws InterruptedException {
+        process.toHandle().destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
     /** Runs to completion (killed after {@code timeoutSeconds}) and returns the finished process. */
@@ -73,7 +101,9 @@ final class RaftlogProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("raftlog process did not finish within " + timeoutSeconds + " s; stderr: " + err);
         }
-        outReader.join(10_000);
+        if (outReader != null) {
+            outReader.join(10_000);
+        }
         errReader.join(10_000);
         return process.exitValue();
     }

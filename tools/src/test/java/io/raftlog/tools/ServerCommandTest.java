@@ -15,6 +15,7 @@ import io.raftlog.net.server.ServerConfig;
 import io.raftlog.pipeline.Await;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -68,10 +69,20 @@ class ServerCommandTest {
         assertThat(data).doesNotExist();
     }
 
+    /** A bound on the run: a start that is wrongly accepted serves until stopped, and the test would hang. */
     @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(
-            Cli.USAGE, "bad address '127.0.0.1'");
+            Cli.USAGE, "--cluster: bad address '127.0.0.1'");
+        // A space for a comma: a 2-member cluster, recorded in the new data directory for good.
+        Path data = dir.resolve("node1");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001,2=127.0.0.1:7002 3=127.0.0.1:7003", "--data",
+            data.toString()).assertOneLineError(Cli.USAGE,
+                "--cluster: bad address '127.0.0.1:7002 3=127.0.0.1:7003': expected HOST:PORT (separate nodes with commas)");
+        assertThat(data).doesNotExist();
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--listen", "localhost 7001:7001", "--data",
+            data.toString()).assertOneLineError(Cli.USAGE, "--listen: bad address");
         // accepted before: each node's connection to the other peer reached itself, and was refused, forever
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7301,2=127.0.0.1:7301", "--data", dir.toString())
             .assertOneLineError(Cli.USAGE, "address 127.0.0.1:7301 appears twice in the cluster (nodes 1 and 2)");

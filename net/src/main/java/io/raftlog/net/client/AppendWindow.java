@@ -39,8 +39,8 @@ final class AppendWindow {
     static final int MAX_RETAINED_BYTES = 64 * 1024;
 
     AppendWindow(int capacity, int initialPayloadBytes) {
-        if (capacity < 1 || capacity > (1 << 20)) {
-            throw new IllegalArgumentException("window " + capacity + " is not in 1..1048576");
+        if (capacity < 1 || capacity > LogClient.MAX_WINDOW) {
+            throw new IllegalArgumentException("window " + capacity + " is not in 1.." + LogClient.MAX_WINDOW);
         }
         int size = BitUtil.findNextPositivePowerOfTwo(capacity);
         this.capacity = capacity;

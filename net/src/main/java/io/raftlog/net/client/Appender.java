@@ -9,6 +9,7 @@ import io.raftlog.net.codec.Protocol;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -90,6 +91,8 @@ final class Appender implements AutoCloseable {
     private NodeAddress redirect;
     private int nextAddress;
     private int failedAttempts;
+    /** Which of the nodes given refused the handshake at their latest try (see {@link #failRefusedAppends}). */
+    private final boolean[] refusedBy;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     /**
      * After a BUSY: nothing is sent on the connection before this (System.nanoTime), which is kept. Starts at
@@ -110,6 +113,7 @@ final class Appender implements AutoCloseable {
     Appender(ClientSettings settings) {
         this.settings = settings;
         this.addresses = settings.addresses();
+        this.refusedBy = new boolean[addresses.size()];
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
@@ -384,6 +388,7 @@ final class Appender implements AutoCloseable {
             lock.lock();
             try {
                 lastProblem = e.getMessage();
+                failRefusedAppends(target, e);
                 failedAttempts++;
                 if (failedAttempts % addresses.size() == 0) {
                     backOff();
@@ -400,6 +405,10 @@ final class Appender implements AutoCloseable {
                 c.close();
                 return;
             }
+            int given = addresses.indexOf(target);
+            if (given >= 0) {
+                refusedBy[given] = false;
+            }
             connection = c;
             gen = ++generation;
             abandonConnection = false;
@@ -414,6 +423,29 @@ final class Appender implements AutoCloseable {
             "raftlog-client-" + Long.toHexString(settings.clientId()) + "-recv-" + gen);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Notes a node given to the client that refused the handshake (a leader a node named is not counted); once every
+     * one has, the outstanding appends fail at once with the refusal, rather than at their deadline after retrying a
+     * cluster id or protocol version that will not change. Later appends try the nodes again. Under the lock.
+     */
+    private void failRefusedAppends(NodeAddress target, IOException e) {
+        int given = addresses.indexOf(target);
+        if (!(e instanceof HandshakeRefusedException) || given < 0) {
+            return;
+        }
+        refusedBy[given] = true;
+        for (boolean r : refusedBy) {
+            if (!r) {
+                return;
+            }
+        }
+        Arrays.fill(refusedBy, false);
+        window.fail(window.lowest(), window.outstanding(), new LogClientException("every node of " + settings.nodes()
+            + " refused the connection (last: " + e.getMessage() + ")"), senderCompletions);
+        sentFrames.dropBelow(window.lowest());
+        notFull.signalAll();
     }
 
     private void backOff() {

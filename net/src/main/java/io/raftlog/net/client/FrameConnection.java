@@ -95,7 +95,15 @@ final class FrameConnection implements AutoCloseable {
                 }
                 nodeId = accept.nodeId();
             } else if (type == FrameType.ERROR) {
-                throw new IOException(address + " refused the connection: " + errorText(frame));
+                String why = address + " refused the connection: " + errorText(frame);
+                int code = ErrorCode.BUSY;
+                ErrorFrame error = new ErrorFrame();
+                if (error.wrap(frame, 0, frame.capacity()) == null) {
+                    code = error.code();
+                }
+                // Full of clients, or stopping: the same node may take us on the next try.
+                throw code == ErrorCode.BUSY || code == ErrorCode.SHUTTING_DOWN ? new IOException(why)
+                    : new HandshakeRefusedException(why);
             } else {
                 throw new IOException(address + " answered the handshake with " + FrameType.name(type));
             }
@@ -209,6 +217,10 @@ final class FrameConnection implements AutoCloseable {
         String m = e.getMessage();
         if (e instanceof java.net.ConnectException) {
             return "connection refused";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            // its message is only the name: status showed "unreachable: nosuch.invalid"
+            return m == null ? "unknown host" : "unknown host '" + m + "'";
         }
         return m == null ? e.getClass().getSimpleName() : m;
     }

@@ -40,6 +40,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (the raftlog jar's manifest carries it).
  */
 public final class LogClient implements AutoCloseable {
+    /** The most appends a client keeps outstanding ({@link Builder#window}). */
+    public static final int MAX_WINDOW = 1 << 20;
+
     /**
      * The longest timeout the builder takes (24 days): sockets take their connect and read timeouts in int
      * milliseconds, which end at about 24.8 days.

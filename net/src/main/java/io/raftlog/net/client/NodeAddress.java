@@ -1,6 +1,8 @@
 package io.raftlog.net.client;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +33,10 @@ public record NodeAddress(String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        String bad = whyNotAHost(host);
+        if (bad != null) {
+            throw new IllegalArgumentException("'" + text.trim() + "' is not HOST:PORT (" + bad + ")");
+        }
         int port;
         try {
             port = Integer.parseInt(s.substring(colon + 1));
@@ -38,6 +44,38 @@ public record NodeAddress(String host, int port) {
             throw new IllegalArgumentException("port in '" + text.trim() + "' is not a number");
         }
         return new NodeAddress(host, port);
+    }
+
+    /**
+     * Why {@code host} (brackets removed) cannot be a node's host name or address, or null if it can. Split at the
+     * last ':', two addresses separated by a space ("127.0.0.1:7001 127.0.0.1:7002") made the one host
+     * "127.0.0.1:7001 127.0.0.1", which a host with a colon let pass as an IPv6 address: a list of nodes that
+     * quietly lost members. A host with a ':' must be an IPv6 address, and is checked as one without a name
+     * lookup (only hex digits, ':' and '.' are handed to the parser, which then never asks DNS).
+     */
+    public static String whyNotAHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (Character.isWhitespace(c) || c == ',' || c == ';' || c == '=') {
+                return "separate nodes with commas";
+            }
+        }
+        if (host.indexOf(':') >= 0) {
+            int zone = host.indexOf('%'); // fe80::1%eth0: the interface is the host's business, not ours
+            String literal = zone >= 0 ? host.substring(0, zone) : host;
+            boolean ipv6 = literal.matches("[0-9A-Fa-f:.]+");
+            if (ipv6) {
+                try {
+                    InetAddress.getByName(literal);
+                } catch (UnknownHostException e) {
+                    ipv6 = false;
+                }
+            }
+            if (!ipv6) {
+                return "a host with ':' must be an IPv6 address, written in brackets as [::1]:7001";
+            }
+        }
+        return null;
     }
 
     /** Parses a comma-separated list such as {@code 127.0.0.1:7001,127.0.0.1:7002} (duplicates removed). */

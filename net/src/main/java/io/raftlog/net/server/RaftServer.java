@@ -5,17 +5,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.raftlog.journal.FileErrors;
 import io.raftlog.journal.HardStateStore;
 import io.raftlog.journal.Journal;
 import io.raftlog.journal.NodeIdentity;
@@ -289,17 +287,11 @@ public final class RaftServer implements AutoCloseable {
      * AccessDeniedException are only the path ("cannot create data directory X: X").
      */
     static String whyNotCreated(Path dir, IOException e) {
-        if (!(e instanceof FileSystemException f)) {
-            return describe(e);
-        }
-        boolean itself = f.getFile() == null || Path.of(f.getFile()).toAbsolutePath().equals(dir.toAbsolutePath());
-        if (f instanceof FileAlreadyExistsException) {
+        if (e instanceof FileAlreadyExistsException f) {
+            boolean itself = f.getFile() == null || Path.of(f.getFile()).toAbsolutePath().equals(dir.toAbsolutePath());
             return (itself ? "it" : f.getFile()) + " exists and is not a directory";
         }
-        String why = f instanceof AccessDeniedException ? "permission denied"
-            : f instanceof NoSuchFileException ? "no such file or directory"
-            : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
-        return why + (itself ? "" : " (" + f.getFile() + ")");
+        return FileErrors.why(dir, e);
     }
 
     private static String describe(Throwable e) {

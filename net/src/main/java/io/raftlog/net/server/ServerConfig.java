@@ -14,6 +14,7 @@ import java.util.TreeMap;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.JournalOptions;
+import io.raftlog.net.client.NodeAddress;
 import io.raftlog.pipeline.PipelineConfig;
 import io.raftlog.pipeline.Retention;
 import io.raftlog.pipeline.WaitStrategies;
@@ -219,13 +220,20 @@ public final class ServerConfig {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        String bad = NodeAddress.whyNotAHost(host);
+        if (bad != null) {
+            throw new IllegalArgumentException("bad address '" + text + "': expected HOST:PORT (" + bad + ")");
+        }
         if (isIpLiteral(host)) {
             return new InetSocketAddress(host, port); // parsed, not looked up (no DNS for a literal address)
         }
         return InetSocketAddress.createUnresolved(host, port);
     }
 
-    /** A dotted IPv4 address, or an IPv6 one (only those contain colons); anything else is a host name. */
+    /**
+     * A dotted IPv4 address, or an IPv6 one (a host with a colon that {@link NodeAddress#whyNotAHost} let pass);
+     * anything else is a host name.
+     */
     private static boolean isIpLiteral(String host) {
         return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
