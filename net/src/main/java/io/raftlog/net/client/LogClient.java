@@ -6,8 +6,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -51,6 +53,9 @@ public final class LogClient implements AutoCloseable {
 
     private final ClientSettings settings;
     private final Appender appender;
+    /** The tails (and iterators' tails) this client started that have not ended: {@link #close} ends them too. */
+    private final Set<TailSubscription> openTails = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private LogClient(ClientSettings settings) {
         this.settings = settings;
@@ -143,8 +148,22 @@ public final class LogClient implements AutoCloseable {
     public TailSubscription tail(long fromIndex, boolean follow, OnCompacted onCompacted, EntryHandler handler) {
         TailSubscription s = new TailSubscription(settings, fromIndex, follow, follow ? Long.MAX_VALUE : endOfLog(),
             onCompacted, handler);
+        track(s);
         s.start();
         return s;
+    }
+
+    /**
+     * Registers a tail for {@link #close}, which ends it; it leaves the set when it ends by itself. Refused once
+     * the client is closed: checked after the registration, so a close racing with it ends the tail either way.
+     */
+    private void track(TailSubscription s) {
+        openTails.add(s);
+        s.done().whenComplete((ignored, error) -> openTails.remove(s));
+        if (closed) {
+            s.close();
+            throw new IllegalStateException("the client is closed");
+        }
     }
 
     /**
@@ -164,12 +183,17 @@ public final class LogClient implements AutoCloseable {
 
     /** A blocking iterator that follows the log from {@code fromIndex} as it grows. */
     public TailIterator iterate(long fromIndex) {
-        return new TailIterator(settings, fromIndex, true, Long.MAX_VALUE);
+        return tracked(new TailIterator(settings, fromIndex, true, Long.MAX_VALUE));
     }
 
     /** A blocking iterator over the committed entries from {@code fromIndex}, ending at the end of the log. */
     public TailIterator read(long fromIndex) {
-        return new TailIterator(settings, fromIndex, false, endOfLog());
+        return tracked(new TailIterator(settings, fromIndex, false, endOfLog()));
+    }
+
+    private TailIterator tracked(TailIterator it) {
+        track(it.subscription());
+        return it;
     }
 
     /** Every node's status, in address order; a node that does not answer in time is marked unreachable. */
@@ -178,10 +202,22 @@ public final class LogClient implements AutoCloseable {
             (int) settings.connectTimeout().toMillis(), settings.maxFrameLength());
     }
 
-    /** Stops the send and receive threads; appends still outstanding fail ("client closed"). */
+    /**
+     * Stops the send and receive threads; appends still outstanding fail ("client closed"). Every tail and iterator
+     * this client opened ends too (their {@code done()} completes normally, an iterator runs out after what it
+     * already holds), as closing a client ends its watches in etcd's: a tail left running would keep a thread and a
+     * connection for a client the application has let go of. Tails and appends cannot be started after this.
+     */
     @Override
     public void close() {
-        appender.close();
+        closed = true;
+        try {
+            appender.close();
+        } finally {
+            for (TailSubscription s : openTails) {
+                s.close();
+            }
+        }
     }
 
     /** A future that is its own callback: the one allocation an {@link #append(byte[])} makes. */

@@ -36,6 +36,11 @@ public final class TailIterator implements Iterator<LogEntry>, AutoCloseable {
         subscription.start();
     }
 
+    /** The tail that fills this iterator (for the client, which ends it when it is closed). */
+    TailSubscription subscription() {
+        return subscription;
+    }
+
     /** Blocks until an entry is there (true) or the tail ended (false); throws if the tail failed. */
     @Override
     public boolean hasNext() {

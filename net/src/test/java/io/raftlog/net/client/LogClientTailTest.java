@@ -83,6 +83,31 @@ class LogClientTailTest {
     }
 
     @Test
+    void closingTheClientEndsEveryTailAndIteratorItOpened() throws Exception {
+        // Before, close() stopped only the appends: a following tail kept its thread and its connection for a client
+        // the application had let go of, and an iterator's hasNext() waited for ever.
+        FakeNode node = node(1);
+        fill(0, 20);
+        LogClient client = client(node);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TailSubscription tail = client.tail(1, collectInto(seen));
+        TailIterator iterator = client.iterate(1);
+        Await.until("the tail's entries", Duration.ofSeconds(10), () -> seen.size() >= 20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(iterator.hasNext()).isTrue();
+            iterator.next();
+        }
+
+        client.close();
+
+        tail.done().get(10, TimeUnit.SECONDS);
+        assertThat(iterator.hasNext()).as("an iterator of a closed client runs out").isFalse();
+        assertThatThrownBy(() -> client.tail(1, collectInto(seen))).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("closed");
+        assertThatThrownBy(() -> client.iterate(1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aHandlerThatThrowsAnErrorEndsTheTailWithIt() throws Exception {
         // A handler's AssertionError (a consumer's own check) ended the tail's thread but left done() incomplete:
         // a consumer waiting on it hung for ever.
