@@ -234,6 +234,9 @@ public final class RaftNode {
     /** A message from a peer. {@code m.entries} is read only during this call. */
     public void step(Message m) {
         validate(m);
+        if (m.type == MessageType.APPEND && m.term >= term) {
+            refuseRewriteOfCommitted(m);
+        }
         if (m.term > term) {
             if ((m.type == MessageType.VOTE || m.type == MessageType.PRE_VOTE) && inLease()) {
                 // Leader stickiness: a live leader exists, so a candidate that cannot see it must not
@@ -518,6 +521,37 @@ public final class RaftNode {
         electionElapsed = 0;
     }
 
+    /**
+     * Refuses (throws) an APPEND that contradicts an entry this node holds as committed, before {@link #step}
+     * changes anything, not even the term. A leader holds every committed entry (Leader Completeness), so only a
+     * broken or hostile sender writes one; before, a higher term in such a message was adopted (and persisted, with
+     * its sender as leader) before the refusal. Follows {@link #handleAppend}'s path: a message it rejects on its
+     * previous entry is answered, not refused. Entries at or below {@code firstIndex - 1} were compacted, all of
+     * them committed, and match; the message's entry at {@code firstIndex - 1}, if it has one, must carry the term
+     * kept for it.
+     */
+    private void refuseRewriteOfCommitted(Message m) {
+        long prev = m.prevLogIndex;
+        long lastIndex = log.lastIndex();
+        long firstIndex = log.firstIndex();
+        if (prev > lastIndex || prev >= firstIndex - 1 && log.termAt(prev) != m.prevLogTerm) {
+            return; // rejected, and answered, by handleAppend
+        }
+        if (prev < firstIndex - 1 && prev + m.entryCount >= firstIndex - 1
+            && m.entries.term((int) (firstIndex - 2 - prev)) != log.termAt(firstIndex - 1)) {
+            throw new IllegalArgumentException("APPEND from " + m.from + " gives entry " + (firstIndex - 1) + " term "
+                + m.entries.term((int) (firstIndex - 2 - prev)) + ", but it was committed and compacted here with term "
+                + log.termAt(firstIndex - 1));
+        }
+        long upTo = Math.min(Math.min(commitIndex, lastIndex), prev + m.entryCount);
+        for (long index = Math.max(prev + 1, firstIndex); index <= upTo; index++) {
+            if (log.termAt(index) != m.entries.term((int) (index - prev - 1))) {
+                throw new IllegalArgumentException("node " + id + ": APPEND from " + m.from + " conflicts at "
+                    + index + ", at or below commit index " + commitIndex);
+            }
+        }
+    }
+
     private void handleAppend(Message m) {
         followSender(m);
         long prev = m.prevLogIndex;
@@ -527,20 +561,13 @@ public final class RaftNode {
             sendAppendReject(m.from, prev, 0, lastIndex + 1);
             return;
         }
-        // Below firstIndex - 1 the log was compacted: those entries were committed, so they match, and the
-        // message's entry at firstIndex - 1, if it has one, must carry the term we kept for it.
         if (prev >= firstIndex - 1) {
             long ourTerm = log.termAt(prev);
             if (ourTerm != m.prevLogTerm) {
                 sendAppendReject(m.from, prev, ourTerm, firstIndexOfTerm(ourTerm, prev));
                 return;
             }
-        } else if (prev + m.entryCount >= firstIndex - 1
-            && m.entries.term((int) (firstIndex - 2 - prev)) != log.termAt(firstIndex - 1)) {
-            throw new IllegalArgumentException("APPEND from " + m.from + " gives entry " + (firstIndex - 1) + " term "
-                + m.entries.term((int) (firstIndex - 2 - prev)) + ", but it was committed and compacted here with term "
-                + log.termAt(firstIndex - 1));
-        }
+        } // else it reaches into the compacted prefix, where refuseRewriteOfCommitted found it agreeing
         for (int i = 0; i < m.entryCount; i++) {
             long index = prev + 1 + i;
             if (index < firstIndex) {
@@ -552,10 +579,9 @@ public final class RaftNode {
                     continue;
                 }
                 if (index <= commitIndex) {
-                    // Before any change to the log (entries are appended only past its end, and truncated only
-                    // above the commit index): refused, the committed entry stays.
-                    throw new IllegalArgumentException("node " + id + ": APPEND from " + m.from + " conflicts at "
-                        + index + ", at or below commit index " + commitIndex);
+                    // refuseRewriteOfCommitted lets no such message through; the last guard of committed entries.
+                    throw new IllegalStateException("node " + id + ": APPEND from " + m.from + " conflicts at "
+                        + index + ", at or below commit index " + commitIndex + ", past the check");
                 }
                 log.truncateAfter(index - 1);
                 if (durableIndex > index - 1) {

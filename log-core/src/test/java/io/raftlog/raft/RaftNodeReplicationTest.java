@@ -170,6 +170,9 @@ class RaftNodeReplicationTest {
             .hasMessageContaining("at or below commit index 2");
         assertThat(follower.lastIndex()).isEqualTo(2);
         assertThat(follower.commitIndex()).isEqualTo(2);
+        // Refused before anything changed: its higher term was adopted, with node 3 as leader, before.
+        assertThat(follower.term()).isEqualTo(1);
+        assertThat(follower.leaderId()).isEqualTo(1);
     }
 
     @Test

@@ -132,6 +132,7 @@ class RaftNodeSnapshotTest {
             .hasMessageContaining("committed and compacted here with term 2");
         assertThat(log.lastIndex()).isEqualTo(4);
         assertThat(log.termAt(4)).isEqualTo(2);
+        assertThat(node.term()).as("its term is not adopted either").isEqualTo(2);
 
         // The same reach with the right terms goes through: 2..4 are skipped or match, 5 is new.
         node.step(Nodes.append(1, 2, 3, 1, 1, 4, 2, 2, 2, 3));
