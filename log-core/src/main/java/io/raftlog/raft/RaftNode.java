@@ -497,8 +497,8 @@ public final class RaftNode {
         votes[Arrays.binarySearch(members, from)] = granted ? GRANTED : REJECTED;
         if (countVotes(GRANTED) >= quorum) {
             electionWon();
-        } else if (countVotes(REJECTED) >= quorum) {
-            becomeFollower(term, 0);
+        } else if (countVotes(REJECTED) > members.length - quorum) {
+            becomeFollower(term, 0); // lost: fewer than a quorum can still grant (in an even cluster before a quorum rejects)
         }
     }
 

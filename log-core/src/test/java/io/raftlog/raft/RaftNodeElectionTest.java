@@ -106,6 +106,19 @@ class RaftNodeElectionTest {
     }
 
     @Test
+    void candidateStepsDownOnceItCanNoLongerWinInAnEvenCluster() {
+        // Four nodes, quorum three: after two rejections at most two votes remain, its own and one. It waited for a
+        // third rejection (rejections counted up to a quorum) or its timeout.
+        RaftNode node = node(1, 4, new MemoryRaftLog(), HardState.INITIAL);
+        timeOut(node);
+        node.step(voteResponse(2, 1, 1, false));
+        assertThat(node.role()).isEqualTo(Role.CANDIDATE);
+        node.step(voteResponse(3, 1, 1, false));
+        assertThat(node.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(node.term()).isEqualTo(1);
+    }
+
+    @Test
     void candidateRetriesInNextTermAfterSplitVote() {
         RaftNode node = node(1, 3, new MemoryRaftLog(), HardState.INITIAL);
         timeOut(node);
