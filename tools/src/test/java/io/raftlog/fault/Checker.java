@@ -222,10 +222,14 @@ final class Checker {
             "");
     }
 
+    /**
+     * Every committed data entry is byte for byte a payload some producer appended (acknowledged or not):
+     * a cut or altered copy of an invoked append is a phantom too, even if it were to decode to its key.
+     */
     Verdict noPhantoms() {
-        Set<String> invoked = new HashSet<>();
+        Map<String, History.Op> invoked = new HashMap<>();
         for (History.Op op : history.ops()) {
-            invoked.add(op.key);
+            invoked.put(op.key, op);
         }
         List<String> v = new ArrayList<>();
         for (History.Entry e : reference.values()) {
@@ -233,8 +237,11 @@ final class Checker {
                 continue;
             }
             String key = e.type() == EntryType.DATA ? Payloads.decode(e.bytes()) : null;
-            if (key == null || !invoked.contains(key)) {
+            History.Op op = key == null ? null : invoked.get(key);
+            if (op == null) {
                 v.add("index " + e.index() + " holds " + describe(e) + ", which no producer appended");
+            } else if (!Arrays.equals(e.bytes(), Payloads.encode(op.key, op.padding))) {
+                v.add("index " + e.index() + " holds " + key + " with other bytes than " + op + " appended");
             }
         }
         return new Verdict("no-phantoms", "no entry appears that was never appended", v, "");

@@ -201,6 +201,29 @@ class CheckerTest {
     }
 
     @Test
+    void truncatedUnacknowledgedEntryFails() {
+        // The unacknowledged p2-c0 committed cut short, the same on every node: nothing else compares its bytes.
+        assertFails("no-phantoms", h -> {
+            replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, java.util.Arrays.copyOf(Payloads.encode("p2-c0", 30), 20)));
+            for (int n = 1; n <= 3; n++) {
+                h.log(new History.NodeLog(n, 7, h.logs().get(n).entries()));
+            }
+        });
+    }
+
+    @Test
+    void consumerHandedATruncatedEntryFails() {
+        // Consumer 3 got p1-c4@6 cut inside its padding; the final log holds it whole.
+        assertFails("consumers-prefix", h -> {
+            h.consumer(3);
+            for (int k = 0; k < 4; k++) {
+                h.seen(3, 6000 + k, k + 2, Payloads.encode(Payloads.key(1, k), k * 7));
+            }
+            h.seen(3, 6004, 6, java.util.Arrays.copyOf(Payloads.encode("p1-c4", 28), 30));
+        });
+    }
+
+    @Test
     void laterAppendAtLowerIndexFails() {
         // p1-c0 and p1-c1 were acknowledged one after another but their indexes are swapped.
         assertFails("real-time-order", h -> {

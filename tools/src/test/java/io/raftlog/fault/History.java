@@ -123,6 +123,15 @@ final class History {
         return op;
     }
 
+    /**
+     * A consumer was handed these bytes: recorded as their key, or as undecodable with their length. As
+     * {@link Payloads#decode} takes only a payload exactly as appended, the key stands for its exact bytes.
+     */
+    void seen(int consumer, long nanos, long index, byte[] bytes) {
+        String key = Payloads.decode(bytes);
+        seen(consumer, nanos, index, key == null ? "<undecodable:" + bytes.length + ">" : key);
+    }
+
     void seen(int consumer, long nanos, long index, String key) {
         seen.computeIfAbsent(consumer, c -> Collections.synchronizedList(new ArrayList<>())).add(new Seen(consumer, nanos, index, key));
     }

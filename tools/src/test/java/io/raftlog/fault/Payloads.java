@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The payloads the workload appends: {@code p<producer>-c<counter>} (the key, unique in a run), then
- * {@code |} and a padding whose bytes are a function of the key and its length, so a dump stays readable,
- * sizes vary, and a corrupted or truncated entry does not decode.
+ * {@code /<n>|} and n padding bytes that are a function of the key, so a dump stays readable and sizes vary.
+ * The payload states its own padding length because the padding pattern alone cannot show a cut: a
+ * payload cut inside its padding, or with bytes added after it, would still match the pattern. So any
+ * truncation, extension or corruption fails to decode.
  */
 final class Payloads {
     private Payloads() {
@@ -16,18 +18,20 @@ final class Payloads {
     }
 
     static byte[] encode(String key, int padding) {
-        byte[] k = key.getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[k.length + 1 + padding];
-        System.arraycopy(k, 0, out, 0, k.length);
-        out[k.length] = '|';
+        byte[] head = (key + "/" + padding + "|").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[head.length + padding];
+        System.arraycopy(head, 0, out, 0, head.length);
         int seed = key.hashCode();
         for (int i = 0; i < padding; i++) {
-            out[k.length + 1 + i] = padByte(seed, i);
+            out[head.length + i] = padByte(seed, i);
         }
         return out;
     }
 
-    /** The key of a payload this suite wrote, or null if these bytes are not one (garbage, corruption, truncation). */
+    /**
+     * The key of a payload this suite wrote, or null if these bytes are not exactly one: garbage, a flipped
+     * byte, a payload cut anywhere or with bytes added at its end.
+     */
     static String decode(byte[] bytes) {
         int bar = -1;
         for (int i = 0; i < bytes.length; i++) {
@@ -36,16 +40,22 @@ final class Payloads {
                 break;
             }
         }
-        if (bar < 4 || bytes[0] != 'p') {
+        if (bar < 6 || bytes[0] != 'p') {
             return null;
         }
-        String key = new String(bytes, 0, bar, StandardCharsets.US_ASCII);
-        if (!key.matches("p\\d+-c\\d+")) {
+        String head = new String(bytes, 0, bar, StandardCharsets.US_ASCII);
+        if (!head.matches("p\\d+-c\\d+/\\d{1,9}")) {
+            return null;
+        }
+        int slash = head.lastIndexOf('/');
+        String key = head.substring(0, slash);
+        int padding = Integer.parseInt(head.substring(slash + 1));
+        if (bytes.length - bar - 1 != padding) {
             return null;
         }
         int seed = key.hashCode();
-        for (int i = bar + 1; i < bytes.length; i++) {
-            if (bytes[i] != padByte(seed, i - bar - 1)) {
+        for (int i = 0; i < padding; i++) {
+            if (bytes[bar + 1 + i] != padByte(seed, i)) {
                 return null;
             }
         }

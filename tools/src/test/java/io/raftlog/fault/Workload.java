@@ -65,8 +65,7 @@ final class Workload implements AutoCloseable {
             TailSubscription tail = client.tail(1, (index, buffer, offset, length) -> {
                 byte[] b = new byte[length];
                 buffer.getBytes(offset, b);
-                String key = Payloads.decode(b);
-                history.seen(consumer, System.nanoTime(), index, key == null ? "<undecodable:" + length + ">" : key);
+                history.seen(consumer, System.nanoTime(), index, b);
             });
             tails.add(tail);
             // A following tail ends only when closed: one that ends before is a consumer that stopped reading.
