@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * packets vanish and TCP has not given up yet); {@link #delay} holds every chunk for a time before
  * forwarding it, in order; {@link #cutAll} closes every open connection. A connection that lost bytes can
  * never carry a valid frame again, so {@link #cutTainted} closes exactly those when a fault is healed,
- * which is what TCP eventually does to a connection whose segments were lost.
+ * which is what TCP eventually does to a connection whose segments were lost. Until then a direction that
+ * lost bytes forwards nothing more, even once its drop is lifted: the bytes after the gap would reach the
+ * node spliced onto those before it.
  *
  * <p>Plain blocking sockets, two threads per direction and connection: simple enough to trust, and the
  * suite has only a few dozen connections.
@@ -204,7 +206,10 @@ final class FaultProxy implements AutoCloseable {
     private final class Connection {
         final Socket in;
         final Socket out;
+        /** Some direction dropped bytes: the connection is cut at the heal. */
         final AtomicBoolean tainted = new AtomicBoolean();
+        /** Per direction, only its reader thread touches its slot: the other direction may still pass. */
+        final boolean[] lostBytes = new boolean[2];
         final AtomicBoolean closedFlag = new AtomicBoolean();
         final int id = (int) accepted.get();
 
@@ -222,7 +227,7 @@ final class FaultProxy implements AutoCloseable {
             DirectionState state = states[d.ordinal()];
             BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
             String prefix = "proxy-" + name + "-" + id + "-" + d.name().toLowerCase();
-            Thread reader = new Thread(() -> readLoop(state, from, queue), prefix + "-read");
+            Thread reader = new Thread(() -> readLoop(d, state, from, queue), prefix + "-read");
             Thread writer = new Thread(() -> writeLoop(state, to, queue), prefix + "-write");
             reader.setDaemon(true);
             writer.setDaemon(true);
@@ -230,7 +235,7 @@ final class FaultProxy implements AutoCloseable {
             writer.start();
         }
 
-        private void readLoop(DirectionState state, Socket from, BlockingQueue<Chunk> queue) {
+        private void readLoop(Direction d, DirectionState state, Socket from, BlockingQueue<Chunk> queue) {
             byte[] buf = new byte[CHUNK];
             try {
                 InputStream is = from.getInputStream();
@@ -243,8 +248,16 @@ final class FaultProxy implements AutoCloseable {
                     state.read.addAndGet(n);
                     if (state.drop) {
                         state.dropped.addAndGet(n);
+                        lostBytes[d.ordinal()] = true;
                         tainted.set(true);
                         continue;
+                    }
+                    if (lostBytes[d.ordinal()]) {
+                        // Passing again after a loss: never splice; close, as the heal's cutTainted would (it may
+                        // have run before this reader marked the loss).
+                        state.dropped.addAndGet(n);
+                        close();
+                        return;
                     }
                     offer(queue, new Chunk(Arrays.copyOf(buf, n), n, System.nanoTime()));
                 }

@@ -61,9 +61,29 @@ class FaultProxyTest {
         assertThat(target.getInputStream().available()).isZero();
         assertThat(proxy.bytesWritten(Direction.FORWARD)).isZero();
 
+        // The loss ends this connection for good (a spliced stream is no stream); a new one passes.
         proxy.drop(Direction.FORWARD, false);
-        send(dialer, "kept");
-        assertThat(receive(target, 4)).isEqualTo("kept");
+        try (Socket again = new Socket()) {
+            again.connect(proxy.address(), 1000);
+            try (Socket againTarget = targetServer.accept()) {
+                againTarget.setSoTimeout(10_000);
+                send(again, "kept");
+                assertThat(receive(againTarget, 4)).isEqualTo("kept");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionThatLostBytesNeverForwardsAgainEvenOncePassing() throws IOException {
+        proxy.drop(Direction.FORWARD, true);
+        send(dialer, "lost");
+        Await.until("proxy to read the dropped bytes", WAIT, () -> proxy.bytesDropped(Direction.FORWARD) == 4);
+        proxy.pass();
+        send(dialer, "after");
+        // The target must see the connection end (within the socket timeout), never "after" behind the gap.
+        assertThat(target.getInputStream().read()).isEqualTo(-1);
+        assertThat(proxy.bytesWritten(Direction.FORWARD)).isZero();
+        assertThat(proxy.openConnections()).isZero();
     }
 
     @Test
