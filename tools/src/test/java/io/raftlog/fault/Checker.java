@@ -84,6 +84,7 @@ final class Checker {
         out.add(writesProgressed());
         out.add(finalLogsPresent());
         out.add(referenceContiguous());
+        out.add(termsNeverDecrease());
         out.add(ackedAtTheirIndex());
         out.add(noDuplicates());
         out.add(noPhantoms());
@@ -190,6 +191,32 @@ final class Checker {
             reference.size() + " committed entries");
     }
 
+    /**
+     * Along every node's log the terms never decrease: an entry is appended in its leader's term, and a
+     * leader's term is above every earlier one. Checked on the whole log each node holds, committed or not.
+     */
+    Verdict termsNeverDecrease() {
+        List<String> v = new ArrayList<>();
+        if (!logsFromJournals()) {
+            v.add("not checked: the final logs were not read from the journals, and the client hands out no terms");
+            return new Verdict("terms-monotonic", "terms never decrease along a node's log", v, "");
+        }
+        long entries = 0;
+        for (History.NodeLog log : history.logs().values()) {
+            History.Entry prev = null;
+            for (History.Entry e : log.entries().stream().sorted(Comparator.comparingLong(History.Entry::index)).toList()) {
+                entries++;
+                if (prev != null && e.term() < prev.term()) {
+                    v.add("node " + log.node() + ": index " + e.index() + " has term " + e.term() + ", below term " + prev.term()
+                        + " of index " + prev.index());
+                }
+                prev = e;
+            }
+        }
+        return new Verdict("terms-monotonic", "terms never decrease along a node's log", v, entries + " entries on "
+            + history.logs().size() + " nodes");
+    }
+
     Verdict ackedAtTheirIndex() {
         List<String> v = new ArrayList<>();
         int acked = 0;
@@ -292,15 +319,18 @@ final class Checker {
                     }
                     break;
                 }
-                if (e.type() != ref.type() || !Arrays.equals(e.bytes(), ref.bytes())) {
+                // The whole stored entry: a term or session header that differs is a different entry, even with
+                // the same payload (the header rebuilds the client sessions exactly-once rests on).
+                if (e.type() != ref.type() || e.term() != ref.term() || !Arrays.equals(e.header(), ref.header())
+                    || !Arrays.equals(e.bytes(), ref.bytes())) {
                     if (differing++ < SHOWN) {
-                        v.add("index " + ref.index() + ": the committed entry is " + describe(ref) + ", node "
-                            + log.node() + " has " + describe(e));
+                        v.add("index " + ref.index() + ": the committed entry is " + describeStored(ref) + ", node "
+                            + log.node() + " has " + describeStored(e));
                     }
                 }
             }
         }
-        return new Verdict("nodes-agree", "all nodes' logs are identical up to the commit index", v,
+        return new Verdict("nodes-agree", "all nodes' logs are identical up to the commit index (term, type, session header, payload)", v,
             history.logs().size() + " nodes compared up to index " + referenceCommit);
     }
 
@@ -406,6 +436,12 @@ final class Checker {
         }
         String key = Payloads.decode(e.bytes());
         return key != null ? key : "undecodable " + e.bytes().length + "-byte data entry";
+    }
+
+    /** The entry with its term and session header, for comparing stored entries. */
+    private static String describeStored(History.Entry e) {
+        return describe(e) + " in term " + e.term()
+            + (e.header().length == 0 ? "" : " with session header " + java.util.HexFormat.of().formatHex(e.header()));
     }
 
     static String micros(long nanos) {

@@ -261,6 +261,38 @@ class CheckerTest {
             logWith(h, 3, 5, new History.Entry(5, EntryType.DATA, Payloads.encode("p2-c0", 0))))));
     }
 
+    /** Entry 5 (p1-c3) as node 3 holds it, with this term and session header. */
+    private static void node3Holds5(History h, long term, byte[] header) {
+        h.log(new History.NodeLog(3, 6, logWith(h, 3, 5, new History.Entry(5, term, EntryType.DATA, header, Payloads.encode("p1-c3", 21)))));
+    }
+
+    @Test
+    void nodesDifferingOnlyInTheTermOfAnEntryFail() {
+        // Same payload, term 1 where the others hold term 0 (the good history's entries carry no term).
+        assertFails("nodes-agree", h -> node3Holds5(h, 1, new byte[0]));
+    }
+
+    @Test
+    void nodesDifferingOnlyInTheSessionHeaderOfAnEntryFail() {
+        byte[] header = new byte[16];
+        header[0] = 7;
+        assertFails("nodes-agree", h -> node3Holds5(h, History.Entry.NO_TERM, header));
+    }
+
+    @Test
+    void aTermThatDecreasesAlongALogFails() {
+        assertFails("terms-monotonic", h -> {
+            List<History.Entry> log = new ArrayList<>();
+            for (History.Entry e : h.logs().get(1).entries()) {
+                log.add(new History.Entry(e.index(), e.index() == 4 ? 1 : 2, e.type(), e.header(), e.bytes()));
+            }
+            for (int n = 1; n <= 3; n++) {
+                h.log(new History.NodeLog(n, 6, log));
+            }
+        });
+        assertFails("terms-monotonic", h -> h.meta.put("logs.source", "client"));
+    }
+
     @Test
     void nodeMissingCommittedEntriesFails() {
         assertFails("nodes-agree", h -> h.log(new History.NodeLog(2, 5, logWith(h, 2, 6, null))));
@@ -329,6 +361,13 @@ class CheckerTest {
         h.tailFailed(1, 6500, "a reason");
         h.inject(new History.Injection(5, 50, "kill", "kill -9 node 1"));
         h.note(7, "restarted node 1");
+        List<History.Entry> stored = new ArrayList<>();
+        for (History.Entry e : h.logs().get(1).entries()) {
+            stored.add(new History.Entry(e.index(), 1, e.type(), e.type() == EntryType.DATA ? new byte[] {1, 2, 3} : new byte[0], e.bytes()));
+        }
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, 6, stored));
+        }
         Path file = dir.resolve("history.txt");
         h.write(file);
         History back = History.read(file);
@@ -336,6 +375,11 @@ class CheckerTest {
         assertThat(back.injections()).isEqualTo(h.injections());
         assertThat(back.observations()).isEqualTo(h.observations());
         assertThat(back.tailFailures()).isEqualTo(h.tailFailures());
+        assertThat(back.logs().get(2).entries()).zipSatisfy(stored, (b, e) -> {
+            assertThat(b.term()).isEqualTo(e.term());
+            assertThat(b.header()).isEqualTo(e.header());
+            assertThat(b.bytes()).isEqualTo(e.bytes());
+        });
         assertThat(new Checker(back).checkAll().stream().filter(v -> !v.passed()).map(Checker.Verdict::check))
             .containsExactly("consumers-prefix", "consumers-caught-up");
     }

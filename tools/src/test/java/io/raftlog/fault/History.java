@@ -95,8 +95,19 @@ final class History {
     record Injection(long startNanos, long endNanos, String kind, String description) {
     }
 
-    /** One entry of a node's final log. */
-    record Entry(long index, byte type, byte[] bytes) {
+    /**
+     * One entry of a node's final log: its term, type, and stored bytes split into the server's session
+     * header ({@code (clientId, sequence)} in front of a data entry, empty otherwise) and the payload. Logs
+     * read through the client have neither term nor header: {@link #NO_TERM} and an empty header.
+     */
+    record Entry(long index, long term, byte type, byte[] header, byte[] bytes) {
+        /** Raft terms start at 1: 0 is "not known". */
+        static final long NO_TERM = 0;
+        private static final byte[] NONE = new byte[0];
+
+        Entry(long index, byte type, byte[] bytes) {
+            this(index, NO_TERM, type, NONE, bytes);
+        }
     }
 
     /** A node's log after the run: its commit index and its entries (as dumped or read). */
@@ -258,12 +269,20 @@ final class History {
             for (NodeLog l : logs().values()) {
                 line(w, "log", l.node(), l.commitIndex());
                 for (Entry e : l.entries()) {
-                    line(w, "entry", l.node(), e.index(), e.type(), e.bytes().length == 0 ? "-" : hex.formatHex(e.bytes()));
+                    line(w, "entry", l.node(), e.index(), e.type(), hexOrDash(hex, e.bytes()), e.term(), hexOrDash(hex, e.header()));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write history " + file, e);
         }
+    }
+
+    private static String hexOrDash(HexFormat hex, byte[] b) {
+        return b.length == 0 ? "-" : hex.formatHex(b);
+    }
+
+    private static byte[] bytesOrNone(HexFormat hex, String field) {
+        return "-".equals(field) ? new byte[0] : hex.parseHex(field);
     }
 
     private static void line(BufferedWriter w, Object... fields) throws IOException {
@@ -314,8 +333,10 @@ final class History {
                     case "inj" -> h.inject(new Injection(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]));
                     case "note" -> h.note(Long.parseLong(f[1]), f[2]);
                     case "log" -> commit.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+                    // Histories written before terms and headers were kept have five fields.
                     case "entry" -> entries.computeIfAbsent(Integer.parseInt(f[1]), n -> new ArrayList<>())
-                        .add(new Entry(Long.parseLong(f[2]), Byte.parseByte(f[3]), "-".equals(f[4]) ? new byte[0] : hex.parseHex(f[4])));
+                        .add(new Entry(Long.parseLong(f[2]), f.length > 5 ? Long.parseLong(f[5]) : Entry.NO_TERM, Byte.parseByte(f[3]),
+                            f.length > 6 ? bytesOrNone(hex, f[6]) : new byte[0], bytesOrNone(hex, f[4])));
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
             } catch (RuntimeException e) {

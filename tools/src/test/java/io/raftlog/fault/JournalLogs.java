@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads a stopped node's journal straight from its data directory: every entry with its type (no-ops
- * included, which the client never hands out), data entries without the (clientId, sequence) header the
- * server stores in front of the user's bytes. This is the ground truth the checker compares nodes on.
+ * Reads a stopped node's journal straight from its data directory: every entry with its term and type
+ * (no-ops included, which the client never hands out), a data entry's (clientId, sequence) header kept
+ * apart from the user's bytes. Nodes must agree on all of it, the header included: it is what rebuilds
+ * the client sessions that make appends exactly-once. This is the ground truth the checker compares nodes on.
  */
 final class JournalLogs {
     private static final int BATCH = 1024;
@@ -43,15 +44,12 @@ final class JournalLogs {
             long last = journal.lastIndex();
             while (next <= last) {
                 int n = journal.read(next, BATCH, Long.MAX_VALUE, (index, term, type, buffer, offset, length) -> {
-                    byte[] bytes;
-                    if (type == EntryType.DATA && length >= DataEntry.HEADER_LENGTH) {
-                        bytes = new byte[length - DataEntry.HEADER_LENGTH];
-                        buffer.getBytes(offset + DataEntry.HEADER_LENGTH, bytes);
-                    } else {
-                        bytes = new byte[length];
-                        buffer.getBytes(offset, bytes);
-                    }
-                    out.add(new History.Entry(index, type, bytes));
+                    int h = type == EntryType.DATA && length >= DataEntry.HEADER_LENGTH ? DataEntry.HEADER_LENGTH : 0;
+                    byte[] header = new byte[h];
+                    byte[] bytes = new byte[length - h];
+                    buffer.getBytes(offset, header);
+                    buffer.getBytes(offset + h, bytes);
+                    out.add(new History.Entry(index, term, type, header, bytes));
                     return true;
                 });
                 if (n == 0) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalLogsTest {
 
     @Test
-    void readsEveryEntryWithItsTypeAndStripsTheSessionHeader(@TempDir Path data) throws Exception {
+    void readsEveryEntryWithItsTermTypeAndSessionHeader(@TempDir Path data) throws Exception {
         Path dir = data.resolve("journal");
         byte[] payload = Payloads.encode("p1-c0", 5);
         UnsafeBuffer entry = new UnsafeBuffer(new byte[DataEntry.HEADER_LENGTH + payload.length]);
@@ -26,7 +26,7 @@ class JournalLogsTest {
         entry.putBytes(DataEntry.HEADER_LENGTH, payload);
         try (ChronicleJournal j = ChronicleJournal.open(dir, FsyncPolicy.NONE)) {
             j.append(1, 1, EntryType.NOOP, new UnsafeBuffer(new byte[0]), 0, 0);
-            j.append(2, 1, EntryType.DATA, entry, 0, entry.capacity());
+            j.append(2, 3, EntryType.DATA, entry, 0, entry.capacity());
             j.flush();
         }
         assertThat(JournalLogs.findJournal(data)).isEqualTo(dir);
@@ -36,6 +36,12 @@ class JournalLogsTest {
         assertThat(entries.get(1).index()).isEqualTo(2);
         assertThat(Payloads.decode(entries.get(1).bytes())).isEqualTo("p1-c0");
         assertThat(entries.get(1).bytes()).isEqualTo(payload);
+        assertThat(entries.get(0).term()).isEqualTo(1);
+        assertThat(entries.get(1).term()).isEqualTo(3);
+        byte[] header = new byte[DataEntry.HEADER_LENGTH];
+        entry.getBytes(0, header);
+        assertThat(entries.get(1).header()).isEqualTo(header);
+        assertThat(entries.get(0).header()).isEmpty();
     }
 
     @Test
