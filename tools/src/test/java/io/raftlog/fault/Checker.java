@@ -275,30 +275,48 @@ final class Checker {
     }
 
     /**
-     * If A was acknowledged before B was invoked, A's index is below B's. Sweeps the acknowledged appends
-     * in invocation order while folding in completions that happened before each invocation.
+     * If A was acknowledged before B was invoked, A's index is below B's. A is an acknowledged append; B is
+     * any append with an index: acknowledged, or unacknowledged but found in the final log (its index read
+     * there), as an append the client gave up on may still have committed, and must then land after A too.
+     * Sweeps the Bs in invocation order while folding in the acknowledgements that came before each.
      */
     Verdict realTimeOrder() {
-        List<History.Op> acked = history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).toList();
-        List<History.Op> byInvoke = acked.stream().sorted(Comparator.comparingLong(o -> o.invokeNanos)).toList();
+        Map<String, List<Long>> inLog = referenceKeys();
+        record Later(History.Op op, long index) {
+        }
+        List<History.Op> acked = new ArrayList<>();
+        List<Later> later = new ArrayList<>();
+        int unacked = 0;
+        for (History.Op o : history.ops()) {
+            if (o.outcome == History.Outcome.OK) {
+                acked.add(o);
+                later.add(new Later(o, o.index));
+            } else if (inLog.containsKey(o.key)) {
+                // Where it first committed (no-duplicates reports a second copy).
+                later.add(new Later(o, inLog.get(o.key).stream().mapToLong(Long::longValue).min().orElseThrow()));
+                unacked++;
+            }
+        }
+        later.sort(Comparator.comparingLong(l -> l.op().invokeNanos));
         List<History.Op> byComplete = acked.stream().sorted(Comparator.comparingLong(o -> o.completeNanos)).toList();
         List<String> v = new ArrayList<>();
         History.Op maxDone = null;
         int j = 0;
-        for (History.Op b : byInvoke) {
-            while (j < byComplete.size() && byComplete.get(j).completeNanos < b.invokeNanos) {
+        for (Later b : later) {
+            while (j < byComplete.size() && byComplete.get(j).completeNanos < b.op().invokeNanos) {
                 History.Op a = byComplete.get(j++);
                 if (maxDone == null || a.index > maxDone.index) {
                     maxDone = a;
                 }
             }
-            if (maxDone != null && maxDone.index >= b.index) {
-                v.add(maxDone + " was acknowledged " + micros(b.invokeNanos - maxDone.completeNanos)
-                    + " before " + b + " was invoked, yet its index is not lower");
+            if (maxDone != null && maxDone.index >= b.index()) {
+                v.add(maxDone + " was acknowledged " + micros(b.op().invokeNanos - maxDone.completeNanos)
+                    + " before " + b.op() + (b.op().outcome == History.Outcome.OK ? "" : " (in the final log at " + b.index() + ")")
+                    + " was invoked, yet its index is not lower");
             }
         }
         return new Verdict("real-time-order", "A acknowledged before B was invoked implies index(A) < index(B)", v,
-            acked.size() + " acknowledged appends compared");
+            acked.size() + " acknowledged and " + unacked + " unacknowledged but committed appends compared");
     }
 
     Verdict nodesAgree() {

@@ -235,6 +235,29 @@ class CheckerTest {
     }
 
     @Test
+    void unacknowledgedAppendCommittedBelowOneAcknowledgedBeforeItWasInvokedFails() {
+        // p3-c0 was invoked after every p1 append was acknowledged, never acknowledged itself, yet it is
+        // committed at 1, below all of them.
+        assertFails("real-time-order", h -> {
+            h.invoke(3, "p3-c0", 4, 5000).failed(6000, "deadline passed");
+            replaceEverywhere(h, 1, new History.Entry(1, EntryType.DATA, Payloads.encode("p3-c0", 4)));
+        });
+    }
+
+    @Test
+    void unacknowledgedAppendCommittedAfterwardsPasses() {
+        History h = good();
+        h.invoke(3, "p3-c0", 4, 5000).failed(6000, "deadline passed");
+        replaceEverywhere(h, 7, new History.Entry(7, EntryType.DATA, Payloads.encode("p3-c0", 4)));
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, 7, h.logs().get(n).entries()));
+        }
+        Checker.Verdict v = verdict(h, "real-time-order");
+        assertThat(v.violations()).isEmpty();
+        assertThat(v.summary()).contains("1 unacknowledged but committed");
+    }
+
+    @Test
     void overlappingAppendsMayCommitInEitherOrder() {
         History h = new History();
         // B is invoked before A completes: they are concurrent, so B may take the lower index.
