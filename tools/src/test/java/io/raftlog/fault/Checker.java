@@ -421,6 +421,11 @@ final class Checker {
             + "committed data entry", v, last == null ? "" : "last data entry " + lastKey + "@" + last.index());
     }
 
+    /**
+     * At most one node leads any term. Exact from the servers' own role-change lines (every leadership is
+     * logged; a kill can only hide one), merged with the status polls, which see only leaders lasting
+     * across a 100 ms poll but need no log.
+     */
     Verdict oneLeaderPerTerm() {
         Map<Long, Set<Integer>> leaders = new TreeMap<>();
         for (History.Observation o : history.observations()) {
@@ -428,14 +433,26 @@ final class Checker {
                 leaders.computeIfAbsent(o.term(), t -> new HashSet<>()).add(o.node());
             }
         }
+        List<History.LoggedLeader> logged = history.loggedLeaders();
+        Set<Long> loggedTerms = new HashSet<>();
+        for (History.LoggedLeader l : logged) {
+            leaders.computeIfAbsent(l.term(), t -> new HashSet<>()).add(l.node());
+            loggedTerms.add(l.term());
+        }
         List<String> v = new ArrayList<>();
         leaders.forEach((term, nodes) -> {
             if (nodes.size() > 1) {
                 v.add("term " + term + " had leaders " + new java.util.TreeSet<>(nodes));
             }
         });
-        return new Verdict("one-leader-per-term", "at most one node is leader in any term (as observed by status polls)", v,
-            leaders.size() + " terms with an observed leader");
+        if (!"node-logs".equals(history.meta.get("leaders.source"))) {
+            v.add("the servers' logs were not read (" + history.meta.getOrDefault("leaders.problem", "no reason recorded")
+                + "): only leaders lasting across a status poll were seen");
+        } else if (logged.isEmpty() && history.observations().stream().anyMatch(History.Observation::isLeader)) {
+            v.add("the servers' logs name no leader although polls saw one: their role-change lines are missing (INFO off?)");
+        }
+        return new Verdict("one-leader-per-term", "at most one node is leader in any term (from the servers' logs and status polls)", v,
+            leaders.size() + " terms with a leader, " + loggedTerms.size() + " of them from the servers' logs");
     }
 
     Verdict settled() {

@@ -49,6 +49,10 @@ class CheckerTest {
         h.observe(new History.Observation(10, 1, true, "LEADER", 1, 1, 0));
         h.observe(new History.Observation(10, 2, true, "FOLLOWER", 1, 1, 0));
         h.observe(new History.Observation(20, 2, true, "LEADER", 2, 2, 0));
+        h.meta.put("leaders.source", "node-logs");
+        h.ledTerm(new History.LoggedLeader(1, 1));
+        h.ledTerm(new History.LoggedLeader(2, 2));
+        h.ledTerm(new History.LoggedLeader(3, 3)); // too short for a poll to see
         return h;
     }
 
@@ -373,6 +377,22 @@ class CheckerTest {
     }
 
     @Test
+    void twoLeadersInOneTermInTheServersLogsFail() {
+        // Node 3 led term 2 between two polls: only its log line shows it.
+        assertFails("one-leader-per-term", h -> h.ledTerm(new History.LoggedLeader(3, 2)));
+    }
+
+    @Test
+    void leadersNotReadFromTheServersLogsFail() {
+        assertFails("one-leader-per-term", h -> h.meta.remove("leaders.source"));
+        History h = good();
+        History noLines = new History();
+        h.meta.forEach(noLines.meta::put);
+        h.observations().forEach(noLines::observe);
+        assertThat(verdict(noLines, "one-leader-per-term").violations()).singleElement().asString().contains("name no leader");
+    }
+
+    @Test
     void unsettledClusterFails() {
         assertFails("settled", h -> h.meta.put("settled", "false"));
     }
@@ -398,6 +418,7 @@ class CheckerTest {
         assertThat(back.injections()).isEqualTo(h.injections());
         assertThat(back.observations()).isEqualTo(h.observations());
         assertThat(back.tailFailures()).isEqualTo(h.tailFailures());
+        assertThat(back.loggedLeaders()).isEqualTo(h.loggedLeaders());
         assertThat(back.logs().get(2).entries()).zipSatisfy(stored, (b, e) -> {
             assertThat(b.term()).isEqualTo(e.term());
             assertThat(b.header()).isEqualTo(e.header());

@@ -98,6 +98,7 @@ final class FaultRun {
             }
             cluster.stopAll(Duration.ofSeconds(10));
             readJournals(cluster, h);
+            readLeaderLines(cluster, h);
         }
         return finish(h, c.dir());
     }
@@ -212,6 +213,32 @@ final class FaultRun {
         }
         fromJournal.forEach(h::log);
         h.meta.put("logs.source", "journal");
+    }
+
+    /**
+     * Records every leadership the stopped servers logged (one-leader-per-term checks them all); if a log
+     * cannot be read, {@code leaders.problem} says so and the check fails on it.
+     */
+    private static void readLeaderLines(Cluster cluster, History h) {
+        List<String> problems = new ArrayList<>();
+        for (int node = 1; node <= cluster.nodes(); node++) {
+            Path log = cluster.process(node).logFile();
+            try {
+                for (History.LoggedLeader l : LeaderLines.read(log)) {
+                    if (l.node() != node) {
+                        problems.add(log + " names node " + l.node() + " leader of term " + l.term());
+                    }
+                    h.ledTerm(l);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                problems.add("cannot read " + log + ": " + Workload.oneLine(e));
+            }
+        }
+        if (problems.isEmpty()) {
+            h.meta.put("leaders.source", "node-logs");
+        } else {
+            h.meta.put("leaders.problem", String.join("; ", problems));
+        }
     }
 
     /** The commit index the node last reported to a status poll, or -1 if it never answered. */

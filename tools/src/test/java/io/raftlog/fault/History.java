@@ -91,6 +91,10 @@ final class History {
         }
     }
 
+    /** A server's log line saying it became leader of this term ({@link LeaderLines}). */
+    record LoggedLeader(int node, long term) {
+    }
+
     /** A fault the nemesis injected, from start to heal (end -1: still active when the run ended). */
     record Injection(long startNanos, long endNanos, String kind, String description) {
     }
@@ -126,6 +130,7 @@ final class History {
     private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, NodeLog> logs = new ConcurrentHashMap<>();
     private final List<Note> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<LoggedLeader> loggedLeaders = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger nextOp = new AtomicInteger();
 
     Op invoke(int producer, String key, int padding, long nanos) {
@@ -184,6 +189,16 @@ final class History {
 
     void log(NodeLog log) {
         logs.put(log.node(), log);
+    }
+
+    void ledTerm(LoggedLeader l) {
+        loggedLeaders.add(l);
+    }
+
+    List<LoggedLeader> loggedLeaders() {
+        synchronized (loggedLeaders) {
+            return List.copyOf(loggedLeaders);
+        }
     }
 
     void note(long nanos, String text) {
@@ -263,6 +278,9 @@ final class History {
             for (Injection i : injections()) {
                 line(w, "inj", i.startNanos(), i.endNanos(), i.kind(), i.description());
             }
+            for (LoggedLeader l : loggedLeaders()) {
+                line(w, "led", l.node(), l.term());
+            }
             for (Note n : notes()) {
                 line(w, "note", n.nanos(), n.text().replace('\t', ' ').replace('\n', ' '));
             }
@@ -332,6 +350,7 @@ final class History {
                         f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7])));
                     case "inj" -> h.inject(new Injection(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]));
                     case "note" -> h.note(Long.parseLong(f[1]), f[2]);
+                    case "led" -> h.ledTerm(new LoggedLeader(Integer.parseInt(f[1]), Long.parseLong(f[2])));
                     case "log" -> commit.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
                     // Histories written before terms and headers were kept have five fields.
                     case "entry" -> entries.computeIfAbsent(Integer.parseInt(f[1]), n -> new ArrayList<>())
