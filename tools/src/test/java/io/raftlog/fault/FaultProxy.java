@@ -309,9 +309,10 @@ final class FaultProxy implements AutoCloseable {
 
         void close() {
             if (closedFlag.compareAndSet(false, true)) {
+                // Off the list first: once either node sees the connection end, it is no longer counted as open.
+                connections.remove(this);
                 closeQuietly(in);
                 closeQuietly(out);
-                connections.remove(this);
             }
         }
     }
