@@ -25,7 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Faults: {@link #drop} discards new bytes (a blackhole: the connection stays up but loses data, as when
  * packets vanish and TCP has not given up yet); {@link #delay} holds every chunk for a time before
- * forwarding it, in order; {@link #cutAll} closes every open connection. A connection that lost bytes can
+ * forwarding it, in order; {@link #stall} stops reading and forwarding altogether, in both directions,
+ * and holds new connections, losing nothing: the proxy's socket buffers fill, then the sender's, so the
+ * sender's writes block as towards a peer behind a real partition, and at {@link #resume} everything held
+ * is forwarded late, in order and unchanged, on the same connections; {@link #cutAll} closes every open
+ * connection. A connection that lost bytes can
  * never carry a valid frame again, so {@link #cutTainted} closes exactly those when a fault is healed,
  * which is what TCP eventually does to a connection whose segments were lost. Until then a direction that
  * lost bytes forwards nothing more, even once its drop is lifted: the bytes after the gap would reach the
@@ -49,6 +53,9 @@ final class FaultProxy implements AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final DirectionState[] states = {new DirectionState(), new DirectionState()};
     private final AtomicLong accepted = new AtomicLong();
+    /** Accepted while stalled, not yet connected on to the target. */
+    private final AtomicLong heldAccepts = new AtomicLong();
+    private volatile boolean acceptStalled;
     private volatile boolean closed;
 
     FaultProxy(String name, InetSocketAddress target) throws IOException {
@@ -79,6 +86,38 @@ final class FaultProxy implements AutoCloseable {
         states[d.ordinal()].delayNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
     }
 
+    /**
+     * Stalls the link: neither direction of any connection reads from its socket or forwards what it holds,
+     * and a connection accepted from now on is neither connected on to the target nor read from. The
+     * kernel still completes the dialer's TCP handshake (a listening socket cannot withhold that), so a
+     * dialer's connect returns, but its handshake gets no answer until {@link #resume}. A chunk a reader
+     * was already blocked on when the stall began is read, then held like the rest. Nothing is lost, so
+     * nothing is tainted: the connections carry on after the stall with every byte in order.
+     */
+    void stall() {
+        acceptStalled = true;
+        for (DirectionState s : states) {
+            s.stalled = true;
+        }
+    }
+
+    /** Ends a {@link #stall}: held connections are connected on, held and unread bytes forwarded in order. */
+    void resume() {
+        for (DirectionState s : states) {
+            s.stalled = false;
+        }
+        acceptStalled = false;
+    }
+
+    boolean stalled() {
+        return acceptStalled;
+    }
+
+    /** Connections accepted during a stall and not yet connected on to the target. */
+    long heldAccepts() {
+        return heldAccepts.get();
+    }
+
     boolean dropping(Direction d) {
         return states[d.ordinal()].drop;
     }
@@ -87,12 +126,16 @@ final class FaultProxy implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(states[d.ordinal()].delayNanos);
     }
 
-    /** Pass everything again, without delay (connections that lost data are left to {@link #cutTainted}). */
+    /**
+     * Pass everything again, without delay or stall (connections that lost data are left to
+     * {@link #cutTainted}). The drop is lifted before the stall, so held bytes are never dropped here.
+     */
     void pass() {
         for (DirectionState s : states) {
             s.drop = false;
             s.delayNanos = 0;
         }
+        resume();
     }
 
     /** Closes every open connection; the nodes see a reset and reconnect through the proxy. */
@@ -160,6 +203,18 @@ final class FaultProxy implements AutoCloseable {
                 return; // closed
             }
             accepted.incrementAndGet();
+            if (acceptStalled) {
+                // Hold it unread and unconnected; connections behind it wait in the listen backlog.
+                heldAccepts.incrementAndGet();
+                while (acceptStalled && !closed) {
+                    LockSupport.parkNanos(RECHECK_NANOS);
+                }
+                heldAccepts.decrementAndGet();
+                if (closed) {
+                    closeQuietly(in);
+                    return;
+                }
+            }
             Socket out = new Socket();
             try {
                 in.setTcpNoDelay(true);
@@ -192,6 +247,7 @@ final class FaultProxy implements AutoCloseable {
     /** Live fault settings and counters of one direction, shared by all connections of this proxy. */
     private static final class DirectionState {
         volatile boolean drop;
+        volatile boolean stalled;
         volatile long delayNanos;
         final AtomicLong read = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
@@ -240,7 +296,14 @@ final class FaultProxy implements AutoCloseable {
             try {
                 InputStream is = from.getInputStream();
                 while (!closedFlag.get()) {
+                    // Stalled: read nothing, so the socket buffers fill and the sender blocks (backpressure).
+                    awaitNotStalled(state);
                     int n = is.read(buf);
+                    // A read that was blocked when the stall began: hold what it got (or its EOF) as well.
+                    awaitNotStalled(state);
+                    if (closedFlag.get()) {
+                        return;
+                    }
                     if (n < 0) {
                         offer(queue, EOF);
                         return;
@@ -266,6 +329,13 @@ final class FaultProxy implements AutoCloseable {
             }
         }
 
+        /** Parks while the direction is stalled; a stall is not a loss, so nothing is tainted or counted as dropped. */
+        private void awaitNotStalled(DirectionState state) {
+            while (state.stalled && !closedFlag.get()) {
+                LockSupport.parkNanos(RECHECK_NANOS);
+            }
+        }
+
         private void offer(BlockingQueue<Chunk> queue, Chunk chunk) {
             try {
                 while (!closedFlag.get() && !queue.offer(chunk, 10, TimeUnit.MILLISECONDS)) {
@@ -284,6 +354,8 @@ final class FaultProxy implements AutoCloseable {
                     if (c == null) {
                         continue;
                     }
+                    // Chunks read before the stall began are held too: nothing reaches the target while stalled.
+                    awaitNotStalled(state);
                     if (c == EOF) {
                         close();
                         return;

@@ -1,6 +1,7 @@
 package io.raftlog.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.raftlog.fault.FaultProxy.Direction;
 import java.io.IOException;
@@ -9,6 +10,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -138,6 +143,114 @@ class FaultProxyTest {
             s.setSoTimeout(10_000);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
+    }
+
+    @Test
+    void stallBlocksBothSendersAndResumeDeliversEveryHeldByteInOrderOnTheSameConnection() throws IOException {
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             FaultProxy p = new FaultProxy("3->4", (InetSocketAddress) server.getLocalAddress());
+             SocketChannel a = SocketChannel.open(p.address());
+             SocketChannel b = server.accept()) {
+            Await.until("proxy to register the connection", WAIT, () -> p.openConnections() == 1);
+            a.configureBlocking(false);
+            b.configureBlocking(false);
+
+            p.stall();
+            // The proxy reads nothing, so each side fills every buffer on the way until it cannot write at all
+            // (a blocking sender would block here): the backpressure a real partition builds.
+            long forward = fillUntilBlocked(a);
+            long backward = fillUntilBlocked(b);
+            assertThat(p.bytesWritten(Direction.FORWARD)).isZero();
+            assertThat(p.bytesWritten(Direction.BACKWARD)).isZero();
+            assertThat(b.read(ByteBuffer.allocate(1))).isZero();
+            assertThat(a.read(ByteBuffer.allocate(1))).isZero();
+
+            p.resume();
+            // The same connection, neither cut nor tainted: every byte arrives, in order, unchanged.
+            expectPattern(b, forward);
+            expectPattern(a, backward);
+            assertThat(p.cutTainted()).isZero();
+            assertThat(p.bytesDropped(Direction.FORWARD) + p.bytesDropped(Direction.BACKWARD)).isZero();
+            assertThat(p.openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aConnectionOpenedDuringAStallReachesTheTargetOnlyAtResume() throws IOException {
+        proxy.stall();
+        try (Socket late = new Socket()) {
+            late.connect(proxy.address(), 1000); // the kernel completes the TCP handshake; the proxy holds the rest
+            send(late, "early");
+            Await.until("the stalled proxy to hold the connection", WAIT, () -> proxy.heldAccepts() == 1);
+            // Held: the proxy has not connected on to the target, so the target has nothing to accept.
+            targetServer.setSoTimeout(300);
+            assertThatThrownBy(targetServer::accept).isInstanceOf(SocketTimeoutException.class);
+            assertThat(proxy.openConnections()).isEqualTo(1);
+
+            proxy.resume();
+            targetServer.setSoTimeout(10_000);
+            try (Socket lateTarget = targetServer.accept()) {
+                lateTarget.setSoTimeout(10_000);
+                assertThat(receive(lateTarget, 5)).isEqualTo("early");
+                send(lateTarget, "reply");
+                late.setSoTimeout(10_000);
+                assertThat(receive(late, 5)).isEqualTo("reply");
+            }
+        }
+        assertThat(proxy.heldAccepts()).isZero();
+    }
+
+    @Test
+    void passEndsAStallWithoutCuttingAnything() throws IOException {
+        proxy.stall();
+        send(dialer, "held");
+        proxy.pass();
+        assertThat(proxy.stalled()).isFalse();
+        assertThat(proxy.cutTainted()).isZero();
+        assertThat(receive(target, 4)).isEqualTo("held");
+    }
+
+    /** Writes the pattern from a non-blocking channel until it takes nothing; returns how many bytes it took. */
+    private static long fillUntilBlocked(SocketChannel ch) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long sent = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            fill(chunk, sent);
+            int n = ch.write(chunk);
+            sent += n;
+            if (n == 0) {
+                return sent; // the send buffer is full and nothing drains it
+            }
+            assertThat(System.nanoTime() - deadline).as("the buffers never filled (%d bytes sent)", sent).isNegative();
+        }
+    }
+
+    /** Reads exactly {@code count} bytes (each read within the socket timeout) and checks they are the pattern from 0 on. */
+    private static void expectPattern(SocketChannel ch, long count) throws IOException {
+        ch.configureBlocking(true);
+        ch.socket().setSoTimeout(10_000);
+        InputStream in = ch.socket().getInputStream();
+        byte[] got = in.readNBytes((int) count);
+        assertThat(got.length).as("bytes before the stream ended").isEqualTo((int) count);
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != pattern(i)) {
+                throw new AssertionError("byte " + i + " of " + count + " differs after the stall");
+            }
+        }
+        assertThat(in.available()).as("more bytes than were sent").isZero();
+    }
+
+    private static byte pattern(long i) {
+        return (byte) (i * 31 + (i >>> 8));
+    }
+
+    private static void fill(ByteBuffer b, long from) {
+        b.clear();
+        for (int i = 0; i < b.capacity(); i++) {
+            b.put(pattern(from + i));
+        }
+        b.flip();
     }
 
     private static void send(Socket s, String text) throws IOException {
