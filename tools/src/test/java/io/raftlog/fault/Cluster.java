@@ -200,6 +200,12 @@ final class Cluster implements FaultTarget, AutoCloseable {
     }
 
     @Override
+    public void stallLink(int a, int b) {
+        proxies[a][b].stall();
+        proxies[b][a].stall();
+    }
+
+    @Override
     public void slow(int node, long millis) {
         for (int j = 1; j <= n; j++) {
             if (j != node) {
@@ -212,7 +218,8 @@ final class Cluster implements FaultTarget, AutoCloseable {
     }
 
     /**
-     * Lifts every fault, then closes the connections that lost bytes. In this order no connection can lose
+     * Lifts every fault (stalled links deliver what they held, on the same connections: a stall loses
+     * nothing, so it taints nothing), then closes the connections that lost bytes. In this order no connection can lose
      * bytes after its cut, and between the two steps a tainted direction forwards nothing (FaultProxy),
      * so no node ever reads a stream with a gap in it.
      */

@@ -24,9 +24,18 @@ interface FaultTarget {
     /** Bytes from {@code from} to {@code to} are dropped (the other direction is untouched). */
     void blockOneWay(int from, int to);
 
+    /**
+     * The proxies between {@code a} and {@code b} stop reading in both directions and hold new connections,
+     * losing nothing; {@link #healNetwork} delivers what they held.
+     */
+    void stallLink(int a, int b);
+
     /** Every byte to and from the node is held for {@code millis}. */
     void slow(int node, long millis);
 
-    /** Every link passes again at full speed; connections that lost bytes are cut so they restart clean. */
+    /**
+     * Every link passes again at full speed, stalled ones deliver what they held; connections that lost bytes
+     * are cut so they restart clean.
+     */
     void healNetwork();
 }

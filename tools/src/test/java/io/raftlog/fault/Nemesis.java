@@ -14,6 +14,12 @@ enum Nemesis {
     ONE_WAY("one-way"),
     /** Isolate a node and heal it again, over and over, every few hundred milliseconds. */
     FLAP("flap"),
+    /**
+     * Stall a node's links, or one link: the proxies stop reading, so backpressure builds and the senders'
+     * writes block, and hold new connections; at the heal everything held is delivered late, nothing lost.
+     * Now and then long enough (over 10 s) for the transport's stalled-write reconnect.
+     */
+    STALL("stall"),
     /** Delay every byte to and from a node. */
     SLOW("slow"),
     /** kill -9 every node at once, then start them all. */

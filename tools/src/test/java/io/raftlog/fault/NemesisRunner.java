@@ -113,6 +113,24 @@ final class NemesisRunner {
                 finish(t0);
                 return completed;
             }
+            case STALL -> {
+                int a = leader != 0 && rnd.nextBoolean() ? leader : 1 + rnd.nextInt(n);
+                if (rnd.nextInt(3) == 0) {
+                    int b = 1 + (a + rnd.nextInt(n - 1)) % n;
+                    what = "stall the link between node " + a + (a == leader ? " (leading)" : "") + " and node " + b + " for "
+                        + step.holdMillis() + " ms (nothing read or connected, all delivered late at the heal)";
+                    target.stallLink(a, b);
+                } else {
+                    what = "stall every link of node " + a + (a == leader ? " (leader)" : "") + " for " + step.holdMillis()
+                        + " ms (nothing read or connected, all delivered late at the heal)";
+                    for (int i = 1; i <= n; i++) {
+                        if (i != a) {
+                            target.stallLink(a, i);
+                        }
+                    }
+                }
+                heal = target::healNetwork;
+            }
             case SLOW -> {
                 int victim = leader != 0 && rnd.nextBoolean() ? leader : 1 + rnd.nextInt(n);
                 long delay = 20 + rnd.nextLong(180);

@@ -20,6 +20,7 @@ class NemesisRunnerTest {
         final Set<Integer> frozen = new HashSet<>();
         final Set<String> blocked = new HashSet<>();
         final Map<Integer, Long> slowed = new HashMap<>();
+        final Set<String> stalled = new HashSet<>();
         final List<String> calls = new ArrayList<>();
         int maxBlocked;
 
@@ -29,7 +30,7 @@ class NemesisRunnerTest {
         }
 
         boolean healthy() {
-            return down.isEmpty() && frozen.isEmpty() && blocked.isEmpty() && slowed.isEmpty();
+            return down.isEmpty() && frozen.isEmpty() && blocked.isEmpty() && slowed.isEmpty() && stalled.isEmpty();
         }
 
         @Override
@@ -91,6 +92,12 @@ class NemesisRunnerTest {
         }
 
         @Override
+        public void stallLink(int a, int b) {
+            calls.add("stall " + Math.min(a, b) + "-" + Math.max(a, b));
+            stalled.add(Math.min(a, b) + "-" + Math.max(a, b));
+        }
+
+        @Override
         public void slow(int node, long millis) {
             calls.add("slow " + node);
             slowed.put(node, millis);
@@ -101,6 +108,7 @@ class NemesisRunnerTest {
             calls.add("heal");
             blocked.clear();
             slowed.clear();
+            stalled.clear();
         }
     }
 
@@ -157,6 +165,40 @@ class NemesisRunnerTest {
         new NemesisRunner(c, new History(), System.nanoTime()).execute(step(Nemesis.ISOLATE_LEADER, 1));
         assertThat(c.calls.get(0)).startsWith("partition [[2], [");
         assertThat(c.maxBlocked).isEqualTo(4);
+    }
+
+    @Test
+    void stallIsDrawnByTheScheduleAndHealedByTheRunner() {
+        // Drawn: the seeded plan of a short run reaches it (the opening permutation holds every nemesis).
+        Schedule.Step drawn = null;
+        for (long seed = 0; drawn == null && seed < 20; seed++) {
+            drawn = Schedule.generate(seed, 40_000).steps.stream().filter(s -> s.nemesis() == Nemesis.STALL).findFirst().orElse(null);
+        }
+        assertThat(drawn).as("a stall in the first 20 seeds' 40 s plans").isNotNull();
+
+        int whole = 0;
+        int single = 0;
+        for (long seed = 0; seed < 60; seed++) {
+            FakeCluster c = new FakeCluster(5, 2);
+            History h = new History();
+            new NemesisRunner(c, h, System.nanoTime()).execute(new Schedule.Step(Nemesis.STALL, 0, 3, drawn.choiceSeed() + seed));
+            List<String> stalls = c.calls.stream().filter(x -> x.startsWith("stall ")).toList();
+            // Either every link of one node (4 of them in 5 nodes) or one link, then the heal that delivers it all.
+            assertThat(stalls.size()).as(c.calls.toString()).isIn(1, 4);
+            if (stalls.size() == 4) {
+                whole++;
+            } else {
+                single++;
+            }
+            assertThat(c.calls.get(c.calls.size() - 1)).isEqualTo("heal");
+            assertThat(c.healthy()).as(c.calls.toString()).isTrue();
+            assertThat(h.injections()).singleElement().satisfies(i -> {
+                assertThat(i.kind()).isEqualTo("stall");
+                assertThat(i.description()).contains("delivered late");
+            });
+        }
+        assertThat(whole).isPositive();
+        assertThat(single).isPositive();
     }
 
     @Test

@@ -25,8 +25,16 @@ final class Schedule {
     private static final Nemesis[] WEIGHTED = {
         Nemesis.KILL, Nemesis.KILL, Nemesis.KILL, Nemesis.FREEZE, Nemesis.FREEZE, Nemesis.PARTITION, Nemesis.PARTITION,
         Nemesis.ISOLATE_LEADER, Nemesis.ISOLATE_LEADER, Nemesis.ONE_WAY, Nemesis.ONE_WAY, Nemesis.FLAP, Nemesis.SLOW,
-        Nemesis.RESTART_ALL,
+        Nemesis.RESTART_ALL, Nemesis.STALL, Nemesis.STALL,
     };
+
+    /**
+     * A long stall holds past the transport's stalled-write reconnect (10 s without the socket taking a
+     * byte): one stall in {@value #LONG_STALL_ONE_IN}, and only where it still fits in the run.
+     */
+    static final int LONG_STALL_ONE_IN = 6;
+    static final long LONG_STALL_MIN_MILLIS = 10_500;
+    static final long LONG_STALL_MAX_MILLIS = 13_000;
 
     final long seed;
     final long durationMillis;
@@ -59,7 +67,7 @@ final class Schedule {
         for (int i = 0; ; i++) {
             Nemesis n = i < first.size() ? first.get(i) : WEIGHTED[rnd.nextInt(WEIGHTED.length)];
             long gap = 1000 + rnd.nextLong(1500);
-            long hold = holdMillis(n, rnd);
+            long hold = holdMillis(n, rnd, durationMillis - t - gap);
             if (t + gap + hold > durationMillis) {
                 break;
             }
@@ -70,7 +78,13 @@ final class Schedule {
         return new Schedule(seed, durationMillis, steps);
     }
 
-    private static long holdMillis(Nemesis n, SplittableRandom rnd) {
+    private static long holdMillis(Nemesis n, SplittableRandom rnd, long leftMillis) {
+        if (n == Nemesis.STALL) {
+            boolean longOne = rnd.nextInt(LONG_STALL_ONE_IN) == 0;
+            long longHold = LONG_STALL_MIN_MILLIS + rnd.nextLong(LONG_STALL_MAX_MILLIS - LONG_STALL_MIN_MILLIS);
+            long shortHold = 2000 + rnd.nextLong(2500);
+            return longOne && longHold <= leftMillis ? longHold : shortHold;
+        }
         return switch (n) {
             case RESTART_ALL -> 300 + rnd.nextLong(1200);
             case FREEZE -> 1000 + rnd.nextLong(2500);
@@ -79,9 +93,9 @@ final class Schedule {
         };
     }
 
-    /** Milliseconds needed for a run to cover every nemesis at the longest gaps and holds. */
+    /** Milliseconds needed for a run to cover every nemesis at the longest gaps and holds (a long stall included). */
     static long coverAllMillis() {
-        return Nemesis.values().length * (2500L + 4500L);
+        return Nemesis.values().length * (2500L + 4500L) + LONG_STALL_MAX_MILLIS - 4500L;
     }
 
     @Override

@@ -37,6 +37,33 @@ class ScheduleTest {
     }
 
     @Test
+    void stallsHoldLikeThePartitionsAndNowAndThenPastTheStalledWriteReconnect() {
+        long shortOnes = 0;
+        long longOnes = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            for (Schedule.Step s : Schedule.generate(seed, 600_000).steps) {
+                if (s.nemesis() != Nemesis.STALL) {
+                    continue;
+                }
+                if (s.holdMillis() > 10_000) {
+                    assertThat(s.holdMillis()).isBetween(Schedule.LONG_STALL_MIN_MILLIS, Schedule.LONG_STALL_MAX_MILLIS);
+                    longOnes++;
+                } else {
+                    assertThat(s.holdMillis()).isBetween(2000L, 4500L);
+                    shortOnes++;
+                }
+            }
+        }
+        assertThat(longOnes).isPositive();
+        assertThat(shortOnes).isGreaterThan(3 * longOnes);
+        // A long stall never makes a plan end early: where it does not fit, the stall is a short one.
+        for (long seed = 0; seed < 50; seed++) {
+            Schedule s = Schedule.generate(seed, 12_000);
+            s.steps.stream().filter(x -> x.nemesis() == Nemesis.STALL).forEach(x -> assertThat(x.holdMillis()).isLessThanOrEqualTo(4500));
+        }
+    }
+
+    @Test
     void longRunsKeepDrawingSteps() {
         Schedule s = Schedule.generate(7, 600_000);
         assertThat(s.steps.size()).isGreaterThan(60);
