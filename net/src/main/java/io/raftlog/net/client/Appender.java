@@ -9,7 +9,6 @@ import io.raftlog.net.codec.Protocol;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -92,7 +91,7 @@ final class Appender implements AutoCloseable {
     private int nextAddress;
     private int failedAttempts;
     /** Which of the nodes given refused the handshake at their latest try (see {@link #failRefusedAppends}). */
-    private final boolean[] refusedBy;
+    private final HandshakeRefusals refusals;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     /**
      * After a BUSY: nothing is sent on the connection before this (System.nanoTime), which is kept. Starts at
@@ -113,7 +112,7 @@ final class Appender implements AutoCloseable {
     Appender(ClientSettings settings) {
         this.settings = settings;
         this.addresses = settings.addresses();
-        this.refusedBy = new boolean[addresses.size()];
+        this.refusals = new HandshakeRefusals(addresses.size());
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
@@ -407,7 +406,7 @@ final class Appender implements AutoCloseable {
             }
             int given = addresses.indexOf(target);
             if (given >= 0) {
-                refusedBy[given] = false;
+                refusals.acceptedBy(given);
             }
             connection = c;
             gen = ++generation;
@@ -435,13 +434,10 @@ final class Appender implements AutoCloseable {
         if (!(e instanceof HandshakeRefusedException) || given < 0) {
             return;
         }
-        refusedBy[given] = true;
-        for (boolean r : refusedBy) {
-            if (!r) {
-                return;
-            }
+        if (!refusals.refusedBy(given)) {
+            return;
         }
-        Arrays.fill(refusedBy, false);
+        refusals.clear();
         window.fail(window.lowest(), window.outstanding(), new LogClientException("every node of " + settings.nodes()
             + " refused the connection (last: " + e.getMessage() + ")"), senderCompletions);
         sentFrames.dropBelow(window.lowest());

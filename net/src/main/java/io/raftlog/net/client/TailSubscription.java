@@ -86,7 +86,7 @@ public final class TailSubscription implements AutoCloseable {
     private long lowestFirstIndex = Long.MAX_VALUE;
     private int triesSinceProgress;
     /** Which nodes (by address) refused the handshake at their latest try; when all have, the tail fails. */
-    private final boolean[] refusedBy;
+    private final HandshakeRefusals refusals;
 
     /**
      * A node no longer holds {@link #nextIndex}. Another may (each node drops entries on its own, and a follower
@@ -113,7 +113,7 @@ public final class TailSubscription implements AutoCloseable {
         this.endIndex = endIndex;
         this.onCompacted = Objects.requireNonNull(onCompacted, "onCompacted");
         this.compactedOn = new boolean[addresses.size()];
-        this.refusedBy = new boolean[addresses.size()];
+        this.refusals = new HandshakeRefusals(addresses.size());
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
         this.pingAfterMillis = (int) Math.max(50, Math.min(1000, settings.requestTimeout().toMillis() / 3));
@@ -153,7 +153,7 @@ public final class TailSubscription implements AutoCloseable {
                 try (FrameConnection c = FrameConnection.open(target, settings.clusterId(),
                     (int) settings.connectTimeout().toMillis(), settings.maxFrameLength())) {
                     connection = c;
-                    refusedBy[at] = false;
+                    refusals.acceptedBy(at);
                     if (closed) {
                         break;
                     }
@@ -172,13 +172,9 @@ public final class TailSubscription implements AutoCloseable {
                     }
                     lastProblem = e.getMessage();
                     lastFailure = e.getMessage(); // names the node
-                    if (e instanceof HandshakeRefusedException) {
-                        refusedBy[at] = true;
-                        if (allRefused()) {
-                            // Waiting out the timeout changes nothing: another cluster id stays another.
-                            throw new LogClientException("every node of " + settings.nodes() + " refused the tail (last: "
-                                + e.getMessage() + ")");
-                        }
+                    if (e instanceof HandshakeRefusedException && refusals.refusedBy(at)) {
+                        throw new LogClientException("every node of " + settings.nodes() + " refused the tail (last: "
+                            + e.getMessage() + ")");
                     }
                 } finally {
                     connection = null;
@@ -231,15 +227,6 @@ public final class TailSubscription implements AutoCloseable {
         int compacted = nodesThatSaidCompacted();
         return compacted == compactedOn.length
             || compacted > 0 && triesSinceProgress >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length;
-    }
-
-    private boolean allRefused() {
-        for (boolean r : refusedBy) {
-            if (!r) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private int nodesThatSaidCompacted() {
