@@ -35,11 +35,11 @@ final class Cluster implements FaultTarget, AutoCloseable {
     private final Thread reaper = new Thread(this::killAll, "fault-cluster-reaper");
 
     /**
-     * @param jar        the raftlog jar to run
+     * @param launch     how to start the raftlog command line
      * @param javaFlags  JVM flags of each server
      * @param serverArgs extra {@code server} arguments (e.g. {@code --fsync batch})
      */
-    Cluster(Path jar, Path baseDir, int n, List<String> javaFlags, List<String> serverArgs) throws IOException {
+    Cluster(ServerLaunch launch, Path baseDir, int n, List<String> javaFlags, List<String> serverArgs) throws IOException {
         this.n = n;
         this.baseDir = baseDir;
         // The nodes' ports stay reserved until every proxy has bound its own, so no proxy takes one of them.
@@ -65,7 +65,8 @@ final class Cluster implements FaultTarget, AutoCloseable {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.addAll(javaFlags);
-                cmd.addAll(List.of("-jar", jar.toString(), "server", "--id", Integer.toString(i),
+                cmd.addAll(launch.javaArgs());
+                cmd.addAll(List.of("server", "--id", Integer.toString(i),
                     "--cluster", clusterArg(i), "--data", dataDir(i).toString(),
                     "--listen", "127.0.0.1:" + realPorts[i - 1]));
                 cmd.addAll(serverArgs);

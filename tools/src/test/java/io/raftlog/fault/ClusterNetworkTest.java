@@ -30,7 +30,7 @@ class ClusterNetworkTest {
 
     @BeforeEach
     void meshWithoutProcesses() throws IOException {
-        cluster = new Cluster(Path.of("no.jar"), dir, 3, List.of(), List.of());
+        cluster = new Cluster(ServerLaunch.of(Path.of("no.jar")), dir, 3, List.of(), List.of());
         for (int i = 1; i <= 3; i++) {
             nodes[i] = new ServerSocket(cluster.realAddress(i).getPort(), 50, InetAddress.getLoopbackAddress());
             nodes[i].setSoTimeout(10_000); // a proxy that never connects fails the test, not hangs it

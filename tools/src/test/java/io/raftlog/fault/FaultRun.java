@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  */
 final class FaultRun {
 
-    record Config(long seed, Duration duration, int nodes, Path jar, Path dir, String fsync, Workload.Settings workload,
+    record Config(long seed, Duration duration, int nodes, ServerLaunch server, Path dir, String fsync, Workload.Settings workload,
                   List<Nemesis> first) {
     }
 
@@ -55,6 +55,9 @@ final class FaultRun {
         h.meta.put("nodes", Integer.toString(c.nodes()));
         h.meta.put("duration.ms", Long.toString(c.duration().toMillis()));
         h.meta.put("fsync", c.fsync());
+        if (c.server().shadows() != null) {
+            h.meta.put("server.shadows", c.server().shadows().toString());
+        }
         h.meta.put("workload", c.workload().toString());
         h.meta.put("opening", String.join(",", c.first().stream().map(n -> n.label).toList()));
         long paced = (long) c.workload().producers() * c.workload().ratePerProducer() * c.duration().toMillis() / 1000;
@@ -66,7 +69,7 @@ final class FaultRun {
 
         long t0;
         long healed;
-        try (Cluster cluster = new Cluster(c.jar(), c.dir(), c.nodes(), SERVER_JVM_FLAGS, List.of("--fsync", c.fsync()))) {
+        try (Cluster cluster = new Cluster(c.server(), c.dir(), c.nodes(), SERVER_JVM_FLAGS, List.of("--fsync", c.fsync()))) {
             cluster.startAll();
             cluster.awaitReady(READY, START_TIMEOUT);
             try (StatusObserver observer = new StatusObserver(cluster, h)) {

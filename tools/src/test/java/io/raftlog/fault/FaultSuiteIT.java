@@ -65,7 +65,7 @@ class FaultSuiteIT {
                 : parseOpening(System.getProperty("fault.opening", ""));
             tests.add(DynamicTest.dynamicTest("seed " + seed, () -> {
                 Path dir = base.resolve("seed-" + seed + "-" + System.currentTimeMillis());
-                FaultRun.Config config = new FaultRun.Config(seed, duration, nodes, jar, dir, fsync, workload, opening);
+                FaultRun.Config config = new FaultRun.Config(seed, duration, nodes, ServerLaunch.of(jar), dir, fsync, workload, opening);
                 FaultRun.Result r = FaultRun.run(config);
                 covered.addAll(r.nemesesRun());
                 System.out.println(r.report());
