@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,10 +30,12 @@ public final class LocalCluster implements AutoCloseable {
     private final Process[] processes;
     private final List<String> jvmArgs;
     private final List<String> extraServerArgs;
+    private final Map<String, String> environment;
 
     private LocalCluster(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> jvmArgs,
-                         List<String> extraServerArgs) {
+                         List<String> extraServerArgs, Map<String, String> environment) {
         this.jar = jar;
+        this.environment = Map.copyOf(environment);
         this.jvmArgs = List.copyOf(jvmArgs);
         this.baseDir = baseDir;
         this.deleteOnClose = deleteOnClose;
@@ -52,8 +55,14 @@ public final class LocalCluster implements AutoCloseable {
     /** The same, with {@code jvmArgs} (such as {@code -Dname=value}) given to every node's JVM. */
     public static LocalCluster start(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> jvmArgs,
                                      List<String> extraServerArgs) throws IOException {
+        return start(jar, baseDir, deleteOnClose, nodes, jvmArgs, extraServerArgs, Map.of());
+    }
+
+    /** The same, with variables added to every node's environment (a test's {@code LD_PRELOAD}, say). */
+    public static LocalCluster start(Path jar, Path baseDir, boolean deleteOnClose, int nodes, List<String> jvmArgs,
+                                     List<String> extraServerArgs, Map<String, String> environment) throws IOException {
         Files.createDirectories(baseDir);
-        LocalCluster c = new LocalCluster(jar, baseDir, deleteOnClose, nodes, jvmArgs, extraServerArgs);
+        LocalCluster c = new LocalCluster(jar, baseDir, deleteOnClose, nodes, jvmArgs, extraServerArgs, environment);
         try {
             for (int id = 1; id <= nodes; id++) {
                 c.start(id);
@@ -167,7 +176,9 @@ public final class LocalCluster implements AutoCloseable {
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.addAll(extraServerArgs);
         File log = logFile(id).toFile();
-        processes[id - 1] = new ProcessBuilder(cmd)
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        processes[id - 1] = builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
             .start();
