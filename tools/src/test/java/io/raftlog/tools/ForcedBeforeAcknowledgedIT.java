@@ -47,7 +47,9 @@ class ForcedBeforeAcknowledgedIT {
         Run run = run("none");
         // The hard state is forced whatever the journal's --fsync: a vote is a promise for the whole term.
         assertThat(run.hardStateForcedBefore(run.firstAckNanos())).as("nodes whose vote was forced before the first acknowledgement").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(run.unforced()).as("appends acknowledged without forces on two nodes").hasSize(APPENDS);
+        // All of them, as a rule (no journal file is forced with none); a few may share a window with a file
+        // sealed at a roll of the journal (at midnight UTC with the default daily files).
+        assertThat(run.unforced()).as("appends acknowledged without forces on two nodes").hasSizeGreaterThanOrEqualTo(APPENDS - 5);
     }
 
     private record Append(long sentNanos, long ackedNanos) {
