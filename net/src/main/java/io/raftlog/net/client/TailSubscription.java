@@ -72,7 +72,10 @@ public final class TailSubscription implements AutoCloseable {
     private volatile NodeAddress servingNode;
     private long requestId;
     private long pingId;
-    /** Set when the current node delivered something or showed it is alive; resets the no-service clock. */
+    /**
+     * Set when the current node delivered entries, or showed that it has none for us yet while it knows a leader
+     * (so it will have them); resets the no-service clock and the COMPACTED answers gathered so far.
+     */
     private boolean progressed;
     private int nextAddress;
     private String lastProblem = "not connected yet";
@@ -264,6 +267,12 @@ public final class TailSubscription implements AutoCloseable {
         boolean pingOutstanding = false;
         long leaderlessSince = 0;
         long withheldSince = 0; // since when the node's STATUS showed entries for us that it did not send
+        // An END_OF_LOG counts as progress only from a node that knows a leader: one cut off, or halted with its
+        // commit index frozen, below our next index answers END_OF_LOG for ever, and taking that for progress
+        // wiped the other nodes' COMPACTED answers every round (found in review: the tail then neither skipped
+        // nor failed). Whether it knows one comes with the first STATUS, the answer to the first ping.
+        boolean leaderKnown = false;
+        boolean caughtUpUnconfirmed = false;
         c.readTimeout(pingAfterMillis);
         while (!closed && !finished) {
             DirectBuffer frame;
@@ -291,7 +300,11 @@ public final class TailSubscription implements AutoCloseable {
                     if (bad != null) {
                         throw new IOException(c.address() + " sent a malformed END_OF_LOG: " + bad);
                     }
-                    progressed = true;
+                    if (leaderKnown) {
+                        progressed = true;
+                    } else {
+                        caughtUpUnconfirmed = true;
+                    }
                     withheldSince = 0;
                     if (endOfLog.requestId() == requestId) {
                         // Everything committed below nextIndex was sent: skip trailing no-ops too.
@@ -325,16 +338,18 @@ public final class TailSubscription implements AutoCloseable {
                     // Alive is not serving: a node whose commit index reached our next index has entries for
                     // us (or no-ops, which END_OF_LOG passes), and pings come only after a silence. One whose
                     // fetches hang would keep the tail here for good; after a while try another.
+                    leaderKnown = status.leaderId() != 0;
                     if (status.commitIndex() < nextIndex) {
                         withheldSince = 0;
-                        progressed = true;
+                        progressed |= leaderKnown;
                     } else if (withheldSince == 0) {
                         withheldSince = now;
                     } else if (now - withheldSince >= leaderlessLimitNanos) {
                         throw new IOException(c.address() + " has committed up to " + status.commitIndex()
                             + " but sent nothing from index " + nextIndex + " for " + ClientSettings.format(settings.requestTimeout()));
                     }
-                    if (status.leaderId() != 0) {
+                    if (leaderKnown) {
+                        progressed |= caughtUpUnconfirmed;
                         leaderlessSince = 0;
                     } else if (leaderlessSince == 0) {
                         leaderlessSince = now;

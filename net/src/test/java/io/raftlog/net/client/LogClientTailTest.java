@@ -327,6 +327,27 @@ class LogClientTailTest {
         assertThat(one.connectionsAccepted()).as("node 1 asked in each of three rounds").isGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void aNodeCutOffBehindTheTailIsNotTakenForOneThatServesIt() throws Exception {
+        // Nodes 1 and 2 dropped index 5; node 3 is alive but knows no leader and has not committed it (cut off,
+        // or halted with its commit index frozen). Its END_OF_LOG and STATUS answers used to count as progress,
+        // which wiped the COMPACTED answers every round: the tail neither skipped nor failed, for ever.
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        FakeNode cutOff = node(3).mode(FakeNode.Mode.FOLLOWER).leaderHint("").lag(1_000);
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(one, two, cutOff).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(20, TimeUnit.SECONDS);
+        assertThat(skipped).containsExactly("5..8");
+        assertThat(seen).isEqualTo(expected(9));
+
+        TailSubscription failing = client(one, two, cutOff).tail(5, false, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> failing.done().get(20, TimeUnit.SECONDS))
+            .hasMessageContaining("are compacted on 2 of the nodes")
+            .hasMessageContaining("; the log now starts at 9");
+    }
+
     /** Collects entries into {@code seen} and skips as "from..to" into {@code skipped}. */
     private static EntryHandler recordingSkips(List<String> seen, List<String> skipped) {
         EntryHandler entries = collectInto(seen);
