@@ -141,24 +141,27 @@ final class ChronicleJournalReader implements JournalReader {
      */
     private String load(long index, long queueIndex) {
         loadedQueueIndex = -1;
-        if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
-            nextQueueIndex = -1;
-            if (index < journal.publishedFirst()) {
-                throw new CompactedException(index, journal.publishedFirst());
-            }
-            throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
-        }
-        nextQueueIndex = -1;
-        try (DocumentContext dc = tailer.readingDocument()) {
-            if (!dc.isPresent()) {
+        // Whatever goes wrong finding the document (not there, or Chronicle failing on a file just moved away)
+        // is the race with retention if the first index has moved past the entry meanwhile.
+        try {
+            if (queueIndex != nextQueueIndex && !tailer.moveToIndex(queueIndex)) {
+                nextQueueIndex = -1;
                 throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
             }
-            String damage = rec.loadDocument(dc.wire().bytes(), fileReads);
-            nextQueueIndex = queueIndex + 1;
-            if (damage == null) {
-                loadedQueueIndex = queueIndex;
+            nextQueueIndex = -1;
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    throw new IllegalStateException("entry " + index + " missing from the journal at " + journal.describe(queueIndex));
+                }
+                String damage = rec.loadDocument(dc.wire().bytes(), fileReads);
+                nextQueueIndex = queueIndex + 1;
+                if (damage == null) {
+                    loadedQueueIndex = queueIndex;
+                }
+                return damage;
             }
-            return damage;
+        } catch (RuntimeException e) {
+            throw compactedMeanwhileOr(index, e);
         }
     }
 

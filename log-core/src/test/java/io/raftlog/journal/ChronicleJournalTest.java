@@ -211,6 +211,62 @@ class ChronicleJournalTest {
     }
 
     @Test
+    void aReadWhoseDocumentIsGoneOnceItLooksIsAnsweredCompactedWhenTheFirstIndexMovedPastIt() throws IOException {
+        // The race a fetch can lose against retention: the read checked the first index and took the position
+        // map, then the raft thread compacted and dropped the file, and the document is not there. A position
+        // map one document ahead of the queue and a first index that moves after the read's own check stand in
+        // for it. The answer must be COMPACTED (the consumer goes on elsewhere or skips), not a storage failure.
+        try (ChronicleJournal j = open()) {
+            fill(j, 1, 10, 1, 0);
+            PositionMap.Snapshot written = j.positions().snapshot();
+            PositionMap ahead = new PositionMap();
+            int segment = written.segmentOf(10);
+            ahead.appended(10, written.queueIndexOf(10), written.ordinalOf(segment, 10));
+            ahead.appended(11, written.queueIndexOf(10) + 1);
+            // Two reads pass the check (entry 10, then 11), and the first index has moved once 11 is not found.
+            long[] firstIndexes = {1, 1, 12};
+            int[] asked = {0};
+            ChronicleJournalReader.Source racing = new ChronicleJournalReader.Source() {
+                @Override
+                public net.openhft.chronicle.queue.ChronicleQueue queue() {
+                    return j.queue();
+                }
+
+                @Override
+                public long publishedFirst() {
+                    return firstIndexes[Math.min(asked[0]++, 2)];
+                }
+
+                @Override
+                public long publishedLast() {
+                    return 11;
+                }
+
+                @Override
+                public PositionMap positions() {
+                    return ahead;
+                }
+
+                @Override
+                public String describe(long queueIndex) {
+                    return j.describe(queueIndex);
+                }
+
+                @Override
+                public int fileReadMinBytes() {
+                    return 0;
+                }
+            };
+            try (ChronicleJournalReader reader = new ChronicleJournalReader(racing)) {
+                // Reading 10 leaves the tailer at the next document, so 11 is read without moving it there.
+                assertThat(reader.read(10, 10, 10, Long.MAX_VALUE, (i, t, ty, b, o, l) -> true)).isEqualTo(1);
+                assertThatThrownBy(() -> reader.read(11, 11, 10, Long.MAX_VALUE, (i, t, ty, b, o, l) -> true))
+                    .isInstanceOf(CompactedException.class).hasMessageContaining("11");
+            }
+        }
+    }
+
+    @Test
     void retentionFindsTheFirstIndexOfTheOldestFileToKeepByAgeAndBySize() throws IOException {
         try (ChronicleJournal j = open()) {
             fill(j, 1, 10, 1, 0); // second 0
