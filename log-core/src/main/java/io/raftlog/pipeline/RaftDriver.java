@@ -151,7 +151,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
      * retention ago or lie beyond the size bound (whole files only, oldest first). Committed only: those a
      * majority holds, so a follower that still needs them can be sent a snapshot instead (RaftNode's SNAPSHOT),
      * and the entries stay readable on the nodes that have not dropped them yet. The drop forces the journal on
-     * this thread, once per file.
+     * this thread, once per compaction (its marker; however many files go), and then the directory.
      */
     private void applyRetention() {
         long first = journal.firstIndex();
