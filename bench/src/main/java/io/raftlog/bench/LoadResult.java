@@ -92,7 +92,7 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
      * The one line a run prints for machines: {@code RESULT {json}} with the fields the design notes
      * define, in their order, then extras (p90_us, rate, errors, cpu_us_per_op, the hiccup meter's p99, p99.9
      * and max, an open loop's service time at p50, p99 and p99.9, the disk's MB/s, flushes/s and bytes per
-     * append, each when known). Latencies are µs with
+     * append, each when known; last the {@link GeneratorBuild} stamp). Latencies are µs with
      * one decimal.
      */
     public String resultLine() {
@@ -119,6 +119,7 @@ public record LoadResult(String system, LoadSpec spec, String path, long ops, do
             .decimalIfKnown("disk_mb_per_s", diskMbPerSecond(), 1)
             .decimalIfKnown("disk_flushes_per_s", diskFlushesPerSecond(), 1)
             .decimalIfKnown("disk_bytes_per_op", diskBytesPerOp(), 1)
+            .text("generator", GeneratorBuild.ID)
             .toString();
     }
 

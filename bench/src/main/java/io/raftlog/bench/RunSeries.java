@@ -165,6 +165,7 @@ public record RunSeries(List<LoadResult> runs) {
             .decimalIfKnown("disk_mb_per_s", median(diskMbPerSecond()), 1)
             .decimalIfKnown("disk_flushes_per_s", median(diskFlushesPerSecond()), 1)
             .decimalIfKnown("disk_bytes_per_op", median(diskBytesPerOp()), 1)
+            .text("generator", GeneratorBuild.ID)
             .toString();
     }
 

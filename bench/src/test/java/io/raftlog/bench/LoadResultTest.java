@@ -53,6 +53,9 @@ class LoadResultTest {
             "\"payload\":1024", "\"window\":1024", "\"ops\":500000", "\"seconds\":2.000",
             "\"ops_per_s\":250000.0", "\"mb_per_s\":256.000", "\"errors\":3", "\"rate\":250000",
             "\"path\":\"in-process 3 nodes, \\\"loopback\\\" TCP\"", "\"cpu_us_per_op\":3.00");
+        assertThat(keys).last().isEqualTo("generator");
+        assertThat(line).contains("\"generator\":\"" + GeneratorBuild.ID + "\"");
+        assertThat(GeneratorBuild.ID).as("a checksum of the measuring classes, found on the class path").matches("[0-9a-f]{8}");
         assertThat(number(line, "p50_us")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "p99_us")).isCloseTo(990, org.assertj.core.data.Offset.offset(1.0));
         assertThat(number(line, "max_us")).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
