@@ -59,8 +59,9 @@ final class FaultRun {
     /** The servers' roll cycle property (JournalOptions): TEST_SECONDLY rolls a journal file every second. */
     static final String ROLL_CYCLE_PROPERTY = "raftlog.journal.rollCycle";
 
+    /** @param snapshotsInstalled leaders' snapshots the servers logged installing (retention only) */
     record Result(boolean passed, List<Checker.Verdict> verdicts, String report, Path reportFile, Path historyFile,
-                  TreeSet<String> nemesesRun, Availability availability) {
+                  TreeSet<String> nemesesRun, Availability availability, long snapshotsInstalled) {
     }
 
     /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
@@ -338,6 +339,7 @@ final class FaultRun {
         }
         TreeSet<String> kinds = new TreeSet<>();
         h.injections().forEach(i -> kinds.add(i.kind()));
-        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability);
+        long snapshots = h.compactions().stream().filter(c -> c.kind() == History.Compaction.Kind.SNAPSHOT).count();
+        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability, snapshots);
     }
 }
