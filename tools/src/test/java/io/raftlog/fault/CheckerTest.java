@@ -428,6 +428,220 @@ class CheckerTest {
             .containsExactly("consumers-prefix", "consumers-caught-up");
     }
 
+    // ---- retention: logs that start past index 1, entries gone from every node ----
+
+    /**
+     * {@link #good()} after retention: p1-c0@2 and p1-c1@3 (and the no-op at 1) are on no node any more. Node 1
+     * dropped 1..3, node 2 dropped 1..4, node 3 installed a leader's snapshot through 3; each server logged it.
+     * Consumer 1 was handed everything (the witness of 2 and 3); consumer 2 was told 1..3 were dropped.
+     */
+    private static History compacted() {
+        History h = good();
+        h.meta.put("retention", "3s");
+        h.meta.put("compactions.source", "node-logs");
+        List<History.Entry> all = h.logs().get(1).entries();
+        long[] first = {0, 4, 5, 4};
+        for (int n = 1; n <= 3; n++) {
+            long f = first[n];
+            h.log(new History.NodeLog(n, 6, f, all.stream().filter(e -> e.index() >= f).toList()));
+            h.compacted(new History.Compaction(n, History.Compaction.Kind.START, 1, 0));
+        }
+        h.compacted(new History.Compaction(1, History.Compaction.Kind.RETENTION, 1, 3));
+        h.compacted(new History.Compaction(2, History.Compaction.Kind.RETENTION, 1, 4));
+        h.compacted(new History.Compaction(3, History.Compaction.Kind.SNAPSHOT, 1, 3));
+        return h;
+    }
+
+    /** A copy of {@code h} without its consumers (what they saw, skipped, or how their tails failed). */
+    private static History withoutConsumers(History h) {
+        History copy = new History();
+        h.meta.forEach(copy.meta::put);
+        for (History.Op o : h.ops()) {
+            History.Op op = copy.invoke(o.producer, o.key, o.padding, o.invokeNanos);
+            if (o.outcome == History.Outcome.OK) {
+                op.ok(o.completeNanos, o.index);
+            } else {
+                op.failed(o.completeNanos, o.error);
+            }
+        }
+        h.logs().values().forEach(copy::log);
+        h.compactions().forEach(copy::compacted);
+        h.observations().forEach(copy::observe);
+        h.loggedLeaders().forEach(copy::ledTerm);
+        return copy;
+    }
+
+    /** Consumer {@code c} was told 1..{@code skipTo} were dropped (none if 0), then handed the good log's entries at {@code indexes}. */
+    private static void consumerSaw(History h, int c, long skipTo, long... indexes) {
+        h.consumer(c);
+        if (skipTo > 0) {
+            h.skipped(c, 4999, 1, skipTo);
+        }
+        for (long i : indexes) {
+            h.seen(c, 5000 + i, i, Payloads.key(1, (int) i - 2));
+        }
+    }
+
+    /** {@link #compacted()} with consumer 1 handed everything and consumer 2 as given. */
+    private static History compactedWithConsumer2(long skipTo, long... indexes) {
+        History h = withoutConsumers(compacted());
+        consumerSaw(h, 1, 0, 2, 3, 4, 5, 6);
+        consumerSaw(h, 2, skipTo, indexes);
+        return h;
+    }
+
+    private static History compacted(Consumer<History> change) {
+        History h = compactedWithConsumer2(3, 4, 5, 6);
+        change.accept(h);
+        return h;
+    }
+
+    private static void assertFailsCompacted(String check, History h) {
+        Checker.Verdict v = verdict(h, check);
+        assertThat(v.passed()).as(check + " must fail: " + v.summary()).isFalse();
+        assertThat(v.violations()).isNotEmpty();
+    }
+
+    @Test
+    void aCompactedHistoryPassesEveryCheckWithTheCompactedAppendsWitnessedByAConsumer() {
+        History h = compactedWithConsumer2(3, 4, 5, 6);
+        List<Checker.Verdict> verdicts = new Checker(h).checkAll();
+        assertThat(verdicts).allSatisfy(v -> assertThat(v.violations()).as(v.check()).isEmpty());
+        assertThat(verdict(h, "acked-present").summary()).contains("3 checked in the final logs, 2 compacted, witnessed by a consumer, "
+            + "0 compacted, unwitnessed");
+    }
+
+    @Test
+    void aCompactedAcknowledgedAppendEveryConsumerWasToldWasDroppedPassesUnwitnessed() {
+        // Consumer 1 was told 1..2 were dropped, consumer 2 1..3: nobody read p1-c0@2, but every consumer was told it was gone.
+        History h = withoutConsumers(compacted());
+        consumerSaw(h, 1, 2, 3, 4, 5, 6);
+        consumerSaw(h, 2, 3, 4, 5, 6);
+        Checker.Verdict v = verdict(h, "acked-present");
+        assertThat(v.violations()).isEmpty();
+        assertThat(v.summary()).contains("1 compacted, witnessed by a consumer, 1 compacted, unwitnessed");
+        assertThat(new Checker(h).checkAll()).allSatisfy(x -> assertThat(x.violations()).as(x.check()).isEmpty());
+
+        // The same, but consumer 1 went from nothing to p1-c1@3 without being told 2 was dropped.
+        History silent = withoutConsumers(compacted());
+        consumerSaw(silent, 1, 0, 3, 4, 5, 6);
+        consumerSaw(silent, 2, 3, 4, 5, 6);
+        assertThat(verdict(silent, "acked-present").violations()).singleElement().asString()
+            .contains("p1-c0").contains("never told it was dropped");
+        assertThat(verdict(silent, "consumers-prefix").violations()).singleElement().asString()
+            .contains("consumer 1").contains("expected p1-c0@2 (a gap no compaction was reported for)");
+    }
+
+    @Test
+    void aCompactedAcknowledgedAppendAConsumerWasHandedAsAnotherEntryFails() {
+        // Consumer 2 was told only 1..2 were dropped and was handed p2-c0 at 3, where p1-c1 was acknowledged.
+        History h = compactedWithConsumer2(2);
+        h.seen(2, 5003, 3, "p2-c0");
+        for (long i = 4; i <= 6; i++) {
+            h.seen(2, 5000 + i, i, Payloads.key(1, (int) i - 2));
+        }
+        assertThat(verdict(h, "acked-present").violations()).singleElement().asString().contains("p1-c1").contains("p2-c0");
+        assertFailsCompacted("consumers-prefix", h); // consumers disagree at 3
+        // p1-c1 at 3 (compacted, witnessed by consumer 1) committed again at 7, where every node still holds it.
+        assertFailsCompacted("no-duplicates", compacted(x -> {
+            for (int n = 1; n <= 3; n++) {
+                History.NodeLog log = x.logs().get(n);
+                x.log(new History.NodeLog(n, 7, log.firstIndex(), logWith(x, n, 7, new History.Entry(7, EntryType.DATA,
+                    Payloads.encode("p1-c1", 7)))));
+            }
+        }));
+    }
+
+    @Test
+    void aCompactedAcknowledgedAppendWithoutAnyConsumerFails() {
+        assertThat(verdict(withoutConsumers(compacted()), "acked-present").violations()).hasSize(2);
+    }
+
+    @Test
+    void aConsumerGapOnlyPassesWhereItsTailReportedASkipThatAServerLogged() {
+        // Told only 1..2 were dropped, yet it went on at 4: p1-c1@3, witnessed by consumer 1, is a gap.
+        assertThat(verdict(compactedWithConsumer2(2, 4, 5, 6), "consumers-prefix").violations()).singleElement().asString()
+            .contains("expected p1-c1@3 (a gap no compaction was reported for)");
+        // A gap past the skip, in the final logs.
+        assertFailsCompacted("consumers-prefix", compactedWithConsumer2(3, 4, 6));
+        // Handed an entry its tail had said was dropped.
+        assertFailsCompacted("consumers-prefix", compactedWithConsumer2(4, 4, 5, 6));
+        // Told 1..5 were dropped, but no server logged dropping 5 (node 2 dropped up to 4, the others to 3).
+        assertThat(verdict(compactedWithConsumer2(5, 6), "consumers-prefix").violations()).singleElement().asString()
+            .contains("no server logged dropping index 5");
+        // Compaction lines not read: a skip cannot be backed.
+        assertFailsCompacted("consumers-prefix", compacted(x -> x.meta.remove("compactions.source")));
+    }
+
+    @Test
+    void aSkipWithoutRetentionFails() {
+        History h = good();
+        h.meta.put("compactions.source", "node-logs");
+        consumer3Saw(h, 3, 4, 5, 6);
+        h.skipped(3, 5999, 1, 2);
+        assertThat(verdict(h, "consumers-prefix").violations()).singleElement().asString()
+            .contains("consumer 3 was told entries 1..2 were dropped on every node, but no server logged dropping index 2");
+    }
+
+    @Test
+    void consumersHandedDifferentEntriesAtACompactedIndexFailAndAPhantomThereFails() {
+        assertFailsCompacted("consumers-prefix", compacted(x -> x.seen(3, 7000, 2, "p2-c0")));
+        History phantom = compacted(x -> x.seen(3, 7000, 2, "p9-c9"));
+        assertFailsCompacted("no-phantoms", phantom);
+        assertFailsCompacted("acked-present", phantom);
+    }
+
+    @Test
+    void nodesAreComparedOnTheirOverlapAndStillDisagree() {
+        // Node 3 (from 4) holds another entry at 5.
+        assertFailsCompacted("nodes-agree", compacted(x -> x.log(new History.NodeLog(3, 6, 4,
+            logWith(x, 3, 5, new History.Entry(5, EntryType.DATA, Payloads.encode("p2-c0", 0)))))));
+        // Node 2 starts at 5 but lacks committed 6.
+        assertFailsCompacted("nodes-agree", compacted(x -> x.log(new History.NodeLog(2, 6, 5, logWith(x, 2, 6, null)))));
+    }
+
+    @Test
+    void aLogThatStartsWhereItsServerDidNotSayFails() {
+        // Node 2's journal starts at 5, its server logged dropping only 1..3: a prefix lost without a compaction.
+        assertThat(verdict(compacted(x -> x.compacted(new History.Compaction(2, History.Compaction.Kind.START, 4, 3))),
+            "log-contiguous").violations()).singleElement().asString().contains("node 2's journal starts at 5").contains("at 4");
+        // Dropped past the highest commit index.
+        assertFailsCompacted("log-contiguous", compacted(x -> {
+            x.log(new History.NodeLog(2, 6, 8, List.of()));
+            x.compacted(new History.Compaction(2, History.Compaction.Kind.RETENTION, 5, 7));
+        }));
+        // A hole inside a node's log, and one in the committed log.
+        assertFailsCompacted("log-contiguous", compacted(x -> x.log(new History.NodeLog(1, 6, 4, logWith(x, 1, 5, null)))));
+        assertFailsCompacted("log-contiguous", compacted(x -> {
+            for (int n = 1; n <= 3; n++) {
+                x.log(new History.NodeLog(n, 6, x.logs().get(n).firstIndex(), logWith(x, n, 5, null)));
+            }
+        }));
+        // Compaction lines not read.
+        assertFailsCompacted("log-contiguous", compacted(x -> x.meta.remove("compactions.source")));
+    }
+
+    @Test
+    void withoutRetentionALogThatStartsPastOneFails() {
+        History h = compacted();
+        h.meta.remove("retention");
+        assertFailsCompacted("log-contiguous", h);
+        assertFailsCompacted("nodes-agree", h);
+        assertFailsCompacted("acked-present", h);
+    }
+
+    @Test
+    void aCompactedHistoryReplaysWithItsFirstIndexesSkipsAndCompactions(@TempDir Path dir) {
+        History h = compactedWithConsumer2(3, 4, 5, 6);
+        Path file = dir.resolve("history.txt");
+        h.write(file);
+        History back = History.read(file);
+        assertThat(back.skipsByConsumer()).isEqualTo(h.skipsByConsumer());
+        assertThat(back.compactions()).isEqualTo(h.compactions());
+        assertThat(back.logs().values()).extracting(History.NodeLog::firstIndex).containsExactly(4L, 5L, 4L);
+        assertThat(render(new Checker(back).checkAll())).isEqualTo(render(new Checker(h).checkAll()));
+    }
+
     private static List<String> render(List<Checker.Verdict> verdicts) {
         return verdicts.stream().map(v -> v.check() + " " + v.violations() + " " + v.summary()).toList();
     }

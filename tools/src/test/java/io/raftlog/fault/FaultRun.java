@@ -1,5 +1,6 @@
 package io.raftlog.fault;
 
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.net.client.LogClient;
 import io.raftlog.net.client.LogEntry;
 import io.raftlog.net.client.TailIterator;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
  * One fault run end to end: start the cluster behind its proxies, run the workload while the nemesis
@@ -24,12 +26,42 @@ import java.util.function.Predicate;
  */
 final class FaultRun {
 
+    /**
+     * @param retention the servers' {@code --retention} (e.g. {@code 3s}, on one-second journal files), or null: off
+     */
     record Config(long seed, Duration duration, int nodes, ServerLaunch server, Path dir, String fsync, Workload.Settings workload,
-                  List<Nemesis> first) {
+                  List<Nemesis> first, String retention) {
+        Config(long seed, Duration duration, int nodes, ServerLaunch server, Path dir, String fsync, Workload.Settings workload,
+               List<Nemesis> first) {
+            this(seed, duration, nodes, server, dir, fsync, workload, first, null);
+        }
+
+        /** JVM flags of every server: retention needs files of a second, or nothing would be old enough to drop. */
+        List<String> serverJvmFlags() {
+            if (retention == null) {
+                return SERVER_JVM_FLAGS;
+            }
+            List<String> flags = new ArrayList<>(SERVER_JVM_FLAGS);
+            flags.add("-D" + ROLL_CYCLE_PROPERTY + "=TEST_SECONDLY");
+            return flags;
+        }
+
+        List<String> serverArgs() {
+            return retention == null ? List.of("--fsync", fsync) : List.of("--fsync", fsync, "--retention", retention);
+        }
+
+        /** How the journals are read after the run: with the roll cycle the servers wrote them with. */
+        JournalOptions journalOptions() {
+            return retention == null ? JournalOptions.defaults() : JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY);
+        }
     }
 
+    /** The servers' roll cycle property (JournalOptions): TEST_SECONDLY rolls a journal file every second. */
+    static final String ROLL_CYCLE_PROPERTY = "raftlog.journal.rollCycle";
+
+    /** @param snapshotsInstalled leaders' snapshots the servers logged installing (retention only) */
     record Result(boolean passed, List<Checker.Verdict> verdicts, String report, Path reportFile, Path historyFile,
-                  TreeSet<String> nemesesRun, Availability availability) {
+                  TreeSet<String> nemesesRun, Availability availability, long snapshotsInstalled) {
     }
 
     /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
@@ -60,6 +92,9 @@ final class FaultRun {
         }
         h.meta.put("workload", c.workload().toString());
         h.meta.put("opening", String.join(",", c.first().stream().map(n -> n.label).toList()));
+        if (c.retention() != null) {
+            h.meta.put("retention", c.retention());
+        }
         long paced = (long) c.workload().producers() * c.workload().ratePerProducer() * c.duration().toMillis() / 1000;
         h.meta.put("acks.min", Long.toString(Math.max(1, paced * MIN_ACKED_PERCENT / 100)));
         long afterHeal = Math.max(1, (long) c.workload().producers() * ACKS_AFTER_HEAL_PER_PRODUCER);
@@ -69,7 +104,7 @@ final class FaultRun {
 
         long t0;
         long healed;
-        try (Cluster cluster = new Cluster(c.server(), c.dir(), c.nodes(), SERVER_JVM_FLAGS, List.of("--fsync", c.fsync()))) {
+        try (Cluster cluster = new Cluster(c.server(), c.dir(), c.nodes(), c.serverJvmFlags(), c.serverArgs())) {
             cluster.startAll();
             cluster.awaitReady(READY, START_TIMEOUT);
             try (StatusObserver observer = new StatusObserver(cluster, h)) {
@@ -100,8 +135,9 @@ final class FaultRun {
                 h.meta.put("t.end", Long.toString(System.nanoTime()));
             }
             cluster.stopAll(Duration.ofSeconds(10));
-            readJournals(cluster, h);
+            readJournals(cluster, h, c.journalOptions());
             readLeaderLines(cluster, h);
+            readCompactionLines(cluster, h);
         }
         return finish(h, c.dir());
     }
@@ -193,7 +229,7 @@ final class FaultRun {
      * logs come from the journals ({@code logs.source=journal}); otherwise the client logs stay, the reason
      * goes to {@code logs.problem}, and the final-logs check fails on it.
      */
-    private static void readJournals(Cluster cluster, History h) {
+    private static void readJournals(Cluster cluster, History h, JournalOptions options) {
         List<History.NodeLog> fromJournal = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (int node = 1; node <= cluster.nodes(); node++) {
@@ -203,7 +239,8 @@ final class FaultRun {
                 continue;
             }
             try {
-                fromJournal.add(new History.NodeLog(node, lastCommitIndex(h, node), JournalLogs.read(dir)));
+                JournalLogs.Read read = JournalLogs.read(dir, options);
+                fromJournal.add(new History.NodeLog(node, lastCommitIndex(h, node), read.firstIndex(), read.entries()));
             } catch (RuntimeException e) {
                 problems.add("node " + node + ": cannot read journal " + dir + ": " + Workload.oneLine(e));
             }
@@ -244,6 +281,28 @@ final class FaultRun {
         }
     }
 
+    /**
+     * Records where each server's log says its journal starts and what it dropped ({@link CompactionLines}): the
+     * checks hold each journal's first index and each consumer's reported skip to them, and the report counts
+     * them. If a log cannot be read, {@code compactions.problem} says so.
+     */
+    private static void readCompactionLines(Cluster cluster, History h) {
+        List<String> problems = new ArrayList<>();
+        for (int node = 1; node <= cluster.nodes(); node++) {
+            Path log = cluster.process(node).logFile();
+            try {
+                CompactionLines.read(node, log).forEach(h::compacted);
+            } catch (IOException | RuntimeException e) {
+                problems.add("cannot read " + log + ": " + Workload.oneLine(e));
+            }
+        }
+        if (problems.isEmpty()) {
+            h.meta.put("compactions.source", "node-logs");
+        } else {
+            h.meta.put("compactions.problem", String.join("; ", problems));
+        }
+    }
+
     /** The commit index the node last reported to a status poll, or -1 if it never answered. */
     private static long lastCommitIndex(History h, int node) {
         long commit = -1;
@@ -280,6 +339,7 @@ final class FaultRun {
         }
         TreeSet<String> kinds = new TreeSet<>();
         h.injections().forEach(i -> kinds.add(i.kind()));
-        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability);
+        long snapshots = h.compactions().stream().filter(c -> c.kind() == History.Compaction.Kind.SNAPSHOT).count();
+        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability, snapshots);
     }
 }

@@ -80,6 +80,28 @@ final class History {
     record Seen(int consumer, long nanos, long index, String key) {
     }
 
+    /**
+     * A consumer's tail was told that {@code fromIndex..toIndex} were dropped on every node before it read them
+     * ({@code EntryHandler.skipped}) and went on at {@code toIndex + 1}: the only gap a consumer may have.
+     */
+    record Skip(int consumer, long nanos, long fromIndex, long toIndex) {
+    }
+
+    /**
+     * A change of a node's first index its server logged ({@link CompactionLines}): {@code RETENTION} dropped
+     * {@code from..through}; {@code SNAPSHOT} (a leader's snapshot installed) replaced the log {@code from..}
+     * by one ending at {@code through}; {@code START}: the node started with its log beginning at
+     * {@code through + 1} ({@code from} is that first index too).
+     */
+    record Compaction(int node, Kind kind, long from, long through) {
+        enum Kind { RETENTION, SNAPSHOT, START }
+
+        /** The node's first index right after this. */
+        long firstIndexAfter() {
+            return through + 1;
+        }
+    }
+
     /** A consumer's tail ended on its own (it failed, or stopped before the run closed it). */
     record TailFailure(int consumer, long nanos, String why) {
     }
@@ -114,8 +136,15 @@ final class History {
         }
     }
 
-    /** A node's log after the run: its commit index and its entries (as dumped or read). */
-    record NodeLog(int node, long commitIndex, List<Entry> entries) {
+    /**
+     * A node's log after the run: its commit index, its first index (above 1 once retention dropped a prefix
+     * or a snapshot replaced the log; the log may then even be empty) and its entries (as dumped or read).
+     */
+    record NodeLog(int node, long commitIndex, long firstIndex, List<Entry> entries) {
+        /** A log that starts at index 1 (nothing compacted). */
+        NodeLog(int node, long commitIndex, List<Entry> entries) {
+            this(node, commitIndex, 1, entries);
+        }
     }
 
     /** A free-form line for the report (settling, restarts, errors of the harness). */
@@ -126,6 +155,8 @@ final class History {
     private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, List<Seen>> seen = new ConcurrentHashMap<>();
     private final Map<Integer, TailFailure> tailFailures = new ConcurrentHashMap<>();
+    private final List<Skip> skips = Collections.synchronizedList(new ArrayList<>());
+    private final List<Compaction> compactions = Collections.synchronizedList(new ArrayList<>());
     private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
     private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, NodeLog> logs = new ConcurrentHashMap<>();
@@ -164,6 +195,32 @@ final class History {
 
     Map<Integer, TailFailure> tailFailures() {
         return new TreeMap<>(tailFailures);
+    }
+
+    void skipped(int consumer, long nanos, long fromIndex, long toIndex) {
+        skips.add(new Skip(consumer, nanos, fromIndex, toIndex));
+    }
+
+    /** Every consumer's reported skips, in the order they were reported. */
+    Map<Integer, List<Skip>> skipsByConsumer() {
+        Map<Integer, List<Skip>> out = new TreeMap<>();
+        synchronized (skips) {
+            for (Skip s : skips) {
+                out.computeIfAbsent(s.consumer(), c -> new ArrayList<>()).add(s);
+            }
+        }
+        return out;
+    }
+
+    void compacted(Compaction c) {
+        compactions.add(c);
+    }
+
+    /** The compactions, snapshots and starts the servers logged, per node in file order. */
+    List<Compaction> compactions() {
+        synchronized (compactions) {
+            return List.copyOf(compactions);
+        }
     }
 
     void observe(Observation o) {
@@ -269,6 +326,14 @@ final class History {
             for (int c : seenByConsumer().keySet()) {
                 line(w, "consumer", c);
             }
+            for (List<Skip> l : skipsByConsumer().values()) {
+                for (Skip k : l) {
+                    line(w, "skip", k.consumer(), k.nanos(), k.fromIndex(), k.toIndex());
+                }
+            }
+            for (Compaction c : compactions()) {
+                line(w, "compacted", c.node(), c.kind(), c.from(), c.through());
+            }
             for (TailFailure f : tailFailures().values()) {
                 line(w, "tailfail", f.consumer(), f.nanos(), f.why().replace('\t', ' ').replace('\n', ' '));
             }
@@ -285,7 +350,7 @@ final class History {
                 line(w, "note", n.nanos(), n.text().replace('\t', ' ').replace('\n', ' '));
             }
             for (NodeLog l : logs().values()) {
-                line(w, "log", l.node(), l.commitIndex());
+                line(w, "log", l.node(), l.commitIndex(), l.firstIndex());
                 for (Entry e : l.entries()) {
                     line(w, "entry", l.node(), e.index(), e.type(), hexOrDash(hex, e.bytes()), e.term(), hexOrDash(hex, e.header()));
                 }
@@ -317,6 +382,7 @@ final class History {
         HexFormat hex = HexFormat.of();
         History h = new History();
         Map<Integer, Long> commit = new TreeMap<>();
+        Map<Integer, Long> first = new TreeMap<>();
         Map<Integer, List<Entry>> entries = new TreeMap<>();
         List<String> lines;
         try {
@@ -345,13 +411,20 @@ final class History {
                     }
                     case "seen" -> h.seen(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), f[4]);
                     case "consumer" -> h.consumer(Integer.parseInt(f[1]));
+                    case "skip" -> h.skipped(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
+                    case "compacted" -> h.compacted(new Compaction(Integer.parseInt(f[1]), Compaction.Kind.valueOf(f[2]),
+                        Long.parseLong(f[3]), Long.parseLong(f[4])));
                     case "tailfail" -> h.tailFailed(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]);
                     case "obs" -> h.observe(new Observation(Long.parseLong(f[1]), Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]),
                         f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7])));
                     case "inj" -> h.inject(new Injection(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4]));
                     case "note" -> h.note(Long.parseLong(f[1]), f[2]);
                     case "led" -> h.ledTerm(new LoggedLeader(Integer.parseInt(f[1]), Long.parseLong(f[2])));
-                    case "log" -> commit.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+                    case "log" -> {
+                        commit.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+                        // Histories written before first indexes were kept have three fields: their logs start at 1.
+                        first.put(Integer.parseInt(f[1]), f.length > 3 ? Long.parseLong(f[3]) : 1L);
+                    }
                     // Histories written before terms and headers were kept have five fields.
                     case "entry" -> entries.computeIfAbsent(Integer.parseInt(f[1]), n -> new ArrayList<>())
                         .add(new Entry(Long.parseLong(f[2]), f.length > 5 ? Long.parseLong(f[5]) : Entry.NO_TERM, Byte.parseByte(f[3]),
@@ -362,7 +435,7 @@ final class History {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": cannot parse '" + line + "': " + e.getMessage(), e);
             }
         }
-        commit.forEach((node, c) -> h.log(new NodeLog(node, c, entries.getOrDefault(node, List.of()))));
+        commit.forEach((node, c) -> h.log(new NodeLog(node, c, first.get(node), entries.getOrDefault(node, List.of()))));
         return h;
     }
 }

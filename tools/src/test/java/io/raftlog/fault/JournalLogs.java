@@ -2,6 +2,7 @@ package io.raftlog.fault;
 
 import io.raftlog.journal.ChronicleJournal;
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.journal.JournalOptions;
 import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 import java.io.IOException;
@@ -24,6 +25,14 @@ final class JournalLogs {
     private JournalLogs() {
     }
 
+    /**
+     * A journal's entries and the index it starts at: above 1 once retention dropped a prefix or a snapshot
+     * replaced the log, and then the entries may be empty (a log dropped up to its end): the first index is
+     * what tells a node that compacted everything from one that never had anything.
+     */
+    record Read(long firstIndex, List<History.Entry> entries) {
+    }
+
     /** The directory under {@code dataDir} that holds Chronicle queue files ({@code *.cq4}), or null. */
     static Path findJournal(Path dataDir) {
         if (!Files.isDirectory(dataDir)) {
@@ -36,11 +45,18 @@ final class JournalLogs {
         }
     }
 
-    /** Every entry of the journal in {@code dir}, in index order. The node must not be running. */
-    static List<History.Entry> read(Path dir) {
+    /** Every entry of the journal in {@code dir}, in index order, with its first index. The node must not be running. */
+    static Read read(Path dir) {
+        return read(dir, JournalOptions.defaults());
+    }
+
+    /** As {@link #read(Path)}, with the options the node ran with (its roll cycle: one-second files under retention). */
+    static Read read(Path dir, JournalOptions options) {
         List<History.Entry> out = new ArrayList<>();
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, FsyncPolicy.NONE)) {
-            long next = journal.firstIndex();
+        long first;
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, FsyncPolicy.NONE, options)) {
+            first = journal.firstIndex();
+            long next = first;
             long last = journal.lastIndex();
             while (next <= last) {
                 int n = journal.read(next, BATCH, Long.MAX_VALUE, (index, term, type, buffer, offset, length) -> {
@@ -58,6 +74,6 @@ final class JournalLogs {
                 next += n;
             }
         }
-        return out;
+        return new Read(first, out);
     }
 }

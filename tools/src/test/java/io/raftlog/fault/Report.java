@@ -20,7 +20,8 @@ final class Report {
         sb.append("  re-run:   mvn -B -pl tools verify -Dit.test=FaultSuiteIT -Dfault.seed=").append(h.meta.getOrDefault("seed", "?"))
             .append(" -Dfault.duration=").append(h.metaLong("duration.ms", 0) / 1000).append("s -Dfault.nodes=")
             .append(h.meta.getOrDefault("nodes", "3")).append(" -Dfault.fsync=").append(h.meta.getOrDefault("fsync", "batch"))
-            .append(h.meta.getOrDefault("opening", "").isEmpty() ? "" : " -Dfault.opening=" + h.meta.get("opening")).append('\n');
+            .append(h.meta.getOrDefault("opening", "").isEmpty() ? "" : " -Dfault.opening=" + h.meta.get("opening"))
+            .append(h.meta.containsKey("retention") ? " -Dfault.retention=" + h.meta.get("retention") : "").append('\n');
         h.meta.entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> sb.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
 
@@ -75,6 +76,8 @@ final class Report {
         for (History.Note n : h.notes()) {
             sb.append(String.format(Locale.ROOT, "  note %7.2f  %s%n", sec(n.nanos() - startNanos), n.text()));
         }
+
+        sb.append(CompactionSummary.render(h));
 
         sb.append("\nChecks:\n");
         for (Checker.Verdict v : verdicts) {

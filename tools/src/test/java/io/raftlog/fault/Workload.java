@@ -1,6 +1,8 @@
 package io.raftlog.fault;
 
+import io.raftlog.net.client.EntryHandler;
 import io.raftlog.net.client.LogClient;
+import io.raftlog.net.client.OnCompacted;
 import io.raftlog.net.client.TailSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,14 +12,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.DirectBuffer;
 
 /**
  * The clients of a fault run. Producers append unique payloads ({@link Payloads}) at a paced rate with a
  * few appends outstanding each, through their own {@link LogClient} (its retries and exactly-once
  * sequences are under test too); every append is recorded at invocation and completed in the history when
  * its future completes, however late. Consumers tail from index 1, each starting at a different node
- * and failing over to the others, and record every entry they are handed, and their tail's failure should
- * it end before the run closes it.
+ * and failing over to the others, and record every entry they are handed, every range their tail reports
+ * dropped on every node before they read it (retention), and their tail's failure should it end before the
+ * run closes it.
  *
  * <p>The client reports an append it gave up on as "may still commit", so such appends are recorded as
  * UNKNOWN, never as definitely failed.
@@ -62,10 +66,20 @@ final class Workload implements AutoCloseable {
             LogClient client = LogClient.builder(addressesFrom(1 + (c - 1) % cluster.nodes()))
                 .connectTimeout(Duration.ofMillis(500)).timeout(Duration.ofMinutes(10)).build();
             clients.add(client);
-            TailSubscription tail = client.tail(1, (index, buffer, offset, length) -> {
-                byte[] b = new byte[length];
-                buffer.getBytes(offset, b);
-                history.seen(consumer, System.nanoTime(), index, b);
+            // SKIP, as any tail from index 1: entries dropped on every node before this consumer read them are
+            // skipped and reported, which the history records; the checker accepts a gap only there.
+            TailSubscription tail = client.tail(1, true, OnCompacted.SKIP, new EntryHandler() {
+                @Override
+                public void onEntry(long index, DirectBuffer buffer, int offset, int length) {
+                    byte[] b = new byte[length];
+                    buffer.getBytes(offset, b);
+                    history.seen(consumer, System.nanoTime(), index, b);
+                }
+
+                @Override
+                public void skipped(long fromIndex, long toIndex) {
+                    history.skipped(consumer, System.nanoTime(), fromIndex, toIndex);
+                }
             });
             tails.add(tail);
             // A following tail ends only when closed: one that ends before is a consumer that stopped reading.

@@ -1,0 +1,68 @@
+package io.raftlog.fault;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a server's own log says about where its log starts, the lines the suite reads from {@code node-N.log}
+ * after a run with retention: RaftDriver's "node 2: retention dropped entries 1 to 523 (...)", the journal's
+ * "a leader's snapshot through index 900 (term 4) replaces the log [400, 950]" (a follower caught up by
+ * snapshot) and RaftDriver's "node 2 starting: ..., log [524, 1200], ..." at every start.
+ *
+ * <p>The leader logs no line when it sends a snapshot (nor counts them in its status), so only installs are
+ * seen; a snapshot a follower answered by keeping its log leaves no line either. As for {@link LeaderLines},
+ * each pattern requires text after its last number, so a line cut by a kill cannot yield a shortened number.
+ */
+final class CompactionLines {
+    private static final Pattern RETENTION = Pattern.compile("\\bnode (\\d+): retention dropped entries (\\d+) to (\\d+) \\(");
+    private static final Pattern SNAPSHOT = Pattern.compile("a leader's snapshot through index (\\d+) \\(term \\d+\\) replaces the log \\[(\\d+), ");
+    private static final Pattern START = Pattern.compile("\\bnode (\\d+) starting: term \\d+, voted for \\S+ log \\[(\\d+), ");
+
+    private CompactionLines() {
+    }
+
+    /**
+     * The lines of node {@code node}'s log that move its first index, in file order. A retention or start line
+     * naming another node is an error of the caller (the wrong file), so it is refused.
+     */
+    static List<History.Compaction> parse(int node, List<String> lines) {
+        List<History.Compaction> out = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = RETENTION.matcher(line);
+            if (m.find()) {
+                requireNode(node, Integer.parseInt(m.group(1)), line);
+                out.add(new History.Compaction(node, History.Compaction.Kind.RETENTION, Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+                continue;
+            }
+            m = SNAPSHOT.matcher(line);
+            if (m.find()) {
+                out.add(new History.Compaction(node, History.Compaction.Kind.SNAPSHOT, Long.parseLong(m.group(2)), Long.parseLong(m.group(1))));
+                continue;
+            }
+            m = START.matcher(line);
+            if (m.find()) {
+                requireNode(node, Integer.parseInt(m.group(1)), line);
+                long first = Long.parseLong(m.group(2));
+                out.add(new History.Compaction(node, History.Compaction.Kind.START, first, first - 1));
+            }
+        }
+        return out;
+    }
+
+    private static void requireNode(int expected, int named, String line) {
+        if (expected != named) {
+            throw new IllegalArgumentException("node " + expected + "'s log has a line of node " + named + ": " + line);
+        }
+    }
+
+    static List<History.Compaction> read(int node, Path logFile) throws IOException {
+        // A line torn by a kill may hold invalid UTF-8: decode leniently rather than fail on it.
+        return parse(node, new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList());
+    }
+}
