@@ -40,6 +40,7 @@ public final class AeronClusterPeer implements PeerSystem {
         }
         // Media driver files go where Aeron puts them by default (/dev/shm on Linux), one directory per driver.
         String driverDirs = CommonContext.getAeronDirectoryName() + "-" + dir.getFileName();
+        PeerIdle.applyClientTuning();
         PeerPorts ports = new PeerPorts(PORT_BASE, MEMBERS);
         List<AeronClusterNode> nodes = new ArrayList<>();
         AutoCloseable cluster = () -> {
@@ -55,7 +56,7 @@ public final class AeronClusterPeer implements PeerSystem {
                     driverDirs + "-member-" + id, spec.durable()));
             }
             return new AeronClusterTarget(driverDirs + "-client", ports, spec.window(), spec.payloadBytes(), cluster,
-                "in-process 3 members, loopback UDP, AeronCluster client (Aeron 1.51, idle " + PeerIdle.NAME + ")", dir);
+                "in-process 3 members, loopback UDP, AeronCluster client (Aeron 1.51, " + PeerIdle.describe() + ")", dir);
         } catch (RuntimeException e) {
             CloseHelper.quietClose(cluster);
             throw e;
