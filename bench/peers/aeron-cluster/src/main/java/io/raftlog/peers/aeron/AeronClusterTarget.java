@@ -14,6 +14,7 @@ import io.raftlog.bench.AppendTarget;
 import io.raftlog.net.client.AppendCallback;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -42,6 +43,12 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
     private volatile boolean running = true;
     private long nextCorrelation = 1; // the generator's thread
     private long expectedAnswer = 1; // the poller's thread
+    /**
+     * Correlations answered in the current poll, acknowledged once the lock is released: the acknowledgement runs
+     * the generator's bookkeeping and may wake it, and holding the client's lock meanwhile kept the generator's
+     * next offer waiting (found in review; raftlog's client runs its callbacks outside its lock too).
+     */
+    private final LongArrayList answered = new LongArrayList();
 
     AeronClusterTarget(String aeronDir, PeerPorts ports, int window, int maxPayload, AutoCloseable cluster, String path,
                        Path dataDir) {
@@ -109,11 +116,13 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
                     keepAliveDue = now + KEEP_ALIVE_NANOS;
                 }
             } catch (RuntimeException | Error e) {
+                acknowledgeAnswered(); // what was answered before the failure did commit
                 failWaiting(e); // counted as errors of the run, where a dead poller would only show as a stall
                 return;
             } finally {
                 lock.unlock();
             }
+            acknowledgeAnswered();
             idle.idle(work);
         }
     }
@@ -134,10 +143,18 @@ final class AeronClusterTarget implements AppendTarget, EgressListener {
             throw new IllegalStateException("Aeron Cluster answered " + correlation + " where " + expectedAnswer + " was due");
         }
         expectedAnswer++;
-        AppendCallback callback = waiting.getAndSet(slot(correlation), null);
-        if (callback != null) {
-            callback.onAppended(correlation, correlation);
+        answered.addLong(correlation);
+    }
+
+    private void acknowledgeAnswered() {
+        for (int i = 0, n = answered.size(); i < n; i++) {
+            long correlation = answered.getLong(i);
+            AppendCallback callback = waiting.getAndSet(slot(correlation), null);
+            if (callback != null) {
+                callback.onAppended(correlation, correlation);
+            }
         }
+        answered.clear();
     }
 
     private int slot(long correlation) {
