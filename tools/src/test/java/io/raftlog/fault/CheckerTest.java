@@ -432,7 +432,7 @@ class CheckerTest {
 
     /**
      * {@link #good()} after retention: p1-c0@2 and p1-c1@3 (and the no-op at 1) are on no node any more. Node 1
-     * dropped 1..3, node 2 dropped 1..4, node 3 installed a leader's snapshot through 3; each server logged it.
+     * dropped 1..2 and then 3, node 2 dropped 1..4, node 3 installed a leader's snapshot through 3; each server logged it.
      * Consumer 1 was handed everything (the witness of 2 and 3); consumer 2 was told 1..3 were dropped.
      */
     private static History compacted() {
@@ -446,7 +446,8 @@ class CheckerTest {
             h.log(new History.NodeLog(n, 6, f, all.stream().filter(e -> e.index() >= f).toList()));
             h.compacted(new History.Compaction(n, History.Compaction.Kind.START, 1, 0));
         }
-        h.compacted(new History.Compaction(1, History.Compaction.Kind.RETENTION, 1, 3));
+        h.compacted(new History.Compaction(1, History.Compaction.Kind.RETENTION, 1, 2));
+        h.compacted(new History.Compaction(1, History.Compaction.Kind.RETENTION, 3, 3));
         h.compacted(new History.Compaction(2, History.Compaction.Kind.RETENTION, 1, 4));
         h.compacted(new History.Compaction(3, History.Compaction.Kind.SNAPSHOT, 1, 3));
         return h;
@@ -471,14 +472,17 @@ class CheckerTest {
         return copy;
     }
 
+    /** When the compacted histories' consumers were told of drops: longer than the retention after every append. */
+    private static final long SKIPS_AT = 10_000_000_000L;
+
     /** Consumer {@code c} was told 1..{@code skipTo} were dropped (none if 0), then handed the good log's entries at {@code indexes}. */
     private static void consumerSaw(History h, int c, long skipTo, long... indexes) {
         h.consumer(c);
         if (skipTo > 0) {
-            h.skipped(c, 4999, 1, skipTo);
+            h.skipped(c, SKIPS_AT + 4999, 1, skipTo);
         }
         for (long i : indexes) {
-            h.seen(c, 5000 + i, i, Payloads.key(1, (int) i - 2));
+            h.seen(c, SKIPS_AT + 5000 + i, i, Payloads.key(1, (int) i - 2));
         }
     }
 
@@ -566,11 +570,45 @@ class CheckerTest {
         assertFailsCompacted("consumers-prefix", compactedWithConsumer2(3, 4, 6));
         // Handed an entry its tail had said was dropped.
         assertFailsCompacted("consumers-prefix", compactedWithConsumer2(4, 4, 5, 6));
-        // Told 1..5 were dropped, but no server logged dropping 5 (node 2 dropped up to 4, the others to 3).
+        // Told 1..5 were dropped, but no server's first index was ever 6 (node 2 dropped up to 4, the others to 3).
         assertThat(verdict(compactedWithConsumer2(5, 6), "consumers-prefix").violations()).singleElement().asString()
-            .contains("no server logged dropping index 5");
+            .contains("no server logged a first index of 6");
+        // Told 1..2 were dropped where node 1 did drop 1..2, but too soon: p1-c0@2 had been invoked only just before.
+        History early = withoutConsumers(compacted());
+        consumerSaw(early, 1, 0, 2, 3, 4, 5, 6);
+        early.consumer(2);
+        early.skipped(2, 2_000_000_000L, 1, 2);
+        assertThat(verdict(early, "consumers-prefix").violations()).anySatisfy(m -> assertThat(m)
+            .contains("consumer 2 was told entries 1..2 were dropped on every node, but").contains("within the retention of 3s"));
         // Compaction lines not read: a skip cannot be backed.
         assertFailsCompacted("consumers-prefix", compacted(x -> x.meta.remove("compactions.source")));
+    }
+
+    @Test
+    void twoAppendsAcknowledgedAtOneCompactedIndexFailEvenWhenEveryConsumerWasToldItWasDropped() {
+        // p1-c0 and p3-c0 both acknowledged at 2, which is on no node any more and no consumer read: one of them is lost.
+        History h = withoutConsumers(compacted());
+        consumerSaw(h, 1, 3, 4, 5, 6);
+        consumerSaw(h, 2, 3, 4, 5, 6);
+        History.Op other = h.invoke(3, Payloads.key(3, 0), 0, 1_000);
+        other.ok(1_010, 2);
+        assertThat(verdict(h, "acked-present").violations()).anySatisfy(m -> assertThat(m).contains("were both acknowledged at index 2"));
+    }
+
+    @Test
+    void everyLogEmptyPastADroppedPrefixPassesUnderRetention() {
+        // Idle long enough, each node dropped even its last entries: every log is empty from 7, the commit index 6.
+        History h = withoutConsumers(compacted());
+        for (int n = 1; n <= 3; n++) {
+            h.log(new History.NodeLog(n, 6, 7, List.of()));
+        }
+        h.compacted(new History.Compaction(1, History.Compaction.Kind.RETENTION, 4, 6));
+        h.compacted(new History.Compaction(2, History.Compaction.Kind.RETENTION, 5, 6));
+        h.compacted(new History.Compaction(3, History.Compaction.Kind.RETENTION, 4, 6));
+        consumerSaw(h, 1, 0, 2, 3, 4, 5, 6);
+        consumerSaw(h, 2, 0, 2, 3, 4, 5, 6);
+        assertThat(verdict(h, "log-contiguous").violations()).isEmpty();
+        assertThat(verdict(h, "acked-present").violations()).isEmpty();
     }
 
     @Test
@@ -580,7 +618,7 @@ class CheckerTest {
         consumer3Saw(h, 3, 4, 5, 6);
         h.skipped(3, 5999, 1, 2);
         assertThat(verdict(h, "consumers-prefix").violations()).singleElement().asString()
-            .contains("consumer 3 was told entries 1..2 were dropped on every node, but no server logged dropping index 2");
+            .contains("consumer 3 was told entries 1..2 were dropped on every node in a run without retention");
     }
 
     @Test
