@@ -1131,6 +1131,9 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             return;
         }
         long termBefore = state.termAt(newFirst - 1);
+        // Said before anything is durable, as installSnapshot does: a process killed from here on may come back
+        // with either first index, and a reader of the log can tell that from a prefix lost for no reason.
+        LOG.info("journal {}: retention drops the log [{}, {}] (whole files)", dir, state.firstIndex, newFirst - 1);
         // The marker is durable before any file goes, so a crash in between never leaves an unexplained gap.
         compactPayload.putLong(0, state.lastIndex); // lets the start-up scan check its replay against the writer
         writeRecord(RecordFormat.COMPACT, newFirst, termBefore, compactPayload, 0, 8, -1);

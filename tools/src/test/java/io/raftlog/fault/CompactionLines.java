@@ -11,16 +11,18 @@ import java.util.regex.Pattern;
 
 /**
  * What a server's own log says about where its log starts, the lines the suite reads from {@code node-N.log}
- * after a run with retention: RaftDriver's "node 2: retention dropped entries 1 to 523 (...)", the journal's
- * "a leader's snapshot through index 900 (term 4) replaces the log [400, 950]" (a follower caught up by
- * snapshot) and RaftDriver's "node 2 starting: ..., log [524, 1200], ..." at every start.
+ * after a run with retention: the journal's "retention drops the log [1, 523] (whole files)" and "a leader's
+ * snapshot through index 900 (term 4) replaces the log [400, 950]" (a follower caught up by snapshot), both
+ * logged before the change is durable (a kill may undo either), and RaftDriver's "node 2 starting: ..., log
+ * [524, 1200], ..." at every start. (RaftDriver's "retention dropped entries 1 to 523", logged once the drop
+ * is done, is not read: a kill between the drop and that line would hide the drop.)
  *
  * <p>The leader logs no line when it sends a snapshot (nor counts them in its status), so only installs are
  * seen; a snapshot a follower answered by keeping its log leaves no line either. As for {@link LeaderLines},
  * each pattern requires text after its last number, so a line cut by a kill cannot yield a shortened number.
  */
 final class CompactionLines {
-    private static final Pattern RETENTION = Pattern.compile("\\bnode (\\d+): retention dropped entries (\\d+) to (\\d+) \\(");
+    private static final Pattern RETENTION = Pattern.compile(": retention drops the log \\[(\\d+), (\\d+)\\] \\(");
     private static final Pattern SNAPSHOT = Pattern.compile("a leader's snapshot through index (\\d+) \\(term \\d+\\) replaces the log \\[(\\d+), ");
     private static final Pattern START = Pattern.compile("\\bnode (\\d+) starting: term \\d+, voted for \\S+ log \\[(\\d+), ");
 
@@ -36,8 +38,7 @@ final class CompactionLines {
         for (String line : lines) {
             Matcher m = RETENTION.matcher(line);
             if (m.find()) {
-                requireNode(node, Integer.parseInt(m.group(1)), line);
-                out.add(new History.Compaction(node, History.Compaction.Kind.RETENTION, Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+                out.add(new History.Compaction(node, History.Compaction.Kind.RETENTION, Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
                 continue;
             }
             m = SNAPSHOT.matcher(line);
