@@ -6,7 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Can the fault suite fail a server that breaks its promise? Its checkers are tested on made-up histories
@@ -35,26 +36,32 @@ class MutantServerIT {
                     halt("end of batch", ex);
         """;
 
-    @Test
-    void aLeaderThatAcknowledgesBeforeCommitFailsTheAcknowledgedAppendsCheckAndTheRealServerPasses() throws Exception {
+    /**
+     * Also with retention on (one-second journal files, 3 s retention), where the overwritten entries may be gone
+     * from every node by the end and only the consumers' copies and the acknowledgements are left to tell.
+     */
+    @ParameterizedTest(name = "retention {0}")
+    @ValueSource(strings = {"off", "3s"})
+    void aLeaderThatAcknowledgesBeforeCommitFailsTheAcknowledgedAppendsCheckAndTheRealServerPasses(String retention) throws Exception {
+        String retain = "off".equals(retention) ? null : retention;
         Path jar = Path.of(System.getProperty("raftlog.jar", "target/raftlog.jar"));
         FaultSuiteIT.requireServer(jar);
         Path base = Path.of(System.getProperty("fault.dir", "target/fault-runs")).toAbsolutePath()
-            .resolve("mutant-" + System.currentTimeMillis());
+            .resolve("mutant-" + System.currentTimeMillis() + (retain == null ? "" : "-retention"));
         Path classes = Mutant.compile(RAFT_DRIVER, COMMIT_SITE, ACK_WHAT_IS_WRITTEN, jar, Files.createDirectories(base.resolve("ack-before-commit")));
 
-        FaultRun.Result mutant = FaultRun.run(config(new ServerLaunch(jar, classes), base.resolve("run-mutant")));
+        FaultRun.Result mutant = FaultRun.run(config(new ServerLaunch(jar, classes), base.resolve("run-mutant"), retain));
         System.out.println(mutant.report());
         assertThat(failedChecks(mutant)).as("checks failed against the mutant; report " + mutant.reportFile()).contains("acked-present");
 
-        FaultRun.Result real = FaultRun.run(config(ServerLaunch.of(jar), base.resolve("run-real")));
+        FaultRun.Result real = FaultRun.run(config(ServerLaunch.of(jar), base.resolve("run-real"), retain));
         System.out.println(real.report());
         assertThat(failedChecks(real)).as("checks failed against the real server, same seed; report " + real.reportFile()).isEmpty();
     }
 
-    private static FaultRun.Config config(ServerLaunch server, Path dir) {
+    private static FaultRun.Config config(ServerLaunch server, Path dir, String retention) {
         Workload.Settings workload = new Workload.Settings(4, 1, 8, 50, 256, Duration.ofSeconds(10));
-        return new FaultRun.Config(SEED, DURATION, 3, server, dir, "batch", workload, List.of(Nemesis.ISOLATE_LEADER));
+        return new FaultRun.Config(SEED, DURATION, 3, server, dir, "batch", workload, List.of(Nemesis.ISOLATE_LEADER), retention);
     }
 
     private static List<String> failedChecks(FaultRun.Result r) {
