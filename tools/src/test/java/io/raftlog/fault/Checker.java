@@ -36,6 +36,8 @@ final class Checker {
     private final int referenceNode;
     /** The run had retention on: nodes may start past index 1, and entries may be gone from every node. */
     private final boolean retention;
+    /** The first acknowledged append at each index, in index order (a second one at an index fails acked-present). */
+    private final TreeMap<Long, History.Op> firstAckedAt = new TreeMap<>();
     /** How much younger than the retention a skipped append may look: wall clock against System.nanoTime. */
     static final long SKIP_CLOCK_MARGIN_NANOS = 500_000_000L;
     /** The lowest index any final log holds (commit + 1 if none holds anything): below it, no node has an entry. */
@@ -90,6 +92,7 @@ final class Checker {
             }
         }
         this.retention = history.meta.containsKey("retention");
+        history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).forEach(o -> firstAckedAt.putIfAbsent(o.index, o));
         this.lowestHeld = reference.isEmpty() ? best + 1 : reference.firstKey();
         if (retention) {
             for (List<History.Seen> seen : history.seenByConsumer().values()) {
@@ -394,14 +397,13 @@ final class Checker {
         Map<Integer, List<History.Skip>> skips = history.skipsByConsumer();
         // Two appends acknowledged at one index: one of them is lost, wherever that index is now (below every
         // node's first index neither may be left to compare, so this is checked on its own; found in review).
-        Map<Long, History.Op> ackedAt = new HashMap<>();
         for (History.Op op : history.ops()) {
             if (op.outcome != History.Outcome.OK) {
                 continue;
             }
             acked++;
-            History.Op other = ackedAt.putIfAbsent(op.index, op);
-            if (other != null && !other.key.equals(op.key)) {
+            History.Op other = firstAckedAt.get(op.index);
+            if (other != op && !other.key.equals(op.key)) {
                 v.add(op + " and " + other + " were both acknowledged at index " + op.index);
             }
             if (compactedEverywhere(op.index)) {
@@ -576,13 +578,11 @@ final class Checker {
             }
         });
         StringBuilder summary = new StringBuilder();
-        TreeMap<Long, History.Op> ackedByIndex = new TreeMap<>();
-        history.ops().stream().filter(o -> o.outcome == History.Outcome.OK).forEach(o -> ackedByIndex.putIfAbsent(o.index, o));
         history.seenByConsumer().forEach((consumer, seen) -> {
             List<History.Skip> mine = skips.getOrDefault(consumer, List.of());
             summary.append(summary.length() == 0 ? "" : ", ").append("consumer ").append(consumer).append(": ").append(seen.size())
                 .append(mine.isEmpty() ? "" : " (" + mine.size() + " reported skips)");
-            mine.forEach(k -> skipExplained(k, ackedByIndex, v));
+            mine.forEach(k -> skipExplained(k, v));
             long prev = 0;
             for (int i = 0; i < seen.size(); i++) {
                 History.Seen s = seen.get(i);
@@ -629,7 +629,7 @@ final class Checker {
      * A skip backed only by "some node dropped past it, some time" passed a tail that skipped too early (found in
      * review).
      */
-    private void skipExplained(History.Skip k, TreeMap<Long, History.Op> ackedByIndex, List<String> v) {
+    private void skipExplained(History.Skip k, List<String> v) {
         String what = "consumer " + k.consumer() + " was told entries " + k.fromIndex() + ".." + k.toIndex() + " were dropped on every node";
         if (k.fromIndex() < 1 || k.toIndex() < k.fromIndex()) {
             v.add(what + ": not a range of indexes");
@@ -640,7 +640,7 @@ final class Checker {
             return;
         }
         long retentionNanos = FaultSuiteIT.parseDuration(history.meta.get("retention")).toNanos();
-        for (History.Op op : ackedByIndex.subMap(k.fromIndex(), true, k.toIndex(), true).values()) {
+        for (History.Op op : firstAckedAt.subMap(k.fromIndex(), true, k.toIndex(), true).values()) {
             if (op.invokeNanos > k.nanos() - retentionNanos + SKIP_CLOCK_MARGIN_NANOS) {
                 v.add(what + ", but " + op + " at index " + op.index + " was invoked only " + (k.nanos() - op.invokeNanos) / 1_000_000
                     + " ms before the skip, within the retention of " + history.meta.get("retention"));
