@@ -11,6 +11,7 @@ import io.raftlog.raft.Role;
  * atomic, picture, which is all status and fetch need: the commit index only grows.
  */
 public final class NodeStatus {
+    private static final long LEADER_KNOWN = Long.MIN_VALUE;
     private final int nodeId;
     private final int[] members;
     private final AtomicLongArray matchIndex;
@@ -18,6 +19,12 @@ public final class NodeStatus {
     private volatile Role role = Role.FOLLOWER;
     private volatile long term;
     private volatile int leaderId;
+    /**
+     * System.nanoTime() when this node last lost sight of a leader (or started without one); {@link #LEADER_KNOWN}
+     * while it knows one. Kept on the raft thread, read by the fetch thread to stop holding consumers that can
+     * learn no new commits here.
+     */
+    private volatile long leaderlessSinceNanos = System.nanoTime();
     private volatile long commitIndex;
     private volatile long firstIndex;
     private volatile long lastIndex;
@@ -99,9 +106,24 @@ public final class NodeStatus {
         return busyRejections.get();
     }
 
+    /**
+     * How long this node has known no leader as of {@code nowNanos} (System.nanoTime()), or 0 while it knows one.
+     * Its role may change during the leaderless time (follower, pre-candidate, candidate): only finding a leader,
+     * or becoming one, ends it.
+     */
+    public long leaderlessNanos(long nowNanos) {
+        long since = leaderlessSinceNanos;
+        return since == LEADER_KNOWN ? 0 : Math.max(0, nowNanos - since);
+    }
+
     void roleChanged(Role newRole, long newTerm, int newLeader) {
         role = newRole;
         term = newTerm;
+        if (newLeader != 0) {
+            leaderlessSinceNanos = LEADER_KNOWN;
+        } else if (leaderlessSinceNanos == LEADER_KNOWN) {
+            leaderlessSinceNanos = System.nanoTime();
+        }
         leaderId = newLeader;
     }
 

@@ -30,7 +30,8 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
  * while (a third of the request timeout, at most 1 s): no frame at all within twice that abandons it, and
  * so does a node whose answers say it has known no leader for the request timeout (a follower cut off
- * from the majority learns no new commits). With {@code follow} the tail runs until
+ * from the majority learns no new commits; the node itself ends such a fetch with ERROR NO_LEADER sooner, after
+ * three election timeouts without a leader, and any ERROR moves the tail on). With {@code follow} the tail runs until
  * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
  * index any node reported when the read began, so a read sees every append acknowledged before it), or
  * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 import io.raftlog.journal.CompactedException;
 import io.raftlog.journal.Journal;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * (as {@link Journal#read} promises), however large, so an entry above a consumer's {@code maxBytes} never
  * stalls it. Only an entry too large for any frame this connection can carry ends the fetch, with an ERROR
  * (TOO_LARGE) naming it.
+ *
+ * <p>A node that has known no leader for a while (cut off from the majority, or an old leader that stepped down
+ * and hears no one) learns no new commits, but answers its consumers' pings as live: a following fetch that
+ * caught up there would wait out the fault. Once it has been leaderless for {@code noLeaderLimitNanos}, such a
+ * fetch ends with ERROR NO_LEADER so the consumer asks another node, as etcd ends watches that require a leader.
+ * Entries up to its commit index are still served first; fetches that are behind keep being served.
  */
 final class FetchService implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
@@ -75,6 +82,11 @@ final class FetchService implements Runnable, AutoCloseable {
     private final int nodeId;
     private final Journal journal;
     private final LongSupplier commitIndex;
+    /** Given System.nanoTime(): how long this node has known no leader, 0 while it knows one. */
+    private final LongUnaryOperator leaderlessNanos;
+    private final long noLeaderLimitNanos;
+    /** Whether the log said that caught-up fetches end for want of a leader, since the node last knew one. */
+    private boolean noLeaderLogged;
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final EntriesEncoder entries = new EntriesEncoder();
@@ -89,11 +101,23 @@ final class FetchService implements Runnable, AutoCloseable {
     /** Why the fetch thread stopped while the node runs (a fault no read accounted for), or null. */
     private volatile String stoppedBecause;
 
-    /** @param commitIndex this node's commit index (read on the fetch thread): entries up to it are served */
+    /** A fetch service that never ends a fetch for want of a leader. */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
+        this(journal, commitIndex, nodeId, now -> 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param commitIndex        this node's commit index (read on the fetch thread): entries up to it are served
+     * @param leaderlessNanos    given System.nanoTime(), how long the node has known no leader (0 while it knows one)
+     * @param noLeaderLimitNanos leaderless this long, following fetches that caught up end with NO_LEADER
+     */
+    FetchService(Journal journal, LongSupplier commitIndex, int nodeId, LongUnaryOperator leaderlessNanos,
+                 long noLeaderLimitNanos) {
         this.nodeId = nodeId;
         this.journal = journal;
         this.commitIndex = commitIndex;
+        this.leaderlessNanos = leaderlessNanos;
+        this.noLeaderLimitNanos = noLeaderLimitNanos;
         this.thread = new Thread(this, "raftlog-fetch-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -129,9 +153,12 @@ final class FetchService implements Runnable, AutoCloseable {
             while (running) {
                 int work = drainCommands();
                 long commit = commitIndex.getAsLong();
+                long leaderless = subscriptions.isEmpty() ? 0 : leaderlessNanos.applyAsLong(System.nanoTime());
+                boolean cutOff = leaderless >= noLeaderLimitNanos;
+                noLeaderLogged &= leaderless > 0;
                 for (int i = subscriptions.size() - 1; i >= 0; i--) {
                     Subscription s = subscriptions.get(i);
-                    int done = serve(reader, s, commit);
+                    int done = serve(reader, s, commit, cutOff ? leaderless : 0);
                     if (done < 0) {
                         subscriptions.remove(i);
                     } else {
@@ -215,8 +242,11 @@ final class FetchService implements Runnable, AutoCloseable {
             ? MAX_FETCHES_PER_CONNECTION + " fetches are open on this connection; cancel one or use another connection" : null;
     }
 
-    /** Sends what it can; returns frames sent, or -1 when the subscription is over. */
-    private int serve(JournalReader reader, Subscription s, long commit) {
+    /**
+     * Sends what it can; returns frames sent, or -1 when the subscription is over. {@code cutOffNanos} is how
+     * long the node has known no leader once that passed the limit, else 0.
+     */
+    private int serve(JournalReader reader, Subscription s, long commit, long cutOffNanos) {
         Connection c = s.connection;
         if (c.isClosed() || !c.isActive()) {
             return -1;
@@ -273,7 +303,29 @@ final class FetchService implements Runnable, AutoCloseable {
                 return -1;
             }
         }
+        if (cutOffNanos > 0 && s.follow && s.nextIndex > commit) {
+            return noLeader(s, commit, cutOffNanos) ? -1 : sent;
+        }
         return sent;
+    }
+
+    /**
+     * Ends a following fetch that has everything this node committed, on a node that has known no leader for the
+     * limit: nothing more can come here until it finds one, while another node may be committing.
+     */
+    private boolean noLeader(Subscription s, long commit, long leaderlessNanos) {
+        String why = "node " + nodeId + " has known no leader for " + leaderlessNanos / 1_000_000
+            + " ms and has sent everything it committed (up to " + commit + "); it can learn no new commits until it"
+            + " finds a leader: ask another node";
+        if (!sendError(s.connection, s.requestId, ErrorCode.NO_LEADER, why)) {
+            return false;
+        }
+        if (!noLeaderLogged) {
+            noLeaderLogged = true;
+            LOG.info("node {} has known no leader for {} ms: following fetches that catch up end with NO_LEADER until it"
+                + " knows one", nodeId, leaderlessNanos / 1_000_000);
+        }
+        return true;
     }
 
     /**

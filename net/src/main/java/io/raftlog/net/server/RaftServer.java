@@ -106,7 +106,9 @@ public final class RaftServer implements AutoCloseable {
         WaitStrategy wait = polling != null ? polling : WaitStrategies.create(config.pipelineConfig().waitStrategy());
         this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
             peers, responses, listener, wait);
-        this.fetch = new FetchService(journal, pipeline.status()::commitIndex, nodeId);
+        NodeStatus status = pipeline.status();
+        this.fetch = new FetchService(journal, status::commitIndex, nodeId, status::leaderlessNanos,
+            config.noLeaderLimit().toNanos());
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
             new ClientResponses(clients, addressById), maxFrame);

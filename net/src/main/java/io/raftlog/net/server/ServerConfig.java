@@ -105,6 +105,15 @@ public final class ServerConfig {
         return tickMillis;
     }
 
+    /**
+     * How long this node may know no leader before its caught-up following fetches end with NO_LEADER: three
+     * election timeouts (as etcd ends watches that require a leader), well past an ordinary election, which
+     * ends within two of them unless votes split.
+     */
+    public Duration noLeaderLimit() {
+        return Duration.ofMillis(3 * electionTicks * tickMillis);
+    }
+
     /** How long committed entries are kept; {@link Duration#ZERO}: forever. */
     public Duration retention() {
         return retention;

@@ -248,6 +248,68 @@ class FetchServiceTest {
         assertThat(fetch.stoppedMessage()).isEqualTo(error.message());
     }
 
+    @Test
+    void aFollowingFetchOnANodeThatHasKnownNoLeaderTooLongEndsOnceItHasSentEverythingCommitted() {
+        // A node cut off from the majority learns no new commits, yet answers its consumers' pings as live: a
+        // consumer following it waited out the whole fault while the other nodes committed.
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        AtomicLong leaderless = new AtomicLong();
+        long limit = 1_000_000_000L;
+        for (long i = 1; i <= 3; i++) {
+            append(i, 10);
+        }
+        commit.set(3);
+        fetch = new FetchService(journal, commit::get, 1, now -> leaderless.get(), limit);
+        fetch.start();
+
+        assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
+        Await.until("entries 1-3 and END_OF_LOG", WAIT, () -> received.size() >= 2);
+        append(4, 10);
+        commit.set(4);
+        Await.until("entry 4: with a leader the fetch follows", WAIT, () -> received.size() >= 3);
+        leaderless.set(limit - 1);
+        append(5, 10);
+        commit.set(5);
+        Await.until("entry 5: leaderless, but not for the limit yet", WAIT, () -> received.size() >= 4);
+
+        leaderless.set(limit + 500_000_000L);
+        Await.until("the caught-up fetch is told", WAIT, () -> received.size() >= 5);
+        ErrorFrame error = errorIn(received.get(4));
+        assertThat(error.code()).isEqualTo(ErrorCode.NO_LEADER);
+        assertThat(error.failedType()).isEqualTo(FrameType.FETCH);
+        assertThat(error.correlationId()).isEqualTo(7);
+        assertThat(error.message()).contains("node 1 has known no leader for 1500 ms", "(up to 5)", "ask another node");
+
+        // A following fetch from behind is first sent what the node has; a read without follow is not affected.
+        assertThat(fetch.fetch(consumer, 8, 2, 0, true)).isTrue();
+        Await.until("entries 2-5, END_OF_LOG and the error", WAIT, () -> received.size() >= 8);
+        assertThat(errorIn(received.get(7)).correlationId()).isEqualTo(8);
+        assertThat(fetch.fetch(consumer, 9, 1, 0, false)).isTrue();
+        Await.until("entries 1-5 and END_OF_LOG", WAIT, () -> received.size() >= 10);
+
+        // A leader again: a following fetch stays.
+        leaderless.set(0);
+        assertThat(fetch.fetch(consumer, 10, 6, 0, true)).isTrue();
+        Await.until("END_OF_LOG at 6", WAIT, () -> received.size() >= 11);
+        append(6, 10);
+        commit.set(6);
+        Await.until("entry 6", WAIT, () -> received.size() >= 12);
+        assertThat(received).extracting(Frame::type).containsExactly(
+            FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.ENTRIES, FrameType.ERROR,
+            FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ERROR,
+            FrameType.ENTRIES, FrameType.END_OF_LOG,
+            FrameType.END_OF_LOG, FrameType.ENTRIES);
+        EntriesDecoder entries = EntriesDecoder.forMaxFrameLength(1 << 16);
+        Frame behind = received.get(5);
+        assertThat(entries.wrap(new UnsafeBuffer(behind.bytes()), 0, behind.bytes().length)).isNull();
+        assertThat(entries.requestId()).isEqualTo(8);
+        assertThat(entries.count()).isEqualTo(4);
+        Frame last = received.get(11);
+        assertThat(entries.wrap(new UnsafeBuffer(last.bytes()), 0, last.bytes().length)).isNull();
+        assertThat(entries.requestId()).isEqualTo(10);
+        assertThat(entries.index(0)).isEqualTo(6);
+    }
+
     private static ErrorFrame errorIn(Frame f) {
         assertThat(f.type()).isEqualTo(FrameType.ERROR);
         ErrorFrame error = new ErrorFrame();
