@@ -69,6 +69,11 @@ final class Report {
                 f.kind(), sec(f.observedNanos()), 100 * f.fraction(), f.longestWithoutNanos() / 1_000_000));
         }
 
+        ConsumerDelay delay = new ConsumerDelay(h);
+        sb.append("\nConsumer delay after an acknowledgement (per nemesis active at the ack; how long until each consumer was handed the entry):\n");
+        delay.byKind().values().forEach(f -> sb.append(delayLine(f)));
+        delay.byConsumer().values().forEach(f -> sb.append(delayLine(f)));
+
         long ok = h.ops().stream().filter(o -> o.outcome == History.Outcome.OK).count();
         sb.append(String.format(Locale.ROOT, "%nAppends: %d invoked, %d ok, %d unknown (not acknowledged: may have been appended)%n",
             h.ops().size(), ok, h.ops().size() - ok));
@@ -92,6 +97,18 @@ final class Report {
             }
         }
         return sb.toString();
+    }
+
+    private static String delayLine(ConsumerDelay.Figures f) {
+        if (f.count() == 0) {
+            return String.format(Locale.ROOT, "  %-16s %7d delays%51s  %d not delivered%n", f.kind(), 0, "", f.notDelivered());
+        }
+        return String.format(Locale.ROOT, "  %-16s %7d delays  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  %d not delivered%n",
+            f.kind(), f.count(), ms(f.p50Nanos()), ms(f.p99Nanos()), ms(f.maxNanos()), f.notDelivered());
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
     }
 
     private static long termAt(Availability a, long t) {
