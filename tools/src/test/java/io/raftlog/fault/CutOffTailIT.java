@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A consumer following a node that gets cut off from the majority moves to a node that commits, on the
- * server's word: three real server processes, the cut made by dropping every byte between the follower and
- * the others ({@link Cluster#partition}). The tail's own request timeout is a minute here, so its client-side
+ * server's word: three real server processes, the cut made by dropping every byte between that node and
+ * the others ({@link Cluster#partition}). The node is a follower, or the leader (which CheckQuorum steps
+ * down). The tail's own request timeout is a minute here, so its client-side
  * fallback (a node that answers pings without a leader for the request timeout) cannot be what moves it; the
  * node must end the fetch itself (ERROR NO_LEADER, three election timeouts after it lost its leader). Before
  * that, the tail waited out the whole fault on the cut-off node while the others committed.
@@ -31,8 +33,9 @@ class CutOffTailIT {
     private static final Duration MOVE = Duration.ofSeconds(30);
     private static final int APPENDS_DURING_THE_CUT = 50;
 
-    @Test
-    void aTailOnAFollowerCutOffFromTheMajorityMovesToANodeThatCommits() throws Exception {
+    @ParameterizedTest(name = "cut off: the {0}")
+    @ValueSource(strings = {"follower", "leader"})
+    void aTailOnANodeCutOffFromTheMajorityMovesToANodeThatCommits(String which) throws Exception {
         Path jar = Path.of(System.getProperty("raftlog.jar", "target/raftlog.jar"));
         FaultSuiteIT.requireServer(jar);
         Path dir = Files.createDirectories(Path.of(System.getProperty("fault.dir", "target/fault-runs")).toAbsolutePath()
@@ -43,29 +46,29 @@ class CutOffTailIT {
             List<NodeAddress> all = NodeAddress.parseList(cluster.clientAddresses());
             try (LogClient producer = LogClient.builder(all).build()) {
                 long first = producer.append(bytes("before the cut")).get(START.toSeconds(), TimeUnit.SECONDS);
-                int follower = aFollower(producer);
-                List<NodeAddress> followerFirst = new ArrayList<>();
-                followerFirst.add(all.get(follower - 1));
-                all.stream().filter(a -> !a.equals(all.get(follower - 1))).forEach(followerFirst::add);
+                int cut = pick(producer, "leader".equals(which));
+                List<NodeAddress> cutFirst = new ArrayList<>();
+                cutFirst.add(all.get(cut - 1));
+                all.stream().filter(a -> !a.equals(all.get(cut - 1))).forEach(cutFirst::add);
 
                 List<Long> delivered = new CopyOnWriteArrayList<>();
-                try (LogClient consumer = LogClient.builder(followerFirst).requestTimeout(Duration.ofSeconds(60))
+                try (LogClient consumer = LogClient.builder(cutFirst).requestTimeout(Duration.ofSeconds(60))
                         .timeout(Duration.ofSeconds(120)).build()) {
                     TailSubscription tail = consumer.tail(1, true, (index, buffer, offset, length) -> delivered.add(index));
-                    Await.until("the tail delivers index " + first + " from node " + follower, MOVE,
+                    Await.until("the tail delivers index " + first + " from node " + cut, MOVE,
                         () -> delivered.contains(first));
-                    assertThat(tail.servingNode()).isEqualTo(all.get(follower - 1));
+                    assertThat(tail.servingNode()).isEqualTo(all.get(cut - 1));
 
-                    cluster.partition(List.of(Set.of(follower), otherThan(follower)));
+                    cluster.partition(List.of(Set.of(cut), otherThan(cut)));
                     long last = 0;
                     for (int i = 0; i < APPENDS_DURING_THE_CUT; i++) {
                         last = producer.append(bytes("during the cut " + i)).get(MOVE.toSeconds(), TimeUnit.SECONDS);
                     }
                     long lastAcked = last;
+                    // The cut-off node cannot have committed these: delivering them shows the tail moved.
                     Await.until("the tail delivers index " + lastAcked + ", committed by the majority without node "
-                        + follower + " (delivered so far: up to " + tail.nextIndex() + "; node logs in " + dir + ")",
+                        + cut + " (delivered so far: up to " + tail.nextIndex() + "; node logs in " + dir + ")",
                         MOVE, () -> tail.nextIndex() > lastAcked);
-                    assertThat(tail.servingNode()).isNotEqualTo(all.get(follower - 1));
                     assertThat(delivered).isSorted().doesNotHaveDuplicates();
                     assertThat(tail.done()).isNotDone();
                 }
@@ -74,19 +77,19 @@ class CutOffTailIT {
         }
     }
 
-    /** A node that follows the current leader (asked through the client's status of every node). */
-    private static int aFollower(LogClient client) {
-        int[] follower = new int[1];
+    /** The leader, or a node that follows it (asked through the client's status of every node). */
+    private static int pick(LogClient client, boolean leader) {
+        int[] picked = new int[1];
         Await.until("a leader and a follower that knows it", START, () -> {
             for (NodeStatus s : client.status()) {
-                if (s.reachable() && !s.isLeader() && s.leaderId() != 0) {
-                    follower[0] = s.nodeId();
+                if (s.reachable() && s.leaderId() != 0 && s.isLeader() == leader) {
+                    picked[0] = s.nodeId();
                     return true;
                 }
             }
             return false;
         });
-        return follower[0];
+        return picked[0];
     }
 
     private static Set<Integer> otherThan(int node) {

@@ -30,8 +30,9 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
  * while (a third of the request timeout, at most 1 s): no frame at all within twice that abandons it, and
  * so does a node whose answers say it has known no leader for the request timeout (a follower cut off
- * from the majority learns no new commits; the node itself ends such a fetch with ERROR NO_LEADER sooner, after
- * three election timeouts without a leader, and any ERROR moves the tail on). With {@code follow} the tail runs until
+ * from the majority learns no new commits; the node itself ends such a fetch with ERROR NO_LEADER after three
+ * election timeouts without a leader, sooner unless the request timeout is shorter, and any ERROR moves the
+ * tail on). With {@code follow} the tail runs until
  * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
  * index any node reported when the read began, so a read sees every append acknowledged before it), or
  * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}
@@ -41,7 +42,10 @@ import org.agrona.ExpandableArrayBuffer;
 public final class TailSubscription implements AutoCloseable {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    /** Rounds over every node a node that answers nothing is given before COMPACTED answers of others count without it. */
+    /**
+     * Rounds over every node, and request timeouts since the first COMPACTED answer, that a node which does not
+     * serve is given before COMPACTED answers of others count without it.
+     */
     private static final int ROUNDS_BEFORE_COUNTING_OUT = 3;
 
     private final ClientSettings settings;
@@ -89,6 +93,8 @@ public final class TailSubscription implements AutoCloseable {
     private final boolean[] compactedOn;
     private long lowestFirstIndex = Long.MAX_VALUE;
     private int triesSinceProgress;
+    /** When the first of the COMPACTED answers gathered since the last progress came. */
+    private long firstCompactedNanos;
     /** Which nodes (by address) refused the handshake at their latest try; when all have, the tail fails. */
     private final HandshakeRefusals refusals;
 
@@ -167,6 +173,9 @@ public final class TailSubscription implements AutoCloseable {
                         return;
                     }
                 } catch (CompactedOnNode e) {
+                    if (nodesThatSaidCompacted() == 0) {
+                        firstCompactedNanos = System.nanoTime();
+                    }
                     lastProblem = e.getMessage();
                     lowestFirstIndex = Math.min(lowestFirstIndex, e.firstIndex);
                     compactedOn[at] = true;
@@ -224,13 +233,16 @@ public final class TailSubscription implements AutoCloseable {
 
     /**
      * Whether the tail should act on COMPACTED answers: every node gave one, or some did and the others failed
-     * every try of {@link #ROUNDS_BEFORE_COUNTING_OUT} rounds (one that is restarting may hold the entries the
-     * others dropped: retention does not run on a node that is down).
+     * every try of {@link #ROUNDS_BEFORE_COUNTING_OUT} rounds and as many request timeouts (one that is
+     * restarting may hold the entries the others dropped: retention does not run on a node that is down). Rounds
+     * alone were too quick: a node that refuses connections, or answers NO_LEADER because it has not heard from a
+     * leader since it restarted, fails each try at once, and three rounds with their backoff took 0.2 s.
      */
     private boolean compactedWhereverAnswered() {
         int compacted = nodesThatSaidCompacted();
         return compacted == compactedOn.length
-            || compacted > 0 && triesSinceProgress >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length;
+            || compacted > 0 && triesSinceProgress >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length
+            && System.nanoTime() - firstCompactedNanos >= ROUNDS_BEFORE_COUNTING_OUT * settings.requestTimeout().toNanos();
     }
 
     private int nodesThatSaidCompacted() {

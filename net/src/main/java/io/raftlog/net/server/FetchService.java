@@ -153,7 +153,9 @@ final class FetchService implements Runnable, AutoCloseable {
             while (running) {
                 int work = drainCommands();
                 long commit = commitIndex.getAsLong();
-                long leaderless = subscriptions.isEmpty() ? 0 : leaderlessNanos.applyAsLong(System.nanoTime());
+                // Read every round, subscribers or not: the "logged" flag must reset only when a leader is known,
+                // or each consumer retrying here would log the line again.
+                long leaderless = leaderlessNanos.applyAsLong(System.nanoTime());
                 boolean cutOff = leaderless >= noLeaderLimitNanos;
                 noLeaderLogged &= leaderless > 0;
                 for (int i = subscriptions.size() - 1; i >= 0; i--) {

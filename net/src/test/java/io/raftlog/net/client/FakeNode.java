@@ -66,6 +66,9 @@ final class FakeNode implements AutoCloseable {
     private int heldBusyLength;
     private final AtomicInteger dropFirstFetches = new AtomicInteger();
     private volatile boolean ignoreFetches;
+    /** How long after its first FETCH the node knows no leader (see {@link #leaderlessFor}); null: it knows one. */
+    private volatile Duration leaderlessFor;
+    private volatile long leaderFoundAtNanos;
     private volatile long ackAfterMillis;
     /** Sends the acknowledgements held back by {@link #ackAfter}; made on first use. */
     private ScheduledExecutorService delayedAcks;
@@ -112,6 +115,31 @@ final class FakeNode implements AutoCloseable {
     FakeNode cutTailAfterEntries(int n) {
         this.cutTailAfterEntries = n;
         return this;
+    }
+
+    /**
+     * Knows no leader for {@code d} from its first FETCH on (a day or more: for good), as a
+     * real node that lost its leader does long enough: its commit index stands still (here: below every fetch's
+     * index, as on a node that restarted and has not heard from a leader yet), and a following fetch gets
+     * END_OF_LOG and then ERROR NO_LEADER.
+     */
+    FakeNode leaderlessFor(Duration d) {
+        this.leaderlessFor = d;
+        return this;
+    }
+
+    private boolean leaderless() {
+        Duration d = leaderlessFor;
+        if (d == null) {
+            return false;
+        }
+        synchronized (this) {
+            if (leaderFoundAtNanos == 0) {
+                long now = System.nanoTime();
+                leaderFoundAtNanos = d.compareTo(Duration.ofDays(1)) >= 0 ? Long.MAX_VALUE : now + d.toNanos();
+            }
+        }
+        return leaderFoundAtNanos == Long.MAX_VALUE || System.nanoTime() - leaderFoundAtNanos < 0;
     }
 
     /** Serves and reports a commit index this many entries behind the shared log (a follower catching up). */
@@ -405,6 +433,14 @@ final class FakeNode implements AutoCloseable {
             send(out, buf, n);
             return;
         }
+        if (follow && leaderless()) {
+            int n = new EndOfLogFrame().encode(buf, 0, requestId, next, next - 1);
+            send(out, buf, n);
+            n = new ErrorFrame().encode(buf, 0, ErrorCode.NO_LEADER, FrameType.FETCH, 0, requestId, 0, null,
+                "node " + nodeId + " has known no leader (fake)");
+            send(out, buf, n);
+            return;
+        }
         next = Math.max(1, next - resendOverlap);
         int sent = 0;
         boolean endOfLogSent = false;
@@ -446,7 +482,7 @@ final class FakeNode implements AutoCloseable {
         if (req.wrap(frame, 0, length) != null) {
             throw new IOException("bad STATUS_REQUEST");
         }
-        boolean leader = mode == Mode.LEADER;
+        boolean leader = mode == Mode.LEADER && leaderlessFor == null;
         StatusFrame st = new StatusFrame().wrap(reply, 0, req.requestId(), nodeId, leader ? Role.LEADER : Role.FOLLOWER,
             3, leader ? nodeId : 0, Math.max(0, log.lastIndex() - lag), 1, log.lastIndex(), log.lastIndex());
         if (leader) {

@@ -186,6 +186,37 @@ class LogClientTailTest {
     }
 
     @Test
+    void aNodeThatEndsTheFetchForWantOfALeaderIsNotServingAndAloneItFailsTheTailAfterItsTimeout() throws Exception {
+        // A node without a leader answers a caught-up following fetch END_OF_LOG, then ERROR NO_LEADER. Neither may
+        // count as progress: the tail would go round for ever instead of failing when no node can serve it.
+        FakeNode cutOff = node(1).leaderlessFor(Duration.ofDays(1));
+        fill(0, 5);
+        LogClient c = LogClient.builder(List.of(cutOff.address())).seed(1).connectTimeout(Duration.ofMillis(300))
+            .requestTimeout(Duration.ofMillis(300)).timeout(Duration.ofSeconds(1)).build();
+        closeables.add(c);
+        TailSubscription tail = c.tail(3, true, (i, b, o, l) -> { });
+        assertThatThrownBy(() -> tail.done().get(20, TimeUnit.SECONDS))
+            .hasMessageContaining("served the tail from index 3 for 1s")
+            .hasMessageContaining("NO_LEADER");
+        assertThat(cutOff.connectionsAccepted()).as("asked again after each answer").isGreaterThan(1);
+    }
+
+    @Test
+    void aRestartingNodeThatHoldsWhatTheOthersDroppedIsWaitedForNotCountedOut() throws Exception {
+        // Node 3 holds the whole log but has not heard from a leader since it restarted: it ends each fetch with
+        // NO_LEADER at once, for 150 ms. Counted out after three quick rounds, it made the tail skip 5..8.
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        FakeNode restarting = node(3).leaderlessFor(Duration.ofMillis(150));
+        fill(0, 30);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(one, two, restarting).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
+        assertThat(skipped).isEmpty();
+        assertThat(seen).isEqualTo(expected(5));
+    }
+
+    @Test
     void leavesAHungNodeForOneThatAnswers() throws Exception {
         FakeNode hung = node(1).mode(FakeNode.Mode.SILENT);
         FakeNode good = node(2);
