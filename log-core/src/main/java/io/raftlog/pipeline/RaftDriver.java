@@ -1,6 +1,7 @@
 package io.raftlog.pipeline;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.HardStateStore;
@@ -8,6 +9,7 @@ import io.raftlog.journal.Journal;
 import io.raftlog.raft.EntryType;
 import io.raftlog.raft.HardState;
 import io.raftlog.raft.Message;
+import io.raftlog.raft.MessageType;
 import io.raftlog.raft.RaftConfig;
 import io.raftlog.raft.RaftNode;
 import io.raftlog.raft.RaftOutput;
@@ -43,6 +45,11 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     private final Flusher flusher; // null: flush inline (policies under which written entries count at once)
     private final Message inbound = new Message();
     private final WarningThrottle peerWarnings = new WarningThrottle(LOG, 100);
+    /**
+     * Per member (as in {@link #members}): the index through which a SNAPSHOT to it was last logged. The leader
+     * repeats a SNAPSHOT at every heartbeat until it is answered; one line per snapshot is enough.
+     */
+    private final long[] snapshotLoggedThrough;
     private final RaftNode node;
 
     private Role role = Role.FOLLOWER;
@@ -68,6 +75,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         NodeStatus status, Flusher flusher) {
         this.nodeId = raftConfig.nodeId();
         this.members = raftConfig.members();
+        this.snapshotLoggedThrough = new long[members.length];
         this.journal = journal;
         this.hardStateStore = hardStateStore;
         this.sessions = new ClientSessions(config.sessionClients(), config.sessionRuns());
@@ -412,7 +420,20 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
 
     @Override
     public void send(Message message) {
+        if (message.type == MessageType.SNAPSHOT) {
+            logSnapshotSent(message);
+        }
         sender.send(message, journal);
+    }
+
+    /** A snapshot sent is rare and tells an operator that a follower fell behind what retention keeps. */
+    private void logSnapshotSent(Message m) {
+        int slot = Arrays.binarySearch(members, m.to);
+        if (slot >= 0 && snapshotLoggedThrough[slot] != m.prevLogIndex) {
+            snapshotLoggedThrough[slot] = m.prevLogIndex;
+            LOG.info("node {} sends node {} a snapshot through index {} (term {}): the entries it needs are compacted here",
+                nodeId, m.to, m.prevLogIndex, m.prevLogTerm);
+        }
     }
 
     @Override

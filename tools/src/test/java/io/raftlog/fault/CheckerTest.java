@@ -404,6 +404,7 @@ class CheckerTest {
         h.tailFailed(1, 6500, "a reason");
         h.inject(new History.Injection(5, 50, "kill", "kill -9 node 1"));
         h.note(7, "restarted node 1");
+        h.snapshotSent(new History.SnapshotSent(1, 3, 4));
         List<History.Entry> stored = new ArrayList<>();
         for (History.Entry e : h.logs().get(1).entries()) {
             stored.add(new History.Entry(e.index(), 1, e.type(), e.type() == EntryType.DATA ? new byte[] {1, 2, 3} : new byte[0], e.bytes()));
@@ -419,6 +420,7 @@ class CheckerTest {
         assertThat(back.observations()).isEqualTo(h.observations());
         assertThat(back.tailFailures()).isEqualTo(h.tailFailures());
         assertThat(back.loggedLeaders()).isEqualTo(h.loggedLeaders());
+        assertThat(back.snapshotsSent()).isEqualTo(h.snapshotsSent()).isNotEmpty();
         assertThat(back.logs().get(2).entries()).zipSatisfy(stored, (b, e) -> {
             assertThat(b.term()).isEqualTo(e.term());
             assertThat(b.header()).isEqualTo(e.header());

@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
  * [524, 1200], ..." at every start. (RaftDriver's "retention dropped entries 1 to 523", logged once the drop
  * is done, is not read: a kill between the drop and that line would hide the drop.)
  *
- * <p>The leader logs no line when it sends a snapshot (nor counts them in its status), so only installs are
- * seen; a snapshot a follower answered by keeping its log leaves no line either. As for {@link LeaderLines},
+ * <p>Also RaftDriver's "node 1 sends node 3 a snapshot through index 900 (term 4): ..." (once per snapshot and
+ * follower, however often it is repeated), read apart from those ({@link #snapshotsSent}): it moves no first
+ * index. A snapshot a follower answered by keeping its log leaves no install line. As for {@link LeaderLines},
  * each pattern requires text after its last number, so a line cut by a kill cannot yield a shortened number.
  */
 final class CompactionLines {
     private static final Pattern RETENTION = Pattern.compile(": retention drops the log \\[(\\d+), (\\d+)\\] \\(");
     private static final Pattern SNAPSHOT = Pattern.compile("a leader's snapshot through index (\\d+) \\(term \\d+\\) replaces the log \\[(\\d+), ");
+    private static final Pattern SENT = Pattern.compile("\\bnode (\\d+) sends node (\\d+) a snapshot through index (\\d+) \\(");
     private static final Pattern START = Pattern.compile("\\bnode (\\d+) starting: term \\d+, voted for \\S+ log \\[(\\d+), ");
 
     private CompactionLines() {
@@ -62,8 +64,29 @@ final class CompactionLines {
         }
     }
 
+    /** The snapshots node {@code node} logged sending, in file order; a line naming another sender is refused. */
+    static List<History.SnapshotSent> snapshotsSent(int node, List<String> lines) {
+        List<History.SnapshotSent> out = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = SENT.matcher(line);
+            if (m.find()) {
+                requireNode(node, Integer.parseInt(m.group(1)), line);
+                out.add(new History.SnapshotSent(node, Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
+            }
+        }
+        return out;
+    }
+
     static List<History.Compaction> read(int node, Path logFile) throws IOException {
+        return parse(node, lines(logFile));
+    }
+
+    static List<History.SnapshotSent> readSnapshotsSent(int node, Path logFile) throws IOException {
+        return snapshotsSent(node, lines(logFile));
+    }
+
+    private static List<String> lines(Path logFile) throws IOException {
         // A line torn by a kill may hold invalid UTF-8: decode leniently rather than fail on it.
-        return parse(node, new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList());
+        return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();
     }
 }

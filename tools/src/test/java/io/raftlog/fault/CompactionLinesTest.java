@@ -34,6 +34,20 @@ class CompactionLinesTest {
     }
 
     @Test
+    void findsTheSnapshotsALeaderSentAndNothingCutShort() {
+        List<String> lines = List.of(
+            "12:00:10.000 [raft-1] INFO io.raftlog.pipeline.RaftDriver - node 1 sends node 3 a snapshot through index 1400 (term 5): "
+                + "the entries it needs are compacted here",
+            "12:00:11.000 [raft-1] INFO io.raftlog.pipeline.RaftDriver - node 1 sends node 2 a snapshot through index 2100 (term 5): "
+                + "the entries it needs are compacted here",
+            "12:00:12.000 [raft-1] INFO io.raftlog.pipeline.RaftDriver - node 1 sends node 3 a snapshot through index 29"); // cut by a kill
+        assertThat(CompactionLines.snapshotsSent(1, lines)).containsExactly(
+            new History.SnapshotSent(1, 3, 1400), new History.SnapshotSent(1, 2, 2100));
+        assertThat(CompactionLines.parse(1, lines)).as("no first index moves").isEmpty();
+        assertThatThrownBy(() -> CompactionLines.snapshotsSent(2, lines)).hasMessageContaining("node 2's log has a line of node 1");
+    }
+
+    @Test
     void aLineOfAnotherNodeIsRefused() {
         assertThatThrownBy(() -> CompactionLines.parse(1, List.of("node 3 starting: term 0, voted for 0, log [1, 0], 0 client sessions")))
             .hasMessageContaining("node 1's log has a line of node 3");
@@ -49,12 +63,14 @@ class CompactionLinesTest {
         h.compacted(new Compaction(1, Kind.RETENTION, 1, 3));
         h.compacted(new Compaction(1, Kind.RETENTION, 4, 5));
         String none = CompactionSummary.render(h);
-        assertThat(none).contains("node 1: retention dropped 5 entries in 2 drops; 0 snapshots installed; journal at the end starts at 6")
+        assertThat(none).contains("node 1: retention dropped 5 entries in 2 drops; 0 snapshots installed; 0 sent; journal at the end starts at 6")
             .contains("node 2: retention dropped 0 entries in 0 drops").contains("snapshots installed: 0 (retention caused no snapshot in this run)");
         h.compacted(new Compaction(2, Kind.SNAPSHOT, 1, 7));
+        h.snapshotSent(new History.SnapshotSent(1, 2, 7));
         h.skipped(1, 5, 1, 3);
-        assertThat(CompactionSummary.render(h)).contains("node 2: retention dropped 0 entries in 0 drops; 1 snapshots installed (through [7])")
-            .contains("snapshots installed: 1;").contains("consumer 1 was told 3 entries were dropped before it read them: 1..3");
+        assertThat(CompactionSummary.render(h)).contains("node 2: retention dropped 0 entries in 0 drops; 1 snapshots installed (through [7]); 0 sent")
+            .contains("node 1: retention dropped 5 entries in 2 drops; 0 snapshots installed; 1 sent;")
+            .contains("snapshots installed: 1; snapshots sent: 1 (").contains("consumer 1 was told 3 entries were dropped before it read them: 1..3");
         assertThat(CompactionSummary.render(new History())).contains("Retention: off");
     }
 }

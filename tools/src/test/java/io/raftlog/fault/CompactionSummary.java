@@ -29,6 +29,8 @@ final class CompactionSummary {
         h.compactions().forEach(c -> byNode.computeIfAbsent(c.node(), n -> new ArrayList<>()).add(c));
         h.logs().keySet().forEach(n -> byNode.computeIfAbsent(n, x -> new ArrayList<>()));
         int installs = 0;
+        Map<Integer, Long> sentBy = new TreeMap<>();
+        h.snapshotsSent().forEach(x -> sentBy.merge(x.node(), 1L, Long::sum));
         for (Map.Entry<Integer, List<History.Compaction>> e : byNode.entrySet()) {
             int drops = 0;
             long dropped = 0;
@@ -46,11 +48,13 @@ final class CompactionSummary {
             installs += snapshots.size();
             History.NodeLog log = h.logs().get(e.getKey());
             sb.append(String.format(Locale.ROOT, "  node %d: retention dropped %d entries in %d drops; %d snapshots installed%s; "
-                    + "journal at the end starts at %s%n", e.getKey(), dropped, drops, snapshots.size(),
-                snapshots.isEmpty() ? "" : " (through " + snapshots + ")", log == null ? "?" : Long.toString(log.firstIndex())));
+                    + "%d sent; journal at the end starts at %s%n", e.getKey(), dropped, drops, snapshots.size(),
+                snapshots.isEmpty() ? "" : " (through " + snapshots + ")", sentBy.getOrDefault(e.getKey(), 0L),
+                log == null ? "?" : Long.toString(log.firstIndex())));
         }
         sb.append("  snapshots installed: ").append(installs).append(installs == 0 ? " (retention caused no snapshot in this run)" : "")
-            .append("; snapshots sent: not logged by the server (each install needed at least one)\n");
+            .append("; snapshots sent: ").append(h.snapshotsSent().size()).append(" (a leader logs one per follower and index,"
+                + " however often it repeats it)\n");
         h.skipsByConsumer().forEach((consumer, skips) -> {
             long entries = skips.stream().mapToLong(k -> k.toIndex() - k.fromIndex() + 1).sum();
             sb.append("  consumer ").append(consumer).append(" was told ").append(entries).append(" entries were dropped before it read them: ");

@@ -59,9 +59,12 @@ final class FaultRun {
     /** The servers' roll cycle property (JournalOptions): TEST_SECONDLY rolls a journal file every second. */
     static final String ROLL_CYCLE_PROPERTY = "raftlog.journal.rollCycle";
 
-    /** @param snapshotsInstalled leaders' snapshots the servers logged installing (retention only) */
+    /**
+     * @param snapshotsInstalled leaders' snapshots the servers logged installing (retention only)
+     * @param snapshotsSent      snapshots the leaders logged sending (once per follower and index)
+     */
     record Result(boolean passed, List<Checker.Verdict> verdicts, String report, Path reportFile, Path historyFile,
-                  TreeSet<String> nemesesRun, Availability availability, long snapshotsInstalled) {
+                  TreeSet<String> nemesesRun, Availability availability, long snapshotsInstalled, long snapshotsSent) {
     }
 
     /** Server JVMs: small heaps and C1 only, as three of them share two cores with the test. */
@@ -292,6 +295,7 @@ final class FaultRun {
             Path log = cluster.process(node).logFile();
             try {
                 CompactionLines.read(node, log).forEach(h::compacted);
+                CompactionLines.readSnapshotsSent(node, log).forEach(h::snapshotSent);
             } catch (IOException | RuntimeException e) {
                 problems.add("cannot read " + log + ": " + Workload.oneLine(e));
             }
@@ -340,6 +344,7 @@ final class FaultRun {
         TreeSet<String> kinds = new TreeSet<>();
         h.injections().forEach(i -> kinds.add(i.kind()));
         long snapshots = h.compactions().stream().filter(c -> c.kind() == History.Compaction.Kind.SNAPSHOT).count();
-        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability, snapshots);
+        return new Result(Checker.allPassed(verdicts), verdicts, report, reportFile, historyFile, kinds, availability, snapshots,
+            h.snapshotsSent().size());
     }
 }

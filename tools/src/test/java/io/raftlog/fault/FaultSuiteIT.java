@@ -88,6 +88,9 @@ class FaultSuiteIT {
                 if (ci && seedRetention != null) {
                     assertThat(r.snapshotsInstalled()).as("snapshots installed in the CI run with retention; report " + r.reportFile())
                         .isPositive();
+                    // Each install needs a send: none logged means the leaders' line (or its pattern) changed.
+                    assertThat(r.snapshotsSent()).as("snapshots the leaders logged sending in that run; report " + r.reportFile())
+                        .isPositive();
                 }
             }));
         }

@@ -102,6 +102,10 @@ final class History {
         }
     }
 
+    /** A leader's log line saying it sent node {@code to} a snapshot through {@code through} ({@link CompactionLines}). */
+    record SnapshotSent(int node, int to, long through) {
+    }
+
     /** A consumer's tail ended on its own (it failed, or stopped before the run closed it). */
     record TailFailure(int consumer, long nanos, String why) {
     }
@@ -157,6 +161,7 @@ final class History {
     private final Map<Integer, TailFailure> tailFailures = new ConcurrentHashMap<>();
     private final List<Skip> skips = Collections.synchronizedList(new ArrayList<>());
     private final List<Compaction> compactions = Collections.synchronizedList(new ArrayList<>());
+    private final List<SnapshotSent> snapshotsSent = Collections.synchronizedList(new ArrayList<>());
     private final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
     private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, NodeLog> logs = new ConcurrentHashMap<>();
@@ -214,6 +219,17 @@ final class History {
 
     void compacted(Compaction c) {
         compactions.add(c);
+    }
+
+    void snapshotSent(SnapshotSent s) {
+        snapshotsSent.add(s);
+    }
+
+    /** The snapshots the leaders logged sending, per node in file order. */
+    List<SnapshotSent> snapshotsSent() {
+        synchronized (snapshotsSent) {
+            return List.copyOf(snapshotsSent);
+        }
     }
 
     /** The compactions, snapshots and starts the servers logged, per node in file order. */
@@ -334,6 +350,9 @@ final class History {
             for (Compaction c : compactions()) {
                 line(w, "compacted", c.node(), c.kind(), c.from(), c.through());
             }
+            for (SnapshotSent x : snapshotsSent()) {
+                line(w, "snapsent", x.node(), x.to(), x.through());
+            }
             for (TailFailure f : tailFailures().values()) {
                 line(w, "tailfail", f.consumer(), f.nanos(), f.why().replace('\t', ' ').replace('\n', ' '));
             }
@@ -414,6 +433,7 @@ final class History {
                     case "skip" -> h.skipped(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
                     case "compacted" -> h.compacted(new Compaction(Integer.parseInt(f[1]), Compaction.Kind.valueOf(f[2]),
                         Long.parseLong(f[3]), Long.parseLong(f[4])));
+                    case "snapsent" -> h.snapshotSent(new SnapshotSent(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3])));
                     case "tailfail" -> h.tailFailed(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]);
                     case "obs" -> h.observe(new Observation(Long.parseLong(f[1]), Integer.parseInt(f[2]), Boolean.parseBoolean(f[3]),
                         f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]), Long.parseLong(f[7])));
