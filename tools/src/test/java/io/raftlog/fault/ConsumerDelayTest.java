@@ -41,8 +41,9 @@ class ConsumerDelayTest {
         return h;
     }
 
-    private static ConsumerDelay.Figures ms(String kind, int count, long p50, long p99, long max, int notDelivered) {
-        return new ConsumerDelay.Figures(kind, count, p50 * MS, p99 * MS, max * MS, notDelivered);
+    /** Figures given in ms; the last count is what did not give a latency (also used by AppendLatencyTest). */
+    static LatencyFigures ms(String kind, int count, long p50, long p99, long max, int notDelivered) {
+        return new LatencyFigures(kind, count, p50 * MS, p99 * MS, max * MS, notDelivered);
     }
 
     @Test
@@ -77,8 +78,8 @@ class ConsumerDelayTest {
         ConsumerDelay d = new ConsumerDelay(h);
 
         assertThat(d.byConsumer().get(3)).isEqualTo(ms("consumer 3", 0, 0, 0, 0, 5));
-        assertThat(d.byKind().get("kill").notDelivered()).isEqualTo(1 + 2);
-        assertThat(d.byKind().get("all").notDelivered()).isEqualTo(1 + 5);
+        assertThat(d.byKind().get("kill").missing()).isEqualTo(1 + 2);
+        assertThat(d.byKind().get("all").missing()).isEqualTo(1 + 5);
         assertThat(d.byKind().get("all").count()).isEqualTo(9);
     }
 
@@ -94,12 +95,12 @@ class ConsumerDelayTest {
     @Test
     void percentilesAreNearestRank() {
         long[] hundred = LongStream.rangeClosed(1, 100).toArray();
-        assertThat(ConsumerDelay.percentile(hundred, 50)).isEqualTo(50);
-        assertThat(ConsumerDelay.percentile(hundred, 99)).isEqualTo(99);
+        assertThat(LatencyFigures.percentile(hundred, 50)).isEqualTo(50);
+        assertThat(LatencyFigures.percentile(hundred, 99)).isEqualTo(99);
         long[] two = {7, 9};
-        assertThat(ConsumerDelay.percentile(two, 50)).isEqualTo(7);
-        assertThat(ConsumerDelay.percentile(two, 99)).isEqualTo(9);
-        assertThat(ConsumerDelay.percentile(new long[] {4}, 99)).isEqualTo(4);
+        assertThat(LatencyFigures.percentile(two, 50)).isEqualTo(7);
+        assertThat(LatencyFigures.percentile(two, 99)).isEqualTo(9);
+        assertThat(LatencyFigures.percentile(new long[] {4}, 99)).isEqualTo(4);
     }
 
     @Test

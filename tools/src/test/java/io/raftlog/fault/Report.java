@@ -71,8 +71,11 @@ final class Report {
 
         ConsumerDelay delay = new ConsumerDelay(h);
         sb.append("\nConsumer delay after an acknowledgement (per nemesis active at the ack; how long until each consumer was handed the entry):\n");
-        delay.byKind().values().forEach(f -> sb.append(delayLine(f)));
-        delay.byConsumer().values().forEach(f -> sb.append(delayLine(f)));
+        delay.byKind().values().forEach(f -> sb.append(latencyLine(f, "delays", "not delivered")));
+        delay.byConsumer().values().forEach(f -> sb.append(latencyLine(f, "delays", "not delivered")));
+
+        sb.append("\nAppend latency, invoke to acknowledgement (per nemesis active at the invoke; not ok: failed or unknown):\n");
+        new AppendLatency(h).byKind().values().forEach(f -> sb.append(latencyLine(f, "ok", "not ok")));
 
         long ok = h.ops().stream().filter(o -> o.outcome == History.Outcome.OK).count();
         sb.append(String.format(Locale.ROOT, "%nAppends: %d invoked, %d ok, %d unknown (not acknowledged: may have been appended)%n",
@@ -99,12 +102,13 @@ final class Report {
         return sb.toString();
     }
 
-    private static String delayLine(ConsumerDelay.Figures f) {
+    /** One latency row; {@code counted} names what the count counts, {@code missing} what the last column does. */
+    private static String latencyLine(LatencyFigures f, String counted, String missing) {
         if (f.count() == 0) {
-            return String.format(Locale.ROOT, "  %-16s %7d delays%51s  %d not delivered%n", f.kind(), 0, "", f.notDelivered());
+            return String.format(Locale.ROOT, "  %-16s %7d %-6s%51s  %d %s%n", f.kind(), 0, counted, "", f.missing(), missing);
         }
-        return String.format(Locale.ROOT, "  %-16s %7d delays  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  %d not delivered%n",
-            f.kind(), f.count(), ms(f.p50Nanos()), ms(f.p99Nanos()), ms(f.maxNanos()), f.notDelivered());
+        return String.format(Locale.ROOT, "  %-16s %7d %-6s  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  %d %s%n",
+            f.kind(), f.count(), counted, ms(f.p50Nanos()), ms(f.p99Nanos()), ms(f.maxNanos()), f.missing(), missing);
     }
 
     private static double ms(long nanos) {
