@@ -308,6 +308,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             tailLast = state.lastIndex;
             durable.set(state.lastIndex);
+            dropFilesACrashLeftBehind(scan.latestCompactionQueueIndex);
             if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
                 intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync-" + dir.getFileName());
                 intervalSyncer.setDaemon(true);
@@ -332,6 +333,33 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
                 trash.close();
             }
         }
+    }
+
+    /**
+     * A compaction or snapshot forces its record, then moves the files it voided into the trash; a process killed
+     * in between left them here. The scan read past them (the record set the first index), so they are dropped now
+     * as the compaction would have dropped them: every file before both the one holding the first entry and the one
+     * holding the latest compaction record (which gives the term before the first index, and must stay), once that
+     * record is forced (after a kill it may be only in the page cache). A journal that finished its drops has no
+     * file before those two, so this does nothing; the files of a record the scan undid (cut back with damage
+     * before it) are not voided, since the first index did not move.
+     */
+    private void dropFilesACrashLeftBehind(long latestCompactionQueueIndex) {
+        if (latestCompactionQueueIndex < 0 || lastWrittenCycle == Integer.MIN_VALUE) {
+            return;
+        }
+        int keep = Math.min(rollCycle.toCycle(latestCompactionQueueIndex), lastWrittenCycle);
+        if (state.firstIndex <= state.lastIndex) {
+            keep = Math.min(keep, rollCycle.toCycle(state.positions.snapshot().queueIndexOf(state.firstIndex)));
+        }
+        int dead = cycleFiles.headMap(keep).size();
+        if (dead == 0) {
+            return;
+        }
+        LOG.info("journal {}: {} cycle files hold nothing from the first index {} on (a drop that a stop cut short);"
+            + " dropping them now", dir, dead, state.firstIndex);
+        forceWritten();
+        dropCycleFilesBefore(keep);
     }
 
     /**

@@ -49,6 +49,8 @@ final class JournalScan {
         /** The last document read, whole or not, and the last wholly good one before any damage (-1 if none). */
         long lastSeenQueueIndex = -1;
         long lastGoodQueueIndex = -1;
+        /** Queue index of the document holding the latest compaction record, or -1: the log was never compacted. */
+        long latestCompactionQueueIndex = -1;
     }
 
     private JournalScan() {
@@ -85,6 +87,7 @@ final class JournalScan {
         long[] marker = findLastCompaction(tailer, rollCycle, rec, reads, endAt);
         long markerAt = marker[0];
         long markerOrdinal = marker[1];
+        result.latestCompactionQueueIndex = markerAt;
         long markerFirst = 1;
         long markerLast = 0;
         if (markerAt >= 0) {
