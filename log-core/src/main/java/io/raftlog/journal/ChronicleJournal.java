@@ -215,8 +215,11 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             @Override
             public void onAcquired(int cycle, File file) {
                 // Chronicle runs this on a background thread, some time after the file was acquired, so it is
-                // only a backstop: the files are registered synchronously at start-up and on every roll.
-                cycleFiles.putIfAbsent(cycle, file);
+                // only a backstop: the files are registered synchronously at start-up and on every roll. A file
+                // dropped since (a compaction, or the open's drop of what a kill left) must not come back.
+                if (file.exists()) {
+                    cycleFiles.putIfAbsent(cycle, file);
+                }
             }
 
             @Override
@@ -294,6 +297,8 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (policy.mode() == FsyncPolicy.Mode.BATCH || replayed) {
                 forceWrittenAndSeal(); // what a previous run left in the page cache counts as durable only once forced
             }
+            // Before any thread of this journal starts: a failure here leaves only the queue and trash to close.
+            dropFilesACrashLeftBehind(scan);
             // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
                 tailWal = new TailWal(dir, options.tailFileBytes, options.tailDirect, this::forceWrittenAndSeal,
@@ -308,7 +313,6 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             }
             tailLast = state.lastIndex;
             durable.set(state.lastIndex);
-            dropFilesACrashLeftBehind(scan.latestCompactionQueueIndex);
             if (policy.mode() == FsyncPolicy.Mode.INTERVAL) {
                 intervalSyncer = new Thread(this::syncPeriodically, "raftlog-journal-fsync-" + dir.getFileName());
                 intervalSyncer.setDaemon(true);
@@ -338,17 +342,21 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
     /**
      * A compaction or snapshot forces its record, then moves the files it voided into the trash; a process killed
      * in between left them here. The scan read past them (the record set the first index), so they are dropped now
-     * as the compaction would have dropped them: every file before both the one holding the first entry and the one
-     * holding the latest compaction record (which gives the term before the first index, and must stay), once that
-     * record is forced (after a kill it may be only in the page cache). A journal that finished its drops has no
-     * file before those two, so this does nothing; the files of a record the scan undid (cut back with damage
-     * before it) are not voided, since the first index did not move.
+     * as the compaction would have dropped them, once that record is forced (after a kill it may be only in the
+     * page cache). Every file from the earliest of these on stays: the one holding the latest compaction record
+     * (it gives the term before the first index); the one from which the records before it rebuilt the log it
+     * names (the next scan checks that rebuild, and the first entry may have been rewritten since, past the record:
+     * found in review); and the one holding the first entry now. A journal that finished its drops has no file
+     * before those, so this does nothing; a record the scan undid (damage before it) never gets here (repair).
      */
-    private void dropFilesACrashLeftBehind(long latestCompactionQueueIndex) {
-        if (latestCompactionQueueIndex < 0 || lastWrittenCycle == Integer.MIN_VALUE) {
+    private void dropFilesACrashLeftBehind(JournalScan.Result scan) {
+        if (scan.latestCompactionQueueIndex < 0 || lastWrittenCycle == Integer.MIN_VALUE) {
             return;
         }
-        int keep = Math.min(rollCycle.toCycle(latestCompactionQueueIndex), lastWrittenCycle);
+        int keep = Math.min(rollCycle.toCycle(scan.latestCompactionQueueIndex), lastWrittenCycle);
+        if (scan.latestCompactionFirstQueueIndex >= 0) {
+            keep = Math.min(keep, rollCycle.toCycle(scan.latestCompactionFirstQueueIndex));
+        }
         if (state.firstIndex <= state.lastIndex) {
             keep = Math.min(keep, rollCycle.toCycle(state.positions.snapshot().queueIndexOf(state.firstIndex)));
         }

@@ -51,6 +51,12 @@ final class JournalScan {
         long lastGoodQueueIndex = -1;
         /** Queue index of the document holding the latest compaction record, or -1: the log was never compacted. */
         long latestCompactionQueueIndex = -1;
+        /**
+         * Queue index of the document from which the records before that compaction record rebuilt its first entry,
+         * or -1 (no record, or it left the log empty): the next scan needs the files from there on, wherever that
+         * entry lives now.
+         */
+        long latestCompactionFirstQueueIndex = -1;
     }
 
     private JournalScan() {
@@ -162,6 +168,9 @@ final class JournalScan {
                         if (state.lastIndex != markerLast || (!state.isEmpty() && state.firstIndex != markerFirst)) {
                             throw corrupt(rollCycle, fileOfCycle, qi, ordinal, "the compaction record says the log was [" + markerFirst + ", "
                                 + markerLast + "] but the files before it hold [" + state.firstIndex + ", " + state.lastIndex + "]");
+                        }
+                        if (!state.isEmpty()) {
+                            result.latestCompactionFirstQueueIndex = state.positions.snapshot().queueIndexOf(markerFirst);
                         }
                     } else {
                         replay(state, result, kind, index, term, qi, ordinal, rec.payloadLength(), rollCycle, fileOfCycle);
