@@ -39,6 +39,7 @@ class ChronicleJournalPropertyTest {
     }
 
     private void runOnce(long seed, Path journalDir, int recentRecordBytes) {
+        // journalDir moves when a step kills the journal (a copy of its files goes on)
         SplittableRandom random = new SplittableRandom(seed);
         SetTimeProvider clock = new SetTimeProvider("2026-01-01T00:00:00");
         JournalOptions options = JournalOptions.defaults().rollCycle(TestRollCycles.TEST_SECONDLY)
@@ -84,11 +85,29 @@ class ChronicleJournalPropertyTest {
                     real.writePending();
                     assertThat(real.flush()).isEqualTo(model.flush());
                     what = "flush";
-                } else {
+                } else if (random.nextInt(3) > 0) {
                     long k = model.firstIndex() + random.nextLong(model.lastIndex() - model.firstIndex() + 2);
                     real.compactBefore(k);
                     model.compactBefore(real.firstIndex()); // Chronicle drops whole files only: align the model
                     what = "compact before " + k + " -> first " + real.firstIndex();
+                } else {
+                    // Killed once the compaction record is written, before its files go: the copy is what the page
+                    // cache held then, and the journal goes on from it (its open drops the files left behind).
+                    long k = model.firstIndex() + random.nextLong(model.lastIndex() - model.firstIndex() + 2);
+                    Path killedAt = journalDir.resolveSibling(journalDir.getFileName() + "-k" + step);
+                    Path from = journalDir;
+                    real.writePending();
+                    model.flush();
+                    real.afterCompactionMarkerWritten = () -> copy(from, killedAt);
+                    real.compactBefore(k);
+                    real.close();
+                    journalDir = killedAt;
+                    if (!journalDir.toFile().exists()) {
+                        copy(from, killedAt); // nothing to drop, so no record was written: a plain restart
+                    }
+                    real = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options);
+                    model.compactBefore(real.firstIndex());
+                    what = "compact before " + k + ", killed before its files went -> first " + real.firstIndex();
                 }
                 history.append(step).append(": ").append(what).append('\n');
                 String context = "seed " + seed + " after\n" + history;
@@ -117,6 +136,14 @@ class ChronicleJournalPropertyTest {
             throw new AssertionError("seed " + seed + " failed after\n" + history, e);
         } finally {
             real.close();
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            CrashCopies.copyDirectory(from, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
