@@ -15,7 +15,8 @@ import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
- * Random sequences of append, truncate, flush, file roll, compaction and reopen on the Chronicle journal and
+ * Random sequences of append, truncate, flush, file roll, compaction, snapshot and reopen (compactions and
+ * snapshots also killed between their record and the removal of their files) on the Chronicle journal and
  * on {@link InMemoryJournal} (the model); after every step both must hold the same entries, and a random
  * partial read and count (any start, count and byte limits, a consumer that stops early) must agree. Run with
  * rings of recent records so small that most reads cross from the files into the ring, records often do
@@ -85,6 +86,26 @@ class ChronicleJournalPropertyTest {
                     real.writePending();
                     assertThat(real.flush()).isEqualTo(model.flush());
                     what = "flush";
+                } else if (random.nextInt(4) == 0) {
+                    // A leader's snapshot, inside the log or past it, of a newer term; killed half the time once its
+                    // record is written, before the files it voided go.
+                    long k = model.firstIndex() - 1 + random.nextLong(model.lastIndex() - model.firstIndex() + 12);
+                    term++;
+                    boolean killed = random.nextBoolean();
+                    Path killedAt = journalDir.resolveSibling(journalDir.getFileName() + "-s" + step);
+                    Path from = journalDir;
+                    if (killed) {
+                        real.writePending();
+                        real.afterSnapshotMarkerWritten = () -> copy(from, killedAt);
+                    }
+                    real.installSnapshot(k, term);
+                    model.installSnapshot(k, term);
+                    if (killed) {
+                        real.close();
+                        journalDir = killedAt;
+                        real = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options);
+                    }
+                    what = "snapshot through " + k + " term " + term + (killed ? ", killed before its files went" : "");
                 } else if (random.nextInt(3) > 0) {
                     long k = model.firstIndex() + random.nextLong(model.lastIndex() - model.firstIndex() + 2);
                     real.compactBefore(k);
