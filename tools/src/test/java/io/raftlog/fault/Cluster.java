@@ -19,7 +19,9 @@ import java.util.function.Predicate;
  * {@link FaultProxy} instances: node i reaches node j at proxy (i,j), which forwards to j's real port.
  * Each node binds its real port with {@code --listen}; its {@code --cluster} names the proxies for its
  * peers. Clients connect to the real ports directly, so a partition separates nodes, not the test's
- * clients from them (a client on the wrong side of a partition is what the retries must cope with).
+ * clients from them (a client on the wrong side of a partition is what the retries must cope with), until
+ * a client follows a NOT_LEADER's hint: a node names the leader by the address in its own {@code --cluster},
+ * a proxy, and faults on that link then reach the client's connection too.
  *
  * <p>Bytes from i to j travel in the FORWARD direction of proxy (i,j) and in the BACKWARD direction of
  * proxy (j,i) (the replies on connections j opened), so a one-way fault sets both.
