@@ -297,7 +297,7 @@ public final class ChronicleJournal implements Journal, ChronicleJournalReader.S
             if (policy.mode() == FsyncPolicy.Mode.BATCH || replayed) {
                 forceWrittenAndSeal(); // what a previous run left in the page cache counts as durable only once forced
             }
-            // Before any thread of this journal starts: a failure here leaves only the queue and trash to close.
+            // Before the checkpoint and fsync threads start: a failure here leaves only the queue and trash to close.
             dropFilesACrashLeftBehind(scan);
             // Only now, with the cycle files forced, may the tail files be emptied (or dropped: another policy).
             if (policy.mode() == FsyncPolicy.Mode.BATCH && options.tailWal) {
