@@ -732,10 +732,17 @@ public final class RaftNode {
             sendProbe(pr);
             return;
         }
+        if (pr.next < log.firstIndex()) {
+            // The entries it needs next were compacted away while it was streaming: the snapshot sendWhileOpen
+            // sends in the probe's place doubles as the heartbeat (an APPEND at the compacted prefix first would
+            // only be rejected).
+            sendWhileOpen(pr);
+            return;
+        }
         // prevLogIndex = the last index sent: a follower missing it lost the tail of the stream (nothing
         // after it would reveal the hole) and rejects at once, so the leader probes after one heartbeat
         // instead of a stall timeout. A follower holding it verifies everything sent in one step.
-        sendAppendMessage(pr.peerId, Math.max(pr.next - 1, log.firstIndex() - 1), 0);
+        sendAppendMessage(pr.peerId, pr.next - 1, 0);
         sendWhileOpen(pr);
     }
 

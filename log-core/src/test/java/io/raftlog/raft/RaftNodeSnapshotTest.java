@@ -45,6 +45,30 @@ class RaftNodeSnapshotTest {
     }
 
     @Test
+    void aStreamingFollowerWhoseNextEntryWasCompactedGetsTheSnapshotInPlaceOfTheHeartbeat() {
+        // The heartbeat's empty APPEND went first, at the compacted prefix: the follower rejected it and a second
+        // message followed (docs/ARCHITECTURE.md's known gaps, found in review).
+        TestCluster cluster = new TestCluster(3, c -> c);
+        cluster.run(3 * ELECTION);
+        int leader = cluster.leader();
+        int slow = leader == 3 ? 1 : 3;
+        cluster.isolate(slow, true); // its answers stop: its window of appends fills and its stream stops
+        for (int i = 0; i < 60; i++) {
+            cluster.propose(leader, i);
+            cluster.syncAll(); // the other follower keeps up, so these commit
+        }
+        long commit = cluster.nodes[leader].commitIndex();
+        assertThat(commit).as("committed without the slow follower").isGreaterThan(60);
+        cluster.logs[leader].compactBefore(commit - 1); // past where the slow follower's stream stopped
+        cluster.sentLog.clear();
+        cluster.run(Nodes.HEARTBEAT); // well within an election timeout: the follower is still streaming
+
+        List<MessageType> toSlow = cluster.sentLog.stream().filter(m -> m.from() == leader && m.to() == slow)
+            .map(TestCluster.Sent::type).toList();
+        assertThat(toSlow).containsExactly(MessageType.SNAPSHOT);
+    }
+
+    @Test
     void aFollowerWithAConflictingSuffixDropsItsWholeLogAndAcknowledgesTheSnapshotAtOnce() {
         // Terms 1,1,2,2 here; the leader of term 5 compacted through index 6, whose term (4) we lack.
         MemoryRaftLog log = Nodes.logWithTerms(1, 1, 2, 2);

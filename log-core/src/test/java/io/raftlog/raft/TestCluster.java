@@ -1,6 +1,8 @@
 package io.raftlog.raft;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,11 +15,17 @@ final class TestCluster {
     private record Envelope(Message message, EntrySource entries) {
     }
 
+    /** A message as sent, delivered or not (an isolated node's are dropped at delivery). */
+    record Sent(int from, int to, MessageType type) {
+    }
+
     final RaftNode[] nodes;
     final MemoryRaftLog[] logs;
     final Recorder[] outputs;
     private final boolean[] isolated;
     private final ArrayDeque<Envelope> queue = new ArrayDeque<>();
+    /** Every message sent, in order; a test clears it to look at what one step sends. */
+    final List<Sent> sentLog = new ArrayList<>();
     long messagesDelivered;
     private long ticksRun;
     private int flushEvery = 1;
@@ -36,6 +44,7 @@ final class TestCluster {
                     EntrySource entries = m.type == MessageType.APPEND && m.entryCount > 0
                         ? new MemoryLogSlice(logs[sender], m.prevLogIndex + 1, m.entryCount) : null;
                     queue.add(new Envelope(new Message().copyFrom(m), entries));
+                    sentLog.add(new Sent(m.from, m.to, m.type));
                 }
             };
             nodes[id] = new RaftNode(configure.apply(Nodes.config(id, size).withSeed(id)), logs[id], HardState.INITIAL,
