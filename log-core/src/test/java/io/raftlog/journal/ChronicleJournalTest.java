@@ -56,6 +56,15 @@ class ChronicleJournalTest {
         j.writePending(); // one batch: written (to the current cycle's file) before the clock moves on
     }
 
+    /** Entries 1..30 in three cycle files of ten, of terms 1, 2 and 3. */
+    private void threeFilesOfTen(Journal j) {
+        fill(j, 1, 10, 1, 0);
+        clock.advanceMillis(1000);
+        fill(j, 11, 20, 2, 0);
+        clock.advanceMillis(1000);
+        fill(j, 21, 30, 3, 0);
+    }
+
     private List<Path> cycleFiles() throws IOException {
         return cycleFilesIn(dir);
     }
@@ -187,11 +196,7 @@ class ChronicleJournalTest {
     @Test
     void compactionDropsWholeFilesAndTheFirstIndexAndItsTermSurviveReopen() throws IOException {
         try (ChronicleJournal j = open()) {
-            fill(j, 1, 10, 1, 0);
-            clock.advanceMillis(1000);
-            fill(j, 11, 20, 2, 0);
-            clock.advanceMillis(1000);
-            fill(j, 21, 30, 3, 0);
+            threeFilesOfTen(j);
             j.compactBefore(25); // 25 lives in the third file: the first two go
             assertThat(j.firstIndex()).isEqualTo(21);
             assertThat(j.termAt(20)).isEqualTo(2);
@@ -386,11 +391,7 @@ class ChronicleJournalTest {
         Path live = dir.resolve("live");
         Path killed = dir.resolve("killed");
         try (ChronicleJournal j = ChronicleJournal.open(live, policy, rollingEverySecond())) {
-            fill(j, 1, 10, 1, 0);
-            clock.advanceMillis(1000);
-            fill(j, 11, 20, 2, 0);
-            clock.advanceMillis(1000);
-            fill(j, 21, 30, 3, 0);
+            threeFilesOfTen(j);
             j.afterCompactionMarkerWritten = () -> copy(live, killed);
             j.compactBefore(25); // 25 lives in the third file: the first two go
         }
@@ -420,11 +421,7 @@ class ChronicleJournalTest {
         Path live = dir.resolve("live");
         Path killed = dir.resolve("killed");
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, rollingEverySecond())) {
-            fill(j, 1, 10, 1, 0);
-            clock.advanceMillis(1000);
-            fill(j, 11, 20, 2, 0);
-            clock.advanceMillis(1000);
-            fill(j, 21, 30, 3, 0);
+            threeFilesOfTen(j);
             j.afterSnapshotMarkerWritten = () -> copy(live, killed);
             j.installSnapshot(40, 4);
         }
