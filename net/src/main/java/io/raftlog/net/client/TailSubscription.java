@@ -43,8 +43,8 @@ public final class TailSubscription implements AutoCloseable {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /**
-     * Rounds over every node, and request timeouts since the first COMPACTED answer, that a node which does not
-     * serve is given before COMPACTED answers of others count without it.
+     * Rounds over every node, and request timeouts since the first COMPACTED answer (at most half the tail's
+     * timeout), that a node which does not serve is given before COMPACTED answers of others count without it.
      */
     private static final int ROUNDS_BEFORE_COUNTING_OUT = 3;
 
@@ -242,7 +242,16 @@ public final class TailSubscription implements AutoCloseable {
         int compacted = nodesThatSaidCompacted();
         return compacted == compactedOn.length
             || compacted > 0 && triesSinceProgress >= ROUNDS_BEFORE_COUNTING_OUT * compactedOn.length
-            && System.nanoTime() - firstCompactedNanos >= ROUNDS_BEFORE_COUNTING_OUT * settings.requestTimeout().toNanos();
+            && System.nanoTime() - firstCompactedNanos >= countingOutNanos();
+    }
+
+    /**
+     * Three request timeouts, but at most half the tail's timeout: a tail whose request timeout is long against
+     * its timeout would otherwise fail for want of service before it could act on the answers it has (found in
+     * review).
+     */
+    private long countingOutNanos() {
+        return Math.min(ROUNDS_BEFORE_COUNTING_OUT * settings.requestTimeout().toNanos(), settings.timeout().toNanos() / 2);
     }
 
     private int nodesThatSaidCompacted() {

@@ -108,7 +108,8 @@ public final class ServerConfig {
     /**
      * How long this node may know no leader before its caught-up following fetches end with NO_LEADER: three
      * election timeouts (as etcd ends watches that require a leader), well past an ordinary election, which
-     * ends within two of them unless votes split.
+     * ends within two of them unless votes split. A follower whose leader fell silent counts from when it
+     * notices (its own election timeout, one to two of them later), a leader from its CheckQuorum step-down.
      */
     public Duration noLeaderLimit() {
         return Duration.ofMillis(3 * electionTicks * tickMillis);

@@ -359,6 +359,25 @@ class LogClientTailTest {
     }
 
     @Test
+    void aLongRequestTimeoutDoesNotKeepTheTailFromActingOnCompactedAnswersBeforeItsTimeout() throws Exception {
+        // Counting a node out waits three request timeouts, at most half the tail's timeout: with a request timeout
+        // of 5 s and a timeout of 4 s it waited 15 s, and the tail failed for want of service at 4 s (found in review).
+        FakeNode one = node(1).compactedBefore(12);
+        FakeNode two = node(2).compactedBefore(9);
+        FakeNode down = node(3);
+        down.close();
+        fill(0, 30);
+        LogClient c = LogClient.builder(List.of(one.address(), two.address(), down.address())).seed(1)
+            .connectTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(4)).build();
+        closeables.add(c);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        c.tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(20, TimeUnit.SECONDS);
+        assertThat(skipped).containsExactly("5..8");
+        assertThat(seen).isEqualTo(expected(9));
+    }
+
+    @Test
     void aNodeCutOffBehindTheTailIsNotTakenForOneThatServesIt() throws Exception {
         // Nodes 1 and 2 dropped index 5; node 3 is alive but knows no leader and has not committed it (cut off,
         // or halted with its commit index frozen). Its END_OF_LOG and STATUS answers used to count as progress,
