@@ -35,12 +35,16 @@ class LogClientTailTest {
     }
 
     private LogClient client(FakeNode... nodes) {
+        return client(Duration.ofMillis(300), Duration.ofSeconds(10), nodes);
+    }
+
+    private LogClient client(Duration requestTimeout, Duration timeout, FakeNode... nodes) {
         List<NodeAddress> addresses = new ArrayList<>();
         for (FakeNode n : nodes) {
             addresses.add(n.address());
         }
         LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofMillis(300))
-            .requestTimeout(Duration.ofMillis(300)).timeout(Duration.ofSeconds(10)).build();
+            .requestTimeout(requestTimeout).timeout(timeout).build();
         closeables.add(c);
         return c;
     }
@@ -191,10 +195,7 @@ class LogClientTailTest {
         // count as progress: the tail would go round for ever instead of failing when no node can serve it.
         FakeNode cutOff = node(1).leaderlessFor(Duration.ofDays(1));
         fill(0, 5);
-        LogClient c = LogClient.builder(List.of(cutOff.address())).seed(1).connectTimeout(Duration.ofMillis(300))
-            .requestTimeout(Duration.ofMillis(300)).timeout(Duration.ofSeconds(1)).build();
-        closeables.add(c);
-        TailSubscription tail = c.tail(3, true, (i, b, o, l) -> { });
+        TailSubscription tail = client(Duration.ofMillis(300), Duration.ofSeconds(1), cutOff).tail(3, true, (i, b, o, l) -> { });
         assertThatThrownBy(() -> tail.done().get(20, TimeUnit.SECONDS))
             .hasMessageContaining("served the tail from index 3 for 1s")
             .hasMessageContaining("NO_LEADER");
@@ -345,31 +346,30 @@ class LogClientTailTest {
 
     @Test
     void aNodeThatNeverAnswersIsCountedOutAfterThreeRounds() throws Exception {
+        FakeNode[] nodes = twoDroppedIndex5AndOneDown();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        client(nodes).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
+        assertThat(skipped).containsExactly("5..8");
+        assertThat(seen).isEqualTo(expected(9));
+        assertThat(nodes[0].connectionsAccepted()).as("node 1 asked in each of three rounds").isGreaterThanOrEqualTo(3);
+    }
+
+    /** Nodes 1 and 2 dropped index 5 (their logs start at 12 and 9), node 3 is down; the log holds 30 data entries. */
+    private FakeNode[] twoDroppedIndex5AndOneDown() throws Exception {
         FakeNode one = node(1).compactedBefore(12);
         FakeNode two = node(2).compactedBefore(9);
         FakeNode down = node(3);
         down.close();
         fill(0, 30);
-        List<String> seen = new CopyOnWriteArrayList<>();
-        List<String> skipped = new CopyOnWriteArrayList<>();
-        client(one, two, down).tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(10, TimeUnit.SECONDS);
-        assertThat(skipped).containsExactly("5..8");
-        assertThat(seen).isEqualTo(expected(9));
-        assertThat(one.connectionsAccepted()).as("node 1 asked in each of three rounds").isGreaterThanOrEqualTo(3);
+        return new FakeNode[] {one, two, down};
     }
 
     @Test
     void aLongRequestTimeoutDoesNotKeepTheTailFromActingOnCompactedAnswersBeforeItsTimeout() throws Exception {
         // Counting a node out waits three request timeouts, at most half the tail's timeout: with a request timeout
         // of 5 s and a timeout of 4 s it waited 15 s, and the tail failed for want of service at 4 s (found in review).
-        FakeNode one = node(1).compactedBefore(12);
-        FakeNode two = node(2).compactedBefore(9);
-        FakeNode down = node(3);
-        down.close();
-        fill(0, 30);
-        LogClient c = LogClient.builder(List.of(one.address(), two.address(), down.address())).seed(1)
-            .connectTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(4)).build();
-        closeables.add(c);
+        LogClient c = client(Duration.ofSeconds(5), Duration.ofSeconds(4), twoDroppedIndex5AndOneDown());
         List<String> seen = new CopyOnWriteArrayList<>();
         List<String> skipped = new CopyOnWriteArrayList<>();
         c.tail(5, false, OnCompacted.SKIP, recordingSkips(seen, skipped)).done().get(20, TimeUnit.SECONDS);
