@@ -12,6 +12,7 @@ import io.raftlog.raft.Role;
  */
 public final class NodeStatus {
     private static final long LEADER_KNOWN = Long.MIN_VALUE;
+    private static final long NOT_BEHIND = Long.MIN_VALUE;
     private final int nodeId;
     private final int[] members;
     private final AtomicLongArray matchIndex;
@@ -25,6 +26,16 @@ public final class NodeStatus {
      * learn no new commits here.
      */
     private volatile long leaderlessSinceNanos = System.nanoTime();
+    /** The commit index the leader last sent this node (its own where it leads or knows none). */
+    private volatile long leaderCommit;
+    /**
+     * System.nanoTime() since when this node's commit index has stood still below its leader's, or
+     * {@link #NOT_BEHIND}: a follower that hears its leader but gets no entries (its answers lost, say) learns no
+     * new commits either.
+     */
+    private volatile long behindSinceNanos = NOT_BEHIND;
+    /** When the commit index last moved (raft thread only). */
+    private long commitMovedAtNanos = System.nanoTime();
     private volatile long commitIndex;
     private volatile long firstIndex;
     private volatile long lastIndex;
@@ -127,11 +138,35 @@ public final class NodeStatus {
         leaderId = newLeader;
     }
 
-    void update(long commit, long first, long last, long durable) {
+    /**
+     * How long this node's commit index has stood still below the one its leader last sent, as of {@code nowNanos}
+     * (System.nanoTime()), or 0.
+     */
+    public long behindNanos(long nowNanos) {
+        long since = behindSinceNanos;
+        return since == NOT_BEHIND ? 0 : Math.max(0, nowNanos - since);
+    }
+
+    /** The commit index this node's leader last sent it; its own where it leads or knows no leader. */
+    public long leaderCommit() {
+        return leaderCommit;
+    }
+
+    void update(long commit, long first, long last, long durable, long leaderCommitHeard) {
+        if (commit != commitIndex) {
+            commitMovedAtNanos = System.nanoTime();
+        }
         commitIndex = commit;
         firstIndex = first;
         lastIndex = last;
         durableIndex = durable;
+        if (leaderCommitHeard != leaderCommit) {
+            leaderCommit = leaderCommitHeard;
+        }
+        long behindSince = leaderCommitHeard > commit ? commitMovedAtNanos : NOT_BEHIND;
+        if (behindSince != behindSinceNanos) {
+            behindSinceNanos = behindSince;
+        }
     }
 
     void matchIndex(int memberSlot, long index) {

@@ -398,7 +398,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
         // Normally endBatch already wrote them and this does nothing.
         journal.writePending();
         long commit = node.commitIndex();
-        status.update(commit, journal.firstIndex(), journal.lastIndex(), node.durableIndex());
+        status.update(commit, journal.firstIndex(), journal.lastIndex(), node.durableIndex(), node.leaderCommitHeard());
         boolean leader = role == Role.LEADER;
         for (int i = 0; i < members.length; i++) {
             long match = !leader ? 0 : members[i] == nodeId ? node.durableIndex() : node.matchIndex(members[i]);

@@ -48,6 +48,8 @@ public final class RaftNode {
     private Role role = Role.FOLLOWER;
     private int leaderId;
     private long commitIndex;
+    /** The commit index the current leader last sent (a follower's own may lag it while it lacks entries). */
+    private long leaderCommitHeard;
     private long durableIndex;
 
     /** Follower: the highest index known to match the current leader's log (in this term). */
@@ -125,6 +127,14 @@ public final class RaftNode {
 
     public long commitIndex() {
         return commitIndex;
+    }
+
+    /**
+     * The commit index this node's leader last told it, or its own where it leads or knows no leader: a follower
+     * whose own stands below it lacks entries the cluster has committed.
+     */
+    public long leaderCommitHeard() {
+        return role == Role.FOLLOWER && leaderId != 0 ? Math.max(leaderCommitHeard, commitIndex) : commitIndex;
     }
 
     /** The highest index this node knows to be durable in its own log. */
@@ -344,6 +354,9 @@ public final class RaftNode {
         int oldLeader = leaderId;
         role = Role.FOLLOWER;
         leaderId = leader;
+        if (termChanged || oldLeader != leader) {
+            leaderCommitHeard = 0;
+        }
         resetElectionTimer();
         if (oldRole != role || oldLeader != leader || termChanged) {
             output.roleChanged(role, term, leaderId);
@@ -516,8 +529,10 @@ public final class RaftNode {
             becomeFollower(term, m.from);
         } else if (leaderId != m.from) {
             leaderId = m.from;
+            leaderCommitHeard = 0; // a new leader's, not the max with an old one's
             output.roleChanged(role, term, leaderId);
         }
+        leaderCommitHeard = Math.max(leaderCommitHeard, m.leaderCommit);
         electionElapsed = 0;
     }
 

@@ -31,4 +31,22 @@ class NodeStatusTest {
         status.roleChanged(Role.LEADER, 3, 1);
         assertThat(status.leaderlessNanos(System.nanoTime() + 10 * SECOND)).isZero();
     }
+
+    @Test
+    void behindTimeRunsFromTheLastMoveOfTheCommitIndexWhileTheLeadersIsAbove() {
+        NodeStatus status = new NodeStatus(2, new int[] {1, 2, 3});
+        status.roleChanged(Role.FOLLOWER, 1, 1);
+        status.update(10, 1, 10, 10, 10);
+        assertThat(status.behindNanos(System.nanoTime() + 10 * SECOND)).isZero();
+
+        long beforeMove = System.nanoTime();
+        status.update(12, 1, 12, 12, 20); // moved, but the leader has committed more: behind from this move on
+        long afterMove = System.nanoTime();
+        status.update(12, 1, 12, 12, 25); // stood still: the count goes on
+        assertThat(status.behindNanos(afterMove + SECOND)).isBetween(SECOND, SECOND + (afterMove - beforeMove));
+        assertThat(status.leaderCommit()).isEqualTo(25);
+
+        status.update(25, 1, 25, 25, 25); // caught up
+        assertThat(status.behindNanos(System.nanoTime() + 10 * SECOND)).isZero();
+    }
 }

@@ -14,10 +14,11 @@ public final class ErrorCode {
     public static final int SHUTTING_DOWN = 10;
     public static final int STORAGE_FAILURE = 11;
     public static final int NO_LEADER = 12;
+    public static final int BEHIND = 13;
 
     private static final String[] NAMES = {
         null, "NOT_LEADER", "BUSY", "TOO_LARGE", "INVALID", "UNSUPPORTED_VERSION", "WRONG_CLUSTER",
-        "UNEXPECTED_FRAME", "UNKNOWN_TYPE", "MALFORMED", "SHUTTING_DOWN", "STORAGE_FAILURE", "NO_LEADER"
+        "UNEXPECTED_FRAME", "UNKNOWN_TYPE", "MALFORMED", "SHUTTING_DOWN", "STORAGE_FAILURE", "NO_LEADER", "BEHIND"
     };
 
     private ErrorCode() {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.function.LongUnaryOperator;
 
 import io.raftlog.journal.CompactedException;
 import io.raftlog.journal.Journal;
@@ -40,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * and hears no one) learns no new commits, but answers its consumers' pings as live: a following fetch that
  * caught up there would wait out the fault. Once it has been leaderless for {@code noLeaderLimitNanos}, such a
  * fetch ends with ERROR NO_LEADER so the consumer asks another node, as etcd ends watches that require a leader.
- * Entries up to its commit index are still served first; fetches that are behind keep being served.
+ * So does one whose commit index has stood still that long below the one its leader sends it (it hears the leader
+ * but gets no entries, as when its answers are lost), with ERROR BEHIND. Entries up to its commit index are still
+ * served first; fetches that are behind keep being served.
  */
 final class FetchService implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
@@ -83,10 +84,40 @@ final class FetchService implements Runnable, AutoCloseable {
     private final Journal journal;
     private final LongSupplier commitIndex;
     /** Given System.nanoTime(): how long this node has known no leader, 0 while it knows one. */
-    private final LongUnaryOperator leaderlessNanos;
+    private final Standing standing;
     private final long noLeaderLimitNanos;
-    /** Whether the log said that caught-up fetches end for want of a leader, since the node last knew one. */
-    private boolean noLeaderLogged;
+    /** Whether the log said that caught-up fetches end (for want of a leader, or of entries) since they last did not. */
+    private boolean cutOffLogged;
+
+    /** What the fetch thread reads of its node's standing in the cluster: NodeStatus, or a test's stand-in. */
+    interface Standing {
+        /** Given System.nanoTime(), how long the node has known no leader (0 while it knows one). */
+        long leaderlessNanos(long nowNanos);
+
+        /** Given System.nanoTime(), how long its commit index has stood still below its leader's (0 if it has not). */
+        long behindNanos(long nowNanos);
+
+        /** The commit index its leader last sent it. */
+        long leaderCommit();
+
+        /** A node that always serves: a leader, or a follower that keeps up. */
+        Standing SERVING = new Standing() {
+            @Override
+            public long leaderlessNanos(long nowNanos) {
+                return 0;
+            }
+
+            @Override
+            public long behindNanos(long nowNanos) {
+                return 0;
+            }
+
+            @Override
+            public long leaderCommit() {
+                return 0;
+            }
+        };
+    }
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final EntriesEncoder entries = new EntriesEncoder();
@@ -101,22 +132,21 @@ final class FetchService implements Runnable, AutoCloseable {
     /** Why the fetch thread stopped while the node runs (a fault no read accounted for), or null. */
     private volatile String stoppedBecause;
 
-    /** A fetch service that never ends a fetch for want of a leader. */
+    /** A fetch service that never ends a fetch for want of a leader or of entries. */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
-        this(journal, commitIndex, nodeId, now -> 0, Long.MAX_VALUE);
+        this(journal, commitIndex, nodeId, Standing.SERVING, Long.MAX_VALUE);
     }
 
     /**
      * @param commitIndex        this node's commit index (read on the fetch thread): entries up to it are served
-     * @param leaderlessNanos    given System.nanoTime(), how long the node has known no leader (0 while it knows one)
-     * @param noLeaderLimitNanos leaderless this long, following fetches that caught up end with NO_LEADER
+     * @param standing           whether the node knows a leader and keeps up with its commits
+     * @param noLeaderLimitNanos leaderless or behind this long, following fetches that caught up end (NO_LEADER, BEHIND)
      */
-    FetchService(Journal journal, LongSupplier commitIndex, int nodeId, LongUnaryOperator leaderlessNanos,
-                 long noLeaderLimitNanos) {
+    FetchService(Journal journal, LongSupplier commitIndex, int nodeId, Standing standing, long noLeaderLimitNanos) {
         this.nodeId = nodeId;
         this.journal = journal;
         this.commitIndex = commitIndex;
-        this.leaderlessNanos = leaderlessNanos;
+        this.standing = standing;
         this.noLeaderLimitNanos = noLeaderLimitNanos;
         this.thread = new Thread(this, "raftlog-fetch-" + nodeId);
         this.thread.setDaemon(true);
@@ -153,14 +183,16 @@ final class FetchService implements Runnable, AutoCloseable {
             while (running) {
                 int work = drainCommands();
                 long commit = commitIndex.getAsLong();
-                // Read every round, subscribers or not: the "logged" flag must reset only when a leader is known,
-                // or each consumer retrying here would log the line again.
-                long leaderless = leaderlessNanos.applyAsLong(System.nanoTime());
-                boolean cutOff = leaderless >= noLeaderLimitNanos;
-                noLeaderLogged &= leaderless > 0;
+                // Read every round, subscribers or not: the "logged" flag must reset only when the node serves
+                // again, or each consumer retrying here would log the line again.
+                long now = System.nanoTime();
+                long leaderless = standing.leaderlessNanos(now);
+                long behind = leaderless > 0 ? 0 : standing.behindNanos(now);
+                long cutOffNanos = Math.max(leaderless, behind) >= noLeaderLimitNanos ? Math.max(leaderless, behind) : 0;
+                cutOffLogged &= leaderless > 0 || behind > 0;
                 for (int i = subscriptions.size() - 1; i >= 0; i--) {
                     Subscription s = subscriptions.get(i);
-                    int done = serve(reader, s, commit, cutOff ? leaderless : 0);
+                    int done = serve(reader, s, commit, cutOffNanos, leaderless > 0);
                     if (done < 0) {
                         subscriptions.remove(i);
                     } else {
@@ -246,9 +278,10 @@ final class FetchService implements Runnable, AutoCloseable {
 
     /**
      * Sends what it can; returns frames sent, or -1 when the subscription is over. {@code cutOffNanos} is how
-     * long the node has known no leader once that passed the limit, else 0.
+     * long the node has known no leader ({@code leaderless}), or stood behind its leader's commits, once that
+     * passed the limit, else 0.
      */
-    private int serve(JournalReader reader, Subscription s, long commit, long cutOffNanos) {
+    private int serve(JournalReader reader, Subscription s, long commit, long cutOffNanos, boolean leaderless) {
         Connection c = s.connection;
         if (c.isClosed() || !c.isActive()) {
             return -1;
@@ -306,26 +339,30 @@ final class FetchService implements Runnable, AutoCloseable {
             }
         }
         if (cutOffNanos > 0 && s.follow && s.nextIndex > commit) {
-            return noLeader(s, commit, cutOffNanos) ? -1 : sent;
+            return cutOff(s, commit, cutOffNanos, leaderless) ? -1 : sent;
         }
         return sent;
     }
 
     /**
-     * Ends a following fetch that has everything this node committed, on a node that has known no leader for the
-     * limit: nothing more can come here until it finds one, while another node may be committing.
+     * Ends a following fetch that has everything this node committed, on a node that has known no leader, or has
+     * committed nothing while its leader went on, for the limit: nothing more can come here for now, while
+     * another node may be committing.
      */
-    private boolean noLeader(Subscription s, long commit, long leaderlessNanos) {
-        String why = "node " + nodeId + " has known no leader for " + leaderlessNanos / 1_000_000
-            + " ms and has sent everything it committed (up to " + commit + "); it can learn no new commits until it"
-            + " finds a leader: ask another node";
-        if (!sendError(s.connection, s.requestId, ErrorCode.NO_LEADER, why)) {
+    private boolean cutOff(Subscription s, long commit, long forNanos, boolean leaderless) {
+        long ms = forNanos / 1_000_000;
+        String state = leaderless ? "has known no leader for " + ms + " ms"
+            : "has committed nothing for " + ms + " ms while its leader committed up to " + standing.leaderCommit();
+        String why = "node " + nodeId + " " + state + " and has sent everything it committed (up to " + commit
+            + "); it can learn no new commits " + (leaderless ? "until it finds a leader" : "until it gets the entries")
+            + ": ask another node";
+        if (!sendError(s.connection, s.requestId, leaderless ? ErrorCode.NO_LEADER : ErrorCode.BEHIND, why)) {
             return false;
         }
-        if (!noLeaderLogged) {
-            noLeaderLogged = true;
-            LOG.info("node {} has known no leader for {} ms: following fetches that catch up end with NO_LEADER until it"
-                + " knows one", nodeId, leaderlessNanos / 1_000_000);
+        if (!cutOffLogged) {
+            cutOffLogged = true;
+            LOG.info("node {} {}: following fetches that catch up end with {} until it {}", nodeId, state,
+                leaderless ? "NO_LEADER" : "BEHIND", leaderless ? "knows one" : "commits again");
         }
         return true;
     }

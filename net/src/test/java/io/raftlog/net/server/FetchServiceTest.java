@@ -249,7 +249,7 @@ class FetchServiceTest {
     }
 
     @Test
-    void aFollowingFetchOnANodeThatHasKnownNoLeaderTooLongEndsOnceItHasSentEverythingCommitted() {
+    void aFollowingFetchOnANodeThatHasKnownNoLeaderOrStoodBehindTooLongEndsOnceItHasSentEverythingCommitted() {
         // A node cut off from the majority learns no new commits, yet answers its consumers' pings as live: a
         // consumer following it waited out the whole fault while the other nodes committed.
         Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
@@ -259,7 +259,24 @@ class FetchServiceTest {
             append(i, 10);
         }
         commit.set(3);
-        fetch = new FetchService(journal, commit::get, 1, now -> leaderless.get(), limit);
+        AtomicLong behind = new AtomicLong();
+        AtomicLong leaderCommit = new AtomicLong();
+        fetch = new FetchService(journal, commit::get, 1, new FetchService.Standing() {
+            @Override
+            public long leaderlessNanos(long nowNanos) {
+                return leaderless.get();
+            }
+
+            @Override
+            public long behindNanos(long nowNanos) {
+                return behind.get();
+            }
+
+            @Override
+            public long leaderCommit() {
+                return leaderCommit.get();
+            }
+        }, limit);
         fetch.start();
 
         assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
@@ -294,14 +311,24 @@ class FetchServiceTest {
         append(6, 10);
         commit.set(6);
         Await.until("entry 6", WAIT, () -> received.size() >= 12);
+
+        // A leader it hears, but no entries: its commit index stood still below the leader's for the limit.
+        leaderCommit.set(9);
+        behind.set(limit);
+        Await.until("the caught-up fetch is told it is behind", WAIT, () -> received.size() >= 13);
+        ErrorFrame behindError = errorIn(received.get(12));
+        assertThat(behindError.code()).isEqualTo(ErrorCode.BEHIND);
+        assertThat(behindError.correlationId()).isEqualTo(10);
+        assertThat(behindError.message()).contains("node 1 has committed nothing for 1000 ms while its leader committed up to 9",
+            "(up to 6)", "ask another node");
         assertThat(received).extracting(Frame::type).containsExactly(
             FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.ENTRIES, FrameType.ERROR,
             FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ERROR,
             FrameType.ENTRIES, FrameType.END_OF_LOG,
-            FrameType.END_OF_LOG, FrameType.ENTRIES);
+            FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.ERROR);
         EntriesDecoder entries = EntriesDecoder.forMaxFrameLength(1 << 16);
-        Frame behind = received.get(5);
-        assertThat(entries.wrap(new UnsafeBuffer(behind.bytes()), 0, behind.bytes().length)).isNull();
+        Frame fromBehind = received.get(5);
+        assertThat(entries.wrap(new UnsafeBuffer(fromBehind.bytes()), 0, fromBehind.bytes().length)).isNull();
         assertThat(entries.requestId()).isEqualTo(8);
         assertThat(entries.count()).isEqualTo(4);
         Frame last = received.get(11);
