@@ -10,7 +10,7 @@ import io.raftlog.raft.Role;
  * requests, the fetch thread that serves committed entries). Single writer; readers see a recent, not an
  * atomic, picture, which is all status and fetch need: the commit index only grows.
  */
-public final class NodeStatus {
+public final class NodeStatus implements NodeStanding {
     private static final long LEADER_KNOWN = Long.MIN_VALUE;
     private static final long NOT_BEHIND = Long.MIN_VALUE;
     private final int nodeId;
@@ -29,13 +29,12 @@ public final class NodeStatus {
     /** The commit index the leader last sent this node (its own where it leads or knows none). */
     private volatile long leaderCommit;
     /**
-     * System.nanoTime() since when this node's commit index has stood still below its leader's, or
+     * System.nanoTime() since when this node's commit index has stood still below its leader's (from the batch
+     * that last moved it, or first found it behind), or
      * {@link #NOT_BEHIND}: a follower that hears its leader but gets no entries (its answers lost, say) learns no
      * new commits either.
      */
     private volatile long behindSinceNanos = NOT_BEHIND;
-    /** When the commit index last moved (raft thread only). */
-    private long commitMovedAtNanos = System.nanoTime();
     private volatile long commitIndex;
     private volatile long firstIndex;
     private volatile long lastIndex;
@@ -122,6 +121,7 @@ public final class NodeStatus {
      * Its role may change during the leaderless time (follower, pre-candidate, candidate): only finding a leader,
      * or becoming one, ends it.
      */
+    @Override
     public long leaderlessNanos(long nowNanos) {
         long since = leaderlessSinceNanos;
         return since == LEADER_KNOWN ? 0 : Math.max(0, nowNanos - since);
@@ -142,20 +142,20 @@ public final class NodeStatus {
      * How long this node's commit index has stood still below the one its leader last sent, as of {@code nowNanos}
      * (System.nanoTime()), or 0.
      */
+    @Override
     public long behindNanos(long nowNanos) {
         long since = behindSinceNanos;
         return since == NOT_BEHIND ? 0 : Math.max(0, nowNanos - since);
     }
 
     /** The commit index this node's leader last sent it; its own where it leads or knows no leader. */
+    @Override
     public long leaderCommit() {
         return leaderCommit;
     }
 
     void update(long commit, long first, long last, long durable, long leaderCommitHeard) {
-        if (commit != commitIndex) {
-            commitMovedAtNanos = System.nanoTime();
-        }
+        boolean moved = commit != commitIndex;
         commitIndex = commit;
         firstIndex = first;
         lastIndex = last;
@@ -163,9 +163,14 @@ public final class NodeStatus {
         if (leaderCommitHeard != leaderCommit) {
             leaderCommit = leaderCommitHeard;
         }
-        long behindSince = leaderCommitHeard > commit ? commitMovedAtNanos : NOT_BEHIND;
-        if (behindSince != behindSinceNanos) {
-            behindSinceNanos = behindSince;
+        // The clock is read only while behind (at a move, or when it starts): a leader, or a follower keeping
+        // up, reads none per batch. Counted from the batch that last moved the commit index, or found it behind.
+        if (leaderCommitHeard > commit) {
+            if (moved || behindSinceNanos == NOT_BEHIND) {
+                behindSinceNanos = System.nanoTime();
+            }
+        } else if (behindSinceNanos != NOT_BEHIND) {
+            behindSinceNanos = NOT_BEHIND;
         }
     }
 

@@ -96,7 +96,7 @@ class ChronicleJournalPropertyTest {
                     Path from = journalDir;
                     if (killed) {
                         real.writePending();
-                        real.afterSnapshotMarkerWritten = () -> copy(from, killedAt);
+                        real.afterSnapshotMarkerWritten = CrashCopies.copyingTo(from, killedAt);
                     }
                     real.installSnapshot(k, term);
                     model.installSnapshot(k, term);
@@ -119,12 +119,12 @@ class ChronicleJournalPropertyTest {
                     Path from = journalDir;
                     real.writePending();
                     model.flush();
-                    real.afterCompactionMarkerWritten = () -> copy(from, killedAt);
+                    real.afterCompactionMarkerWritten = CrashCopies.copyingTo(from, killedAt);
                     real.compactBefore(k);
                     real.close();
                     journalDir = killedAt;
                     if (!journalDir.toFile().exists()) {
-                        copy(from, killedAt); // nothing to drop, so no record was written: a plain restart
+                        CrashCopies.copyingTo(from, killedAt).run(); // nothing to drop, so no record was written: a plain restart
                     }
                     real = ChronicleJournal.open(journalDir, FsyncPolicy.BATCH, options);
                     model.compactBefore(real.firstIndex());
@@ -157,14 +157,6 @@ class ChronicleJournalPropertyTest {
             throw new AssertionError("seed " + seed + " failed after\n" + history, e);
         } finally {
             real.close();
-        }
-    }
-
-    private static void copy(Path from, Path to) {
-        try {
-            CrashCopies.copyDirectory(from, to);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

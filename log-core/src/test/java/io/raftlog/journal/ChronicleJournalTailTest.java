@@ -1,6 +1,7 @@
 package io.raftlog.journal;
 
 import static io.raftlog.journal.CrashCopies.copyDirectory;
+import static io.raftlog.journal.CrashCopies.copyingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -161,17 +162,6 @@ class ChronicleJournalTailTest {
         try (FileChannel ch = FileChannel.open(r.file(), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.allocate(4096), page);
         }
-    }
-
-    /** Copies the files of {@code from} to {@code to} when run: what the page cache holds at that moment. */
-    private static Runnable copyingTo(Path from, Path to) {
-        return () -> {
-            try {
-                copyDirectory(from, to);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
     }
 
     private static void append(ChronicleJournal j, long from, long to, long term, long salt) {

@@ -392,7 +392,7 @@ class ChronicleJournalTest {
         Path killed = dir.resolve("killed");
         try (ChronicleJournal j = ChronicleJournal.open(live, policy, rollingEverySecond())) {
             threeFilesOfTen(j);
-            j.afterCompactionMarkerWritten = () -> copy(live, killed);
+            j.afterCompactionMarkerWritten = CrashCopies.copyingTo(live, killed);
             j.compactBefore(25); // 25 lives in the third file: the first two go
         }
         assertThat(cycleFilesIn(killed)).hasSize(3);
@@ -422,7 +422,7 @@ class ChronicleJournalTest {
         Path killed = dir.resolve("killed");
         try (ChronicleJournal j = ChronicleJournal.open(live, FsyncPolicy.BATCH, rollingEverySecond())) {
             threeFilesOfTen(j);
-            j.afterSnapshotMarkerWritten = () -> copy(live, killed);
+            j.afterSnapshotMarkerWritten = CrashCopies.copyingTo(live, killed);
             j.installSnapshot(40, 4);
         }
         assertThat(cycleFilesIn(killed)).hasSize(3);
@@ -472,14 +472,6 @@ class ChronicleJournalTest {
             for (Entries.Read r : Entries.readAll(j)) {
                 assertThat(r.payload()).isEqualTo(Entries.payload(r.index(), 1));
             }
-        }
-    }
-
-    private static void copy(Path from, Path to) {
-        try {
-            CrashCopies.copyDirectory(from, to);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.raftlog.journal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,5 +25,16 @@ final class CrashCopies {
                 }
             }
         }
+    }
+
+    /** A hook that copies {@code from} to {@code to} when run: what the page cache holds at that moment. */
+    static Runnable copyingTo(Path from, Path to) {
+        return () -> {
+            try {
+                copyDirectory(from, to);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 }

@@ -15,6 +15,7 @@ import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.transport.Connection;
+import io.raftlog.pipeline.NodeStanding;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -84,40 +85,11 @@ final class FetchService implements Runnable, AutoCloseable {
     private final Journal journal;
     private final LongSupplier commitIndex;
     /** Given System.nanoTime(): how long this node has known no leader, 0 while it knows one. */
-    private final Standing standing;
+    private final NodeStanding standing;
     private final long noLeaderLimitNanos;
     /** Whether the log said that caught-up fetches end (for want of a leader, or of entries) since they last did not. */
     private boolean cutOffLogged;
 
-    /** What the fetch thread reads of its node's standing in the cluster: NodeStatus, or a test's stand-in. */
-    interface Standing {
-        /** Given System.nanoTime(), how long the node has known no leader (0 while it knows one). */
-        long leaderlessNanos(long nowNanos);
-
-        /** Given System.nanoTime(), how long its commit index has stood still below its leader's (0 if it has not). */
-        long behindNanos(long nowNanos);
-
-        /** The commit index its leader last sent it. */
-        long leaderCommit();
-
-        /** A node that always serves: a leader, or a follower that keeps up. */
-        Standing SERVING = new Standing() {
-            @Override
-            public long leaderlessNanos(long nowNanos) {
-                return 0;
-            }
-
-            @Override
-            public long behindNanos(long nowNanos) {
-                return 0;
-            }
-
-            @Override
-            public long leaderCommit() {
-                return 0;
-            }
-        };
-    }
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final EntriesEncoder entries = new EntriesEncoder();
@@ -134,7 +106,7 @@ final class FetchService implements Runnable, AutoCloseable {
 
     /** A fetch service that never ends a fetch for want of a leader or of entries. */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId) {
-        this(journal, commitIndex, nodeId, Standing.SERVING, Long.MAX_VALUE);
+        this(journal, commitIndex, nodeId, NodeStanding.SERVING, Long.MAX_VALUE);
     }
 
     /**
@@ -142,7 +114,7 @@ final class FetchService implements Runnable, AutoCloseable {
      * @param standing           whether the node knows a leader and keeps up with its commits
      * @param noLeaderLimitNanos leaderless or behind this long, following fetches that caught up end (NO_LEADER, BEHIND)
      */
-    FetchService(Journal journal, LongSupplier commitIndex, int nodeId, Standing standing, long noLeaderLimitNanos) {
+    FetchService(Journal journal, LongSupplier commitIndex, int nodeId, NodeStanding standing, long noLeaderLimitNanos) {
         this.nodeId = nodeId;
         this.journal = journal;
         this.commitIndex = commitIndex;

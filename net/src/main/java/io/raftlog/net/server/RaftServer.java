@@ -107,22 +107,7 @@ public final class RaftServer implements AutoCloseable {
         this.pipeline = new RaftPipeline(config.pipelineConfig(), config.raftConfig(), journal, hardState, decoder::decode,
             peers, responses, listener, wait);
         NodeStatus status = pipeline.status();
-        this.fetch = new FetchService(journal, status::commitIndex, nodeId, new FetchService.Standing() {
-            @Override
-            public long leaderlessNanos(long nowNanos) {
-                return status.leaderlessNanos(nowNanos);
-            }
-
-            @Override
-            public long behindNanos(long nowNanos) {
-                return status.behindNanos(nowNanos);
-            }
-
-            @Override
-            public long leaderCommit() {
-                return status.leaderCommit();
-            }
-        }, config.noLeaderLimit().toNanos());
+        this.fetch = new FetchService(journal, status::commitIndex, nodeId, status, config.noLeaderLimit().toNanos());
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
             new ClientResponses(clients, addressById), maxFrame);

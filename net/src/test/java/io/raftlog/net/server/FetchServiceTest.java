@@ -29,6 +29,7 @@ import io.raftlog.net.transport.FrameHandler;
 import io.raftlog.net.transport.Transport;
 import io.raftlog.net.transport.TransportConfig;
 import io.raftlog.pipeline.Await;
+import io.raftlog.pipeline.NodeStanding;
 import io.raftlog.pipeline.DataEntry;
 import io.raftlog.raft.EntryType;
 import org.agrona.DirectBuffer;
@@ -261,7 +262,7 @@ class FetchServiceTest {
         commit.set(3);
         AtomicLong behind = new AtomicLong();
         AtomicLong leaderCommit = new AtomicLong();
-        fetch = new FetchService(journal, commit::get, 1, new FetchService.Standing() {
+        fetch = new FetchService(journal, commit::get, 1, new NodeStanding() {
             @Override
             public long leaderlessNanos(long nowNanos) {
                 return leaderless.get();
