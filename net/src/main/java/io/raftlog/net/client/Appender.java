@@ -6,6 +6,8 @@ import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.Protocol;
+import io.raftlog.net.codec.RequestIdFrame;
+import io.raftlog.net.codec.StatusFrame;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -16,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The producer side of a {@link LogClient}: the window of outstanding appends, one connection to the node
@@ -27,12 +30,15 @@ import org.agrona.ExpandableArrayBuffer;
  *     (see {@link #sendDirect}); otherwise the send thread picks the append up with whatever else queued.</li>
  * <li>The <b>send thread</b> owns connecting (leader discovery, redirects, backoff) and writing: it encodes
  *     every queued append it finds into as few APPEND frames as fit, several frames per socket write, so
- *     under load one system call carries many appends. It also fails appends whose deadline passed and
- *     abandons a connection that has not acknowledged anything for the request timeout.</li>
- * <li>A <b>receive thread</b> per connection reads APPEND_ACKs and ERRORs; it completes callbacks after
+ *     under load one system call carries many appends. It also fails appends whose deadline passed,
+ *     abandons a connection that has not acknowledged anything for the request timeout, and pings a node
+ *     that has sent nothing at all for the keep-alive while appends await its answer (STATUS_REQUEST, which
+ *     its transport thread answers however slowly it commits): quiet as long again, the node is taken for
+ *     hung (frozen, or the network to it cut) and left without waiting out the request timeout.</li>
+ * <li>A <b>receive thread</b> per connection reads APPEND_ACKs, ERRORs and the answers to pings; it completes callbacks after
  *     releasing the lock, so callbacks run on this thread. It also closes the connection when a write has
- *     been blocked for the request timeout (a node that stopped reading), since blocking writes have no
- *     timeout of their own.</li>
+ *     been blocked for the request timeout, or for twice the keep-alive with nothing read meanwhile (a node
+ *     that stopped reading), since blocking writes have no timeout of their own.</li>
  * </ul>
  * On every new connection everything unfinished is resent with its original sequences, one entry per
  * frame (the node answers a sequence its log already holds with the original index), so a retry never
@@ -73,6 +79,10 @@ final class Appender implements AutoCloseable {
     private final ExpandableArrayBuffer sendBuffer = new ExpandableArrayBuffer(WRITE_BATCH_BYTES + 64 * 1024);
     private final long timeoutNanos;
     private final long requestTimeoutNanos;
+    /** Quiet this long while appends await answers, the node is pinged; as long again, it is taken for hung. */
+    private final long pingAfterNanos;
+    /** One STATUS_REQUEST, written by the send thread only (its id is not looked at: any bytes prove life). */
+    private final UnsafeBuffer ping = new UnsafeBuffer(new byte[RequestIdFrame.LENGTH]);
     /**
      * A blocked appender is woken only once this many slots are free, not for every ack: it then adds a
      * burst that the send thread takes as one batch, instead of ping-ponging one entry per wake-up.
@@ -101,6 +111,8 @@ final class Appender implements AutoCloseable {
     private long nextConnectNanos;
     private long lastProgressNanos;
     private boolean ackedOnThisConnection;
+    /** When the current connection's latest ping was sent (System.nanoTime); 0: none yet. */
+    private long pingSentNanos;
     private String lastProblem = "not connected yet";
     private boolean senderWaiting;
     private int appendersWaiting;
@@ -116,6 +128,8 @@ final class Appender implements AutoCloseable {
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.pingAfterNanos = TimeUnit.MILLISECONDS.toNanos(settings.pingAfterMillis());
+        new RequestIdFrame().encode(ping, 0, FrameType.STATUS_REQUEST, 1);
         this.maxAppendBytes = settings.maxAppendBytes();
         this.refillSlots = Math.max(1, settings.window() / 8);
     }
@@ -281,6 +295,7 @@ final class Appender implements AutoCloseable {
             NodeAddress connectTo = null;
             int connectTimeoutMillis = 0;
             FrameConnection writeTo = null;
+            byte[] writeFrom = sendBuffer.byteArray();
             int bytes = 0;
             lock.lock();
             try {
@@ -292,6 +307,12 @@ final class Appender implements AutoCloseable {
                 if (connection != null && !abandonConnection && noProgressFor(now)) {
                     lastProblem = connection.address() + " acknowledged nothing for "
                         + ClientSettings.format(settings.requestTimeout());
+                    abandonConnection = true;
+                    redirect = null;
+                }
+                if (connection != null && !abandonConnection && silentAfterPing(now)) {
+                    lastProblem = connection.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
+                        + " ms, not even an answer to a ping";
                     abandonConnection = true;
                     redirect = null;
                 }
@@ -308,6 +329,11 @@ final class Appender implements AutoCloseable {
                     } else {
                         await(nextConnectNanos - now);
                     }
+                } else if (connection != null && pingDue(now)) {
+                    pingSentNanos = now;
+                    writeTo = connection;
+                    writeFrom = ping.byteArray();
+                    bytes = RequestIdFrame.LENGTH;
                 } else if (connection != null && window.hasUnsent() && now - sendsPausedUntilNanos < 0) {
                     await(sendsPausedUntilNanos - now); // a BUSY node's back-off
                 } else if (connection != null && window.hasUnsent() && (ackedOnThisConnection || sentFrames.isEmpty())) {
@@ -329,7 +355,7 @@ final class Appender implements AutoCloseable {
                 connect(connectTo, connectTimeoutMillis);
             } else if (writeTo != null && bytes > 0) {
                 try {
-                    writeTo.write(sendBuffer.byteArray(), 0, bytes);
+                    writeTo.write(writeFrom, 0, bytes);
                 } catch (IOException e) {
                     connectionFailed(writeTo, e.getMessage(), null);
                 }
@@ -350,7 +376,30 @@ final class Appender implements AutoCloseable {
     }
 
     private boolean noProgressFor(long now) {
-        return window.sendNext() > window.lowest() && !sentFrames.isEmpty() && now - lastProgressNanos > requestTimeoutNanos;
+        return awaitingAnswers() && now - lastProgressNanos > requestTimeoutNanos;
+    }
+
+    /** Frames of this connection are out that the node has not answered. Under the lock. */
+    private boolean awaitingAnswers() {
+        return window.sendNext() > window.lowest() && !sentFrames.isEmpty();
+    }
+
+    /**
+     * The node owes answers and has sent nothing for the keep-alive, counted from the later of its last bytes and
+     * the last progress (an ack, or a send into an empty pipeline: a node is not silent before it was asked), and
+     * no ping is unanswered. Under the lock, with a connection.
+     */
+    private boolean pingDue(long now) {
+        long heard = connection.lastReadNanos();
+        boolean pingUnanswered = pingSentNanos != 0 && heard - pingSentNanos < 0;
+        long quietSince = heard - lastProgressNanos > 0 ? heard : lastProgressNanos;
+        return awaitingAnswers() && !pingUnanswered && now - quietSince > pingAfterNanos;
+    }
+
+    /** The node has sent nothing since a ping that is the keep-alive old. Under the lock, with a connection. */
+    private boolean silentAfterPing(long now) {
+        return pingSentNanos != 0 && connection.lastReadNanos() - pingSentNanos < 0 && now - pingSentNanos > pingAfterNanos
+            && awaitingAnswers();
     }
 
     private void expireIfDue(long now) {
@@ -382,7 +431,8 @@ final class Appender implements AutoCloseable {
     private void connect(NodeAddress target, int timeoutMillis) {
         FrameConnection c;
         try {
-            c = FrameConnection.open(target, settings.clusterId(), timeoutMillis, settings.maxFrameLength());
+            c = FrameConnection.open(target, settings.clusterId(), timeoutMillis,
+                settings.handshakeTimeoutMillis(timeoutMillis), settings.maxFrameLength());
         } catch (IOException e) {
             lock.lock();
             try {
@@ -412,6 +462,7 @@ final class Appender implements AutoCloseable {
             gen = ++generation;
             abandonConnection = false;
             ackedOnThisConnection = false;
+            pingSentNanos = 0;
             sentFrames.clear();
             window.rewind();
             lastProgressNanos = System.nanoTime();
@@ -491,6 +542,8 @@ final class Appender implements AutoCloseable {
         AppendWindow.Completions completions = new AppendWindow.Completions();
         ErrorFrame error = new ErrorFrame();
         AppendAckFrame ack = new AppendAckFrame();
+        StatusFrame status = new StatusFrame();
+        long silentWriteNanos = 2 * pingAfterNanos;
         try {
             c.readTimeout(WATCHDOG_MILLIS);
             while (true) {
@@ -499,8 +552,14 @@ final class Appender implements AutoCloseable {
                     frame = c.readFrame();
                 } catch (SocketTimeoutException e) {
                     long since = c.writingSinceNanos();
-                    if (since != 0 && System.nanoTime() - since > requestTimeoutNanos) {
+                    long now = System.nanoTime();
+                    if (since != 0 && now - since > requestTimeoutNanos) {
                         throw new IOException(c.address() + " took no data for " + ClientSettings.format(settings.requestTimeout()));
+                    }
+                    // A write stuck this long keeps the send thread from pinging: judge the silence here.
+                    if (since != 0 && now - since > silentWriteNanos && now - c.lastReadNanos() > silentWriteNanos) {
+                        throw new IOException(c.address() + " took no data and sent nothing for "
+                            + TimeUnit.NANOSECONDS.toMillis(silentWriteNanos) + " ms");
                     }
                     continue; // quiet is fine: the send thread judges missing acknowledgements
                 }
@@ -513,6 +572,12 @@ final class Appender implements AutoCloseable {
                         throw new IOException(c.address() + " sent a malformed ERROR: " + bad);
                     }
                     onError(c, gen, error, completions);
+                } else if (type == FrameType.STATUS) {
+                    String bad = status.wrap(frame, 0, frame.capacity());
+                    if (bad != null) {
+                        throw new IOException(c.address() + " sent a malformed STATUS: " + bad);
+                    }
+                    // The answer to a ping: the node is alive, which reading it has recorded.
                 } else {
                     throw new IOException(c.address() + " sent an unexpected " + FrameType.name(type) + " frame");
                 }

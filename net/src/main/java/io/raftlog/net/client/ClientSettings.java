@@ -7,8 +7,29 @@ import java.util.List;
 
 /** Everything a {@link LogClient} was built with; see {@link LogClient.Builder} for the meaning of each. */
 record ClientSettings(List<NodeAddress> addresses, long clusterId, long clientId, int window, Duration timeout,
-                      Duration requestTimeout, Duration connectTimeout, int maxFrameLength, int maxAppendBytes,
-                      int fetchMaxBytes) {
+                      Duration requestTimeout, Duration connectTimeout, Duration keepAlive, int maxFrameLength,
+                      int maxAppendBytes, int fetchMaxBytes) {
+    /** The shortest quiet before a ping: below it, a ping would go out between a node's ordinary answers. */
+    static final int MIN_PING_AFTER_MILLIS = 10;
+
+    /**
+     * How long a connection the client awaits an answer on may be quiet before the client pings the node; quiet as
+     * long again after the ping, the node is taken for hung. The keep-alive, at most a third of the request
+     * timeout, so that a silent node is left well before a slow one would be.
+     */
+    int pingAfterMillis() {
+        return (int) Math.max(MIN_PING_AFTER_MILLIS, Math.min(keepAlive.toMillis(), requestTimeout.toMillis() / 3));
+    }
+
+    /**
+     * How long a node that took the TCP connection may take to answer the handshake: the connect timeout, at most
+     * twice {@link #pingAfterMillis}. A live node answers at once (its transport thread does, as it answers pings);
+     * a frozen one's kernel still completes the TCP connection, and a client that a stale NOT_LEADER sent back to
+     * it would otherwise wait out the whole connect timeout.
+     */
+    int handshakeTimeoutMillis(int connectTimeoutMillis) {
+        return Math.max(1, Math.min(connectTimeoutMillis, 2 * pingAfterMillis()));
+    }
 
     String nodes() {
         return NodeAddress.join(addresses);

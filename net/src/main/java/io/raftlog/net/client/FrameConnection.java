@@ -41,6 +41,8 @@ final class FrameConnection implements AutoCloseable {
     private int readEnd;
     private int nodeId;
     private volatile long writingSinceNanos;
+    /** When bytes last came in (System.nanoTime; the handshake's start before any): the node's last sign of life. */
+    private volatile long lastReadNanos = System.nanoTime();
     private volatile boolean closed;
 
     private FrameConnection(NodeAddress address, Socket socket, int maxFrameLength) throws IOException {
@@ -52,11 +54,12 @@ final class FrameConnection implements AutoCloseable {
     }
 
     /**
-     * Connects and completes the handshake within {@code timeoutMillis}. Throws an IOException whose
-     * message names the node and what went wrong (refused, timed out, refused the handshake and why).
+     * Connects within {@code timeoutMillis} and completes the handshake within {@code handshakeTimeoutMillis}
+     * more. Throws an IOException whose message names the node and what went wrong (refused, timed out, refused
+     * the handshake and why).
      */
-    static FrameConnection open(NodeAddress address, long clusterId, int timeoutMillis, int maxFrameLength)
-        throws IOException {
+    static FrameConnection open(NodeAddress address, long clusterId, int timeoutMillis, int handshakeTimeoutMillis,
+        int maxFrameLength) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -70,7 +73,7 @@ final class FrameConnection implements AutoCloseable {
         }
         FrameConnection c = new FrameConnection(address, socket, maxFrameLength);
         try {
-            c.handshake(clusterId, timeoutMillis);
+            c.handshake(clusterId, handshakeTimeoutMillis);
             return c;
         } catch (IOException e) {
             c.close();
@@ -185,7 +188,13 @@ final class FrameConnection implements AutoCloseable {
                 throw new EOFException(address + " closed the connection");
             }
             readEnd += n;
+            lastReadNanos = System.nanoTime();
         }
+    }
+
+    /** When bytes last came in from the node (System.nanoTime), or when the connection was made if none have. */
+    long lastReadNanos() {
+        return lastReadNanos;
     }
 
     /** Makes room for a frame of {@code length} bytes starting at readStart: compacts, then grows. */

@@ -270,7 +270,8 @@ public final class LogClient implements AutoCloseable {
 
     /**
      * Settings with defaults that suit a local cluster: window 1024, deadline 30 s, a connection that
-     * acknowledges nothing for 3 s is abandoned, connect and status timeout 2 s.
+     * acknowledges nothing for 3 s is abandoned, a connection awaited on that is quiet for 500 ms is pinged and
+     * abandoned after as long again without an answer, connect and status timeout 2 s.
      */
     public static final class Builder {
         private final List<NodeAddress> addresses;
@@ -280,6 +281,7 @@ public final class LogClient implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(3);
         private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration keepAlive = Duration.ofMillis(500);
         private int maxFrameLength = Protocol.DEFAULT_MAX_FRAME_LENGTH;
         private int maxAppendBytes = 64 * 1024;
         private int fetchMaxBytes = 256 * 1024;
@@ -333,6 +335,19 @@ public final class LogClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a connection the client awaits an answer on (appends outstanding, or a tail) may be quiet
+         * before the client pings the node with STATUS_REQUEST; quiet as long again, the node is taken for hung
+         * (frozen, or the network to it cut) and the client moves to another, without waiting out the request
+         * timeout, which is for a node that answers pings but commits nothing. A node that took the TCP
+         * connection must answer the handshake within twice this too. Used up to a third of the request
+         * timeout; at most {@link #MAX_TIMEOUT}.
+         */
+        public Builder keepAlive(Duration d) {
+            this.keepAlive = bounded(d, "keep-alive");
+            return this;
+        }
+
         public Builder maxFrameLength(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("max frame length " + bytes + " is below 1024");
@@ -373,7 +388,7 @@ public final class LogClient implements AutoCloseable {
             int appendBytes = Math.min(maxAppendBytes, maxFrameLength);
             int fetchBytes = Math.min(fetchMaxBytes, maxFrameLength / 2);
             return new LogClient(new ClientSettings(addresses, clusterId, id, window, timeout, requestTimeout,
-                connectTimeout, maxFrameLength, appendBytes, fetchBytes));
+                connectTimeout, keepAlive, maxFrameLength, appendBytes, fetchBytes));
         }
     }
 }

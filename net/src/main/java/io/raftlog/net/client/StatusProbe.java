@@ -71,7 +71,7 @@ final class StatusProbe {
     private static NodeStatus ask(NodeAddress a, long clusterId, int timeoutMillis, int maxFrameLength,
                                   FrameConnection[] open, int slot) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        try (FrameConnection c = FrameConnection.open(a, clusterId, timeoutMillis, maxFrameLength)) {
+        try (FrameConnection c = FrameConnection.open(a, clusterId, timeoutMillis, timeoutMillis, maxFrameLength)) {
             synchronized (open) {
                 open[slot] = c;
             }

@@ -28,11 +28,11 @@ import org.agrona.ExpandableArrayBuffer;
  * neither skips nor repeats entries (an entry below the next index is dropped, should a node resend it).
  *
  * <p>A hung node is noticed by pinging it with STATUS_REQUEST when the connection has been quiet for a
- * while (a third of the request timeout, at most 1 s): no frame at all within twice that abandons it, and
- * so does a node whose answers say it has known no leader for the request timeout (a follower cut off
- * from the majority learns no new commits; the node itself ends such a fetch with ERROR NO_LEADER after three
- * election timeouts without a leader, sooner unless the request timeout is shorter, and any ERROR moves the
- * tail on). With {@code follow} the tail runs until
+ * while (the client's keep-alive, at most a third of the request timeout): no frame at all within twice that
+ * abandons it, and so does a node whose answers say it has known no leader for the request timeout (a
+ * follower cut off from the majority learns no new commits; the node itself ends such a fetch with ERROR
+ * NO_LEADER after three election timeouts without a leader, sooner unless the request timeout is shorter, and
+ * any ERROR moves the tail on). With {@code follow} the tail runs until
  * {@link #close()}; without, it ends once it delivered everything up to its end index (the highest commit
  * index any node reported when the read began, so a read sees every append acknowledged before it), or
  * at the serving node's END_OF_LOG when no end index could be learnt. {@link #done()}
@@ -126,7 +126,7 @@ public final class TailSubscription implements AutoCloseable {
         this.refusals = new HandshakeRefusals(addresses.size());
         this.nextIndex = fromIndex;
         this.entries = EntriesDecoder.forMaxFrameLength(settings.maxFrameLength());
-        this.pingAfterMillis = (int) Math.max(50, Math.min(1000, settings.requestTimeout().toMillis() / 3));
+        this.pingAfterMillis = settings.pingAfterMillis();
         this.leaderlessLimitNanos = settings.requestTimeout().toNanos();
         this.thread = new Thread(this::run, "raftlog-tail-" + Long.toHexString(settings.clientId()));
         this.thread.setDaemon(true);
@@ -160,8 +160,9 @@ public final class TailSubscription implements AutoCloseable {
                 int at = nextAddress;
                 NodeAddress target = addresses.get(at);
                 nextAddress = (nextAddress + 1) % addresses.size();
-                try (FrameConnection c = FrameConnection.open(target, settings.clusterId(),
-                    (int) settings.connectTimeout().toMillis(), settings.maxFrameLength())) {
+                int connectMillis = (int) settings.connectTimeout().toMillis();
+                try (FrameConnection c = FrameConnection.open(target, settings.clusterId(), connectMillis,
+                    settings.handshakeTimeoutMillis(connectMillis), settings.maxFrameLength())) {
                     connection = c;
                     refusals.acceptedBy(at);
                     if (closed) {

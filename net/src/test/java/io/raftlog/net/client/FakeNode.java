@@ -79,6 +79,8 @@ final class FakeNode implements AutoCloseable {
     private volatile CountDownLatch handshakeGate = new CountDownLatch(0);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
+    private volatile boolean silentAfterHandshake;
+    private final AtomicInteger statusRequests = new AtomicInteger();
     private volatile boolean closed;
 
     FakeNode(int nodeId, FakeLog log) throws IOException {
@@ -174,6 +176,17 @@ final class FakeNode implements AutoCloseable {
     FakeNode stallAfterAppendFrames(int n) {
         this.stallAfterAppendFrames = n;
         return this;
+    }
+
+    /** Answers the handshake, then reads everything and answers nothing, pings included (a node that froze). */
+    FakeNode silentAfterHandshake() {
+        this.silentAfterHandshake = true;
+        return this;
+    }
+
+    /** STATUS_REQUEST frames answered (a client's pings, or its status asks). */
+    int statusRequestsAnswered() {
+        return statusRequests.get();
     }
 
     /** Holds every handshake answer until {@link #releaseHandshakes()}: lets a client queue appends first. */
@@ -288,6 +301,9 @@ final class FakeNode implements AutoCloseable {
                     int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE, 0);
                     send(out, reply, n);
                     handshaken = true;
+                    continue;
+                }
+                if (silentAfterHandshake) {
                     continue;
                 }
                 switch (type) {
@@ -482,6 +498,7 @@ final class FakeNode implements AutoCloseable {
         if (req.wrap(frame, 0, length) != null) {
             throw new IOException("bad STATUS_REQUEST");
         }
+        statusRequests.incrementAndGet();
         boolean leader = mode == Mode.LEADER && leaderlessFor == null;
         StatusFrame st = new StatusFrame().wrap(reply, 0, req.requestId(), nodeId, leader ? Role.LEADER : Role.FOLLOWER,
             3, leader ? nodeId : 0, Math.max(0, log.lastIndex() - lag), 1, log.lastIndex(), log.lastIndex());

@@ -279,6 +279,68 @@ class LogClientAppendTest {
     }
 
     @Test
+    void leavesANodeThatAnswersNotEvenAPingWithoutWaitingOutTheRequestTimeout() throws Exception {
+        // Node 1 takes the connection and the append, then answers nothing (frozen). The request timeout is a
+        // minute and the append's get is bounded at 20 s: only the keep-alive's ping, unanswered, moves the
+        // client on to node 2.
+        FakeNode frozen = node(1).silentAfterHandshake();
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(frozen.address(), leader.address()))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)));
+        assertThat(client.append(bytes("x")).get(20, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(frozen.connectionsAccepted()).isEqualTo(1);
+        assertThat(strings(log.dataEntries())).containsExactly("x");
+    }
+
+    @Test
+    void keepsASlowNodeThatAnswersItsPings() throws Exception {
+        // Node 1 commits slowly (each ack a second late) but answers pings at once: it is alive, so the client
+        // stays on its one connection however many pings the second takes.
+        FakeNode slow = node(1).ackAfter(Duration.ofSeconds(1));
+        FakeNode other = node(2);
+        LogClient client = client(LogClient.builder(List.of(slow.address(), other.address()))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(50)));
+        assertThat(client.append(bytes("a")).get(20, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(client.append(bytes("b")).get(20, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThat(slow.statusRequestsAnswered()).as("pings while the acks were late").isPositive();
+        assertThat(slow.connectionsAccepted()).isEqualTo(1);
+        assertThat(other.connectionsAccepted()).isZero();
+    }
+
+    @Test
+    void aHandshakeUnansweredForTwiceTheKeepAliveMovesOn() throws Exception {
+        // Node 1's kernel takes the TCP connection but the node never answers the handshake (frozen). The connect
+        // timeout and the request timeout are a minute: the handshake's bound of twice the keep-alive moves on.
+        FakeNode frozen = node(1).holdHandshakes();
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(frozen.address(), leader.address()))
+            .requestTimeout(Duration.ofSeconds(60)).connectTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)));
+        assertThat(client.append(bytes("x")).get(20, TimeUnit.SECONDS)).isEqualTo(1L);
+    }
+
+    @Test
+    void aWriteBlockedOnASilentNodeIsAbandonedWithinTwiceTheKeepAlive() throws Exception {
+        // As aWriteBlockedOnANodeThatStoppedReadingIsAbandoned, with a request timeout of a minute: the send thread
+        // is stuck in its write and cannot ping, so the receive thread judges the silence.
+        FakeNode hanging = node(1).stallAfterAppendFrames(2);
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(hanging.address(), leader.address()))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)));
+        byte[] payload = new byte[32 * 1024];
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            payload[0] = (byte) i;
+            payload[1] = (byte) (i >> 8);
+            futures.add(client.append(payload));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            byte[] stored = log.get(futures.get(i).get(20, TimeUnit.SECONDS));
+            assertThat((stored[0] & 0xFF) | (stored[1] & 0xFF) << 8).isEqualTo(i);
+        }
+        assertThat(log.dataEntries()).hasSize(1024);
+    }
+
+    @Test
     void failsAtTheDeadlineNamingTheNodesAndTheLastProblem() throws Exception {
         FakeNode a = node(1);
         FakeNode b = node(2);

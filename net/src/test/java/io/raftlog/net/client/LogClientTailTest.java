@@ -228,6 +228,27 @@ class LogClientTailTest {
     }
 
     @Test
+    void leavesFrozenNodesWithinTheKeepAliveNotTheConnectOrRequestTimeout() throws Exception {
+        // Node 1 never answers the handshake, node 2 answers it and then nothing (neither the fetch nor the pings).
+        // The connect and request timeouts are a minute and the test waits 20 s: only the keep-alive (a handshake
+        // answered within 200 ms, a ping after 100 ms of quiet answered within 100 more) gets the tail to node 3.
+        FakeNode noHandshake = node(1).holdHandshakes();
+        FakeNode frozen = node(2).silentAfterHandshake();
+        FakeNode good = node(3);
+        fill(0, 20);
+        LogClient c = LogClient.builder(List.of(noHandshake.address(), frozen.address(), good.address())).seed(1)
+            .connectTimeout(Duration.ofSeconds(60)).requestTimeout(Duration.ofSeconds(60))
+            .keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(60)).build();
+        closeables.add(c);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> expected = expected(5);
+        c.tail(5, true, collectInto(seen));
+        Await.until("the entries from node 3", Duration.ofSeconds(20), () -> seen.size() >= expected.size());
+        assertThat(seen).isEqualTo(expected);
+        assertThat(frozen.connectionsAccepted()).isPositive();
+    }
+
+    @Test
     void fromTheBeginningOfACompactedLogStartsAtItsFirstEntry() throws Exception {
         FakeNode node = node(1).compactedBefore(12);
         fill(0, 30);
