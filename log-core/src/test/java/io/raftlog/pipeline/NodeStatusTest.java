@@ -49,4 +49,21 @@ class NodeStatusTest {
         status.update(25, 1, 25, 25, 25); // caught up
         assertThat(status.behindNanos(System.nanoTime() + 10 * SECOND)).isZero();
     }
+
+    @Test
+    void behindTimeStartsAgainUnderANewLeader() {
+        NodeStatus status = new NodeStatus(2, new int[] {1, 2, 3, 4, 5});
+        status.roleChanged(Role.FOLLOWER, 1, 1);
+        long beforeOld = System.nanoTime();
+        status.update(12, 1, 12, 12, 20); // behind leader 1, whose entries do not come
+        long afterOld = System.nanoTime();
+        assertThat(status.behindNanos(afterOld + SECOND)).isBetween(SECOND, SECOND + (afterOld - beforeOld));
+
+        status.roleChanged(Role.FOLLOWER, 2, 3); // leader 3 of term 2, straight from leader 1: no leaderless batch
+        assertThat(status.behindNanos(System.nanoTime() + 10 * SECOND)).isZero();
+        long beforeNew = System.nanoTime();
+        status.update(12, 1, 12, 12, 25); // leader 3 has committed more: behind it from now, not from leader 1's time
+        long afterNew = System.nanoTime();
+        assertThat(status.behindNanos(afterNew + SECOND)).isBetween(SECOND, SECOND + (afterNew - beforeNew));
+    }
 }
