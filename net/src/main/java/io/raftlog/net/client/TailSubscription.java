@@ -195,7 +195,11 @@ public final class TailSubscription implements AutoCloseable {
                     servingNode = null;
                 }
                 triesSinceProgress++;
-                if (!progressed && compactedWhereverAnswered()) {
+                // At the tail's timeout, COMPACTED answers in hand are acted on whether or not the counting-out
+                // has run its course: failing for want of service would throw away what they say (found in
+                // review: answers that came late, after half the timeout, lost to the timeout).
+                boolean outOfTime = System.nanoTime() - unservedSince > settings.timeout().toNanos();
+                if (!progressed && (compactedWhereverAnswered() || outOfTime && nodesThatSaidCompacted() > 0)) {
                     skipCompacted();
                 }
                 if (progressed) {

@@ -80,6 +80,7 @@ final class FakeNode implements AutoCloseable {
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
     private volatile boolean silentAfterHandshake;
+    private final AtomicInteger unansweredHandshakes = new AtomicInteger();
     private final AtomicInteger statusRequests = new AtomicInteger();
     private volatile boolean closed;
 
@@ -189,6 +190,12 @@ final class FakeNode implements AutoCloseable {
         return statusRequests.get();
     }
 
+    /** Leaves the handshakes of the first {@code n} connections unanswered (a node still starting, or hung). */
+    FakeNode leaveFirstHandshakesUnanswered(int n) {
+        unansweredHandshakes.set(n);
+        return this;
+    }
+
     /** Holds every handshake answer until {@link #releaseHandshakes()}: lets a client queue appends first. */
     FakeNode holdHandshakes() {
         handshakeGate = new CountDownLatch(1);
@@ -296,6 +303,9 @@ final class FakeNode implements AutoCloseable {
                     HandshakeFrame hs = new HandshakeFrame();
                     if (type != FrameType.HANDSHAKE || hs.wrap(frame, 0, length) != null || hs.role() != Roles.CLIENT) {
                         throw new IOException("expected a client HANDSHAKE first");
+                    }
+                    if (unansweredHandshakes.getAndDecrement() > 0) {
+                        continue; // reads on, never answers: the client gives up on this connection
                     }
                     handshakeGate.await();
                     int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE, 0);

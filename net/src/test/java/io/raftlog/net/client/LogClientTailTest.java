@@ -249,6 +249,30 @@ class LogClientTailTest {
     }
 
     @Test
+    void compactedAnswersThatCameLateAreActedOnAtTheTimeoutNotFailedForWantOfService() throws Exception {
+        // Node 1 is down. Nodes 2 and 3 leave their first four handshakes each unanswered (200 ms apiece with a
+        // keep-alive of 100 ms), so their COMPACTED answers come after at least 1.6 s, past half the tail's 3 s
+        // timeout: the counting-out (half the timeout from the first answer) would end after the timeout itself.
+        FakeNode down = node(1);
+        FakeNode late2 = node(2).compactedBefore(12).leaveFirstHandshakesUnanswered(4);
+        FakeNode late3 = node(3).compactedBefore(12).leaveFirstHandshakesUnanswered(4);
+        fill(0, 30);
+        List<NodeAddress> addresses = List.of(down.address(), late2.address(), late3.address());
+        down.close();
+        LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofSeconds(60))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(3)).build();
+        closeables.add(c);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> skipped = new CopyOnWriteArrayList<>();
+        List<String> expected = expected(12);
+        TailSubscription tail = c.tail(5, true, OnCompacted.SKIP, recordingSkips(seen, skipped));
+        Await.until("the entries after the skip", Duration.ofSeconds(20), () -> seen.size() >= expected.size() || tail.done().isDone());
+        assertThat(tail.done()).as("the tail runs on").isNotDone();
+        assertThat(skipped).containsExactly("5..11");
+        assertThat(seen).isEqualTo(expected);
+    }
+
+    @Test
     void fromTheBeginningOfACompactedLogStartsAtItsFirstEntry() throws Exception {
         FakeNode node = node(1).compactedBefore(12);
         fill(0, 30);
