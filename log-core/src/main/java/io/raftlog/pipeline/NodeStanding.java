@@ -14,6 +14,12 @@ public interface NodeStanding {
     /** The commit index its leader last sent it; its own where it leads or knows no leader. */
     long leaderCommit();
 
+    /**
+     * Given System.nanoTime(), how long the node's raft thread has handled no tick (about 0 while it runs): one
+     * stuck (a write on a disk that hangs) learns nothing, while what it last published looks as good as ever.
+     */
+    long stalledNanos(long nowNanos);
+
     /** A node that always serves: a leader, or a follower that keeps up. */
     NodeStanding SERVING = new NodeStanding() {
         @Override
@@ -28,6 +34,11 @@ public interface NodeStanding {
 
         @Override
         public long leaderCommit() {
+            return 0;
+        }
+
+        @Override
+        public long stalledNanos(long nowNanos) {
             return 0;
         }
     };

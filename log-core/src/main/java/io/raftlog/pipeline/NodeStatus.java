@@ -35,6 +35,8 @@ public final class NodeStatus implements NodeStanding {
      * new commits either.
      */
     private volatile long behindSinceNanos = NOT_BEHIND;
+    /** System.nanoTime() when the raft thread last handled a tick (or the status was made): its sign of life. */
+    private volatile long lastTickNanos = System.nanoTime();
     private volatile long commitIndex;
     private volatile long firstIndex;
     private volatile long lastIndex;
@@ -178,6 +180,16 @@ public final class NodeStatus implements NodeStanding {
         } else if (behindSinceNanos != NOT_BEHIND) {
             behindSinceNanos = NOT_BEHIND;
         }
+    }
+
+    @Override
+    public long stalledNanos(long nowNanos) {
+        return Math.max(0, nowNanos - lastTickNanos);
+    }
+
+    /** The raft thread handled a tick at {@code nowNanos}: one clock read per tick period, not per batch. */
+    void ticked(long nowNanos) {
+        lastTickNanos = nowNanos;
     }
 
     void matchIndex(int memberSlot, long index) {

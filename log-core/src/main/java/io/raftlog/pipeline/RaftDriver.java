@@ -147,6 +147,7 @@ final class RaftDriver implements EventHandler<PipelineEvent>, RaftOutput {
     }
 
     private void onTick() {
+        status.ticked(System.nanoTime());
         node.tick();
         if (!retention.keepsAll() && ++ticksSinceRetentionCheck >= retentionCheckTicks) {
             ticksSinceRetentionCheck = 0;

@@ -51,6 +51,18 @@ class NodeStatusTest {
     }
 
     @Test
+    void stalledTimeRunsFromTheLastTickTheRaftThreadHandled() {
+        long beforeStart = System.nanoTime();
+        NodeStatus status = new NodeStatus(1, new int[] {1, 2, 3});
+        long afterStart = System.nanoTime();
+        assertThat(status.stalledNanos(afterStart + SECOND)).isBetween(SECOND, SECOND + (afterStart - beforeStart));
+        status.ticked(afterStart + 5 * SECOND);
+        assertThat(status.stalledNanos(afterStart + 5 * SECOND)).isZero();
+        assertThat(status.stalledNanos(afterStart + 7 * SECOND)).isEqualTo(2 * SECOND);
+        assertThat(status.stalledNanos(afterStart)).isZero(); // a reading clock behind: never negative
+    }
+
+    @Test
     void behindTimeStartsAgainUnderANewLeader() {
         NodeStatus status = new NodeStatus(2, new int[] {1, 2, 3, 4, 5});
         status.roleChanged(Role.FOLLOWER, 1, 1);

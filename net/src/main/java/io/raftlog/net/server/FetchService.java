@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * caught up there would wait out the fault. Once it has been leaderless for {@code noLeaderLimitNanos}, such a
  * fetch ends with ERROR NO_LEADER so the consumer asks another node, as etcd ends watches that require a leader.
  * So does one whose commit index has stood still that long below the one its leader sends it (it hears the leader
- * but gets no entries, as when its answers are lost), with ERROR BEHIND. Entries up to its commit index are still
- * served first; fetches that are behind keep being served.
+ * but gets no entries, as when its answers are lost), with ERROR BEHIND, and one whose raft thread has handled no
+ * tick for as long (stuck, as on a disk that hangs: what it last published looks as good as ever), with BEHIND too.
+ * Entries up to its commit index are still served first; fetches that are behind keep being served.
  */
 final class FetchService implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FetchService.class);
@@ -90,6 +91,27 @@ final class FetchService implements Runnable, AutoCloseable {
     /** Whether the log said that caught-up fetches end (for want of a leader, or of entries) since they last did not. */
     private boolean cutOffLogged;
 
+    /** Why a node can learn no new commits for now, and so ends its caught-up following fetches. */
+    private enum CutOff {
+        LEADERLESS(ErrorCode.NO_LEADER, "has known no leader for %d ms", "until it finds a leader", "knows one"),
+        STALLED(ErrorCode.BEHIND, "has handled nothing for %d ms (its raft thread is stuck)", "until it runs again",
+            "runs again"),
+        BEHIND(ErrorCode.BEHIND, "has committed nothing for %d ms while its leader committed up to %d",
+            "until it gets the entries", "commits again");
+
+        final int code;
+        final String state;
+        final String until;
+        final String logUntil;
+
+        CutOff(int code, String state, String until, String logUntil) {
+            this.code = code;
+            this.state = state;
+            this.until = until;
+            this.logUntil = logUntil;
+        }
+    }
+
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(4096);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final EntriesEncoder entries = new EntriesEncoder();
@@ -112,7 +134,7 @@ final class FetchService implements Runnable, AutoCloseable {
     /**
      * @param commitIndex        this node's commit index (read on the fetch thread): entries up to it are served
      * @param standing           whether the node knows a leader and keeps up with its commits
-     * @param noLeaderLimitNanos leaderless or behind this long, following fetches that caught up end (NO_LEADER, BEHIND)
+     * @param noLeaderLimitNanos leaderless, stuck or behind this long, following fetches that caught up end (NO_LEADER, BEHIND)
      */
     FetchService(Journal journal, LongSupplier commitIndex, int nodeId, NodeStanding standing, long noLeaderLimitNanos) {
         this.nodeId = nodeId;
@@ -160,11 +182,16 @@ final class FetchService implements Runnable, AutoCloseable {
                 long now = System.nanoTime();
                 long leaderless = standing.leaderlessNanos(now);
                 long behind = leaderless > 0 ? 0 : standing.behindNanos(now);
-                long cutOffNanos = Math.max(leaderless, behind) >= noLeaderLimitNanos ? Math.max(leaderless, behind) : 0;
-                cutOffLogged &= leaderless > 0 || behind > 0;
+                long stalled = standing.stalledNanos(now);
+                // Leaderless first: a node starting up has neither ticked nor heard a leader yet.
+                CutOff reason = leaderless >= noLeaderLimitNanos ? CutOff.LEADERLESS
+                    : stalled >= noLeaderLimitNanos ? CutOff.STALLED
+                    : behind >= noLeaderLimitNanos ? CutOff.BEHIND : null;
+                long cutOffNanos = reason == CutOff.LEADERLESS ? leaderless : reason == CutOff.STALLED ? stalled : behind;
+                cutOffLogged &= leaderless > 0 || behind > 0 || stalled >= noLeaderLimitNanos;
                 for (int i = subscriptions.size() - 1; i >= 0; i--) {
                     Subscription s = subscriptions.get(i);
-                    int done = serve(reader, s, commit, cutOffNanos, leaderless > 0);
+                    int done = serve(reader, s, commit, reason, cutOffNanos);
                     if (done < 0) {
                         subscriptions.remove(i);
                     } else {
@@ -249,11 +276,10 @@ final class FetchService implements Runnable, AutoCloseable {
     }
 
     /**
-     * Sends what it can; returns frames sent, or -1 when the subscription is over. {@code cutOffNanos} is how
-     * long the node has known no leader ({@code leaderless}), or stood behind its leader's commits, once that
-     * passed the limit, else 0.
+     * Sends what it can; returns frames sent, or -1 when the subscription is over. {@code reason} is why the node
+     * can learn no new commits for now (null: it can), and {@code cutOffNanos} for how long.
      */
-    private int serve(JournalReader reader, Subscription s, long commit, long cutOffNanos, boolean leaderless) {
+    private int serve(JournalReader reader, Subscription s, long commit, CutOff reason, long cutOffNanos) {
         Connection c = s.connection;
         if (c.isClosed() || !c.isActive()) {
             return -1;
@@ -310,31 +336,28 @@ final class FetchService implements Runnable, AutoCloseable {
                 return -1;
             }
         }
-        if (cutOffNanos > 0 && s.follow && s.nextIndex > commit) {
-            return cutOff(s, commit, cutOffNanos, leaderless) ? -1 : sent;
+        if (reason != null && s.follow && s.nextIndex > commit) {
+            return cutOff(s, commit, reason, cutOffNanos) ? -1 : sent;
         }
         return sent;
     }
 
     /**
-     * Ends a following fetch that has everything this node committed, on a node that has known no leader, or has
-     * committed nothing while its leader went on, for the limit: nothing more can come here for now, while
-     * another node may be committing.
+     * Ends a following fetch that has everything this node committed, on a node that has known no leader, has
+     * handled nothing, or has committed nothing while its leader went on, for the limit: nothing more can come here
+     * for now, while another node may be committing.
      */
-    private boolean cutOff(Subscription s, long commit, long forNanos, boolean leaderless) {
-        long ms = forNanos / 1_000_000;
-        String state = leaderless ? "has known no leader for " + ms + " ms"
-            : "has committed nothing for " + ms + " ms while its leader committed up to " + standing.leaderCommit();
+    private boolean cutOff(Subscription s, long commit, CutOff reason, long forNanos) {
+        String state = String.format(reason.state, forNanos / 1_000_000, standing.leaderCommit());
         String why = "node " + nodeId + " " + state + " and has sent everything it committed (up to " + commit
-            + "); it can learn no new commits " + (leaderless ? "until it finds a leader" : "until it gets the entries")
-            + ": ask another node";
-        if (!sendError(s.connection, s.requestId, leaderless ? ErrorCode.NO_LEADER : ErrorCode.BEHIND, why)) {
+            + "); it can learn no new commits " + reason.until + ": ask another node";
+        if (!sendError(s.connection, s.requestId, reason.code, why)) {
             return false;
         }
         if (!cutOffLogged) {
             cutOffLogged = true;
             LOG.info("node {} {}: following fetches that catch up end with {} until it {}", nodeId, state,
-                leaderless ? "NO_LEADER" : "BEHIND", leaderless ? "knows one" : "commits again");
+                ErrorCode.name(reason.code), reason.logUntil);
         }
         return true;
     }

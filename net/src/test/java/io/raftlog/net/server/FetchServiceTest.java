@@ -277,6 +277,11 @@ class FetchServiceTest {
             public long leaderCommit() {
                 return leaderCommit.get();
             }
+
+            @Override
+            public long stalledNanos(long nowNanos) {
+                return 0;
+            }
         }, limit);
         fetch.start();
 
@@ -377,6 +382,58 @@ class FetchServiceTest {
             };
         };
         return (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[] {Journal.class}, handler);
+    }
+
+    @Test
+    void aFollowingFetchOnANodeWhoseRaftThreadIsStuckEndsOnceItHasSentEverythingCommitted() {
+        // With its own transport thread, a node whose raft thread hangs (a write on a disk that does not return)
+        // still answers pings, and what the raft thread last published says it knows a leader and keeps up.
+        Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
+        AtomicLong stalled = new AtomicLong();
+        long limit = 1_000_000_000L;
+        for (long i = 1; i <= 3; i++) {
+            append(i, 10);
+        }
+        commit.set(3);
+        fetch = new FetchService(journal, commit::get, 1, new NodeStanding() {
+            @Override
+            public long leaderlessNanos(long nowNanos) {
+                return 0;
+            }
+
+            @Override
+            public long behindNanos(long nowNanos) {
+                return 0;
+            }
+
+            @Override
+            public long leaderCommit() {
+                return 3;
+            }
+
+            @Override
+            public long stalledNanos(long nowNanos) {
+                return stalled.get();
+            }
+        }, limit);
+        fetch.start();
+
+        stalled.set(limit - 1);
+        assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
+        Await.until("entries 1-3 and END_OF_LOG", WAIT, () -> received.size() >= 2);
+        append(4, 10);
+        commit.set(4);
+        Await.until("entry 4: not stuck for the limit yet, the fetch follows", WAIT, () -> received.size() >= 3);
+
+        stalled.set(limit + 200_000_000L);
+        Await.until("the caught-up fetch is told", WAIT, () -> received.size() >= 4);
+        ErrorFrame error = errorIn(received.get(3));
+        assertThat(error.code()).isEqualTo(ErrorCode.BEHIND);
+        assertThat(error.correlationId()).isEqualTo(7);
+        assertThat(error.message()).contains("node 1 has handled nothing for 1200 ms (its raft thread is stuck)",
+            "(up to 4)", "until it runs again", "ask another node");
+        assertThat(received).extracting(Frame::type).containsExactly(
+            FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.ERROR);
     }
 
     private void append(long index, int userBytes) {
