@@ -113,6 +113,15 @@ final class Appender implements AutoCloseable {
     private boolean ackedOnThisConnection;
     /** When the current connection's latest ping was sent (System.nanoTime); 0: none yet. */
     private long pingSentNanos;
+    /** The node id each given address answered its latest handshake with (0: none yet), by index in addresses. */
+    private final int[] nodeIdAt;
+    /**
+     * The node last left because it sent nothing at all (0: none), and until when (System.nanoTime) the client does
+     * not go back to it: not by a redirect (its followers name it leader until their election timeout, and its
+     * kernel still takes connections, so each visit cost a handshake timeout), nor in turn while others are left.
+     */
+    private int silentNodeId;
+    private long silentUntilNanos;
     private String lastProblem = "not connected yet";
     private boolean senderWaiting;
     private int appendersWaiting;
@@ -125,6 +134,7 @@ final class Appender implements AutoCloseable {
         this.settings = settings;
         this.addresses = settings.addresses();
         this.refusals = new HandshakeRefusals(addresses.size());
+        this.nodeIdAt = new int[addresses.size()];
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
@@ -315,6 +325,7 @@ final class Appender implements AutoCloseable {
                         + " ms, not even an answer to a ping";
                     abandonConnection = true;
                     redirect = null;
+                    rememberSilent(connection, now);
                 }
                 if (connection != null && abandonConnection) {
                     toClose = connection;
@@ -322,7 +333,7 @@ final class Appender implements AutoCloseable {
                     sentFrames.clear();
                 } else if (connection == null && !window.isEmpty()) {
                     if (now - nextConnectNanos >= 0) {
-                        connectTo = nextTarget();
+                        connectTo = nextTarget(now);
                         // Connecting blocks this thread; do not let it hold up the expiry of the earliest deadline.
                         long untilDeadline = Math.max(window.earliestDeadline() - now, MIN_CONNECT_NANOS);
                         connectTimeoutMillis = (int) Math.max(1, Math.min(settings.connectTimeout().toNanos(), untilDeadline) / 1_000_000L);
@@ -416,16 +427,35 @@ final class Appender implements AutoCloseable {
         }
     }
 
-    /** A redirect if a node named the leader, else the next address round-robin. */
-    private NodeAddress nextTarget() {
+    /**
+     * A redirect if a node named the leader, else the next address round-robin, passing over the node left for
+     * silence while it is remembered (unless it is the only one left to try). Under the lock.
+     */
+    private NodeAddress nextTarget(long now) {
         if (redirect != null) {
             NodeAddress r = redirect;
             redirect = null;
             return r;
         }
-        NodeAddress a = addresses.get(nextAddress % addresses.size());
-        nextAddress = (nextAddress + 1) % addresses.size();
-        return a;
+        int n = addresses.size();
+        for (int tried = 1; ; tried++) {
+            int at = nextAddress % n;
+            nextAddress = (nextAddress + 1) % n;
+            if (tried == n || !isSilent(nodeIdAt[at], now)) {
+                return addresses.get(at);
+            }
+        }
+    }
+
+    /** Connection {@code c} is given up because its node sent nothing at all: remember the node for a while. */
+    private void rememberSilent(FrameConnection c, long now) {
+        silentNodeId = c.nodeId();
+        silentUntilNanos = now + requestTimeoutNanos;
+    }
+
+    /** Whether {@code nodeId} is the node left for silence and still remembered as such. Under the lock. */
+    private boolean isSilent(int nodeId, long now) {
+        return nodeId != 0 && nodeId == silentNodeId && now - silentUntilNanos < 0;
     }
 
     private void connect(NodeAddress target, int timeoutMillis) {
@@ -457,6 +487,7 @@ final class Appender implements AutoCloseable {
             int given = addresses.indexOf(target);
             if (given >= 0) {
                 refusals.acceptedBy(given);
+                nodeIdAt[given] = c.nodeId();
             }
             connection = c;
             gen = ++generation;
@@ -538,6 +569,22 @@ final class Appender implements AutoCloseable {
         return position;
     }
 
+    private boolean leaderLeftForSilence(int leaderId) {
+        lock.lock();
+        try {
+            return isSilent(leaderId, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A connection whose node sent nothing at all while a write to it stood blocked: taken for hung. */
+    private static final class SilentNodeException extends IOException {
+        SilentNodeException(String message) {
+            super(message);
+        }
+    }
+
     private void receiveLoop(FrameConnection c, int gen) {
         AppendWindow.Completions completions = new AppendWindow.Completions();
         ErrorFrame error = new ErrorFrame();
@@ -558,7 +605,7 @@ final class Appender implements AutoCloseable {
                     }
                     // A write stuck this long keeps the send thread from pinging: judge the silence here.
                     if (since != 0 && now - since > silentWriteNanos && now - c.lastReadNanos() > silentWriteNanos) {
-                        throw new IOException(c.address() + " took no data and sent nothing for "
+                        throw new SilentNodeException(c.address() + " took no data and sent nothing for "
                             + TimeUnit.NANOSECONDS.toMillis(silentWriteNanos) + " ms");
                     }
                     continue; // quiet is fine: the send thread judges missing acknowledgements
@@ -586,6 +633,16 @@ final class Appender implements AutoCloseable {
         } catch (IOException e) {
             c.close(); // first: a thread blocked writing to c (maybe holding the lock) gets its exception now
             completions.deliver();
+            if (e instanceof SilentNodeException) {
+                lock.lock();
+                try {
+                    if (connection == c) {
+                        rememberSilent(c, System.nanoTime());
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
             connectionFailed(c, e.getMessage(), null);
         }
     }
@@ -612,6 +669,9 @@ final class Appender implements AutoCloseable {
                 if (gen == generation) {
                     lastProgressNanos = System.nanoTime();
                     ackedOnThisConnection = true;
+                    if (connection != null && connection.nodeId() == silentNodeId) {
+                        silentNodeId = 0; // it commits again
+                    }
                 }
                 failedAttempts = 0;
                 backoffNanos = MIN_BACKOFF_NANOS;
@@ -647,8 +707,13 @@ final class Appender implements AutoCloseable {
             if (leader != null && leader.equals(c.address())) {
                 leader = null; // stale hint naming itself: try elsewhere
             }
-            connectionFailed(c, c.address() + " is not the leader" + (leader == null ? " and knows none"
-                : " (leader: node " + error.leaderId() + " at " + leader + ")"), leader);
+            String knows = leader == null ? " and knows none" : " (leader: node " + error.leaderId() + " at " + leader + ")";
+            if (leader != null && leaderLeftForSilence(error.leaderId())) {
+                // A follower that has not noticed yet: the leader it names just went silent on us.
+                knows = " and names node " + error.leaderId() + ", which sent nothing when last asked";
+                leader = null;
+            }
+            connectionFailed(c, c.address() + " is not the leader" + knows, leader);
             if (leader == null) {
                 lock.lock();
                 try {

@@ -53,6 +53,7 @@ final class FakeNode implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Mode mode = Mode.LEADER;
     private volatile String leaderHint = "";
+    private volatile int leaderHintId = 9;
     private volatile int dieAfterPayloads = -1;
     private volatile int cutTailAfterEntries = -1;
     private volatile long compactedBefore = 1;
@@ -105,6 +106,13 @@ final class FakeNode implements AutoCloseable {
     /** As a follower, name this leader address in NOT_LEADER ("" = no leader known). */
     FakeNode leaderHint(String address) {
         this.leaderHint = address;
+        return this;
+    }
+
+    /** As {@link #leaderHint(String)}, with the leader's node id (9 otherwise). */
+    FakeNode leaderHint(FakeNode leader) {
+        this.leaderHint = leader.address().toString();
+        this.leaderHintId = leader.nodeId;
         return this;
     }
 
@@ -356,7 +364,7 @@ final class FakeNode implements AutoCloseable {
         }
         int refusal = refusalsSayNotAppended ? ErrorFrame.FLAG_NOT_APPENDED : 0;
         if (mode == Mode.FOLLOWER) {
-            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, refusal, leaderHint.isEmpty() ? 0 : 9,
+            int n = new ErrorFrame().encode(reply, 0, ErrorCode.NOT_LEADER, FrameType.APPEND, refusal, leaderHint.isEmpty() ? 0 : leaderHintId,
                 append.clientId(), append.firstSequence(), leaderHint, "not the leader");
             send(out, reply, n);
             return payloadsSeen;

@@ -293,6 +293,22 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aFollowerNamingTheLeaderThatWentSilentIsNotFollowedBackToIt() throws Exception {
+        // Node 1 leads but answers nothing after the handshake (frozen); node 2 has not noticed and names it in
+        // every NOT_LEADER; node 3 leads now. Following node 2's hint led back to node 1, a second connection
+        // that cost another two keep-alives of silence (a handshake timeout, had its kernel taken the connection
+        // for a node that does not answer handshakes either) before node 3 was tried.
+        FakeNode frozen = node(1).silentAfterHandshake();
+        FakeNode follower = node(2).mode(FakeNode.Mode.FOLLOWER).leaderHint(frozen);
+        FakeNode leader = node(3);
+        LogClient client = client(LogClient.builder(List.of(frozen.address(), follower.address(), leader.address()))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(60)));
+        assertThat(client.append(bytes("x")).get(20, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(frozen.connectionsAccepted()).isEqualTo(1);
+        assertThat(strings(log.dataEntries())).containsExactly("x");
+    }
+
+    @Test
     void keepsASlowNodeThatAnswersItsPings() throws Exception {
         // Node 1 commits slowly (each ack a second late) but answers pings at once: it is alive, so the client
         // stays on its one connection however many pings the second takes.
