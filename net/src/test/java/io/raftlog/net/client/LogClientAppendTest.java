@@ -255,6 +255,11 @@ class LogClientAppendTest {
         FakeNode leader = node(2);
         LogClient client = client(LogClient.builder(List.of(hanging.address(), leader.address()))
             .requestTimeout(Duration.ofMillis(300)));
+        appends32MiBAndFindsEachAtItsIndex(client);
+    }
+
+    /** 1,024 appends of 32 KiB, numbered, more than the socket buffers of a node that stopped reading hold. */
+    private void appends32MiBAndFindsEachAtItsIndex(LogClient client) throws Exception {
         byte[] payload = new byte[32 * 1024];
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (int i = 0; i < 1024; i++) {
@@ -342,18 +347,7 @@ class LogClientAppendTest {
         FakeNode leader = node(2);
         LogClient client = client(LogClient.builder(List.of(hanging.address(), leader.address()))
             .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)));
-        byte[] payload = new byte[32 * 1024];
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
-        for (int i = 0; i < 1024; i++) {
-            payload[0] = (byte) i;
-            payload[1] = (byte) (i >> 8);
-            futures.add(client.append(payload));
-        }
-        for (int i = 0; i < futures.size(); i++) {
-            byte[] stored = log.get(futures.get(i).get(20, TimeUnit.SECONDS));
-            assertThat((stored[0] & 0xFF) | (stored[1] & 0xFF) << 8).isEqualTo(i);
-        }
-        assertThat(log.dataEntries()).hasSize(1024);
+        appends32MiBAndFindsEachAtItsIndex(client);
     }
 
     @Test

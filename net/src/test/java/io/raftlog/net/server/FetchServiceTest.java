@@ -254,35 +254,16 @@ class FetchServiceTest {
         // A node cut off from the majority learns no new commits, yet answers its consumers' pings as live: a
         // consumer following it waited out the whole fault while the other nodes committed.
         Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
-        AtomicLong leaderless = new AtomicLong();
+        ScriptedStanding standing = new ScriptedStanding();
+        AtomicLong leaderless = standing.leaderless;
+        AtomicLong behind = standing.behind;
+        AtomicLong leaderCommit = standing.leaderCommit;
         long limit = 1_000_000_000L;
         for (long i = 1; i <= 3; i++) {
             append(i, 10);
         }
         commit.set(3);
-        AtomicLong behind = new AtomicLong();
-        AtomicLong leaderCommit = new AtomicLong();
-        fetch = new FetchService(journal, commit::get, 1, new NodeStanding() {
-            @Override
-            public long leaderlessNanos(long nowNanos) {
-                return leaderless.get();
-            }
-
-            @Override
-            public long behindNanos(long nowNanos) {
-                return behind.get();
-            }
-
-            @Override
-            public long leaderCommit() {
-                return leaderCommit.get();
-            }
-
-            @Override
-            public long stalledNanos(long nowNanos) {
-                return 0;
-            }
-        }, limit);
+        fetch = new FetchService(journal, commit::get, 1, standing, limit);
         fetch.start();
 
         assertThat(fetch.fetch(consumer, 7, 1, 0, true)).isTrue();
@@ -389,33 +370,15 @@ class FetchServiceTest {
         // With its own transport thread, a node whose raft thread hangs (a write on a disk that does not return)
         // still answers pings, and what the raft thread last published says it knows a leader and keeps up.
         Connection consumer = connect(new TransportConfig().clusterId(CLUSTER).nodeId(1).clientRingCapacity(64 * 1024));
-        AtomicLong stalled = new AtomicLong();
+        ScriptedStanding standing = new ScriptedStanding();
+        AtomicLong stalled = standing.stalled;
+        standing.leaderCommit.set(3);
         long limit = 1_000_000_000L;
         for (long i = 1; i <= 3; i++) {
             append(i, 10);
         }
         commit.set(3);
-        fetch = new FetchService(journal, commit::get, 1, new NodeStanding() {
-            @Override
-            public long leaderlessNanos(long nowNanos) {
-                return 0;
-            }
-
-            @Override
-            public long behindNanos(long nowNanos) {
-                return 0;
-            }
-
-            @Override
-            public long leaderCommit() {
-                return 3;
-            }
-
-            @Override
-            public long stalledNanos(long nowNanos) {
-                return stalled.get();
-            }
-        }, limit);
+        fetch = new FetchService(journal, commit::get, 1, standing, limit);
         fetch.start();
 
         stalled.set(limit - 1);
@@ -434,6 +397,34 @@ class FetchServiceTest {
             "(up to 4)", "until it runs again", "ask another node");
         assertThat(received).extracting(Frame::type).containsExactly(
             FrameType.ENTRIES, FrameType.END_OF_LOG, FrameType.ENTRIES, FrameType.ERROR);
+    }
+
+    /** A node's standing as a test sets it: each figure as given, whatever the time. */
+    private static final class ScriptedStanding implements NodeStanding {
+        final AtomicLong leaderless = new AtomicLong();
+        final AtomicLong behind = new AtomicLong();
+        final AtomicLong leaderCommit = new AtomicLong();
+        final AtomicLong stalled = new AtomicLong();
+
+        @Override
+        public long leaderlessNanos(long nowNanos) {
+            return leaderless.get();
+        }
+
+        @Override
+        public long behindNanos(long nowNanos) {
+            return behind.get();
+        }
+
+        @Override
+        public long leaderCommit() {
+            return leaderCommit.get();
+        }
+
+        @Override
+        public long stalledNanos(long nowNanos) {
+            return stalled.get();
+        }
     }
 
     private void append(long index, int userBytes) {
