@@ -33,12 +33,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *     under load one system call carries many appends. It also fails appends whose deadline passed,
  *     abandons a connection that has not acknowledged anything for the request timeout, and pings a node
  *     that has sent nothing at all for the keep-alive while appends await its answer (STATUS_REQUEST, which
- *     its transport thread answers however slowly it commits): quiet as long again, the node is taken for
- *     hung (frozen, or the network to it cut) and left without waiting out the request timeout.</li>
+ *     its network thread answers however slowly it commits).</li>
  * <li>A <b>receive thread</b> per connection reads APPEND_ACKs, ERRORs and the answers to pings; it completes callbacks after
- *     releasing the lock, so callbacks run on this thread. It also closes the connection when a write has
- *     been blocked for the request timeout, or for twice the keep-alive with nothing read meanwhile (a node
- *     that stopped reading), since blocking writes have no timeout of their own.</li>
+ *     releasing the lock, so callbacks run on this thread. It closes the connection when a read finds that
+ *     nothing came for the keep-alive after a ping (the node is taken for hung: frozen, or the network to it
+ *     cut, and left without waiting out the request timeout), and when a write has been blocked for the
+ *     request timeout, or for twice the keep-alive with nothing read meanwhile (a node that stopped reading),
+ *     since blocking writes have no timeout of their own.</li>
  * </ul>
  * On every new connection everything unfinished is resent with its original sequences, one entry per
  * frame (the node answers a sequence its log already holds with the original index), so a retry never
@@ -320,13 +321,6 @@ final class Appender implements AutoCloseable {
                     abandonConnection = true;
                     redirect = null;
                 }
-                if (connection != null && !abandonConnection && silentAfterPing(now)) {
-                    lastProblem = connection.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
-                        + " ms, not even an answer to a ping";
-                    abandonConnection = true;
-                    redirect = null;
-                    rememberSilent(connection, now);
-                }
                 if (connection != null && abandonConnection) {
                     toClose = connection;
                     connection = null;
@@ -407,10 +401,19 @@ final class Appender implements AutoCloseable {
         return awaitingAnswers() && !pingUnanswered && now - quietSince > pingAfterNanos;
     }
 
-    /** The node has sent nothing since a ping that is the keep-alive old. Under the lock, with a connection. */
-    private boolean silentAfterPing(long now) {
-        return pingSentNanos != 0 && connection.lastReadNanos() - pingSentNanos < 0 && now - pingSentNanos > pingAfterNanos
-            && awaitingAnswers();
+    /**
+     * The node has sent nothing since a ping that is the keep-alive old, judged by connection {@code c}'s receive
+     * thread after a read that found nothing: the send thread, judging by when bytes were last read, would take a
+     * receive thread busy in a slow callback, or a client-wide stall, for a silent node (found in review).
+     */
+    private boolean silentSincePing(FrameConnection c, long now) {
+        lock.lock();
+        try {
+            return connection == c && !abandonConnection && pingSentNanos != 0 && c.lastReadNanos() - pingSentNanos < 0
+                && now - pingSentNanos > pingAfterNanos && awaitingAnswers();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void expireIfDue(long now) {
@@ -447,10 +450,16 @@ final class Appender implements AutoCloseable {
         }
     }
 
-    /** Connection {@code c} is given up because its node sent nothing at all: remember the node for a while. */
+    /**
+     * Connection {@code c} is given up because its node sent nothing at all: remember the node for as long as that
+     * took to see (two keep-alives), about when its followers have elected another leader if it is frozen. Not
+     * longer: a leader only stalled (a GC pause, or its raft thread, which runs its network by default, in a long
+     * write) speaks again, and avoiding it for the request timeout kept appends from a healthy cluster (found in
+     * review).
+     */
     private void rememberSilent(FrameConnection c, long now) {
         silentNodeId = c.nodeId();
-        silentUntilNanos = now + requestTimeoutNanos;
+        silentUntilNanos = now + 2 * pingAfterNanos;
     }
 
     /** Whether {@code nodeId} is the node left for silence and still remembered as such. Under the lock. */
@@ -578,7 +587,7 @@ final class Appender implements AutoCloseable {
         }
     }
 
-    /** A connection whose node sent nothing at all while a write to it stood blocked: taken for hung. */
+    /** A connection whose node sent nothing at all, after a ping or while a write to it stood blocked: taken for hung. */
     private static final class SilentNodeException extends IOException {
         SilentNodeException(String message) {
             super(message);
@@ -592,7 +601,7 @@ final class Appender implements AutoCloseable {
         StatusFrame status = new StatusFrame();
         long silentWriteNanos = 2 * pingAfterNanos;
         try {
-            c.readTimeout(WATCHDOG_MILLIS);
+            c.readTimeout(Math.min(WATCHDOG_MILLIS, settings.pingAfterMillis()));
             while (true) {
                 DirectBuffer frame;
                 try {
@@ -602,6 +611,10 @@ final class Appender implements AutoCloseable {
                     long now = System.nanoTime();
                     if (since != 0 && now - since > requestTimeoutNanos) {
                         throw new IOException(c.address() + " took no data for " + ClientSettings.format(settings.requestTimeout()));
+                    }
+                    if (silentSincePing(c, now)) {
+                        throw new SilentNodeException(c.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
+                            + " ms, not even an answer to a ping");
                     }
                     // A write stuck this long keeps the send thread from pinging: judge the silence here.
                     if (since != 0 && now - since > silentWriteNanos && now - c.lastReadNanos() > silentWriteNanos) {

@@ -292,6 +292,7 @@ public final class TailSubscription implements AutoCloseable {
     private boolean serve(FrameConnection c) throws IOException {
         sendFetch(c);
         boolean pingOutstanding = false;
+        long pingSentNanos = 0;
         long leaderlessSince = 0;
         long withheldSince = 0; // since when the node's STATUS showed entries for us that it did not send
         // An END_OF_LOG counts as progress only from a node that knows a leader: one cut off, or halted with its
@@ -306,10 +307,12 @@ public final class TailSubscription implements AutoCloseable {
             try {
                 frame = c.readFrame();
             } catch (SocketTimeoutException e) {
-                if (pingOutstanding) {
+                if (pingOutstanding && c.lastReadNanos() - pingSentNanos < 0) {
                     throw new IOException(c.address() + " did not answer for " + (2 * pingAfterMillis) + " ms");
                 }
+                // Bytes since the ping (part of a large frame, slowly) show the node alive as well as a whole frame.
                 int len = requestIdFrame.encode(out, 0, FrameType.STATUS_REQUEST, ++pingId);
+                pingSentNanos = System.nanoTime();
                 c.write(out.byteArray(), 0, len);
                 pingOutstanding = true;
                 continue;

@@ -259,7 +259,7 @@ final class ServerHandler implements FrameHandler {
         boolean leader = status.role() == Role.LEADER;
         int at = c.tryClaim(StatusFrame.frameLength(leader ? members.length - 1 : 0));
         if (at < 0) {
-            return; // the client's ring is full: it will ask again
+            return; // the client's ring is full, so bytes are on their way to it: that shows it the node alive
         }
         statusFrame.wrap(c.claimBuffer(), at, requestId.requestId(), nodeId, status.role(), status.term(),
             status.leaderId(), status.commitIndex(), status.firstIndex(), status.lastIndex(), status.durableIndex());

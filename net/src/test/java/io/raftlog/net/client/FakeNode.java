@@ -81,6 +81,8 @@ final class FakeNode implements AutoCloseable {
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile int stallAfterAppendFrames = -1;
     private volatile boolean silentAfterHandshake;
+    private volatile int trickleBytes;
+    private volatile long trickleGapMillis;
     private final AtomicInteger unansweredHandshakes = new AtomicInteger();
     private final AtomicInteger statusRequests = new AtomicInteger();
     private volatile boolean closed;
@@ -193,6 +195,19 @@ final class FakeNode implements AutoCloseable {
         return this;
     }
 
+    /** Sends each ENTRIES frame {@code bytes} at a time, {@code gap} apart (a slow or lossy link under a large frame). */
+    FakeNode trickleEntries(int bytes, Duration gap) {
+        this.trickleGapMillis = gap.toMillis();
+        this.trickleBytes = bytes;
+        return this;
+    }
+
+    /** Connections made from now on are served again after {@link #silentAfterHandshake} (a node that thawed). */
+    FakeNode speakAgain() {
+        this.silentAfterHandshake = false;
+        return this;
+    }
+
     /** STATUS_REQUEST frames answered (a client's pings, or its status asks). */
     int statusRequestsAnswered() {
         return statusRequests.get();
@@ -296,6 +311,7 @@ final class FakeNode implements AutoCloseable {
             ExpandableArrayBuffer frameBuffer = new ExpandableArrayBuffer(1024);
             ExpandableArrayBuffer reply = new ExpandableArrayBuffer(1024);
             boolean handshaken = false;
+            boolean silentHere = false;
             int payloadsSeen = 0;
             while (!closed) {
                 int length = Integer.reverseBytes(in.readInt());
@@ -319,9 +335,10 @@ final class FakeNode implements AutoCloseable {
                     int n = hs.encode(reply, 0, FrameType.HANDSHAKE_ACCEPT, hs.clusterId(), nodeId, Roles.NODE, 0);
                     send(out, reply, n);
                     handshaken = true;
+                    silentHere = silentAfterHandshake;
                     continue;
                 }
-                if (silentAfterHandshake) {
+                if (silentHere) {
                     continue;
                 }
                 switch (type) {
@@ -494,7 +511,7 @@ final class FakeNode implements AutoCloseable {
                         return;
                     }
                 }
-                send(out, buf, enc.frameLength());
+                sendEntries(out, buf, enc.frameLength());
                 endOfLogSent = false;
             } else {
                 if (!endOfLogSent) {
@@ -524,6 +541,27 @@ final class FakeNode implements AutoCloseable {
             st.addPeer(nodeId + 1, log.lastIndex() - 1, 10);
         }
         send(out, reply, st.frameLength());
+    }
+
+    /** Sends an ENTRIES frame, in pieces with pauses between them if {@link #trickleEntries} asked for it. */
+    private void sendEntries(OutputStream out, ExpandableArrayBuffer buf, int length) throws IOException {
+        int chunk = trickleBytes;
+        if (chunk <= 0) {
+            send(out, buf, length);
+            return;
+        }
+        synchronized (out) {
+            for (int at = 0; at < length; at += chunk) {
+                out.write(buf.byteArray(), at, Math.min(chunk, length - at));
+                out.flush();
+                try {
+                    Thread.sleep(trickleGapMillis); // the slow link being scripted, not a synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while trickling");
+                }
+            }
+        }
     }
 
     private static void send(OutputStream out, ExpandableArrayBuffer buf, int length) throws IOException {

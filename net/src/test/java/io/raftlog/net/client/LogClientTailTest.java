@@ -249,6 +249,23 @@ class LogClientTailTest {
     }
 
     @Test
+    void aFrameArrivingSlowlyShowsTheNodeAliveAsAWholeFrameWould() throws Exception {
+        // The only node sends its ENTRIES frame 32 bytes every 150 ms, longer than the keep-alive (100 ms) between
+        // pieces. Counting only whole frames as answers, the tail left it after each ping and never got a frame.
+        FakeNode slow = node(1).trickleEntries(32, Duration.ofMillis(150));
+        fill(0, 20);
+        LogClient c = LogClient.builder(List.of(slow.address())).seed(1).requestTimeout(Duration.ofSeconds(60))
+            .keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(60)).build();
+        closeables.add(c);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> expected = expected(5);
+        c.tail(5, true, collectInto(seen));
+        Await.until("the entries, slowly", Duration.ofSeconds(20), () -> seen.size() >= expected.size());
+        assertThat(seen).isEqualTo(expected);
+        assertThat(slow.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
     void compactedAnswersThatCameLateAreActedOnAtTheTimeoutNotFailedForWantOfService() throws Exception {
         // Node 1 is down. Nodes 2 and 3 leave their first four handshakes each unanswered (200 ms apiece with a
         // keep-alive of 100 ms), so their COMPACTED answers come after at least 1.6 s, past half the tail's 3 s
