@@ -42,6 +42,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to bind (default: this node's --cluster entry)")
     String listen;
 
+    @Option(names = "--advertise", paramLabel = "HOST:PORT",
+        description = "address clients are sent to for this node when another redirects them (NOT_LEADER), if not its"
+            + " --cluster entry (NAT, containers, a proxy in front of the peer port)")
+    String advertise;
+
     @Option(names = "--fsync", paramLabel = "batch|interval:MS|none",
         description = "when an entry counts as durable (default: batch = fsync every batch before it counts)")
     String fsync;
@@ -100,6 +105,10 @@ public final class ServerCommand implements Callable<Integer> {
         String listenAt = stringSetting(listen, file, "listen", false);
         if (listenAt != null) {
             b.listen(parsed("--listen", listenAt, ServerConfig::parseHostPort));
+        }
+        String advertiseAt = stringSetting(advertise, file, "advertise", false);
+        if (advertiseAt != null) {
+            b.advertise(parsed("--advertise", advertiseAt, ServerConfig::parseHostPort));
         }
         String policy = stringSetting(fsync, file, "fsync", false);
         FsyncPolicy fsyncPolicy = policy == null ? FsyncPolicy.BATCH : FsyncPolicy.parse(policy);
@@ -195,7 +204,7 @@ public final class ServerCommand implements Callable<Integer> {
         return p;
     }
 
-    private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen",
+    private static final java.util.List<String> KNOWN_KEYS = java.util.List.of("id", "cluster", "data", "listen", "advertise",
         "fsync", "cluster-id", "tick-ms", "election-ticks", "heartbeat-ticks", "wait-strategy", "threading", "retention",
         "retention-bytes");
 

@@ -75,6 +75,8 @@ class ServerCommandTest {
     void aMalformedClusterOrPolicyOrMissingSettingIsAUsageError() {
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1", "--data", dir.toString()).assertOneLineError(
             Cli.USAGE, "--cluster: bad address '127.0.0.1'");
+        CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001", "--advertise", "public.example", "--data",
+            dir.toString()).assertOneLineError(Cli.USAGE, "--advertise: bad address 'public.example': expected HOST:PORT");
         // A space for a comma: a 2-member cluster, recorded in the new data directory for good.
         Path data = dir.resolve("node1");
         CliRun.of("server", "--id", "1", "--cluster", "1=127.0.0.1:7001,2=127.0.0.1:7002 3=127.0.0.1:7003", "--data",

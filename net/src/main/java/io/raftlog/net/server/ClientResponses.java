@@ -21,31 +21,35 @@ import org.agrona.ExpandableArrayBuffer;
  */
 final class ClientResponses implements ClientResponder {
     private final ClientConnections connections;
-    private final String[] addressById;
+    private final ClientAddresses addresses;
     private final AppendAckFrame ack = new AppendAckFrame();
     private final ErrorFrame error = new ErrorFrame();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(2048);
     private final AtomicLong dropped = new AtomicLong();
     /**
-     * NOT_LEADER's text per leader id (index 0: none known), built once: a leader that steps down answers every
-     * pending append (up to 65,536) at once, and the frame encoder reuses the bytes of a repeated message.
+     * NOT_LEADER's text per leader id (index 0: none known), and the address each was built for: built once per
+     * address, since a leader that steps down answers every pending append (up to 65,536) at once, and the frame
+     * encoder reuses the bytes of a repeated message.
      */
     private final String[] notLeaderText;
+    private final String[] notLeaderTextAddress;
 
-    ClientResponses(ClientConnections connections, String[] addressById) {
+    ClientResponses(ClientConnections connections, ClientAddresses addresses, int maxNodeId) {
         this.connections = connections;
-        this.addressById = addressById;
-        this.notLeaderText = new String[addressById.length];
+        this.addresses = addresses;
+        this.notLeaderText = new String[maxNodeId + 1];
+        this.notLeaderTextAddress = new String[maxNodeId + 1];
     }
 
-    /** The NOT_LEADER text naming {@code leaderId} (0: none known), the same instance every time. */
+    /** The NOT_LEADER text naming {@code leaderId} (0: none known), the same instance while its address stays. */
     String notLeaderText(int leaderId) {
-        int id = leaderId > 0 && leaderId < notLeaderText.length ? leaderId : 0;
+        String address = addresses.of(leaderId);
+        int id = address != null ? leaderId : 0;
         String text = notLeaderText[id];
-        if (text == null) {
-            text = id > 0 ? "not the leader; node " + id + " at " + addressById[id] + " leads"
-                : "not the leader; no leader known yet";
+        if (text == null || address != notLeaderTextAddress[id]) { // the same instance until a peer tells a new one
+            text = id > 0 ? "not the leader; node " + id + " at " + address + " leads" : "not the leader; no leader known yet";
             notLeaderText[id] = text;
+            notLeaderTextAddress[id] = address;
         }
         return text;
     }
@@ -89,7 +93,7 @@ final class ClientResponses implements ClientResponder {
             dropped.incrementAndGet();
             return;
         }
-        String address = leaderId > 0 && leaderId < addressById.length ? addressById[leaderId] : null;
+        String address = addresses.of(leaderId);
         int code = switch (why) {
             case NOT_LEADER -> ErrorCode.NOT_LEADER;
             case BUSY -> ErrorCode.BUSY;

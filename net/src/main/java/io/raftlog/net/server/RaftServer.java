@@ -79,7 +79,8 @@ public final class RaftServer implements AutoCloseable {
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
         PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
-        ClientResponses responses = new ClientResponses(clients, addressById);
+        ClientAddresses clientAddresses = new ClientAddresses(addressById, nodeId, ServerConfig.hostPort(config.advertise()));
+        ClientResponses responses = new ClientResponses(clients, clientAddresses, maxId);
         FetchService[] fetchRef = new FetchService[1];
         PipelineListener listener = new PipelineListener() {
             @Override
@@ -110,7 +111,7 @@ public final class RaftServer implements AutoCloseable {
         this.fetch = new FetchService(journal, status::commitIndex, nodeId, status, config.noLeaderLimit().toNanos());
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
-            new ClientResponses(clients, addressById), maxFrame);
+            new ClientResponses(clients, clientAddresses, maxId), clientAddresses, maxFrame);
         this.transport = new Transport(tc, handler);
         if (polling != null) {
             polling.drive(transport);

@@ -37,6 +37,7 @@ public final class ServerConfig {
     private final int nodeId;
     private final Map<Integer, InetSocketAddress> cluster;
     private final InetSocketAddress listen;
+    private final InetSocketAddress advertise;
     private final Path dataDir;
     private final FsyncPolicy fsync;
     private final long clusterId;
@@ -54,6 +55,7 @@ public final class ServerConfig {
         this.nodeId = b.nodeId;
         this.cluster = Collections.unmodifiableMap(new TreeMap<>(b.cluster));
         this.listen = listen;
+        this.advertise = b.advertise != null ? b.advertise : cluster.get(b.nodeId);
         this.dataDir = b.dataDir;
         this.fsync = b.fsync;
         this.clusterId = b.clusterId;
@@ -87,6 +89,15 @@ public final class ServerConfig {
     /** The address this node binds (its cluster entry unless overridden), resolved. */
     public InetSocketAddress listen() {
         return listen;
+    }
+
+    /**
+     * The address clients are told to reach this node at when another node redirects them here (NOT_LEADER): its
+     * cluster entry unless given, as when peers and clients reach the node by different names (NAT, containers,
+     * a proxy in front of the peer port). Passed to the peers in a LEADER_HINT when a connection to them opens.
+     */
+    public InetSocketAddress advertise() {
+        return advertise;
     }
 
     public Path dataDir() {
@@ -153,7 +164,8 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen) + " data "
+        return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen)
+            + (advertise.equals(cluster.get(nodeId)) ? "" : " advertise " + hostPort(advertise)) + " data "
             + dataDir + " fsync " + fsync + " tick " + tickMillis + "ms election " + electionTicks + " heartbeat "
             + heartbeatTicks + (retention.isZero() ? "" : " retention " + retention)
             + (retentionBytes == 0 ? "" : " retention-bytes " + retentionBytes);
@@ -252,6 +264,7 @@ public final class ServerConfig {
         private int nodeId;
         private Map<Integer, InetSocketAddress> cluster = Map.of();
         private InetSocketAddress listen;
+        private InetSocketAddress advertise;
         private Path dataDir;
         private FsyncPolicy fsync = FsyncPolicy.BATCH;
         private long clusterId;
@@ -283,6 +296,12 @@ public final class ServerConfig {
 
         public Builder listen(InetSocketAddress address) {
             this.listen = address;
+            return this;
+        }
+
+        /** The address clients are sent to for this node (see {@link ServerConfig#advertise()}); null: its cluster entry. */
+        public Builder advertise(InetSocketAddress address) {
+            this.advertise = address;
             return this;
         }
 
@@ -380,6 +399,10 @@ public final class ServerConfig {
             }
             if (dataDir == null) {
                 throw new IllegalArgumentException("no data directory given");
+            }
+            if (advertise != null && hostPort(advertise).length() > 255) {
+                throw new IllegalArgumentException("advertised address " + hostPort(advertise) + " is longer than 255"
+                    + " characters (a LEADER_HINT carries at most that)");
             }
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);

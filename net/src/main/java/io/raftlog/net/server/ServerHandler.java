@@ -6,6 +6,7 @@ import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FetchFrame;
 import io.raftlog.net.codec.FrameType;
+import io.raftlog.net.codec.LeaderHintFrame;
 import io.raftlog.net.codec.PeerFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.RequestIdFrame;
@@ -21,6 +22,7 @@ import io.raftlog.pipeline.WarningThrottle;
 import io.raftlog.raft.Role;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,10 @@ final class ServerHandler implements FrameHandler {
     private final FetchService fetch;
     private final ClientConnections clients;
     private final ClientResponses errors; // transport thread's own instance (it has a scratch buffer)
+    private final ClientAddresses clientAddresses;
+    /** This node's LEADER_HINT (its advertised address), told to each peer when a connection to it opens. */
+    private final LeaderHintFrame hint = new LeaderHintFrame();
+    private final ExpandableArrayBuffer hintBuffer = new ExpandableArrayBuffer(64);
     private final ClientAppendDecoder append;
     private final FetchFrame fetchFrame = new FetchFrame();
     private final RequestIdFrame requestId = new RequestIdFrame();
@@ -62,7 +68,7 @@ final class ServerHandler implements FrameHandler {
     private final long maxAppendBytes;
 
     ServerHandler(int nodeId, int[] members, RaftPipeline pipeline, FetchService fetch, ClientConnections clients,
-        ClientResponses errors, int maxFrameLength) {
+        ClientResponses errors, ClientAddresses clientAddresses, int maxFrameLength) {
         this.nodeId = nodeId;
         this.members = members.clone();
         this.inboundPeers = new Connection[members.length];
@@ -72,6 +78,7 @@ final class ServerHandler implements FrameHandler {
         this.fetch = fetch;
         this.clients = clients;
         this.errors = errors;
+        this.clientAddresses = clientAddresses;
         this.append = ClientAppendDecoder.forMaxFrameLength(maxFrameLength);
         PipelineConfig pc = pipeline.config();
         this.maxEntriesPerAppend = pc.maxEntriesPerAppend();
@@ -87,7 +94,15 @@ final class ServerHandler implements FrameHandler {
                 return;
             }
             c.attach(key);
-        } else if (!c.isOutbound()) {
+        } else if (c.isOutbound()) {
+            // Where clients reach this node, which may not be the address the peer dialled (NAT, containers, a
+            // proxy): the peer names it to clients it redirects here. Sent on each connection, so a node restarted
+            // with a new address corrects its peers. A full ring at connect time cannot happen; if it did, the
+            // peer keeps naming the cluster entry.
+            String self = clientAddresses.of(nodeId);
+            int len = hint.encode(hintBuffer, 0, nodeId, c.remoteNodeId(), 0, nodeId, self);
+            c.offer(hintBuffer, 0, len);
+        } else {
             int slot = peerSlot(c.remoteNodeId());
             if (slot < 0) {
                 c.closeWithError(ErrorCode.UNEXPECTED_FRAME, FrameType.HANDSHAKE, "node " + c.remoteNodeId()
@@ -142,9 +157,7 @@ final class ServerHandler implements FrameHandler {
                 String bad = errorFrame.wrap(buffer, offset, length);
                 peerErrors.warn("node {}: {} sent {}", nodeId, c, bad != null ? "a malformed ERROR: " + bad : errorFrame);
             }
-            case FrameType.LEADER_HINT -> {
-                // Every node knows every member's address from its cluster map: nothing to learn here.
-            }
+            case FrameType.LEADER_HINT -> onLeaderHint(c, buffer, offset, length);
             default -> {
                 int from = PeerFrame.sender(buffer, offset, length);
                 if (from != c.remoteNodeId()) {
@@ -155,6 +168,35 @@ final class ServerHandler implements FrameHandler {
                 }
                 pipeline.publishPeerMessage(buffer, offset, length); // full ring: dropped, Raft retries
             }
+        }
+    }
+
+    /**
+     * A peer tells where clients reach it (a node speaks only for itself). An address that is not HOST:PORT is
+     * logged and ignored: the peer's cluster entry keeps being named, and the peer goes on serving.
+     */
+    private void onLeaderHint(Connection c, DirectBuffer buffer, int offset, int length) {
+        String bad = hint.wrap(buffer, offset, length);
+        if (bad != null) {
+            c.closeWithError(ErrorCode.MALFORMED, FrameType.LEADER_HINT, bad);
+            return;
+        }
+        if (hint.leaderId() != c.remoteNodeId() || hint.from() != c.remoteNodeId()) {
+            c.closeWithError(ErrorCode.UNEXPECTED_FRAME, FrameType.LEADER_HINT, "LEADER_HINT for node " + hint.leaderId()
+                + " from node " + hint.from() + " on the connection of node " + c.remoteNodeId());
+            return;
+        }
+        String address = hint.address(); // allocates: once per peer connection
+        try {
+            ServerConfig.parseHostPort(address);
+        } catch (IllegalArgumentException e) {
+            peerErrors.warn("node {}: node {} advertises a client address that is not HOST:PORT ({}); clients are sent to"
+                + " its cluster entry", nodeId, c.remoteNodeId(), e.getMessage());
+            return;
+        }
+        if (!address.equals(clientAddresses.of(c.remoteNodeId()))) {
+            clientAddresses.learned(c.remoteNodeId(), address);
+            LOG.info("node {}: clients reach node {} at {}", nodeId, c.remoteNodeId(), address);
         }
     }
 

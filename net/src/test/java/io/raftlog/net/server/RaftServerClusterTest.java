@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,10 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.raftlog.journal.FsyncPolicy;
+import io.raftlog.net.codec.AppendEntriesEncoder;
 import io.raftlog.net.codec.ErrorCode;
 import io.raftlog.net.codec.ErrorFrame;
 import io.raftlog.net.codec.FrameType;
 import io.raftlog.net.codec.HandshakeFrame;
+import io.raftlog.net.codec.LeaderHintFrame;
 import io.raftlog.net.codec.Protocol;
 import io.raftlog.net.codec.Roles;
 import io.raftlog.net.codec.StatusFrame;
@@ -63,6 +66,8 @@ class RaftServerClusterTest {
     private Map<Integer, InetSocketAddress> cluster;
     private Threading threading = Threading.DEFAULT;
     private int electionTicks = 15;
+    /** Each node's --advertise, where given. */
+    private final Map<Integer, InetSocketAddress> advertised = new HashMap<>();
 
     @AfterEach
     void stopAll() {
@@ -71,10 +76,33 @@ class RaftServerClusterTest {
 
     private RaftServer startNode(int id) {
         ServerConfig config = ServerConfig.builder().nodeId(id).cluster(cluster).dataDir(dir.resolve("node-" + id))
-            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, electionTicks, 3).seed(SEED + id).threading(threading).build();
+            .fsync(FsyncPolicy.BATCH).clusterId(CLUSTER_ID).timing(10, electionTicks, 3).seed(SEED + id).threading(threading)
+            .advertise(advertised.get(id)).build();
         RaftServer s = RaftServer.start(config);
         servers.put(id, s);
         return s;
+    }
+
+    @Test
+    void aFollowerSendsClientsToTheAddressItsLeaderAdvertises() throws Exception {
+        // Peers reach each other at their cluster entries; clients are told another address per node (as behind
+        // NAT or in containers). The leader's LEADER_HINT, sent as its connection to each peer opens, arrives
+        // before any AppendEntries on that connection, so a follower that knows its leader knows its address.
+        cluster = LoopbackPorts.members(3);
+        for (int id = 1; id <= 3; id++) {
+            advertised.put(id, ServerConfig.parseHostPort("node-" + id + ".public.invalid:1700" + id));
+            startNode(id);
+        }
+        RaftServer leader = awaitLeader();
+        int leaderId = leader.config().nodeId();
+        RaftServer follower = servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
+        Await.until("the follower knows the leader", WAIT, () -> follower.status().leaderId() == leaderId);
+        try (RawClients clients = new RawClients(CLUSTER_ID)) {
+            AppendAnswer refused = clients.of(follower).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+            assertThat(refused.leaderId()).isEqualTo(leaderId);
+            assertThat(refused.address()).isEqualTo("node-" + leaderId + ".public.invalid:1700" + leaderId);
+        }
     }
 
     @Test
@@ -122,6 +150,39 @@ class RaftServerClusterTest {
             assertThat(in.read()).as("closed after the error").isEqualTo(-1);
         }
         assertThat(one.status().term()).as("the vote request was not taken").isZero();
+    }
+
+    @Test
+    void aPeersAdvertisedAddressIsCheckedAndOneThatIsNotAnAddressIsIgnored() throws Exception {
+        cluster = LoopbackPorts.members(3);
+        RaftServer one = startNode(1);
+        UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        // Node 2's connection advertising an address for node 3: closed, as any frame speaking for another member.
+        try (Socket socket = peerSocketAs(2, one)) {
+            int n = new LeaderHintFrame().encode(frame, 0, 2, 1, 0, 3, "elsewhere.invalid:7003");
+            socket.getOutputStream().write(frame.byteArray(), 0, n);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] answer = readFrame(in);
+            ErrorFrame error = new ErrorFrame();
+            assertThat(error.wrap(new UnsafeBuffer(answer), 0, answer.length)).isNull();
+            assertThat(error.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME);
+            assertThat(error.message()).contains("LEADER_HINT for node 3 from node 2 on the connection of node 2");
+            assertThat(in.read()).as("closed after the error").isEqualTo(-1);
+        }
+        // An address that is not HOST:PORT is ignored, the connection kept; a good one is learned and named.
+        try (Socket socket = peerSocketAs(2, one); RawClients clients = new RawClients(CLUSTER_ID)) {
+            OutputStream out = socket.getOutputStream();
+            int n = new LeaderHintFrame().encode(frame, 0, 2, 1, 0, 2, "no port here");
+            out.write(frame.byteArray(), 0, n);
+            n = new LeaderHintFrame().encode(frame, 0, 2, 1, 0, 2, "public-2.invalid:17002");
+            out.write(frame.byteArray(), 0, n);
+            new AppendEntriesEncoder().wrap(frame, 0, frame.capacity(), 2, 1, 1, 0, 0, 0); // node 2 leads term 1
+            out.write(frame.byteArray(), 0, AppendEntriesEncoder.frameLength(0, 0));
+            Await.until("node 1 follows node 2", WAIT, () -> one.status().leaderId() == 2);
+            AppendAnswer refused = clients.of(one).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+            assertThat(refused.address()).isEqualTo("public-2.invalid:17002");
+        }
     }
 
     @Test
