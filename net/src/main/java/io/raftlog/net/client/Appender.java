@@ -334,7 +334,9 @@ final class Appender implements AutoCloseable {
                     } else {
                         await(nextConnectNanos - now);
                     }
-                } else if (connection != null && pingDue(now)) {
+                } else if (connection != null && senderCompletions.isEmpty() && pingDue(now)) {
+                    // Not in a pass that has callbacks to run first: the ping's time would be older than its
+                    // sending by as long as they take, and a slow one would pass for the node's silence.
                     pingSentNanos = now;
                     writeTo = connection;
                     writeFrom = ping.byteArray();
@@ -407,7 +409,12 @@ final class Appender implements AutoCloseable {
      * receive thread busy in a slow callback, or a client-wide stall, for a silent node (found in review).
      */
     private boolean silentSincePing(FrameConnection c, long now) {
-        lock.lock();
+        // Never wait for the lock here: a caller writing its own append (sendDirect) holds it while its write is
+        // blocked on a node that stopped reading, and this thread is what closes the socket under it (found in
+        // review: a client, close() included, hung). Busy now, it looks again after its next empty read.
+        if (!lock.tryLock()) {
+            return false;
+        }
         try {
             return connection == c && !abandonConnection && pingSentNanos != 0 && c.lastReadNanos() - pingSentNanos < 0
                 && now - pingSentNanos > pingAfterNanos && awaitingAnswers();
@@ -612,14 +619,14 @@ final class Appender implements AutoCloseable {
                     if (since != 0 && now - since > requestTimeoutNanos) {
                         throw new IOException(c.address() + " took no data for " + ClientSettings.format(settings.requestTimeout()));
                     }
-                    if (silentSincePing(c, now)) {
-                        throw new SilentNodeException(c.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
-                            + " ms, not even an answer to a ping");
-                    }
-                    // A write stuck this long keeps the send thread from pinging: judge the silence here.
+                    // A write stuck this long keeps the send thread from pinging: judge the silence here, without the lock.
                     if (since != 0 && now - since > silentWriteNanos && now - c.lastReadNanos() > silentWriteNanos) {
                         throw new SilentNodeException(c.address() + " took no data and sent nothing for "
                             + TimeUnit.NANOSECONDS.toMillis(silentWriteNanos) + " ms");
+                    }
+                    if (since == 0 && silentSincePing(c, now)) {
+                        throw new SilentNodeException(c.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
+                            + " ms, not even an answer to a ping");
                     }
                     continue; // quiet is fine: the send thread judges missing acknowledgements
                 }

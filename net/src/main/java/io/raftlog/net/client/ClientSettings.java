@@ -15,10 +15,13 @@ record ClientSettings(List<NodeAddress> addresses, long clusterId, long clientId
     /**
      * How long a connection the client awaits an answer on may be quiet before the client pings the node; quiet as
      * long again after the ping, the node is taken for hung. The keep-alive, at most a third of the request
-     * timeout, so that a silent node is left well before a slow one would be.
+     * timeout, so that a silent node is left well before a slow one would be, and at most a third of the timeout:
+     * appends that expire before a ping is due leave nothing awaited, and a producer of short-lived appends
+     * stayed on a frozen node for good (found in review).
      */
     int pingAfterMillis() {
-        return (int) Math.max(MIN_PING_AFTER_MILLIS, Math.min(keepAlive.toMillis(), requestTimeout.toMillis() / 3));
+        long bound = Math.min(requestTimeout.toMillis(), timeout.toMillis()) / 3;
+        return (int) Math.max(MIN_PING_AFTER_MILLIS, Math.min(keepAlive.toMillis(), bound));
     }
 
     /**

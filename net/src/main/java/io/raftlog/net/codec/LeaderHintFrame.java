@@ -12,6 +12,8 @@ public final class LeaderHintFrame extends PeerFrame {
     public static final int LEADER_ID_OFFSET = BODY_OFFSET;
     public static final int ADDRESS_OFFSET = BODY_OFFSET + 4;
     public static final int FIXED_LENGTH = ADDRESS_OFFSET + 2;
+    /** The longest address a hint carries: as long as an ERROR's address field, where it is named to clients. */
+    public static final int MAX_ADDRESS_LENGTH = 255;
 
     @Override
     protected boolean accepts(int type) {
@@ -24,6 +26,9 @@ public final class LeaderHintFrame extends PeerFrame {
         if (bad != null) {
             return bad;
         }
+        if (u16(ADDRESS_OFFSET) > MAX_ADDRESS_LENGTH) {
+            return "LEADER_HINT address of " + u16(ADDRESS_OFFSET) + " bytes; the limit is " + MAX_ADDRESS_LENGTH;
+        }
         int end = ADDRESS_OFFSET + 2 + u16(ADDRESS_OFFSET);
         return end == length ? null : "LEADER_HINT has " + (length - end) + " bytes after its address";
     }
@@ -32,8 +37,17 @@ public final class LeaderHintFrame extends PeerFrame {
         return FIXED_LENGTH + address.length();
     }
 
+    /**
+     * Encodes a hint; an empty address says the sender advertises none (name it by your own entry for it).
+     *
+     * @throws IllegalArgumentException for an address longer than {@link #MAX_ADDRESS_LENGTH}: cut, it would name
+     *                                  another port
+     */
     public int encode(MutableDirectBuffer buffer, int offset, int from, int to, long term, int leaderId, String address) {
-        int addressLength = Math.min(address.length(), 255);
+        if (address.length() > MAX_ADDRESS_LENGTH) {
+            throw new IllegalArgumentException("address of " + address.length() + " characters; the limit is " + MAX_ADDRESS_LENGTH);
+        }
+        int addressLength = address.length();
         startPeerFrame(buffer, offset, FrameType.LEADER_HINT, FIXED_LENGTH + addressLength, from, to, term);
         put32(LEADER_ID_OFFSET, leaderId);
         put16(ADDRESS_OFFSET, addressLength);

@@ -3,18 +3,19 @@ package io.raftlog.net.server;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Where clients reach each member, by node id, for the address a NOT_LEADER names: a member's cluster entry until
- * it tells otherwise (its LEADER_HINT, sent when a connection to a peer opens, carries its advertised address),
- * this node's own advertised address from the start. Written by the transport thread, read by the threads that
- * answer clients; an address changes only when a peer connects with a new one.
+ * Where clients reach each member, by node id, for the address a NOT_LEADER names: this node's cluster entry for
+ * the member unless the member advertises one (its LEADER_HINT, sent when a connection to a peer opens; one with
+ * no address takes it back). Written by the transport thread, read by the threads that answer clients; an address
+ * changes only when a peer connects with a new one.
  */
 final class ClientAddresses {
+    private final String[] clusterById;
     private final AtomicReferenceArray<String> byId;
 
     /** {@code clusterById}: each member's cluster entry as host:port, by id (null where no member). */
-    ClientAddresses(String[] clusterById, int selfId, String selfAdvertised) {
+    ClientAddresses(String[] clusterById) {
+        this.clusterById = clusterById.clone();
         this.byId = new AtomicReferenceArray<>(clusterById.clone());
-        byId.set(selfId, selfAdvertised);
     }
 
     /** The address clients are sent to for {@code nodeId}, or null for an id outside the cluster (0 included). */
@@ -22,12 +23,18 @@ final class ClientAddresses {
         return nodeId > 0 && nodeId < byId.length() ? byId.get(nodeId) : null;
     }
 
-    /** Member {@code nodeId} said clients reach it at {@code address}. False for an id outside the cluster. */
+    /**
+     * Member {@code nodeId} said clients reach it at {@code address} (empty: it advertises none, so its cluster
+     * entry is named again). False for an id outside the cluster.
+     */
     boolean learned(int nodeId, String address) {
-        if (nodeId <= 0 || nodeId >= byId.length() || byId.get(nodeId) == null) {
+        if (nodeId <= 0 || nodeId >= byId.length() || clusterById[nodeId] == null) {
             return false;
         }
-        byId.set(nodeId, address);
+        String next = address.isEmpty() ? clusterById[nodeId] : address;
+        if (!next.equals(byId.get(nodeId))) {
+            byId.set(nodeId, next); // the same instance otherwise: NOT_LEADER texts are built once per instance
+        }
         return true;
     }
 }

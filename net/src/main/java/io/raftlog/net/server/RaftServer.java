@@ -79,7 +79,7 @@ public final class RaftServer implements AutoCloseable {
         int maxFrame = tc.maxFrameLength();
         ClientConnections clients = new ClientConnections(MAX_CLIENT_CONNECTIONS);
         PeerOutbox peers = new PeerOutbox(maxId, maxFrame);
-        ClientAddresses clientAddresses = new ClientAddresses(addressById, nodeId, ServerConfig.hostPort(config.advertise()));
+        ClientAddresses clientAddresses = new ClientAddresses(addressById);
         ClientResponses responses = new ClientResponses(clients, clientAddresses, maxId);
         FetchService[] fetchRef = new FetchService[1];
         PipelineListener listener = new PipelineListener() {
@@ -111,7 +111,8 @@ public final class RaftServer implements AutoCloseable {
         this.fetch = new FetchService(journal, status::commitIndex, nodeId, status, config.noLeaderLimit().toNanos());
         fetchRef[0] = fetch;
         ServerHandler handler = new ServerHandler(nodeId, config.members(), pipeline, fetch, clients,
-            new ClientResponses(clients, clientAddresses, maxId), clientAddresses, maxFrame);
+            new ClientResponses(clients, clientAddresses, maxId), clientAddresses,
+            config.advertise() == null ? "" : ServerConfig.hostPort(config.advertise()), maxFrame);
         this.transport = new Transport(tc, handler);
         if (polling != null) {
             polling.drive(transport);

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import io.raftlog.journal.FsyncPolicy;
 import io.raftlog.journal.JournalOptions;
 import io.raftlog.net.client.NodeAddress;
+import io.raftlog.net.codec.LeaderHintFrame;
 import io.raftlog.pipeline.PipelineConfig;
 import io.raftlog.pipeline.Retention;
 import io.raftlog.pipeline.WaitStrategies;
@@ -55,7 +56,7 @@ public final class ServerConfig {
         this.nodeId = b.nodeId;
         this.cluster = Collections.unmodifiableMap(new TreeMap<>(b.cluster));
         this.listen = listen;
-        this.advertise = b.advertise != null ? b.advertise : cluster.get(b.nodeId);
+        this.advertise = b.advertise;
         this.dataDir = b.dataDir;
         this.fsync = b.fsync;
         this.clusterId = b.clusterId;
@@ -92,9 +93,10 @@ public final class ServerConfig {
     }
 
     /**
-     * The address clients are told to reach this node at when another node redirects them here (NOT_LEADER): its
-     * cluster entry unless given, as when peers and clients reach the node by different names (NAT, containers,
-     * a proxy in front of the peer port). Passed to the peers in a LEADER_HINT when a connection to them opens.
+     * The address clients are told to reach this node at when another node redirects them here (NOT_LEADER), as
+     * when peers and clients reach the node by different names (NAT, containers, a proxy in front of the peer port);
+     * null when not given: each peer then names this node by its own cluster entry for it (entries may differ from
+     * node to node). Passed to the peers in a LEADER_HINT when a connection to them opens.
      */
     public InetSocketAddress advertise() {
         return advertise;
@@ -165,14 +167,16 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "node " + nodeId + " cluster " + formatCluster(cluster) + " listen " + hostPort(listen)
-            + (advertise.equals(cluster.get(nodeId)) ? "" : " advertise " + hostPort(advertise)) + " data "
+            + (advertise == null ? "" : " advertise " + hostPort(advertise)) + " data "
             + dataDir + " fsync " + fsync + " tick " + tickMillis + "ms election " + electionTicks + " heartbeat "
             + heartbeatTicks + (retention.isZero() ? "" : " retention " + retention)
             + (retentionBytes == 0 ? "" : " retention-bytes " + retentionBytes);
     }
 
+    /** {@code host:port}, an IPv6 literal in brackets, so that {@link #parseHostPort} and clients read it back. */
     public static String hostPort(InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
+        String host = a.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     public static String formatCluster(Map<Integer, InetSocketAddress> cluster) {
@@ -257,7 +261,36 @@ public final class ServerConfig {
      * anything else is a host name.
      */
     private static boolean isIpLiteral(String host) {
-        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (host.contains(":")) {
+            return true;
+        }
+        if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return false;
+        }
+        // 300.1.1.1 is no address: taken for one, InetSocketAddress would look it up by DNS where it is parsed (a
+        // transport thread checking a peer's advertised address, found in review). A name, looked up when used.
+        for (String octet : host.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An address clients can be sent to: at most 255 characters (a LEADER_HINT's limit), not a wildcard, a port. */
+    static void checkAdvertised(InetSocketAddress a) {
+        String text = hostPort(a);
+        if (text.length() > LeaderHintFrame.MAX_ADDRESS_LENGTH) {
+            throw new IllegalArgumentException("advertised address " + text + " is longer than "
+                + LeaderHintFrame.MAX_ADDRESS_LENGTH + " characters");
+        }
+        if (a.getPort() == 0) {
+            throw new IllegalArgumentException("advertised address " + text + " has port 0: clients need the port to connect to");
+        }
+        if (!a.isUnresolved() && a.getAddress().isAnyLocalAddress()) {
+            throw new IllegalArgumentException("advertised address " + text + " is a wildcard: clients need an address"
+                + " that reaches this node");
+        }
     }
 
     public static final class Builder {
@@ -400,9 +433,8 @@ public final class ServerConfig {
             if (dataDir == null) {
                 throw new IllegalArgumentException("no data directory given");
             }
-            if (advertise != null && hostPort(advertise).length() > 255) {
-                throw new IllegalArgumentException("advertised address " + hostPort(advertise) + " is longer than 255"
-                    + " characters (a LEADER_HINT carries at most that)");
+            if (advertise != null) {
+                checkAdvertised(advertise);
             }
             if (tickMillis < 1) {
                 throw new IllegalArgumentException("tick period must be >= 1 ms, got " + tickMillis);

@@ -55,6 +55,8 @@ final class ServerHandler implements FrameHandler {
     private final ClientConnections clients;
     private final ClientResponses errors; // transport thread's own instance (it has a scratch buffer)
     private final ClientAddresses clientAddresses;
+    /** What this node advertises to its peers for clients ("": nothing, name it by your own entry). */
+    private final String advertised;
     /** This node's LEADER_HINT (its advertised address), told to each peer when a connection to it opens. */
     private final LeaderHintFrame hint = new LeaderHintFrame();
     private final ExpandableArrayBuffer hintBuffer = new ExpandableArrayBuffer(64);
@@ -68,7 +70,7 @@ final class ServerHandler implements FrameHandler {
     private final long maxAppendBytes;
 
     ServerHandler(int nodeId, int[] members, RaftPipeline pipeline, FetchService fetch, ClientConnections clients,
-        ClientResponses errors, ClientAddresses clientAddresses, int maxFrameLength) {
+        ClientResponses errors, ClientAddresses clientAddresses, String advertised, int maxFrameLength) {
         this.nodeId = nodeId;
         this.members = members.clone();
         this.inboundPeers = new Connection[members.length];
@@ -79,6 +81,7 @@ final class ServerHandler implements FrameHandler {
         this.clients = clients;
         this.errors = errors;
         this.clientAddresses = clientAddresses;
+        this.advertised = advertised;
         this.append = ClientAppendDecoder.forMaxFrameLength(maxFrameLength);
         PipelineConfig pc = pipeline.config();
         this.maxEntriesPerAppend = pc.maxEntriesPerAppend();
@@ -96,12 +99,13 @@ final class ServerHandler implements FrameHandler {
             c.attach(key);
         } else if (c.isOutbound()) {
             // Where clients reach this node, which may not be the address the peer dialled (NAT, containers, a
-            // proxy): the peer names it to clients it redirects here. Sent on each connection, so a node restarted
-            // with a new address corrects its peers. A full ring at connect time cannot happen; if it did, the
-            // peer keeps naming the cluster entry.
-            String self = clientAddresses.of(nodeId);
-            int len = hint.encode(hintBuffer, 0, nodeId, c.remoteNodeId(), 0, nodeId, self);
-            c.offer(hintBuffer, 0, len);
+            // proxy): the peer names it to clients it redirects here. Sent on each connection, empty when nothing
+            // is advertised, so a node restarted with another --advertise, or none, corrects its peers. A fresh
+            // connection's ring has room; were it full, the peer would keep what it knew.
+            int len = hint.encode(hintBuffer, 0, nodeId, c.remoteNodeId(), 0, nodeId, advertised);
+            if (!c.offer(hintBuffer, 0, len)) {
+                LOG.warn("node {}: could not tell node {} where clients reach this node", nodeId, c.remoteNodeId());
+            }
         } else {
             int slot = peerSlot(c.remoteNodeId());
             if (slot < 0) {
@@ -187,16 +191,20 @@ final class ServerHandler implements FrameHandler {
             return;
         }
         String address = hint.address(); // allocates: once per peer connection
-        try {
-            ServerConfig.parseHostPort(address);
-        } catch (IllegalArgumentException e) {
-            peerErrors.warn("node {}: node {} advertises a client address that is not HOST:PORT ({}); clients are sent to"
-                + " its cluster entry", nodeId, c.remoteNodeId(), e.getMessage());
-            return;
+        if (!address.isEmpty()) {
+            try {
+                ServerConfig.checkAdvertised(ServerConfig.parseHostPort(address)); // no lookup: a name stays unresolved
+            } catch (IllegalArgumentException e) {
+                peerErrors.warn("node {}: node {} advertises a client address that will not do ({}); clients are sent"
+                    + " to its cluster entry", nodeId, c.remoteNodeId(), e.getMessage());
+                address = "";
+            }
         }
-        if (!address.equals(clientAddresses.of(c.remoteNodeId()))) {
-            clientAddresses.learned(c.remoteNodeId(), address);
-            LOG.info("node {}: clients reach node {} at {}", nodeId, c.remoteNodeId(), address);
+        String before = clientAddresses.of(c.remoteNodeId());
+        clientAddresses.learned(c.remoteNodeId(), address);
+        String now = clientAddresses.of(c.remoteNodeId());
+        if (!now.equals(before)) {
+            LOG.info("node {}: clients reach node {} at {}", nodeId, c.remoteNodeId(), now);
         }
     }
 

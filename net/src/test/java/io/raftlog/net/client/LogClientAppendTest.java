@@ -329,6 +329,28 @@ class LogClientAppendTest {
     }
 
     @Test
+    void aProducerWhoseAppendsExpireBeforeTheKeepAliveStillLeavesAFrozenNode() throws Exception {
+        // Appends of 300 ms against the default keep-alive (500 ms): each expired before a ping was due, leaving
+        // nothing awaited, so the client stayed on the frozen node and every append failed. The keep-alive is held
+        // to a third of the timeout, so the node is left, and later appends go to node 2.
+        FakeNode frozen = node(1).silentAfterHandshake();
+        FakeNode leader = node(2);
+        LogClient client = client(LogClient.builder(List.of(frozen.address(), leader.address()))
+            .requestTimeout(Duration.ofSeconds(60)).timeout(Duration.ofMillis(300)));
+        int acknowledged = 0;
+        for (int i = 0; i < 20 && acknowledged == 0; i++) {
+            try {
+                client.append(bytes("x" + i)).get(10, TimeUnit.SECONDS);
+                acknowledged++;
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(LogClientException.class); // expired on the frozen node
+            }
+        }
+        assertThat(acknowledged).as("an append acknowledged by node 2 within 20 tries").isEqualTo(1);
+        assertThat(frozen.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
     void aSlowCallbackIsNotTakenForASilentNode() throws Exception {
         // The first append's callback holds the receive thread for 600 ms while the second append's ack waits in
         // the socket. Judged by when bytes were last read, the node looked silent after two keep-alives (100 ms).

@@ -9,7 +9,7 @@ class ClientResponsesTest {
 
     @Test
     void theNotLeaderTextIsBuiltOncePerLeaderAndNamesIt() {
-        ClientAddresses addresses = new ClientAddresses(new String[] {null, "a:7001", "b:7002"}, 1, "a:7001");
+        ClientAddresses addresses = new ClientAddresses(new String[] {null, "a:7001", "b:7002"});
         ClientResponses responses = new ClientResponses(null, addresses, 2);
         String second = responses.notLeaderText(2);
         assertThat(second).isEqualTo("not the leader; node 2 at b:7002 leads");
@@ -21,12 +21,15 @@ class ClientResponsesTest {
 
     @Test
     void theNotLeaderTextFollowsTheAddressAMemberAdvertises() {
-        ClientAddresses addresses = new ClientAddresses(new String[] {null, "a:7001", "b:7002"}, 1, "public-a:17001");
+        ClientAddresses addresses = new ClientAddresses(new String[] {null, "a:7001", "b:7002"});
         ClientResponses responses = new ClientResponses(null, addresses, 2);
-        assertThat(responses.notLeaderText(1)).isEqualTo("not the leader; node 1 at public-a:17001 leads");
         assertThat(addresses.learned(2, "public-b:17002")).isTrue();
         String text = responses.notLeaderText(2);
         assertThat(text).isEqualTo("not the leader; node 2 at public-b:17002 leads").isSameAs(responses.notLeaderText(2));
+        assertThat(addresses.learned(2, new String("public-b:17002"))).isTrue();
+        assertThat(responses.notLeaderText(2)).as("told again on a new connection: not rebuilt").isSameAs(text);
+        assertThat(addresses.learned(2, "")).as("restarted without --advertise").isTrue();
+        assertThat(responses.notLeaderText(2)).isEqualTo("not the leader; node 2 at b:7002 leads");
         assertThat(addresses.learned(3, "c:7003")).as("not a member").isFalse();
         assertThat(addresses.of(3)).isNull();
     }

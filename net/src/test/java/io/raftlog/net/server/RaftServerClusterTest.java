@@ -153,6 +153,31 @@ class RaftServerClusterTest {
     }
 
     @Test
+    void withoutAdvertiseAFollowerNamesTheLeaderByItsOwnEntryForIt() throws Exception {
+        // Each node lists itself by IP and its peers by name: entries may differ between nodes (the fault suite
+        // gives each node proxies for its peers). A node that advertises nothing must not replace its peers'
+        // entries with its own (found in review: followers then named the leader's own entry).
+        Map<Integer, InetSocketAddress> ips = LoopbackPorts.members(3);
+        for (int id = 1; id <= 3; id++) {
+            Map<Integer, InetSocketAddress> view = new LinkedHashMap<>();
+            for (int member = 1; member <= 3; member++) {
+                view.put(member, member == id ? ips.get(member) : ServerConfig.parseHostPort("localhost:" + ips.get(member).getPort()));
+            }
+            cluster = view;
+            startNode(id);
+        }
+        RaftServer leader = awaitLeader();
+        int leaderId = leader.config().nodeId();
+        RaftServer follower = servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
+        Await.until("the follower knows the leader", WAIT, () -> follower.status().leaderId() == leaderId);
+        try (RawClients clients = new RawClients(CLUSTER_ID)) {
+            AppendAnswer refused = clients.of(follower).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+            assertThat(refused.address()).isEqualTo("localhost:" + ips.get(leaderId).getPort());
+        }
+    }
+
+    @Test
     void aPeersAdvertisedAddressIsCheckedAndOneThatIsNotAnAddressIsIgnored() throws Exception {
         cluster = LoopbackPorts.members(3);
         RaftServer one = startNode(1);

@@ -33,4 +33,35 @@ class ServerConfigAddressTest {
             .hasMessageContaining("a host with ':' must be an IPv6 address");
         assertThat(ServerConfig.parseHostPort("::1:7101").isUnresolved()).isFalse();
     }
+
+    @Test
+    void aDottedQuadThatIsNoAddressIsANameNotALookupAtParsing() {
+        // Taken for an IP address, InetSocketAddress looked 300.1.1.1 up by DNS where it was parsed: on a transport
+        // thread checking a peer's advertised address.
+        assertThat(ServerConfig.parseHostPort("300.1.1.1:7001").isUnresolved()).isTrue();
+        assertThat(ServerConfig.parseHostPort("255.1.1.1:7001").isUnresolved()).isFalse();
+    }
+
+    @Test
+    void anIpv6AddressIsWrittenInBracketsAndReadBack() {
+        InetSocketAddress a = ServerConfig.parseHostPort("[::1]:7001");
+        String text = ServerConfig.hostPort(a);
+        assertThat(text).startsWith("[").endsWith("]:7001");
+        assertThat(ServerConfig.parseHostPort(text)).isEqualTo(a);
+        assertThat(ServerConfig.hostPort(ServerConfig.parseHostPort("127.0.0.1:7001"))).isEqualTo("127.0.0.1:7001");
+    }
+
+    @Test
+    void anAdvertisedAddressMustReachTheNode() {
+        ServerConfig.Builder b = ServerConfig.builder().nodeId(1).cluster("1=127.0.0.1:7001").dataDir(java.nio.file.Path.of("d"));
+        assertThatThrownBy(() -> b.advertise(ServerConfig.parseHostPort("0.0.0.0:7001")).build())
+            .hasMessageContaining("is a wildcard");
+        assertThatThrownBy(() -> b.advertise(ServerConfig.parseHostPort("public.example:0")).build())
+            .hasMessageContaining("has port 0");
+        assertThatThrownBy(() -> b.advertise(ServerConfig.parseHostPort("a".repeat(251) + ".example:7001")).build())
+            .hasMessageContaining("is longer than 255 characters");
+        assertThat(b.advertise(ServerConfig.parseHostPort("public.example:17001")).build().advertise().getHostString())
+            .isEqualTo("public.example");
+        assertThat(b.advertise(null).build().advertise()).as("none given: peers use their own entries").isNull();
+    }
 }
