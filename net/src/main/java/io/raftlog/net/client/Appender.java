@@ -114,14 +114,15 @@ final class Appender implements AutoCloseable {
     private boolean ackedOnThisConnection;
     /** When the current connection's latest ping was sent (System.nanoTime); 0: none yet. */
     private long pingSentNanos;
-    /** The node id each given address answered its latest handshake with (0: none yet), by index in addresses. */
-    private final int[] nodeIdAt;
     /**
-     * The node last left because it sent nothing at all (0: none), and until when (System.nanoTime) the client does
-     * not go back to it: not by a redirect (its followers name it leader until their election timeout, and its
-     * kernel still takes connections, so each visit cost a handshake timeout), nor in turn while others are left.
+     * The address last left because nothing at all came from it (null: none), and until when (System.nanoTime) the
+     * client does not go back to it: not by a redirect (a frozen leader's followers name it until their election
+     * timeout, and its kernel still takes connections, so each visit cost a handshake timeout), nor in turn while
+     * others are left. The address, not the node: silence is a property of the path, and a leader cut off on one
+     * path (a partition through a proxy) may be reachable on another that a follower names (found in a fault run:
+     * avoiding the node kept four producers from a healthy leader for 0.7 s).
      */
-    private int silentNodeId;
+    private NodeAddress silentAddress;
     private long silentUntilNanos;
     private String lastProblem = "not connected yet";
     private boolean senderWaiting;
@@ -135,7 +136,6 @@ final class Appender implements AutoCloseable {
         this.settings = settings;
         this.addresses = settings.addresses();
         this.refusals = new HandshakeRefusals(addresses.size());
-        this.nodeIdAt = new int[addresses.size()];
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
@@ -438,7 +438,7 @@ final class Appender implements AutoCloseable {
     }
 
     /**
-     * A redirect if a node named the leader, else the next address round-robin, passing over the node left for
+     * A redirect if a node named the leader, else the next address round-robin, passing over the address left for
      * silence while it is remembered (unless it is the only one left to try). Under the lock.
      */
     private NodeAddress nextTarget(long now) {
@@ -451,27 +451,26 @@ final class Appender implements AutoCloseable {
         for (int tried = 1; ; tried++) {
             int at = nextAddress % n;
             nextAddress = (nextAddress + 1) % n;
-            if (tried == n || !isSilent(nodeIdAt[at], now)) {
+            if (tried == n || !isSilent(addresses.get(at), now)) {
                 return addresses.get(at);
             }
         }
     }
 
     /**
-     * Connection {@code c} is given up because its node sent nothing at all: remember the node for as long as that
-     * took to see (two keep-alives), about when its followers have elected another leader if it is frozen. Not
-     * longer: a leader only stalled (a GC pause, or its raft thread, which runs its network by default, in a long
-     * write) speaks again, and avoiding it for the request timeout kept appends from a healthy cluster (found in
-     * review).
+     * Connection {@code c} is given up because nothing at all came from it: remember its address for as long as
+     * that took to see (two keep-alives), about when a frozen leader's followers have elected another. Not longer:
+     * a leader only stalled (a GC pause, or its raft thread, which runs its network by default, in a long write)
+     * speaks again, and avoiding it for the request timeout kept appends from a healthy cluster (found in review).
      */
     private void rememberSilent(FrameConnection c, long now) {
-        silentNodeId = c.nodeId();
+        silentAddress = c.address();
         silentUntilNanos = now + 2 * pingAfterNanos;
     }
 
-    /** Whether {@code nodeId} is the node left for silence and still remembered as such. Under the lock. */
-    private boolean isSilent(int nodeId, long now) {
-        return nodeId != 0 && nodeId == silentNodeId && now - silentUntilNanos < 0;
+    /** Whether {@code address} is the one left for silence and still remembered as such. Under the lock. */
+    private boolean isSilent(NodeAddress address, long now) {
+        return address.equals(silentAddress) && now - silentUntilNanos < 0;
     }
 
     private void connect(NodeAddress target, int timeoutMillis) {
@@ -503,7 +502,6 @@ final class Appender implements AutoCloseable {
             int given = addresses.indexOf(target);
             if (given >= 0) {
                 refusals.acceptedBy(given);
-                nodeIdAt[given] = c.nodeId();
             }
             connection = c;
             gen = ++generation;
@@ -585,10 +583,10 @@ final class Appender implements AutoCloseable {
         return position;
     }
 
-    private boolean leaderLeftForSilence(int leaderId) {
+    private boolean leftForSilence(NodeAddress address) {
         lock.lock();
         try {
-            return isSilent(leaderId, System.nanoTime());
+            return isSilent(address, System.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -689,8 +687,8 @@ final class Appender implements AutoCloseable {
                 if (gen == generation) {
                     lastProgressNanos = System.nanoTime();
                     ackedOnThisConnection = true;
-                    if (connection != null && connection.nodeId() == silentNodeId) {
-                        silentNodeId = 0; // it commits again
+                    if (connection != null && connection.address().equals(silentAddress)) {
+                        silentAddress = null; // it commits again
                     }
                 }
                 failedAttempts = 0;
@@ -728,9 +726,9 @@ final class Appender implements AutoCloseable {
                 leader = null; // stale hint naming itself: try elsewhere
             }
             String knows = leader == null ? " and knows none" : " (leader: node " + error.leaderId() + " at " + leader + ")";
-            if (leader != null && leaderLeftForSilence(error.leaderId())) {
-                // A follower that has not noticed yet: the leader it names just went silent on us.
-                knows = " and names node " + error.leaderId() + ", which sent nothing when last asked";
+            if (leader != null && leftForSilence(leader)) {
+                // A follower that has not noticed yet: the leader it names just went silent on us there.
+                knows = " and names node " + error.leaderId() + " at " + leader + ", where nothing came when last asked";
                 leader = null;
             }
             connectionFailed(c, c.address() + " is not the leader" + knows, leader);

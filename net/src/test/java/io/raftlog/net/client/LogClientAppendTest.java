@@ -314,6 +314,22 @@ class LogClientAppendTest {
     }
 
     @Test
+    void silenceOnOnePathDoesNotKeepTheClientFromTheLeaderOnAnother() throws Exception {
+        // The client reaches node 3 through a path that went silent (a proxy a partition cut); node 2 names node 3
+        // at another address that works. Avoiding node 3 itself, the client ignored that hint and went round to
+        // node 2 again and again for two keep-alives (a fault run kept four producers from a healthy leader so).
+        FakeNode cutPath = new FakeNode(3, log).silentAfterHandshake();
+        closeables.add(cutPath);
+        FakeNode leader = node(3);
+        FakeNode follower = node(2).mode(FakeNode.Mode.FOLLOWER).leaderHint(leader);
+        LogClient client = client(LogClient.builder(List.of(cutPath.address(), follower.address()))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)));
+        assertThat(client.append(bytes("x")).get(20, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(follower.connectionsAccepted()).as("the first hint was followed").isEqualTo(1);
+        assertThat(leader.connectionsAccepted()).isEqualTo(1);
+    }
+
+    @Test
     void aLeaderLeftForSilenceIsFollowedAgainOnceItSpeaks() throws Exception {
         // Node 1 leads but stalls (silent after the handshake), so the client leaves it; node 2 names it in every
         // NOT_LEADER. Node 1 then speaks again (a GC pause, a long write on its raft thread): the client must go
