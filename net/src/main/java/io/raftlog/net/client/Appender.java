@@ -115,17 +115,26 @@ final class Appender implements AutoCloseable {
     /** When the current connection's latest ping was sent (System.nanoTime); 0: none yet. */
     private long pingSentNanos;
     /**
-     * The address last left because nothing at all came from it (null: none), and until when (System.nanoTime) the
-     * client does not go back to it: not by a redirect (a frozen leader's followers name it until their election
-     * timeout, and its kernel still takes connections, so each visit cost a handshake timeout), nor in turn while
-     * others are left. The address, not the node: silence is a property of the path, and a leader cut off on one
-     * path (a partition through a proxy) may be reachable on another that a follower names (found in a fault run:
-     * avoiding the node kept four producers from a healthy leader for 0.7 s).
+     * After a connection was left because nothing at all came from it, the client does not go back there for a
+     * while: not by a redirect (a frozen leader's followers name it until their election timeout, and its kernel
+     * still takes connections, so each visit cost a handshake timeout), nor in turn while others are left. The
+     * node is avoided for two keep-alives, by then replaced if it is frozen; the address (the path) for four.
+     * Silence is a property of the path: a leader cut off on one (a partition through a proxy) may be reached at
+     * another address a follower names, and avoiding only the node went round to the cut path again each time
+     * the node's time ran out, never following such a hint (found in a fault run, seed 7: four producers kept
+     * from a healthy leader for 1.7 s). Avoiding only the address, each follower's different address for a
+     * frozen leader cost a handshake timeout in turn (p99 of appends during freezes 0.66 s to 1.66 s).
      */
     private NodeAddress silentAddress;
-    private long silentUntilNanos;
+    private long silentAddressUntilNanos;
+    private int silentNodeId;
+    private long silentNodeUntilNanos;
+    /** The node id each given address answered its latest handshake with (0: none yet), by index in addresses. */
+    private final int[] nodeIdAt;
     private String lastProblem = "not connected yet";
     private boolean senderWaiting;
+    /** A caller is writing its own append ({@link #sendDirect}) without the lock: the send thread must not write. */
+    private boolean directWrite;
     private int appendersWaiting;
     private int maxAppendBytes;
     /** Payloads per frame: {@link #MAX_ENTRIES_PER_APPEND}, less once a node refused a frame as too large. */
@@ -136,10 +145,11 @@ final class Appender implements AutoCloseable {
         this.settings = settings;
         this.addresses = settings.addresses();
         this.refusals = new HandshakeRefusals(addresses.size());
+        this.nodeIdAt = new int[addresses.size()];
         this.window = new AppendWindow(settings.window(), 256);
         this.timeoutNanos = settings.timeout().toNanos();
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
-        this.pingAfterNanos = TimeUnit.MILLISECONDS.toNanos(settings.pingAfterMillis());
+        this.pingAfterNanos = TimeUnit.MILLISECONDS.toNanos(settings.appendPingAfterMillis());
         new RequestIdFrame().encode(ping, 0, FrameType.STATUS_REQUEST, 1);
         this.maxAppendBytes = settings.maxAppendBytes();
         this.refillSlots = Math.max(1, settings.window() / 8);
@@ -202,27 +212,41 @@ final class Appender implements AutoCloseable {
     /**
      * With the send thread asleep (so it is not writing) and no other append outstanding, the caller writes
      * its own append at once instead of waking it: one thread hand-off less per append when appends come one at a
-     * time, which is most of the latency on an idle machine. Holding the lock keeps the send thread out
-     * until the write is done, so frames still leave in sequence order. False if there is no usable
-     * connection (then the send thread is woken to make one).
+     * time, which is most of the latency on an idle machine. {@link #directWrite} keeps the send thread from
+     * encoding or writing until the write is done, so frames still leave in sequence order; the lock is let go
+     * during the write, since a write blocks on a node that stopped reading, and the receive thread, which
+     * closes the socket under it, needs the lock for any answer it reads meanwhile (found in review: the client,
+     * close() included, could hang). False if there is no usable connection (then the send thread is woken to
+     * make one). Called and returns under the lock.
      */
     private boolean sendDirect(long now) {
         FrameConnection c = connection;
-        if (c == null || abandonConnection || window.outstanding() != 1 || !window.hasUnsent() || !sentFrames.isEmpty()
-            || window.length(window.sendNext()) > DIRECT_SEND_MAX_BYTES) {
+        if (c == null || abandonConnection || directWrite || window.outstanding() != 1 || !window.hasUnsent()
+            || !sentFrames.isEmpty() || window.length(window.sendNext()) > DIRECT_SEND_MAX_BYTES) {
             return false; // only a lone, small append: under load the send thread batches many per write
         }
         if (window.sendNext() == window.lowest() || sentFrames.isEmpty()) {
             lastProgressNanos = now;
         }
         int bytes = encode();
+        directWrite = true;
+        IOException failed = null;
+        lock.unlock();
         try {
             c.write(sendBuffer.byteArray(), 0, bytes);
         } catch (IOException e) {
+            failed = e;
+        } finally {
+            lock.lock();
+            directWrite = false;
+        }
+        if (failed != null && connection == c && !abandonConnection) {
             abandonConnection = true;
             redirect = null;
-            lastProblem = e.getMessage();
-            work.signal();
+            lastProblem = failed.getMessage();
+        }
+        if (senderWaiting) {
+            work.signal(); // it may have waited for the write to end
         }
         return true;
     }
@@ -334,6 +358,8 @@ final class Appender implements AutoCloseable {
                     } else {
                         await(nextConnectNanos - now);
                     }
+                } else if (directWrite) {
+                    await(EXPIRY_CHECK_NANOS); // a caller's own write is under way, from the send buffer
                 } else if (connection != null && senderCompletions.isEmpty() && pingDue(now)) {
                     // Not in a pass that has callbacks to run first: the ping's time would be older than its
                     // sending by as long as they take, and a slow one would pass for the node's silence.
@@ -451,7 +477,7 @@ final class Appender implements AutoCloseable {
         for (int tried = 1; ; tried++) {
             int at = nextAddress % n;
             nextAddress = (nextAddress + 1) % n;
-            if (tried == n || !isSilent(addresses.get(at), now)) {
+            if (tried == n || !isSilent(addresses.get(at), nodeIdAt[at], now)) {
                 return addresses.get(at);
             }
         }
@@ -465,19 +491,22 @@ final class Appender implements AutoCloseable {
      */
     private void rememberSilent(FrameConnection c, long now) {
         silentAddress = c.address();
-        silentUntilNanos = now + 2 * pingAfterNanos;
+        silentAddressUntilNanos = now + 4 * pingAfterNanos;
+        silentNodeId = c.nodeId();
+        silentNodeUntilNanos = now + 2 * pingAfterNanos;
     }
 
-    /** Whether {@code address} is the one left for silence and still remembered as such. Under the lock. */
-    private boolean isSilent(NodeAddress address, long now) {
-        return address.equals(silentAddress) && now - silentUntilNanos < 0;
+    /** Whether the address, or the node ({@code nodeId}, 0 if unknown), is still avoided for silence. Under the lock. */
+    private boolean isSilent(NodeAddress address, int nodeId, long now) {
+        return address.equals(silentAddress) && now - silentAddressUntilNanos < 0
+            || nodeId != 0 && nodeId == silentNodeId && now - silentNodeUntilNanos < 0;
     }
 
     private void connect(NodeAddress target, int timeoutMillis) {
         FrameConnection c;
         try {
             c = FrameConnection.open(target, settings.clusterId(), timeoutMillis,
-                settings.handshakeTimeoutMillis(timeoutMillis), settings.maxFrameLength());
+                ClientSettings.handshakeTimeoutMillis(timeoutMillis, settings.appendPingAfterMillis()), settings.maxFrameLength());
         } catch (IOException e) {
             lock.lock();
             try {
@@ -502,6 +531,7 @@ final class Appender implements AutoCloseable {
             int given = addresses.indexOf(target);
             if (given >= 0) {
                 refusals.acceptedBy(given);
+                nodeIdAt[given] = c.nodeId();
             }
             connection = c;
             gen = ++generation;
@@ -583,10 +613,10 @@ final class Appender implements AutoCloseable {
         return position;
     }
 
-    private boolean leftForSilence(NodeAddress address) {
+    private boolean leftForSilence(NodeAddress address, int nodeId) {
         lock.lock();
         try {
-            return isSilent(address, System.nanoTime());
+            return isSilent(address, nodeId, System.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -606,7 +636,7 @@ final class Appender implements AutoCloseable {
         StatusFrame status = new StatusFrame();
         long silentWriteNanos = 2 * pingAfterNanos;
         try {
-            c.readTimeout(Math.min(WATCHDOG_MILLIS, settings.pingAfterMillis()));
+            c.readTimeout(Math.min(WATCHDOG_MILLIS, settings.appendPingAfterMillis()));
             while (true) {
                 DirectBuffer frame;
                 try {
@@ -623,7 +653,7 @@ final class Appender implements AutoCloseable {
                             + TimeUnit.NANOSECONDS.toMillis(silentWriteNanos) + " ms");
                     }
                     if (since == 0 && silentSincePing(c, now)) {
-                        throw new SilentNodeException(c.address() + " sent nothing for " + 2 * settings.pingAfterMillis()
+                        throw new SilentNodeException(c.address() + " sent nothing for " + 2 * settings.appendPingAfterMillis()
                             + " ms, not even an answer to a ping");
                     }
                     continue; // quiet is fine: the send thread judges missing acknowledgements
@@ -687,8 +717,9 @@ final class Appender implements AutoCloseable {
                 if (gen == generation) {
                     lastProgressNanos = System.nanoTime();
                     ackedOnThisConnection = true;
-                    if (connection != null && connection.address().equals(silentAddress)) {
+                    if (connection != null && (connection.address().equals(silentAddress) || connection.nodeId() == silentNodeId)) {
                         silentAddress = null; // it commits again
+                        silentNodeId = 0;
                     }
                 }
                 failedAttempts = 0;
@@ -726,7 +757,7 @@ final class Appender implements AutoCloseable {
                 leader = null; // stale hint naming itself: try elsewhere
             }
             String knows = leader == null ? " and knows none" : " (leader: node " + error.leaderId() + " at " + leader + ")";
-            if (leader != null && leftForSilence(leader)) {
+            if (leader != null && leftForSilence(leader, error.leaderId())) {
                 // A follower that has not noticed yet: the leader it names just went silent on us there.
                 knows = " and names node " + error.leaderId() + " at " + leader + ", where nothing came when last asked";
                 leader = null;

@@ -13,25 +13,35 @@ record ClientSettings(List<NodeAddress> addresses, long clusterId, long clientId
     static final int MIN_PING_AFTER_MILLIS = 10;
 
     /**
-     * How long a connection the client awaits an answer on may be quiet before the client pings the node; quiet as
-     * long again after the ping, the node is taken for hung. The keep-alive, at most a third of the request
-     * timeout, so that a silent node is left well before a slow one would be, and at most a third of the timeout:
-     * appends that expire before a ping is due leave nothing awaited, and a producer of short-lived appends
-     * stayed on a frozen node for good (found in review).
+     * How long a tail's connection may be quiet before the client pings the node; quiet as long again after the
+     * ping, the node is taken for hung. The keep-alive, at most a third of the request timeout, so that a silent
+     * node is left well before a slow one would be.
      */
     int pingAfterMillis() {
-        long bound = Math.min(requestTimeout.toMillis(), timeout.toMillis()) / 3;
-        return (int) Math.max(MIN_PING_AFTER_MILLIS, Math.min(keepAlive.toMillis(), bound));
+        return pingAfter(requestTimeout.toMillis());
+    }
+
+    /**
+     * As {@link #pingAfterMillis} for the producer, also at most a third of the append timeout: appends that expire
+     * before a ping is due leave nothing awaited, and a producer of short-lived appends stayed on a frozen node for
+     * good (found in review). A tail is always awaiting, and keeps the longer keep-alive.
+     */
+    int appendPingAfterMillis() {
+        return pingAfter(Math.min(requestTimeout.toMillis(), timeout.toMillis()));
+    }
+
+    private int pingAfter(long boundingTimeoutMillis) {
+        return (int) Math.max(MIN_PING_AFTER_MILLIS, Math.min(keepAlive.toMillis(), boundingTimeoutMillis / 3));
     }
 
     /**
      * How long a node that took the TCP connection may take to answer the handshake: the connect timeout, at most
-     * twice {@link #pingAfterMillis}. A live node answers at once (its transport thread does, as it answers pings);
-     * a frozen one's kernel still completes the TCP connection, and a client that a stale NOT_LEADER sent back to
-     * it would otherwise wait out the whole connect timeout.
+     * twice the keep-alive in use ({@code pingAfterMillis}). A live node answers at once (its network thread does,
+     * as it answers pings); a frozen one's kernel still completes the TCP connection, and a client that a stale
+     * NOT_LEADER sent back to it would otherwise wait out the whole connect timeout.
      */
-    int handshakeTimeoutMillis(int connectTimeoutMillis) {
-        return Math.max(1, Math.min(connectTimeoutMillis, 2 * pingAfterMillis()));
+    static int handshakeTimeoutMillis(int connectTimeoutMillis, int pingAfterMillis) {
+        return Math.max(1, Math.min(connectTimeoutMillis, 2 * pingAfterMillis));
     }
 
     String nodes() {

@@ -341,7 +341,8 @@ public final class LogClient implements AutoCloseable {
          * (frozen, or the network to it cut) and the client moves to another, without waiting out the request
          * timeout, which is for a node that answers pings but commits nothing. A node that took the TCP
          * connection must answer the handshake within twice this too. Used up to a third of the request
-         * timeout; at most {@link #MAX_TIMEOUT}.
+         * timeout (for appends, of the timeout as well: an append that expires unanswered leaves nothing to wait
+         * for); at most {@link #MAX_TIMEOUT}.
          */
         public Builder keepAlive(Duration d) {
             this.keepAlive = bounded(d, "keep-alive");

@@ -51,9 +51,13 @@ public record NodeAddress(String host, int port) {
      * last ':', two addresses separated by a space ("127.0.0.1:7001 127.0.0.1:7002") made the one host
      * "127.0.0.1:7001 127.0.0.1", which a host with a colon let pass as an IPv6 address: a list of nodes that
      * quietly lost members. A host with a ':' must be an IPv6 address, and is checked as one without a name
-     * lookup (only hex digits, ':' and '.' are handed to the parser, which then never asks DNS).
+     * lookup (only hex digits, ':' and '.' are handed to the parser, starting with a hex digit or ':': the JDK
+     * takes anything else, ".::1" say, for a name and asks the resolver, found in review). An empty host is none.
      */
     public static String whyNotAHost(String host) {
+        if (host.isEmpty()) {
+            return "no host";
+        }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
             if (Character.isWhitespace(c) || c == ',' || c == ';' || c == '=') {
@@ -63,7 +67,7 @@ public record NodeAddress(String host, int port) {
         if (host.indexOf(':') >= 0) {
             int zone = host.indexOf('%'); // fe80::1%eth0: the interface is the host's business, not ours
             String literal = zone >= 0 ? host.substring(0, zone) : host;
-            boolean ipv6 = literal.matches("[0-9A-Fa-f:.]+");
+            boolean ipv6 = literal.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
             if (ipv6) {
                 try {
                     InetAddress.getByName(literal);

@@ -162,7 +162,7 @@ public final class TailSubscription implements AutoCloseable {
                 nextAddress = (nextAddress + 1) % addresses.size();
                 int connectMillis = (int) settings.connectTimeout().toMillis();
                 try (FrameConnection c = FrameConnection.open(target, settings.clusterId(), connectMillis,
-                    settings.handshakeTimeoutMillis(connectMillis), settings.maxFrameLength())) {
+                    ClientSettings.handshakeTimeoutMillis(connectMillis, pingAfterMillis), settings.maxFrameLength())) {
                     connection = c;
                     refusals.acceptedBy(at);
                     if (closed) {

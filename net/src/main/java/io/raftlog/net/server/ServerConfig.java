@@ -209,6 +209,11 @@ public final class ServerConfig {
                     + " from 1 to " + MAX_NODE_ID);
             }
             InetSocketAddress address = parseHostPort(p.substring(eq + 1).trim());
+            if (hostPort(address).length() > LeaderHintFrame.MAX_ADDRESS_LENGTH) {
+                // A NOT_LEADER carries at most that many characters: cut, it would name another port.
+                throw new IllegalArgumentException("address in cluster entry '" + p + "' is longer than "
+                    + LeaderHintFrame.MAX_ADDRESS_LENGTH + " characters");
+            }
             if (out.put(id, address) != null) {
                 throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
             }
@@ -287,6 +292,11 @@ public final class ServerConfig {
         if (a.getPort() == 0) {
             throw new IllegalArgumentException("advertised address " + text + " has port 0: clients need the port to connect to");
         }
+        if (a.isUnresolved() && a.getHostString().matches("[0-9.]+")) {
+            // Not a dotted quad, yet a resolver reads "0" as 0.0.0.0 and "10.1" as 10.0.0.1: clients would be sent
+            // to their own host, or who knows where (found in review: 0:7001 passed for an address).
+            throw new IllegalArgumentException("advertised address " + text + " is neither an IP address nor a host name");
+        }
         if (!a.isUnresolved() && a.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("advertised address " + text + " is a wildcard: clients need an address"
                 + " that reaches this node");
@@ -332,7 +342,7 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The address clients are sent to for this node (see {@link ServerConfig#advertise()}); null: its cluster entry. */
+        /** The address clients are sent to for this node (see {@link ServerConfig#advertise()}); null: each peer's entry. */
         public Builder advertise(InetSocketAddress address) {
             this.advertise = address;
             return this;

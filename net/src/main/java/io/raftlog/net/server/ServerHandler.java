@@ -176,8 +176,9 @@ final class ServerHandler implements FrameHandler {
     }
 
     /**
-     * A peer tells where clients reach it (a node speaks only for itself). An address that is not HOST:PORT is
-     * logged and ignored: the peer's cluster entry keeps being named, and the peer goes on serving.
+     * A peer tells where clients reach it (a node speaks only for itself). An address clients cannot use (not
+     * HOST:PORT, a wildcard, port 0) is logged and taken as none: this node's entry for the peer is named, and
+     * the connection stays.
      */
     private void onLeaderHint(Connection c, DirectBuffer buffer, int offset, int length) {
         String bad = hint.wrap(buffer, offset, length);
@@ -195,8 +196,9 @@ final class ServerHandler implements FrameHandler {
             try {
                 ServerConfig.checkAdvertised(ServerConfig.parseHostPort(address)); // no lookup: a name stays unresolved
             } catch (IllegalArgumentException e) {
+                // Printable characters only: the text is the peer's, and a line break in it would forge a log line.
                 peerErrors.warn("node {}: node {} advertises a client address that will not do ({}); clients are sent"
-                    + " to its cluster entry", nodeId, c.remoteNodeId(), e.getMessage());
+                    + " to its cluster entry", nodeId, c.remoteNodeId(), e.getMessage().replaceAll("[^\\x20-\\x7e]", "?"));
                 address = "";
             }
         }

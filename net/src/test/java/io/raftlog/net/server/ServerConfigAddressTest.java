@@ -43,6 +43,14 @@ class ServerConfigAddressTest {
     }
 
     @Test
+    void aHostWithAColonThatCannotBeAnIpv6LiteralIsRefusedWithoutALookup() {
+        // ".::1" has only hex digits, colons and dots, but the JDK takes text not starting with a hex digit or ':'
+        // for a name and asks the resolver: it is refused before that.
+        assertThat(io.raftlog.net.client.NodeAddress.whyNotAHost(".::1")).contains("must be an IPv6 address");
+        assertThat(io.raftlog.net.client.NodeAddress.whyNotAHost("::1")).isNull();
+    }
+
+    @Test
     void anIpv6AddressIsWrittenInBracketsAndReadBack() {
         InetSocketAddress a = ServerConfig.parseHostPort("[::1]:7001");
         String text = ServerConfig.hostPort(a);
@@ -60,6 +68,9 @@ class ServerConfigAddressTest {
             .hasMessageContaining("has port 0");
         assertThatThrownBy(() -> b.advertise(ServerConfig.parseHostPort("a".repeat(251) + ".example:7001")).build())
             .hasMessageContaining("is longer than 255 characters");
+        assertThatThrownBy(() -> b.advertise(ServerConfig.parseHostPort("0:7001")).build())
+            .hasMessageContaining("is neither an IP address nor a host name");
+        assertThatThrownBy(() -> ServerConfig.parseHostPort("[]:7001")).hasMessageContaining("no host");
         assertThat(b.advertise(ServerConfig.parseHostPort("public.example:17001")).build().advertise().getHostString())
             .isEqualTo("public.example");
         assertThat(b.advertise(null).build().advertise()).as("none given: peers use their own entries").isNull();
