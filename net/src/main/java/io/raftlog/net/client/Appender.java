@@ -245,8 +245,8 @@ final class Appender implements AutoCloseable {
             redirect = null;
             lastProblem = failed.getMessage();
         }
-        if (senderWaiting) {
-            work.signal(); // it may have waited for the write to end
+        if (senderWaiting && (abandonConnection || window.hasUnsent())) {
+            work.signal(); // appends queued behind the write, or a connection to give up: the send thread's work
         }
         return true;
     }
