@@ -93,16 +93,9 @@ class RaftServerClusterTest {
             advertised.put(id, ServerConfig.parseHostPort("node-" + id + ".public.invalid:1700" + id));
             startNode(id);
         }
-        RaftServer leader = awaitLeader();
-        int leaderId = leader.config().nodeId();
-        RaftServer follower = servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
-        Await.until("the follower knows the leader", WAIT, () -> follower.status().leaderId() == leaderId);
-        try (RawClients clients = new RawClients(CLUSTER_ID)) {
-            AppendAnswer refused = clients.of(follower).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
-            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
-            assertThat(refused.leaderId()).isEqualTo(leaderId);
-            assertThat(refused.address()).isEqualTo("node-" + leaderId + ".public.invalid:1700" + leaderId);
-        }
+        AppendAnswer refused = aFollowersRefusal();
+        int leaderId = refused.leaderId();
+        assertThat(refused.address()).isEqualTo("node-" + leaderId + ".public.invalid:1700" + leaderId);
     }
 
     @Test
@@ -166,15 +159,8 @@ class RaftServerClusterTest {
             cluster = view;
             startNode(id);
         }
-        RaftServer leader = awaitLeader();
-        int leaderId = leader.config().nodeId();
-        RaftServer follower = servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
-        Await.until("the follower knows the leader", WAIT, () -> follower.status().leaderId() == leaderId);
-        try (RawClients clients = new RawClients(CLUSTER_ID)) {
-            AppendAnswer refused = clients.of(follower).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
-            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
-            assertThat(refused.address()).isEqualTo("localhost:" + ips.get(leaderId).getPort());
-        }
+        AppendAnswer refused = aFollowersRefusal();
+        assertThat(refused.address()).isEqualTo("localhost:" + ips.get(refused.leaderId()).getPort());
     }
 
     @Test
@@ -242,6 +228,20 @@ class RaftServerClusterTest {
         ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(length);
         in.readFully(frame, 4, length - 4);
         return frame;
+    }
+
+    /** Once a leader is elected and a follower knows it: the follower's NOT_LEADER to a client's append. */
+    private AppendAnswer aFollowersRefusal() throws IOException {
+        RaftServer leader = awaitLeader();
+        int leaderId = leader.config().nodeId();
+        RaftServer follower = servers.values().stream().filter(s -> s != leader).findFirst().orElseThrow();
+        Await.until("the follower knows the leader", WAIT, () -> follower.status().leaderId() == leaderId);
+        try (RawClients clients = new RawClients(CLUSTER_ID)) {
+            AppendAnswer refused = clients.of(follower).append(42, 1, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.errorCode()).isEqualTo(ErrorCode.NOT_LEADER);
+            assertThat(refused.leaderId()).isEqualTo(leaderId);
+            return refused;
+        }
     }
 
     private RaftServer awaitLeader() {
