@@ -613,6 +613,16 @@ final class Appender implements AutoCloseable {
         return position;
     }
 
+    /** The node now avoided for silence (0: none or its time is up). */
+    private int silentNodeIdNow() {
+        lock.lock();
+        try {
+            return System.nanoTime() - silentNodeUntilNanos < 0 ? silentNodeId : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean leftForSilence(NodeAddress address, int nodeId) {
         lock.lock();
         try {
@@ -757,16 +767,24 @@ final class Appender implements AutoCloseable {
                 leader = null; // stale hint naming itself: try elsewhere
             }
             String knows = leader == null ? " and knows none" : " (leader: node " + error.leaderId() + " at " + leader + ")";
+            boolean nodeAvoided = false;
             if (leader != null && leftForSilence(leader, error.leaderId())) {
                 // A follower that has not noticed yet: the leader it names just went silent on us there.
                 knows = " and names node " + error.leaderId() + " at " + leader + ", where nothing came when last asked";
+                nodeAvoided = error.leaderId() == silentNodeIdNow();
                 leader = null;
             }
             connectionFailed(c, c.address() + " is not the leader" + knows, leader);
             if (leader == null) {
                 lock.lock();
                 try {
-                    if (gen == generation) {
+                    if (gen == generation && nodeAvoided) {
+                        // Ask again when the node's avoidance ends, not after a growing back-off: by then a frozen
+                        // leader has been replaced, or the hint can be followed. Backing off instead, the next try
+                        // could fall after the address's avoidance too, and go round to the silent path again,
+                        // for good once the back-off outgrew it (found when a CI run timed out).
+                        nextConnectNanos = Math.max(System.nanoTime() + MIN_BACKOFF_NANOS, silentNodeUntilNanos);
+                    } else if (gen == generation) {
                         backOff();
                     }
                 } finally {
