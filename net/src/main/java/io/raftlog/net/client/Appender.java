@@ -435,12 +435,7 @@ final class Appender implements AutoCloseable {
      * receive thread busy in a slow callback, or a client-wide stall, for a silent node (found in review).
      */
     private boolean silentSincePing(FrameConnection c, long now) {
-        // Never wait for the lock here: a caller writing its own append (sendDirect) holds it while its write is
-        // blocked on a node that stopped reading, and this thread is what closes the socket under it (found in
-        // review: a client, close() included, hung). Busy now, it looks again after its next empty read.
-        if (!lock.tryLock()) {
-            return false;
-        }
+        lock.lock(); // held only briefly: no thread writes to a socket while it holds the lock (see sendDirect)
         try {
             return connection == c && !abandonConnection && pingSentNanos != 0 && c.lastReadNanos() - pingSentNanos < 0
                 && now - pingSentNanos > pingAfterNanos && awaitingAnswers();
@@ -613,20 +608,17 @@ final class Appender implements AutoCloseable {
         return position;
     }
 
-    /** The node now avoided for silence (0: none or its time is up). */
-    private int silentNodeIdNow() {
-        lock.lock();
-        try {
-            return System.nanoTime() - silentNodeUntilNanos < 0 ? silentNodeId : 0;
-        } finally {
-            lock.unlock();
-        }
-    }
+    /** Why a hint naming {@code nodeId} at {@code address} is not followed now, if it is not. */
+    private enum Avoided { NO, NODE, ADDRESS }
 
-    private boolean leftForSilence(NodeAddress address, int nodeId) {
+    private Avoided avoidedForSilence(NodeAddress address, int nodeId) {
         lock.lock();
         try {
-            return isSilent(address, nodeId, System.nanoTime());
+            long now = System.nanoTime();
+            if (nodeId != 0 && nodeId == silentNodeId && now - silentNodeUntilNanos < 0) {
+                return Avoided.NODE;
+            }
+            return isSilent(address, nodeId, now) ? Avoided.ADDRESS : Avoided.NO;
         } finally {
             lock.unlock();
         }
@@ -689,7 +681,7 @@ final class Appender implements AutoCloseable {
                 completions.deliver();
             }
         } catch (IOException e) {
-            c.close(); // first: a thread blocked writing to c (maybe holding the lock) gets its exception now
+            c.close(); // first: a thread blocked writing to c gets its exception now
             completions.deliver();
             if (e instanceof SilentNodeException) {
                 lock.lock();
@@ -767,18 +759,17 @@ final class Appender implements AutoCloseable {
                 leader = null; // stale hint naming itself: try elsewhere
             }
             String knows = leader == null ? " and knows none" : " (leader: node " + error.leaderId() + " at " + leader + ")";
-            boolean nodeAvoided = false;
-            if (leader != null && leftForSilence(leader, error.leaderId())) {
+            Avoided avoided = leader == null ? Avoided.NO : avoidedForSilence(leader, error.leaderId());
+            if (avoided != Avoided.NO) {
                 // A follower that has not noticed yet: the leader it names just went silent on us there.
                 knows = " and names node " + error.leaderId() + " at " + leader + ", where nothing came when last asked";
-                nodeAvoided = error.leaderId() == silentNodeIdNow();
                 leader = null;
             }
             connectionFailed(c, c.address() + " is not the leader" + knows, leader);
             if (leader == null) {
                 lock.lock();
                 try {
-                    if (gen == generation && nodeAvoided) {
+                    if (gen == generation && avoided == Avoided.NODE) {
                         // Ask again when the node's avoidance ends, not after a growing back-off: by then a frozen
                         // leader has been replaced, or the hint can be followed. Backing off instead, the next try
                         // could fall after the address's avoidance too, and go round to the silent path again,

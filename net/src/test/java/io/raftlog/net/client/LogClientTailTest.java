@@ -49,6 +49,30 @@ class LogClientTailTest {
         return c;
     }
 
+    /**
+     * A client whose connect and request timeouts are a minute and whose keep-alive is 100 ms: only the keep-alive
+     * can move it on within a test's wait.
+     */
+    private LogClient keepAliveClient(Duration timeout, FakeNode... nodes) {
+        List<NodeAddress> addresses = new ArrayList<>();
+        for (FakeNode n : nodes) {
+            addresses.add(n.address());
+        }
+        LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofSeconds(60))
+            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)).timeout(timeout).build();
+        closeables.add(c);
+        return c;
+    }
+
+    /** Follows the log from index 5 and waits (20 s at most) for every entry there is, in order. */
+    private void followsFromFiveToTheEnd(LogClient c) {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> expected = expected(5);
+        c.tail(5, true, collectInto(seen));
+        Await.until("the entries from index 5", Duration.ofSeconds(20), () -> seen.size() >= expected.size());
+        assertThat(seen).isEqualTo(expected);
+    }
+
     /** Appends data entries p{from}..p{to-1} to the shared log, with a no-op after every tenth. */
     private void fill(int from, int to) {
         for (int i = from; i < to; i++) {
@@ -236,15 +260,7 @@ class LogClientTailTest {
         FakeNode frozen = node(2).silentAfterHandshake();
         FakeNode good = node(3);
         fill(0, 20);
-        LogClient c = LogClient.builder(List.of(noHandshake.address(), frozen.address(), good.address())).seed(1)
-            .connectTimeout(Duration.ofSeconds(60)).requestTimeout(Duration.ofSeconds(60))
-            .keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(60)).build();
-        closeables.add(c);
-        List<String> seen = new CopyOnWriteArrayList<>();
-        List<String> expected = expected(5);
-        c.tail(5, true, collectInto(seen));
-        Await.until("the entries from node 3", Duration.ofSeconds(20), () -> seen.size() >= expected.size());
-        assertThat(seen).isEqualTo(expected);
+        followsFromFiveToTheEnd(keepAliveClient(Duration.ofSeconds(60), noHandshake, frozen, good));
         assertThat(frozen.connectionsAccepted()).isPositive();
     }
 
@@ -254,14 +270,7 @@ class LogClientTailTest {
         // pieces. Counting only whole frames as answers, the tail left it after each ping and never got a frame.
         FakeNode slow = node(1).trickleEntries(32, Duration.ofMillis(150));
         fill(0, 20);
-        LogClient c = LogClient.builder(List.of(slow.address())).seed(1).requestTimeout(Duration.ofSeconds(60))
-            .keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(60)).build();
-        closeables.add(c);
-        List<String> seen = new CopyOnWriteArrayList<>();
-        List<String> expected = expected(5);
-        c.tail(5, true, collectInto(seen));
-        Await.until("the entries, slowly", Duration.ofSeconds(20), () -> seen.size() >= expected.size());
-        assertThat(seen).isEqualTo(expected);
+        followsFromFiveToTheEnd(keepAliveClient(Duration.ofSeconds(60), slow));
         assertThat(slow.connectionsAccepted()).isEqualTo(1);
     }
 
@@ -274,11 +283,8 @@ class LogClientTailTest {
         FakeNode late2 = node(2).compactedBefore(12).leaveFirstHandshakesUnanswered(4);
         FakeNode late3 = node(3).compactedBefore(12).leaveFirstHandshakesUnanswered(4);
         fill(0, 30);
-        List<NodeAddress> addresses = List.of(down.address(), late2.address(), late3.address());
+        LogClient c = keepAliveClient(Duration.ofSeconds(3), down, late2, late3);
         down.close();
-        LogClient c = LogClient.builder(addresses).seed(1).connectTimeout(Duration.ofSeconds(60))
-            .requestTimeout(Duration.ofSeconds(60)).keepAlive(Duration.ofMillis(100)).timeout(Duration.ofSeconds(3)).build();
-        closeables.add(c);
         List<String> seen = new CopyOnWriteArrayList<>();
         List<String> skipped = new CopyOnWriteArrayList<>();
         List<String> expected = expected(12);
